@@ -1,0 +1,1 @@
+"""src_dash: credit collection cockpit for French SMEs on Sage 100."""

@@ -1,0 +1,249 @@
+"""The `src-dash` command: migrate, demo, sync, import-fec, status, scheduler, bench."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+from src_dash.clock import today
+from src_dash.config import load_settings
+
+
+def _store():  # noqa: ANN202
+    """The configured store, migrated to the latest revision."""
+    from src_dash.store.engine import get_engine
+    from src_dash.store.migrate import upgrade
+
+    settings = load_settings()
+    upgrade(settings.database_url)
+    return get_engine(settings.database_url)
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Build the store from nothing, or upgrade it."""
+    from src_dash.store.migrate import upgrade
+
+    url = load_settings().database_url
+    upgrade(url)
+    print(f"store at the latest revision: {url}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Build the demo Sage bases, register their companies and sync them."""
+    from src_dash.sources.demo import build_demo_base, default_specs, odbc_connection_string
+    from src_dash.sync import register_company, sync_company
+
+    settings = load_settings()
+    engine = _store()
+    as_of = args.as_of or today()
+    demo_dir = settings.demo_dir
+    demo_dir.mkdir(parents=True, exist_ok=True)
+    out = []
+    for spec in default_specs(args.customers, args.entries, args.seed):
+        path = demo_dir / f"{spec.code}.sqlite"
+        summary = build_demo_base(path, spec, as_of)
+        register_company(
+            engine,
+            spec.code,
+            spec.name,
+            "sage100",
+            odbc_connection_string(path, settings.odbc_sqlite_driver),
+        )
+        line: dict[str, object] = {
+            "company": spec.code,
+            "base": str(path),
+            "customers": summary.customers,
+            "customer_entries": summary.customer_entries,
+            "build_seconds": round(summary.seconds, 2),
+        }
+        if not args.no_sync:
+            result = sync_company(engine, spec.code, full=True, as_of=as_of)
+            line["sync"] = result.as_dict()
+            if result.status != "ok":
+                _print_json(out + [line])
+                return 1
+        out.append(line)
+    _print_json(out)
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    """Sync one company or all of them."""
+    from src_dash.sync import sync_all, sync_company
+
+    engine = _store()
+    as_of = args.as_of or today()
+    if args.company:
+        results = [sync_company(engine, args.company, full=args.full, as_of=as_of)]
+    else:
+        results = sync_all(engine, full=args.full, as_of=as_of)
+    _print_json([r.as_dict() for r in results])
+    return 0 if all(r.status == "ok" for r in results) else 1
+
+
+def cmd_import_fec(args: argparse.Namespace) -> int:
+    """Import a FEC file into a company; a bad file is refused and nothing is written."""
+    from src_dash.services.fec_import import import_fec_file
+    from src_dash.sources.fec import FecError
+    from src_dash.sync import SyncError
+
+    engine = _store()
+    try:
+        result = import_fec_file(
+            engine, Path(args.file), args.company, args.terms_days, as_of=args.as_of
+        )
+    except (FecError, SyncError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    _print_json(result.as_dict())
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Print per company: customers, open items, outstanding, overdue, last sync."""
+    from src_dash.services.status import company_statuses
+    from src_dash.store.engine import session_scope
+
+    engine = _store()
+    as_of = args.as_of or today()
+    with session_scope(engine) as session:
+        rows = company_statuses(session, as_of, args.company)
+    if args.json:
+        _print_json(
+            {
+                "as_of": as_of.isoformat(),
+                "companies": [
+                    {
+                        "code": r.code,
+                        "name": r.name,
+                        "currency": r.currency,
+                        "customers": r.customers,
+                        "open_items": r.open_items,
+                        "outstanding": str(r.outstanding),
+                        "overdue": str(r.overdue),
+                        "last_sync_at": r.last_sync_at.isoformat() if r.last_sync_at else None,
+                        "last_sync_status": r.last_sync_status,
+                        "last_sync_error": r.last_sync_error,
+                    }
+                    for r in rows
+                ],
+            }
+        )
+        return 0
+    print(f"as of {as_of.isoformat()}")
+    header = (
+        f"{'company':10} {'customers':>9} {'open items':>10} {'outstanding':>16} {'overdue':>16}"
+    )
+    print(header + "  last sync")
+    for r in rows:
+        last = r.last_sync_at.strftime("%Y-%m-%d %H:%M UTC") if r.last_sync_at else "never"
+        print(
+            f"{r.code:10} {r.customers:>9} {r.open_items:>10} {r.outstanding:>16,.2f} "
+            f"{r.overdue:>16,.2f}  {last} {r.last_sync_status}"
+        )
+    return 0
+
+
+def cmd_scheduler(args: argparse.Namespace) -> int:
+    """Run the periodic jobs in the foreground until interrupted."""
+    from src_dash.scheduler import run_forever
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    with contextlib.suppress(KeyboardInterrupt):
+        run_forever()
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Run a benchmark and print its figures as JSON."""
+    from src_dash.bench import bench_sync
+
+    if args.what == "sync":
+        _print_json(
+            bench_sync(
+                entries=args.entries,
+                customers=args.customers,
+                seed=args.seed,
+                store_url=args.store,
+                work_dir=Path(args.work_dir) if args.work_dir else None,
+            )
+        )
+        return 0
+    print(f"unknown benchmark {args.what!r}", file=sys.stderr)
+    return 2
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line parser."""
+    parser = argparse.ArgumentParser(prog="src-dash", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("migrate", help="build or upgrade the store")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("demo", help="build the demo Sage bases and sync them")
+    p.add_argument("--customers", type=int, default=None)
+    p.add_argument("--entries", type=int, default=None)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--as-of", type=_date, default=None, help="the demo's today")
+    p.add_argument("--no-sync", action="store_true")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("sync", help="read the Sage bases into the store")
+    p.add_argument("--company", default=None)
+    p.add_argument("--full", action="store_true")
+    p.add_argument("--as-of", type=_date, default=None)
+    p.set_defaults(func=cmd_sync)
+
+    p = sub.add_parser("import-fec", help="import a FEC file into a company")
+    p.add_argument("file")
+    p.add_argument("--company", required=True)
+    p.add_argument("--terms-days", type=int, default=30)
+    p.add_argument("--as-of", type=_date, default=None)
+    p.set_defaults(func=cmd_import_fec)
+
+    p = sub.add_parser("status", help="what was synced, per company")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--company", default=None)
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("scheduler", help="run the periodic jobs in the foreground")
+    p.set_defaults(func=cmd_scheduler)
+
+    p = sub.add_parser("bench", help="benchmarks, printed as JSON")
+    p.add_argument("what", choices=["sync"])
+    p.add_argument("--entries", type=int, default=1_000_000)
+    p.add_argument("--customers", type=int, default=None)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--store", default=None, help="store URL (default: a fresh SQLite file)")
+    p.add_argument("--work-dir", default=None)
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `src-dash`."""
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

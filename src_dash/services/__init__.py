@@ -1,0 +1,1 @@
+"""Use cases called by the UI and the CLI; plain Python returning plain dataclasses."""

@@ -1,0 +1,140 @@
+"""Plain records that every source returns and the sync writes; they know nothing of the store.
+
+Keys: `key` is the source's stable identity of the row (cbMarq in Sage 100, a content key in a
+FEC). Amounts are Decimal in book currency, signed: debit positive, credit negative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class FiscalYear:
+    """One fiscal year of a company (P_DOSSIER D_DebutExoNN / D_FinExoNN)."""
+
+    start: date
+    end: date
+    is_open: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyInfo:
+    """The company a source describes (P_DOSSIER, or the FEC file's SIREN)."""
+
+    name: str
+    currency: str = "EUR"
+    siret: str = ""
+    address: str = ""
+    postal_code: str = ""
+    city: str = ""
+    country: str = ""
+    email: str = ""
+    phone: str = ""
+    fiscal_years: tuple[FiscalYear, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SalesRepRecord:
+    """A sales rep or collector (F_COLLABORATEUR); `key` is CO_No."""
+
+    key: int
+    last_name: str
+    first_name: str = ""
+    email: str = ""
+    phone: str = ""
+    is_sales_rep: bool = True
+    is_collector: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ContactServiceRecord:
+    """A contact service (P_SERVICECPTA); `key` is cbIndice."""
+
+    key: int
+    name: str
+    abbreviation: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRecord:
+    """A customer account (F_COMPTET with CT_Type = 0); `key` is CT_Num."""
+
+    key: str
+    name: str
+    sort_name: str = ""
+    siret: str = ""
+    vat_number: str = ""
+    address: str = ""
+    address2: str = ""
+    postal_code: str = ""
+    city: str = ""
+    country: str = ""
+    phone: str = ""
+    email: str = ""
+    sales_rep_key: int | None = None
+    credit_limit: Decimal = Decimal("0.00")
+    risk_code: int | None = None
+    do_not_dun: bool = False
+    no_penalties: bool = False
+    dormant: bool = False
+    currency: str = ""
+    payer_number: str = ""
+    created_on: date | None = None
+    language: str = "fr"
+    free_fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRecord:
+    """A customer contact (F_CONTACTT); `key` is cbMarq."""
+
+    key: int
+    customer_key: str
+    last_name: str
+    first_name: str = ""
+    civility: str = ""
+    function: str = ""
+    service_key: int | None = None
+    phone: str = ""
+    mobile: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRecord:
+    """One accounting line on a customer account (F_ECRITUREC, or a 411 line of a FEC).
+
+    `amount` and `settled_amount` are signed in book currency (debit +, credit -);
+    `amount_currency` is signed in `currency` (empty currency means book currency).
+    `lettered` means fully lettered; a partly settled line has `settled_amount` not zero.
+    """
+
+    key: int
+    customer_key: str
+    journal: str
+    posting_date: date
+    document_date: date | None
+    piece: str
+    reference: str
+    label: str
+    account: str
+    amount: Decimal
+    due_date: date | None = None
+    entry_no: int | None = None
+    currency: str = ""
+    amount_currency: Decimal | None = None
+    exchange_rate: Decimal | None = None
+    lettering_code: str = ""
+    lettered: bool = False
+    lettering_date: date | None = None
+    settled_amount: Decimal = Decimal("0.00")
+    settlement_status: int = 0
+    settled_on: date | None = None
+    payment_method: str = ""
+    reminder_count: int = 0
+    last_reminder_on: date | None = None
+    carried_forward: bool = False
+    modified_at: datetime | None = None

@@ -1,0 +1,445 @@
+"""Reader of a Sage 100 base over pyodbc: customers, contacts, sales reps, customer entries.
+
+The SQL is portable (it runs unchanged on SQL Server and, in tests, on SQLite demo bases through
+unixODBC); what differs between servers lives in `sql_dialect`. Every query names its columns.
+Only customers (CT_Type = 0) and only the open fiscal years (P_DOSSIER) are read.
+
+Incremental reads use a `Window`: rows whose cbMarq is above the last one seen (new rows) or
+whose cbModification is at or after the last change seen minus an overlap (changed rows;
+cbModification has minute precision). Deleted rows leave no trace in Sage, so the sync compares
+keys (`*_keys`) when the counts up to the last cbMarq (`count_*`) disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pyodbc
+
+from src_dash.money import to_money
+from src_dash.sources.records import (
+    CompanyInfo,
+    ContactRecord,
+    ContactServiceRecord,
+    CustomerRecord,
+    EntryRecord,
+    FiscalYear,
+    SalesRepRecord,
+)
+from src_dash.sources.sql_dialect import (
+    Dialect,
+    as_date,
+    as_datetime,
+    configure_connection,
+    detect_dialect,
+)
+
+# Free-field types of cbSysLibre (CB_Type): 0 means the field was deleted.
+FREE_FIELD_DELETED = 0
+
+CUSTOMER_COLUMNS = (
+    "cbMarq, CT_Num, CT_Intitule, CT_Classement, CT_Siret, CT_Identifiant, CT_Adresse, "
+    "CT_Complement, CT_CodePostal, CT_Ville, CT_Pays, CT_Telephone, CT_EMail, CO_No, "
+    "CT_Encours, N_Risque, CT_NotRappel, CT_NotPenal, CT_Sommeil, N_Devise, CT_NumPayeur, "
+    "CT_DateCreate, CT_Langue"
+)
+CONTACT_COLUMNS = (
+    "cbMarq, CT_Num, CT_Civilite, CT_Nom, CT_Prenom, CT_Fonction, N_Service, CT_Telephone, "
+    "CT_TelPortable, CT_EMail"
+)
+ENTRY_COLUMNS = (
+    "cbMarq, EC_No, CT_Num, JO_Num, JM_Date, EC_Jour, EC_Date, EC_Piece, EC_RefPiece, "
+    "EC_Intitule, CG_Num, EC_Sens, EC_Montant, EC_Echeance, N_Devise, EC_Devise, EC_Parite, "
+    "EC_Lettre, EC_Lettrage, EC_StatusRegle, EC_MontantRegle, EC_DateRegle, N_Reglement, "
+    "EC_Rappel, EC_DateRelance, EC_ANType"
+)
+CIVILITIES = {0: "M.", 1: "Mme", 2: "Mlle"}
+
+
+class Sage100Error(RuntimeError):
+    """The Sage base cannot be read: unreachable, or not shaped like a Sage 100 base."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which rows an incremental read wants: new above `after_marq`, changed since `since`.
+
+    `upto_marq` bounds every read of a run, so rows added while it runs wait for the next one.
+    """
+
+    after_marq: int
+    since: datetime | None
+    upto_marq: int
+
+
+@dataclass(frozen=True)
+class Watermark:
+    """The highest cbMarq and the newest cbModification of a table, read before a run."""
+
+    max_marq: int
+    max_modified: datetime | None
+
+
+def _text(value: object) -> str:
+    """Strip a varchar (Sage pads nothing, but drivers and users do)."""
+    return "" if value is None else str(value).strip()
+
+
+def _int(value: object) -> int:
+    return 0 if value is None or value == "" else int(value)
+
+
+class Sage100Reader:
+    """A connection to one Sage 100 base; use as a context manager."""
+
+    def __init__(self, connection_string: str, encoding: str = "", timeout: int = 30) -> None:
+        """Connect to the base.
+
+        Args:
+            connection_string: an ODBC connection string (DRIVER=...;SERVER=...;DATABASE=...).
+            encoding: code page of varchar columns; empty means the server's usual one.
+            timeout: seconds to wait for the connection.
+
+        Raises:
+            Sage100Error: when the base cannot be reached.
+        """
+        try:
+            self.connection = pyodbc.connect(connection_string, timeout=timeout, readonly=True)
+        except pyodbc.Error as exc:
+            raise Sage100Error(f"cannot connect to the Sage base: {exc}") from exc
+        self.dialect: Dialect = detect_dialect(self.connection)
+        configure_connection(self.connection, self.dialect, encoding)
+        self._currencies: dict[int, str] | None = None
+        self._payment_methods: dict[int, str] | None = None
+
+    def __enter__(self) -> Sage100Reader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.connection.close()
+
+    def _query(self, sql: str, *params: object) -> pyodbc.Cursor:
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(sql, *params)
+        except pyodbc.Error as exc:
+            raise Sage100Error(f"query failed: {exc}\n{sql}") from exc
+        return cursor
+
+    def company(self) -> CompanyInfo:
+        """Read the company and its fiscal years from P_DOSSIER.
+
+        A fiscal year is closed when it ends on or before D_DateClot (the last closing date).
+        """
+        cols = ", ".join(
+            ["D_RaisonSoc", "D_Adresse", "D_CodePostal", "D_Ville", "D_Pays", "D_Siret"]
+            + ["D_EMail", "D_Telephone", "N_DeviseCompte", "D_DateClot"]
+            + [f"D_DebutExo{i:02d}, D_FinExo{i:02d}" for i in range(1, 6)]
+        )
+        row = self._query(f"SELECT {cols} FROM {self.dialect.table('P_DOSSIER')}").fetchone()
+        if row is None:
+            raise Sage100Error("P_DOSSIER is empty: not a Sage 100 base")
+        closed_until = as_date(row[9])
+        years = []
+        for i in range(5):
+            start, end = as_date(row[10 + 2 * i]), as_date(row[11 + 2 * i])
+            if start and end:
+                is_open = closed_until is None or end > closed_until
+                years.append(FiscalYear(start=start, end=end, is_open=is_open))
+        currency = self.currencies().get(_int(row[8]), "EUR") if _int(row[8]) else "EUR"
+        return CompanyInfo(
+            name=_text(row[0]),
+            address=_text(row[1]),
+            postal_code=_text(row[2]),
+            city=_text(row[3]),
+            country=_text(row[4]),
+            siret=_text(row[5]),
+            email=_text(row[6]),
+            phone=_text(row[7]),
+            currency=currency,
+            fiscal_years=tuple(sorted(years, key=lambda y: y.start)),
+        )
+
+    def currencies(self) -> dict[int, str]:
+        """Map P_DEVISE.cbIndice to the ISO code (N_Devise 0 is the book currency)."""
+        if self._currencies is None:
+            rows = self._query(
+                f"SELECT cbIndice, D_CodeISO, D_Intitule FROM {self.dialect.table('P_DEVISE')}"
+            ).fetchall()
+            self._currencies = {_int(r[0]): (_text(r[1]) or _text(r[2])[:3]).upper() for r in rows}
+        return self._currencies
+
+    def payment_methods(self) -> dict[int, str]:
+        """Map P_REGLEMENT.cbIndice to the payment method's label."""
+        if self._payment_methods is None:
+            rows = self._query(
+                f"SELECT cbIndice, R_Intitule FROM {self.dialect.table('P_REGLEMENT')}"
+            ).fetchall()
+            self._payment_methods = {_int(r[0]): _text(r[1]) for r in rows}
+        return self._payment_methods
+
+    def services(self) -> list[ContactServiceRecord]:
+        """Read the contact services (P_SERVICECPTA)."""
+        rows = self._query(
+            "SELECT cbIndice, S_Intitule, S_Abrege "
+            f"FROM {self.dialect.table('P_SERVICECPTA')} ORDER BY cbIndice"
+        ).fetchall()
+        return [
+            ContactServiceRecord(key=_int(r[0]), name=_text(r[1]), abbreviation=_text(r[2]))
+            for r in rows
+            if _text(r[1])
+        ]
+
+    def sales_reps(self) -> list[SalesRepRecord]:
+        """Read the sales reps and collectors (F_COLLABORATEUR)."""
+        rows = self._query(
+            "SELECT CO_No, CO_Nom, CO_Prenom, CO_EMail, CO_Telephone, CO_Vendeur, "
+            f"CO_ChargeRecouvr FROM {self.dialect.table('F_COLLABORATEUR')} ORDER BY CO_No"
+        ).fetchall()
+        return [
+            SalesRepRecord(
+                key=_int(r[0]),
+                last_name=_text(r[1]),
+                first_name=_text(r[2]),
+                email=_text(r[3]),
+                phone=_text(r[4]),
+                is_sales_rep=bool(_int(r[5])),
+                is_collector=bool(_int(r[6])),
+            )
+            for r in rows
+        ]
+
+    def free_fields(self) -> list[str]:
+        """Names of the customers' free fields: cbSysLibre rows that are real F_COMPTET columns."""
+        rows = self._query(
+            "SELECT CB_Name FROM cbSysLibre WHERE CB_File = ? AND CB_Type <> ? ORDER BY CB_Pos",
+            "F_COMPTET",
+            FREE_FIELD_DELETED,
+        ).fetchall()
+        columns = {c.column_name for c in self.connection.cursor().columns(table="F_COMPTET")}
+        return [_text(r[0]) for r in rows if _text(r[0]) in columns]
+
+    def watermark(self, table: str) -> Watermark:
+        """Read the highest cbMarq and newest cbModification of a table."""
+        row = self._query(
+            f"SELECT MAX(cbMarq), MAX(cbModification) FROM {self.dialect.table(table)}"
+        ).fetchone()
+        return Watermark(max_marq=_int(row[0]), max_modified=as_datetime(row[1]))
+
+    def _window_sql(self, window: Window | None, params: list[object]) -> str:
+        """The WHERE part selecting a window's rows; appends its parameters."""
+        if window is None:
+            return ""
+        params.append(window.upto_marq)
+        if window.since is None:
+            params.append(window.after_marq)
+            return " AND cbMarq <= ? AND cbMarq > ?"
+        params.extend([window.after_marq, self.dialect.datetime_param(window.since)])
+        return " AND cbMarq <= ? AND (cbMarq > ? OR cbModification >= ?)"
+
+    def _customers_scope(self) -> str:
+        return f"CT_Num IN (SELECT CT_Num FROM {self.dialect.table('F_COMPTET')} WHERE CT_Type = 0)"
+
+    def customers(self, window: Window | None = None) -> list[CustomerRecord]:
+        """Read customers (CT_Type = 0) with their free fields, all or those of a window."""
+        free = self.free_fields()
+        cols = CUSTOMER_COLUMNS + "".join(f", [{name}]" for name in free)
+        params: list[object] = [0]
+        sql = f"SELECT {cols} FROM {self.dialect.table('F_COMPTET')} WHERE CT_Type = ?"
+        sql += self._window_sql(window, params)
+        currencies = self.currencies()
+        out = []
+        for r in self._query(sql, *params).fetchall():
+            extra = {name: _free_value(r[23 + i]) for i, name in enumerate(free)}
+            out.append(
+                CustomerRecord(
+                    key=_text(r[1]),
+                    name=_text(r[2]),
+                    sort_name=_text(r[3]),
+                    siret=_text(r[4]),
+                    vat_number=_text(r[5]),
+                    address=_text(r[6]),
+                    address2=_text(r[7]),
+                    postal_code=_text(r[8]),
+                    city=_text(r[9]),
+                    country=_text(r[10]),
+                    phone=_text(r[11]),
+                    email=_text(r[12]),
+                    sales_rep_key=_int(r[13]) or None,
+                    credit_limit=to_money(r[14]),
+                    risk_code=_int(r[15]) or None,
+                    do_not_dun=bool(_int(r[16])),
+                    no_penalties=bool(_int(r[17])),
+                    dormant=bool(_int(r[18])),
+                    currency=currencies.get(_int(r[19]), "") if _int(r[19]) else "",
+                    payer_number=_text(r[20]),
+                    created_on=as_date(r[21]),
+                    language="en" if _int(r[22]) == 2 else "fr",
+                    free_fields=extra,
+                )
+            )
+        return out
+
+    def customer_keys(self) -> set[str]:
+        """Every customer number (CT_Num) of the base."""
+        sql = f"SELECT CT_Num FROM {self.dialect.table('F_COMPTET')} WHERE CT_Type = 0"
+        return {_text(r[0]) for r in self._query(sql).fetchall()}
+
+    def contacts(self, window: Window | None = None) -> list[ContactRecord]:
+        """Read the contacts of customers (F_CONTACTT), all or those of a window."""
+        params: list[object] = []
+        sql = (
+            f"SELECT {CONTACT_COLUMNS} FROM {self.dialect.table('F_CONTACTT')} "
+            f"WHERE {self._customers_scope()}"
+        )
+        sql += self._window_sql(window, params)
+        return [
+            ContactRecord(
+                key=_int(r[0]),
+                customer_key=_text(r[1]),
+                civility=CIVILITIES.get(_int(r[2]), ""),
+                last_name=_text(r[3]),
+                first_name=_text(r[4]),
+                function=_text(r[5]),
+                service_key=_int(r[6]) or None,
+                phone=_text(r[7]),
+                mobile=_text(r[8]),
+                email=_text(r[9]),
+            )
+            for r in self._query(sql, *params).fetchall()
+        ]
+
+    def contact_keys(self) -> set[int]:
+        """Every contact's cbMarq, for customers only."""
+        sql = (
+            f"SELECT cbMarq FROM {self.dialect.table('F_CONTACTT')} WHERE {self._customers_scope()}"
+        )
+        return {_int(r[0]) for r in self._query(sql).fetchall()}
+
+    def _entries_scope(self, period: tuple[date, date], params: list[object]) -> str:
+        start, end = period
+        params.extend(
+            [
+                self.dialect.datetime_param(datetime(start.year, start.month, start.day)),
+                self.dialect.datetime_param(datetime(end.year, end.month, end.day)),
+            ]
+        )
+        return f"{self._customers_scope()} AND JM_Date >= ? AND JM_Date <= ?"
+
+    def entry_batches(
+        self, period: tuple[date, date], window: Window | None = None, batch_size: int = 20000
+    ) -> Iterator[list[EntryRecord]]:
+        """Yield the customer entries of the open fiscal years, in batches.
+
+        Args:
+            period: first and last day of the open fiscal years (journal months in between).
+            window: only new and changed rows when given.
+            batch_size: rows fetched per round trip.
+        """
+        sql, params = self.entry_query(period, window)
+        cursor = self._query(sql, *params)
+        convert = _EntryConverter(self.currencies(), self.payment_methods())
+        while True:
+            rows = cursor.fetchmany(batch_size)
+            if not rows:
+                break
+            yield [convert(r) for r in rows]
+
+    def entry_query(
+        self, period: tuple[date, date], window: Window | None = None
+    ) -> tuple[str, list[object]]:
+        """The SQL and parameters that read the customer entries of the open years."""
+        params: list[object] = []
+        sql = (
+            f"SELECT {ENTRY_COLUMNS} FROM {self.dialect.table('F_ECRITUREC')} "
+            f"WHERE {self._entries_scope(period, params)}"
+        )
+        return sql + self._window_sql(window, params), params
+
+    def count_entries(self, period: tuple[date, date], upto_marq: int) -> int:
+        """Count the customer entries of the open years up to a cbMarq."""
+        params: list[object] = []
+        sql = (
+            f"SELECT COUNT(*) FROM {self.dialect.table('F_ECRITUREC')} "
+            f"WHERE {self._entries_scope(period, params)} AND cbMarq <= ?"
+        )
+        return _int(self._query(sql, *params, upto_marq).fetchone()[0])
+
+    def entry_keys(self, period: tuple[date, date], upto_marq: int) -> set[int]:
+        """Every cbMarq of the customer entries of the open years, up to a cbMarq."""
+        params: list[object] = []
+        sql = (
+            f"SELECT cbMarq FROM {self.dialect.table('F_ECRITUREC')} "
+            f"WHERE {self._entries_scope(period, params)} AND cbMarq <= ?"
+        )
+        cursor = self._query(sql, *params, upto_marq)
+        keys: set[int] = set()
+        while rows := cursor.fetchmany(100000):
+            keys.update(r[0] for r in rows)
+        return keys
+
+
+def _free_value(value: object) -> str:
+    """A free field's value as text (dates in ISO, amounts with their decimals)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        as_day = as_date(value)
+        return as_day.isoformat() if as_day else ""
+    if isinstance(value, float | Decimal):
+        return str(to_money(value))
+    return str(value).strip()
+
+
+class _EntryConverter:
+    """Turns F_ECRITUREC rows into EntryRecords; the hot loop of a sync."""
+
+    def __init__(self, currencies: dict[int, str], payment_methods: dict[int, str]) -> None:
+        self.currencies = currencies
+        self.payment_methods = payment_methods
+
+    def __call__(self, r: pyodbc.Row) -> EntryRecord:
+        sign = -1 if r[11] == 1 else 1
+        amount = to_money(r[12])
+        settled = to_money(r[20])
+        devise = r[14] or 0
+        if devise:
+            currency = self.currencies.get(devise, "")
+            amount_currency = to_money(r[15]) * sign
+            rate = Decimal(repr(r[16])) if isinstance(r[16], float) else r[16]
+        else:
+            currency, amount_currency, rate = "", None, None
+        journal_month = as_date(r[4])
+        return EntryRecord(
+            key=r[0],
+            entry_no=r[1],
+            customer_key=(r[2] or "").strip(),
+            journal=(r[3] or "").strip(),
+            posting_date=journal_month + timedelta(days=(r[5] or 1) - 1),
+            document_date=as_date(r[6]),
+            piece=(r[7] or "").strip(),
+            reference=(r[8] or "").strip(),
+            label=(r[9] or "").strip(),
+            account=(r[10] or "").strip(),
+            amount=amount * sign,
+            due_date=as_date(r[13]),
+            currency=currency,
+            amount_currency=amount_currency,
+            exchange_rate=rate,
+            lettered=r[17] == 1,
+            lettering_code=(r[18] or "").strip(),
+            settlement_status=r[19] or 0,
+            settled_amount=settled * sign,
+            settled_on=as_date(r[21]),
+            payment_method=self.payment_methods.get(r[22] or 0, ""),
+            reminder_count=r[23] or 0,
+            last_reminder_on=as_date(r[24]),
+            carried_forward=bool(r[25]),
+        )

@@ -1,0 +1,51 @@
+"""The store: SQLModel tables, the engine and migrations; the only place that writes SQL."""
+
+from src_dash.store.company import Company, ContactService, SalesRep
+from src_dash.store.customers import Contact, Customer
+from src_dash.store.dunning import Action, ActionItem, Alert, Message, MessageItem, Scenario, Step
+from src_dash.store.dunning import Template as MessageTemplate
+from src_dash.store.entries import Entry, ItemState
+from src_dash.store.followup import (
+    Comment,
+    Dispute,
+    DisputeItem,
+    DisputeReason,
+    Flag,
+    Promise,
+    PromiseItem,
+)
+from src_dash.store.ops import AuditLog, StoreMeta, SyncCursor, SyncRun
+from src_dash.store.users import CashObjective, PortfolioAssignment, User, UserSession
+
+__all__ = [
+    "Action",
+    "ActionItem",
+    "Alert",
+    "AuditLog",
+    "CashObjective",
+    "Comment",
+    "Company",
+    "Contact",
+    "ContactService",
+    "Customer",
+    "Dispute",
+    "DisputeItem",
+    "DisputeReason",
+    "Entry",
+    "Flag",
+    "ItemState",
+    "Message",
+    "MessageItem",
+    "MessageTemplate",
+    "PortfolioAssignment",
+    "Promise",
+    "PromiseItem",
+    "SalesRep",
+    "Scenario",
+    "Step",
+    "StoreMeta",
+    "SyncCursor",
+    "SyncRun",
+    "User",
+    "UserSession",
+]

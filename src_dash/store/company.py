@@ -1,0 +1,68 @@
+"""Companies (one Sage base or FEC each), their sales reps and their contact services."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from src_dash.clock import utcnow
+from src_dash.store.types import UTCDateTime
+
+
+class Company(SQLModel, table=True):
+    """A company (société): one Sage 100 base or one series of FEC files."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20, unique=True, index=True)
+    name: str = Field(default="", max_length=120)
+    currency: str = Field(default="EUR", max_length=3)
+    source_kind: str = Field(default="sage100", max_length=16)  # sage100 | fec
+    source_dsn: str = Field(default="", max_length=1000)  # ODBC connection string, or FEC path
+    source_encoding: str = Field(default="", max_length=20)  # text encoding; empty = dialect's
+    siret: str = Field(default="", max_length=20)
+    address: str = Field(default="", max_length=200)
+    postal_code: str = Field(default="", max_length=20)
+    city: str = Field(default="", max_length=80)
+    country: str = Field(default="", max_length=80)
+    email: str = Field(default="", max_length=120)
+    phone: str = Field(default="", max_length=40)
+    logo_path: str = Field(default="", max_length=300)
+    open_from: date | None = None  # first day of the oldest open fiscal year
+    open_to: date | None = None  # last day of the newest open fiscal year
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SalesRep(SQLModel, table=True):
+    """A sales rep or collector of a company (F_COLLABORATEUR); `code` is CO_No."""
+
+    __tablename__ = "sales_rep"
+    __table_args__ = (UniqueConstraint("company_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    code: int
+    last_name: str = Field(default="", max_length=80)
+    first_name: str = Field(default="", max_length=80)
+    email: str = Field(default="", max_length=120)
+    phone: str = Field(default="", max_length=40)
+    is_sales_rep: bool = True
+    is_collector: bool = False
+    row_hash: int = Field(default=0, sa_type=BigInteger)
+
+
+class ContactService(SQLModel, table=True):
+    """A contact service (P_SERVICECPTA) and how dunning treats it: To, Cc or never."""
+
+    __tablename__ = "contact_service"
+    __table_args__ = (UniqueConstraint("company_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    code: int
+    name: str = Field(default="", max_length=80)
+    abbreviation: str = Field(default="", max_length=10)
+    dunning_role: str = Field(default="cc", max_length=8)  # to | cc | never
+    row_hash: int = Field(default=0, sa_type=BigInteger)

@@ -1,0 +1,142 @@
+"""Dunning: templates, scenarios and steps, actions, the messages they send, alerts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from src_dash.clock import utcnow
+from src_dash.store.types import Money, UTCDateTime
+
+
+class Template(SQLModel, table=True):
+    """A message template (Jinja2) in one language: subject, HTML body, plain-text body."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, index=True)
+    language: str = Field(default="fr", max_length=5)
+    name: str = Field(default="", max_length=120)
+    subject: str = Field(default="", max_length=300)
+    body_html: str = ""
+    body_text: str = ""
+    updated_by: int | None = Field(default=None, foreign_key="app_user.id")
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Scenario(SQLModel, table=True):
+    """A dunning scenario for one customer profile, with its settings."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True)
+    profile: str = Field(default="", max_length=40, index=True)
+    account_situation: bool = True
+    min_item_amount: Decimal = Field(default=Decimal("0.00"), sa_type=Money)
+    min_customer_amount: Decimal = Field(default=Decimal("0.00"), sa_type=Money)
+    min_gap_days: int = 5
+    journals: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    document_kinds: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    include_unexpired_credit_notes: bool = False
+    active: bool = True
+
+
+class Step(SQLModel, table=True):
+    """One step of a scenario: phase, level, day offset, channel, template, recipients."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    scenario_id: int = Field(foreign_key="scenario.id", index=True, ondelete="CASCADE")
+    position: int
+    phase: str = Field(max_length=14)  # prevenance | relance | remerciement
+    level: int = 0  # 0 prévenance, 1..5 R1..R5
+    day_offset: int = 0
+    offset_from: str = Field(default="due_date", max_length=14)  # due_date | previous_step
+    channel: str = Field(default="email", max_length=8)  # email | letter | phone | other
+    template_id: int | None = Field(default=None, foreign_key="template.id")
+    to_services: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    cc_services: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    cc_sales_rep: bool = False
+    needs_approval: bool = False
+
+
+class Action(SQLModel, table=True):
+    """One thing to do for a customer on a day, proposed by the planner or made by hand."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    kind: str = Field(default="step", max_length=20)  # step | call | promise_followup | other
+    step_id: int | None = Field(default=None, foreign_key="step.id")
+    level: int = 0
+    due_on: date
+    assigned_to: int | None = Field(default=None, foreign_key="app_user.id", index=True)
+    status: str = Field(default="proposed", max_length=10)  # proposed|approved|done|skipped|failed
+    origin: str = Field(default="planner", max_length=10)  # planner | manual
+    outcome: str = Field(default="", max_length=40)
+    note: str = Field(default="", max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    done_by: int | None = Field(default=None, foreign_key="app_user.id")
+
+
+class ActionItem(SQLModel, table=True):
+    """An item an action is about, with the level it is at in that action."""
+
+    __tablename__ = "action_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True, ondelete="CASCADE")
+    entry_id: int | None = Field(default=None, foreign_key="entry.id", ondelete="SET NULL")
+    level: int = 0
+
+
+class Message(SQLModel, table=True):
+    """What an action sent, kept forever; written to the outbox (queued) before it is sent."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int | None = Field(default=None, foreign_key="action.id", index=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    channel: str = Field(default="email", max_length=8)
+    language: str = Field(default="fr", max_length=5)
+    subject: str = Field(default="", max_length=300)
+    body_html: str = ""
+    body_text: str = ""
+    recipients_to: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    recipients_cc: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    pdf_path: str = Field(default="", max_length=300)
+    status: str = Field(default="queued", max_length=10)  # queued|sending|sent|failed|bounced
+    idempotency_key: str = Field(max_length=80, unique=True)
+    attempts: int = 0
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    server_answer: str = Field(default="", max_length=1000)
+    approved_by: int | None = Field(default=None, foreign_key="app_user.id")
+    sent_by: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class MessageItem(SQLModel, table=True):
+    """An item listed in a message, with its level, days late and residual at sending time."""
+
+    __tablename__ = "message_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="message.id", index=True, ondelete="CASCADE")
+    entry_id: int | None = Field(default=None, foreign_key="entry.id", ondelete="SET NULL")
+    piece: str = Field(default="", max_length=30)
+    level: int = 0
+    days_late: int = 0
+    residual: Decimal = Field(default=Decimal("0.00"), sa_type=Money)
+
+
+class Alert(SQLModel, table=True):
+    """Something a user must look at: a bounced email, an overdue action, no contact, ..."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=30, index=True)
+    customer_id: int | None = Field(default=None, foreign_key="customer.id")
+    message_id: int | None = Field(default=None, foreign_key="message.id")
+    text: str = Field(default="", max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

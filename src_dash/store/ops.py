@@ -1,0 +1,66 @@
+"""Operations: sync runs and cursors, the audit log, the store's data version."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from src_dash.clock import utcnow
+from src_dash.store.types import UTCDateTime
+
+
+class SyncRun(SQLModel, table=True):
+    """One run of the sync or of a FEC import, with its counts, duration and error."""
+
+    __tablename__ = "sync_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    source_kind: str = Field(default="sage100", max_length=16)
+    mode: str = Field(default="incremental", max_length=12)  # full | incremental | fec
+    status: str = Field(default="running", max_length=12)  # running | ok | failed | interrupted
+    started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    duration_ms: int = 0
+    added: int = 0
+    changed: int = 0
+    deleted: int = 0
+    details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    error: str = ""
+
+
+class SyncCursor(SQLModel, table=True):
+    """Where the last successful sync of a source table stopped (highest cbMarq, newest change)."""
+
+    __tablename__ = "sync_cursor"
+
+    company_id: int = Field(foreign_key="company.id", primary_key=True)
+    table_name: str = Field(max_length=40, primary_key=True)
+    last_marq: int = 0
+    last_modified: datetime | None = None  # source clock, naive as the source gives it
+    scope: str = Field(default="", max_length=200)  # what the rows were filtered on (fiscal years)
+
+
+class AuditLog(SQLModel, table=True):
+    """Who did what, when: every change made through a service."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    action: str = Field(max_length=60)
+    entity: str = Field(default="", max_length=40)
+    entity_id: int | None = None
+    details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class StoreMeta(SQLModel, table=True):
+    """Key-value facts about the store, such as `data_version`, bumped on every data change."""
+
+    __tablename__ = "store_meta"
+
+    key: str = Field(max_length=40, primary_key=True)
+    value: str = Field(default="", max_length=200)

@@ -1,0 +1,835 @@
+"""Source -> store: incremental, idempotent, atomic per run.
+
+A run reads what changed in a source (or all of it) and writes it to the store in one
+transaction: a run that fails or is killed leaves the store as it was, and its `sync_run` row
+says so. Every written row carries a hash of its source record, so rows read again but unchanged
+are not rewritten and a second run with no source change changes nothing. Only the columns that
+come from the source are written: contacts typed in the app, promises, disputes, comments,
+actions and the app's columns of customers survive every sync.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import BigInteger, func, insert, select, type_coerce, update
+from sqlalchemy.engine import Connection, Engine
+
+from src_dash.clock import today as clock_today
+from src_dash.clock import utcnow
+from src_dash.config import load_settings
+from src_dash.money import to_cents
+from src_dash.sources.records import (
+    CompanyInfo,
+    ContactRecord,
+    ContactServiceRecord,
+    CustomerRecord,
+    EntryRecord,
+    SalesRepRecord,
+)
+from src_dash.sources.sage100 import Sage100Reader, Window
+from src_dash.store import (
+    Company,
+    Contact,
+    ContactService,
+    Customer,
+    Entry,
+    Promise,
+    PromiseItem,
+    SalesRep,
+    StoreMeta,
+    SyncCursor,
+    SyncRun,
+)
+from src_dash.store.bulk import BulkWriter
+
+# How each contact service is dunned by default, by the start of its name.
+DEFAULT_SERVICE_ROLES = {"compta": "to", "recouv": "to", "direction": "cc", "achat": "cc"}
+
+ENTRY_COLUMNS = (
+    "company_id",
+    "customer_id",
+    "source_key",
+    "entry_no",
+    "journal",
+    "posting_date",
+    "document_date",
+    "piece",
+    "reference",
+    "label",
+    "account",
+    "amount",
+    "residual",
+    "currency",
+    "amount_currency",
+    "exchange_rate",
+    "due_date",
+    "lettering_code",
+    "lettered",
+    "lettering_date",
+    "settled_amount",
+    "settlement_status",
+    "settled_on",
+    "payment_method",
+    "reminder_count",
+    "last_reminder_on",
+    "carried_forward",
+    "row_hash",
+)
+
+
+class SyncError(RuntimeError):
+    """A run cannot complete; the store is left as it was."""
+
+
+@dataclass
+class TableCounts:
+    """What a run did to one table."""
+
+    added: int = 0
+    changed: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        """The counts as a plain dict."""
+        return {
+            "added": self.added,
+            "changed": self.changed,
+            "deleted": self.deleted,
+            "unchanged": self.unchanged,
+        }
+
+
+@dataclass
+class SyncResult:
+    """The outcome of one run."""
+
+    company: str
+    run_id: int
+    mode: str
+    status: str
+    seconds: float
+    tables: dict[str, TableCounts] = field(default_factory=dict)
+    error: str = ""
+
+    @property
+    def added(self) -> int:
+        """Rows added over all tables."""
+        return sum(t.added for t in self.tables.values())
+
+    @property
+    def changed(self) -> int:
+        """Rows changed over all tables."""
+        return sum(t.changed for t in self.tables.values())
+
+    @property
+    def deleted(self) -> int:
+        """Rows deleted over all tables."""
+        return sum(t.deleted for t in self.tables.values())
+
+    def as_dict(self) -> dict[str, object]:
+        """The result as plain data, for JSON."""
+        return {
+            "company": self.company,
+            "run_id": self.run_id,
+            "mode": self.mode,
+            "status": self.status,
+            "seconds": round(self.seconds, 3),
+            "added": self.added,
+            "changed": self.changed,
+            "deleted": self.deleted,
+            "tables": {k: v.as_dict() for k, v in self.tables.items()},
+            "error": self.error,
+        }
+
+
+def record_hash(record: object) -> int:
+    """A stable 63-bit hash of a source record's values, to tell changed rows from unchanged."""
+    values = tuple(getattr(record, f.name) for f in fields(record) if f.name != "modified_at")
+    digest = hashlib.blake2b(repr(values).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+def open_period(info: CompanyInfo) -> tuple[date, date]:
+    """First and last day of the open fiscal years.
+
+    Raises:
+        SyncError: when the company has no open fiscal year.
+    """
+    years = [y for y in info.fiscal_years if y.is_open]
+    if not years:
+        raise SyncError("no open fiscal year in P_DOSSIER")
+    return min(y.start for y in years), max(y.end for y in years)
+
+
+def bump_data_version(conn: Connection) -> None:
+    """Increase the store's data version so cached analytics know to reload."""
+    table = StoreMeta.__table__
+    current = conn.execute(select(table.c.value).where(table.c.key == "data_version")).scalar()
+    if current is None:
+        conn.execute(insert(table).values(key="data_version", value="1"))
+    else:
+        conn.execute(
+            update(table).where(table.c.key == "data_version").values(value=str(int(current) + 1))
+        )
+
+
+class StoreWriter:
+    """Writes one company's source records into the store, on one connection (one transaction)."""
+
+    def __init__(self, conn: Connection, company_id: int) -> None:
+        self.conn = conn
+        self.company_id = company_id
+
+    def company_info(self, info: CompanyInfo, period: tuple[date, date] | None) -> None:
+        """Update the company's identity from the source (the name typed by the admin stays)."""
+        table = Company.__table__
+        values = {
+            "siret": info.siret,
+            "address": info.address,
+            "postal_code": info.postal_code,
+            "city": info.city,
+            "country": info.country,
+            "email": info.email,
+            "phone": info.phone,
+            "currency": info.currency or "EUR",
+        }
+        if period is not None:
+            values["open_from"], values["open_to"] = period
+        row = self.conn.execute(select(table.c.name).where(table.c.id == self.company_id)).one()
+        if not row.name:
+            values["name"] = info.name
+        self.conn.execute(update(table).where(table.c.id == self.company_id).values(**values))
+
+    def _upsert_small(
+        self,
+        table,  # noqa: ANN001
+        key_column: str,
+        records: Iterable[object],
+        to_values,  # noqa: ANN001
+        delete_missing: bool,
+    ) -> TableCounts:
+        """Upsert a small table by its source key, comparing row hashes."""
+        counts = TableCounts()
+        key_col = table.c[key_column]
+        existing = {
+            row[0]: (row[1], row[2])
+            for row in self.conn.execute(
+                select(key_col, table.c.id, table.c.row_hash).where(
+                    table.c.company_id == self.company_id
+                )
+            )
+        }
+        inserts = []
+        for record in records:
+            row_hash = record_hash(record)
+            values = _fit(table, to_values(record))
+            values["row_hash"] = row_hash
+            found = existing.pop(record.key, None)
+            if found is None:
+                key = _fit(table, {key_column: record.key})[key_column]
+                inserts.append({"company_id": self.company_id, key_column: key, **values})
+                counts.added += 1
+            elif found[1] != row_hash:
+                self.conn.execute(update(table).where(table.c.id == found[0]).values(**values))
+                counts.changed += 1
+            else:
+                counts.unchanged += 1
+        if inserts:
+            self.conn.execute(insert(table), inserts)
+        if delete_missing and existing:
+            counts.deleted = self._delete_small(table, [v[0] for v in existing.values()])
+        return counts
+
+    def _delete_small(self, table, ids: list[int]) -> int:  # noqa: ANN001
+        if table is Customer.__table__:
+            # Customers keep the app's data (comments, promises...): mark, don't delete.
+            self.conn.execute(
+                update(table)
+                .where(table.c.id.in_(ids), table.c.removed_from_source.is_(False))
+                .values(removed_from_source=True)
+            )
+        else:
+            self.conn.execute(table.delete().where(table.c.id.in_(ids)))
+        return len(ids)
+
+    def services(self, records: list[ContactServiceRecord]) -> TableCounts:
+        """Upsert contact services; a new one gets its default dunning role by name."""
+        table = ContactService.__table__
+        known = set(
+            self.conn.execute(
+                select(table.c.code).where(table.c.company_id == self.company_id)
+            ).scalars()
+        )
+
+        def values(r: ContactServiceRecord) -> dict[str, object]:
+            out: dict[str, object] = {"name": r.name, "abbreviation": r.abbreviation}
+            if r.key not in known:
+                lowered = r.name.lower()
+                out["dunning_role"] = next(
+                    (role for start, role in DEFAULT_SERVICE_ROLES.items() if start in lowered),
+                    "never",
+                )
+            return out
+
+        return self._upsert_small(table, "code", records, values, delete_missing=False)
+
+    def sales_reps(self, records: list[SalesRepRecord]) -> TableCounts:
+        """Upsert sales reps (never deleted: users and customers point at them)."""
+        return self._upsert_small(
+            SalesRep.__table__,
+            "code",
+            records,
+            lambda r: {
+                "last_name": r.last_name,
+                "first_name": r.first_name,
+                "email": r.email,
+                "phone": r.phone,
+                "is_sales_rep": r.is_sales_rep,
+                "is_collector": r.is_collector,
+            },
+            delete_missing=False,
+        )
+
+    def _ids(self, table, key_column: str) -> dict:  # noqa: ANN001
+        return dict(
+            self.conn.execute(
+                select(table.c[key_column], table.c.id).where(table.c.company_id == self.company_id)
+            ).all()
+        )
+
+    def customers(
+        self, records: list[CustomerRecord], all_keys: set[str] | None = None
+    ) -> TableCounts:
+        """Upsert customers; with `all_keys`, mark those no longer in the source as removed."""
+        reps = self._ids(SalesRep.__table__, "code")
+
+        def values(r: CustomerRecord) -> dict[str, object]:
+            return {
+                "name": r.name,
+                "sort_name": r.sort_name,
+                "siret": r.siret,
+                "vat_number": r.vat_number,
+                "address": r.address,
+                "address2": r.address2,
+                "postal_code": r.postal_code,
+                "city": r.city,
+                "country": r.country,
+                "phone": r.phone,
+                "email": r.email,
+                "sales_rep_id": reps.get(r.sales_rep_key),
+                "credit_limit": r.credit_limit,
+                "risk_code": r.risk_code,
+                "do_not_dun": r.do_not_dun,
+                "no_penalties": r.no_penalties,
+                "dormant": r.dormant,
+                "currency": r.currency,
+                "payer_number": r.payer_number,
+                "created_on": r.created_on,
+                "language": r.language,
+                "free_fields": r.free_fields,
+                "removed_from_source": False,
+            }
+
+        counts = self._upsert_small(
+            Customer.__table__, "number", records, values, delete_missing=False
+        )
+        if all_keys is not None:
+            table = Customer.__table__
+            gone = [
+                cid for number, cid in self._ids(table, "number").items() if number not in all_keys
+            ]
+            if gone:
+                live = self.conn.execute(
+                    select(func.count()).where(
+                        table.c.id.in_(gone), table.c.removed_from_source.is_(False)
+                    )
+                ).scalar_one()
+                self._delete_small(table, gone)
+                counts.deleted += live
+        return counts
+
+    def contacts(self, records: list[ContactRecord], all_keys: set[int] | None) -> TableCounts:
+        """Upsert the source's contacts; contacts typed in the app are never touched."""
+        customers = self._ids(Customer.__table__, "number")
+        services = self._ids(ContactService.__table__, "code")
+        table = Contact.__table__
+        counts = TableCounts()
+        existing = {
+            row[0]: (row[1], row[2])
+            for row in self.conn.execute(
+                select(table.c.source_key, table.c.id, table.c.row_hash).where(
+                    table.c.company_id == self.company_id, table.c.origin == "sage"
+                )
+            )
+        }
+        inserts = []
+        for r in records:
+            customer_id = customers.get(r.customer_key)
+            if customer_id is None:
+                raise SyncError(f"contact {r.key} belongs to unknown customer {r.customer_key!r}")
+            row_hash = record_hash(r)
+            values = {
+                "customer_id": customer_id,
+                "civility": r.civility,
+                "last_name": r.last_name,
+                "first_name": r.first_name,
+                "function": r.function,
+                "service_id": services.get(r.service_key),
+                "phone": r.phone,
+                "mobile": r.mobile,
+                "email": r.email,
+                "row_hash": row_hash,
+            }
+            found = existing.pop(r.key, None)
+            if found is None:
+                inserts.append(
+                    {"company_id": self.company_id, "source_key": r.key, "origin": "sage", **values}
+                )
+                counts.added += 1
+            elif found[1] != row_hash:
+                self.conn.execute(update(table).where(table.c.id == found[0]).values(**values))
+                counts.changed += 1
+            else:
+                counts.unchanged += 1
+        if inserts:
+            self.conn.execute(insert(table), inserts)
+        if all_keys is not None:
+            gone = [v[0] for k, v in existing.items() if k not in all_keys]
+            if gone:
+                counts.deleted = self._delete_small(table, gone)
+        return counts
+
+    def entries(
+        self,
+        batches: Iterable[list[EntryRecord]],
+        full: bool,
+        delete_scope: tuple[date, date] | None = None,
+    ) -> TableCounts:
+        """Upsert entries batch by batch.
+
+        Args:
+            batches: the source's entries.
+            full: the batches hold every entry of the source; store entries not among them are
+                deleted (only those posted within `delete_scope` when it is given).
+            delete_scope: posting-date bounds of what a full read covers.
+        """
+        table = Entry.__table__
+        writer = BulkWriter(self.conn, "entry", ENTRY_COLUMNS)
+        customers = self._ids(Customer.__table__, "number")
+        counts = TableCounts()
+        existing: dict[int, tuple[int, int]] = {}
+        if full:
+            query = select(table.c.source_key, table.c.id, table.c.row_hash).where(
+                table.c.company_id == self.company_id
+            )
+            if delete_scope is not None:
+                query = query.where(table.c.posting_date.between(*delete_scope))
+            existing = {row[0]: (row[1], row[2]) for row in self.conn.execute(query)}
+        company_id = self.company_id
+        for batch in batches:
+            if not full:
+                existing = self._existing_entries([r.key for r in batch])
+            inserts, updates = [], []
+            for r in batch:
+                row_hash = record_hash(r)
+                found = existing.pop(r.key, None)
+                if found is not None and found[1] == row_hash:
+                    counts.unchanged += 1
+                    continue
+                customer_id = customers.get(r.customer_key)
+                if customer_id is None:
+                    raise SyncError(
+                        f"entry {r.key} ({r.piece}) is on unknown customer {r.customer_key!r}"
+                    )
+                row = _entry_row(company_id, customer_id, r, row_hash)
+                if found is None:
+                    inserts.append(row)
+                else:
+                    updates.append((*row, found[0]))
+            counts.added += writer.insert(inserts)
+            counts.changed += writer.update(updates)
+        if full and existing:
+            counts.deleted = writer.delete(v[0] for v in existing.values())
+        return counts
+
+    def _existing_entries(self, keys: list[int]) -> dict[int, tuple[int, int]]:
+        table = Entry.__table__
+        out: dict[int, tuple[int, int]] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            for row in self.conn.execute(
+                select(table.c.source_key, table.c.id, table.c.row_hash).where(
+                    table.c.company_id == self.company_id, table.c.source_key.in_(chunk)
+                )
+            ):
+                out[row[0]] = (row[1], row[2])
+        return out
+
+    def count_entries(self, upto_key: int) -> int:
+        """Entries of the company whose source key is at most `upto_key`."""
+        table = Entry.__table__
+        return self.conn.execute(
+            select(func.count()).where(
+                table.c.company_id == self.company_id, table.c.source_key <= upto_key
+            )
+        ).scalar_one()
+
+    def delete_entries_not_in(self, keys: set[int], upto_key: int) -> int:
+        """Delete entries up to a source key that the source no longer has."""
+        table = Entry.__table__
+        gone = [
+            row[1]
+            for row in self.conn.execute(
+                select(table.c.source_key, table.c.id).where(
+                    table.c.company_id == self.company_id, table.c.source_key <= upto_key
+                )
+            )
+            if row[0] not in keys
+        ]
+        return BulkWriter(self.conn, "entry", ENTRY_COLUMNS).delete(gone)
+
+    def resolve_promises(self, as_of: date) -> TableCounts:
+        """Decide pending promises: kept when all their items are settled, broken past the date."""
+        promises, items = Promise.__table__, PromiseItem.__table__
+        entries, customers = Entry.__table__, Customer.__table__
+        counts = TableCounts()
+        residual = type_coerce(entries.c.residual, BigInteger)
+        pending = self.conn.execute(
+            select(promises.c.id, promises.c.promised_on)
+            .select_from(promises.join(customers, promises.c.customer_id == customers.c.id))
+            .where(customers.c.company_id == self.company_id, promises.c.status == "pending")
+        ).all()
+        for promise_id, promised_on in pending:
+            open_left = self.conn.execute(
+                select(func.count())
+                .select_from(items.join(entries, items.c.entry_id == entries.c.id))
+                .where(items.c.promise_id == promise_id, residual != 0)
+            ).scalar_one()
+            status = "kept" if open_left == 0 else ("broken" if promised_on < as_of else None)
+            if status:
+                self.conn.execute(
+                    update(promises)
+                    .where(promises.c.id == promise_id)
+                    .values(status=status, resolved_at=utcnow())
+                )
+                counts.changed += 1
+        return counts
+
+
+def _fit(table, values: dict[str, object]) -> dict[str, object]:  # noqa: ANN001
+    """Cut text values to their column's length (a FEC label may be longer than the store's)."""
+    for name, value in values.items():
+        if isinstance(value, str):
+            length = getattr(table.c[name].type, "length", None)
+            if length and len(value) > length:
+                values[name] = value[:length]
+    return values
+
+
+def _entry_row(company_id: int, customer_id: int, r: EntryRecord, row_hash: int) -> tuple:
+    """The store row of an entry, in ENTRY_COLUMNS order (money in cents, text cut to fit)."""
+    amount = to_cents(r.amount)
+    settled = to_cents(r.settled_amount)
+    residual = 0 if r.lettered else amount - settled
+    return (
+        company_id,
+        customer_id,
+        r.key,
+        r.entry_no,
+        r.journal[:10],
+        r.posting_date,
+        r.document_date,
+        r.piece[:30],
+        r.reference[:30],
+        r.label[:120],
+        r.account[:20],
+        amount,
+        residual,
+        r.currency[:3],
+        None if r.amount_currency is None else to_cents(r.amount_currency),
+        r.exchange_rate,
+        r.due_date,
+        r.lettering_code[:10],
+        r.lettered,
+        r.lettering_date,
+        settled,
+        r.settlement_status,
+        r.settled_on,
+        r.payment_method[:40],
+        r.reminder_count,
+        r.last_reminder_on,
+        r.carried_forward,
+        row_hash,
+    )
+
+
+def register_company(
+    engine: Engine,
+    code: str,
+    name: str,
+    source_kind: str,
+    source_dsn: str = "",
+    source_encoding: str = "",
+) -> int:
+    """Create the company `code`, or update how its source is reached; return its id."""
+    table = Company.__table__
+    with engine.begin() as conn:
+        found = conn.execute(select(table.c.id).where(table.c.code == code)).scalar()
+        values = {"source_kind": source_kind, "source_dsn": source_dsn}
+        if source_encoding:
+            values["source_encoding"] = source_encoding
+        if found is None:
+            return conn.execute(
+                insert(table).values(code=code, name=name, created_at=utcnow(), **values)
+            ).inserted_primary_key[0]
+        if name:
+            values["name"] = name
+        conn.execute(update(table).where(table.c.id == found).values(**values))
+        return found
+
+
+def _company(engine: Engine, code: str) -> Company:
+    table = Company.__table__
+    with engine.connect() as conn:
+        row = conn.execute(select(table).where(table.c.code == code)).first()
+    if row is None:
+        raise SyncError(f"unknown company {code!r}")
+    return Company.model_validate(row._asdict())
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _start_run(engine: Engine, company_id: int, source_kind: str, mode: str) -> int:
+    """Record a run as running (committed at once) and close runs whose process died."""
+    table = SyncRun.__table__
+    host = socket.gethostname()
+    with engine.begin() as conn:
+        for run_id, details in conn.execute(
+            select(table.c.id, table.c.details).where(
+                table.c.company_id == company_id, table.c.status == "running"
+            )
+        ).all():
+            details = details or {}
+            if details.get("host") == host and not _pid_alive(int(details.get("pid", 0))):
+                conn.execute(
+                    update(table)
+                    .where(table.c.id == run_id)
+                    .values(
+                        status="interrupted",
+                        error="the process stopped before the run ended; nothing was written",
+                    )
+                )
+        return conn.execute(
+            insert(table).values(
+                company_id=company_id,
+                source_kind=source_kind,
+                mode=mode,
+                status="running",
+                started_at=utcnow(),
+                details={"pid": os.getpid(), "host": host},
+            )
+        ).inserted_primary_key[0]
+
+
+def _finish_run(conn: Connection, result: SyncResult) -> None:
+    """Write a run's outcome (in the data transaction when it succeeded)."""
+    conn.execute(
+        update(SyncRun.__table__)
+        .where(SyncRun.__table__.c.id == result.run_id)
+        .values(
+            status=result.status,
+            finished_at=utcnow(),
+            duration_ms=int(result.seconds * 1000),
+            added=result.added,
+            changed=result.changed,
+            deleted=result.deleted,
+            details={"tables": {k: v.as_dict() for k, v in result.tables.items()}},
+            error=result.error[:4000],
+        )
+    )
+
+
+def _lock_company(conn: Connection, company_id: int) -> None:
+    """Serialise runs of one company (SQLite serialises every writer already)."""
+    if conn.dialect.name == "postgresql":
+        table = Company.__table__
+        conn.execute(select(table.c.id).where(table.c.id == company_id).with_for_update())
+
+
+def _cursors(conn: Connection, company_id: int) -> dict[str, SyncCursor]:
+    table = SyncCursor.__table__
+    rows = conn.execute(select(table).where(table.c.company_id == company_id)).all()
+    return {row.table_name: SyncCursor.model_validate(row._asdict()) for row in rows}
+
+
+def _save_cursor(
+    conn: Connection, company_id: int, name: str, marq: int, modified: datetime | None, scope: str
+) -> None:
+    table = SyncCursor.__table__
+    where = (table.c.company_id == company_id) & (table.c.table_name == name)
+    values = {"last_marq": marq, "last_modified": modified, "scope": scope}
+    if conn.execute(update(table).where(where).values(**values)).rowcount == 0:
+        conn.execute(insert(table).values(company_id=company_id, table_name=name, **values))
+
+
+def _run(engine: Engine, company: Company, mode: str, body) -> SyncResult:  # noqa: ANN001
+    """Run `body(conn, result)` in one transaction, recording the run whatever happens."""
+    run_id = _start_run(engine, company.id, company.source_kind, mode)
+    result = SyncResult(company=company.code, run_id=run_id, mode=mode, status="running", seconds=0)
+    started = time.perf_counter()
+    try:
+        with engine.begin() as conn:
+            _lock_company(conn, company.id)
+            body(conn, result)
+            if result.added or result.changed or result.deleted:
+                bump_data_version(conn)
+            result.status = "ok"
+            result.seconds = time.perf_counter() - started
+            _finish_run(conn, result)
+    except Exception as exc:
+        result.status = "failed"
+        result.error = f"{type(exc).__name__}: {exc}"
+        result.seconds = time.perf_counter() - started
+        with engine.begin() as conn:
+            _finish_run(conn, result)
+    return result
+
+
+def sync_company(
+    engine: Engine,
+    code: str,
+    full: bool = False,
+    as_of: date | None = None,
+    overlap: timedelta | None = None,
+) -> SyncResult:
+    """Sync one Sage 100 company into the store; failures are recorded, not raised.
+
+    Args:
+        engine: the store.
+        code: the company's code.
+        full: read every row (and find deleted ones by their keys) instead of what changed.
+        as_of: the day promises are judged on (default today).
+        overlap: how far back changes are read again (cbModification has minute precision).
+
+    Raises:
+        SyncError: when the company is unknown or is not a Sage 100 company.
+    """
+    company = _company(engine, code)
+    if company.source_kind != "sage100":
+        raise SyncError(f"company {code} is fed by {company.source_kind}, not by a Sage base")
+    as_of = as_of or clock_today()
+    overlap = overlap or timedelta(seconds=load_settings().sync_overlap_seconds)
+
+    def body(conn: Connection, result: SyncResult) -> None:
+        with Sage100Reader(company.source_dsn, company.source_encoding) as reader:
+            info = reader.company()
+            period = open_period(info)
+            scope = f"{period[0].isoformat()}..{period[1].isoformat()}"
+            marks = {t: reader.watermark(t) for t in ("F_COMPTET", "F_CONTACTT", "F_ECRITUREC")}
+            cursors = _cursors(conn, company.id)
+
+            def window(name: str) -> tuple[Window, SyncCursor | None]:
+                cur = cursors.get(name)
+                upto = marks[name].max_marq
+                if full or cur is None or cur.scope != scope or cur.last_modified is None:
+                    return Window(after_marq=0, since=None, upto_marq=upto), None
+                since = cur.last_modified - overlap
+                return Window(after_marq=cur.last_marq, since=since, upto_marq=upto), cur
+
+            writer = StoreWriter(conn, company.id)
+            writer.company_info(info, period)
+            result.tables["services"] = writer.services(reader.services())
+            result.tables["sales_reps"] = writer.sales_reps(reader.sales_reps())
+            win, _ = window("F_COMPTET")
+            result.tables["customers"] = writer.customers(
+                reader.customers(win), all_keys=reader.customer_keys()
+            )
+            win, _ = window("F_CONTACTT")
+            result.tables["contacts"] = writer.contacts(
+                reader.contacts(win), all_keys=reader.contact_keys()
+            )
+            win, previous = window("F_ECRITUREC")
+            counts = writer.entries(reader.entry_batches(period, win), full=previous is None)
+            if previous is not None:
+                upto = previous.last_marq
+                if reader.count_entries(period, upto) != writer.count_entries(upto):
+                    counts.deleted += writer.delete_entries_not_in(
+                        reader.entry_keys(period, upto), upto
+                    )
+            result.tables["entries"] = counts
+            result.tables["promises"] = writer.resolve_promises(as_of)
+            for name, mark in marks.items():
+                last = cursors.get(name)
+                modified = mark.max_modified or (last.last_modified if last else None)
+                _save_cursor(conn, company.id, name, mark.max_marq, modified, scope)
+
+    return _run(engine, company, "full" if full else "incremental", body)
+
+
+def sync_all(engine: Engine, full: bool = False, as_of: date | None = None) -> list[SyncResult]:
+    """Sync every active Sage 100 company, one after the other."""
+    table = Company.__table__
+    with engine.connect() as conn:
+        codes = (
+            conn.execute(
+                select(table.c.code)
+                .where(table.c.active.is_(True), table.c.source_kind == "sage100")
+                .order_by(table.c.code)
+            )
+            .scalars()
+            .all()
+        )
+    return [sync_company(engine, code, full=full, as_of=as_of) for code in codes]
+
+
+def import_snapshot(
+    engine: Engine,
+    code: str,
+    info: CompanyInfo,
+    customers: list[CustomerRecord],
+    entries: list[EntryRecord],
+    period: tuple[date, date],
+    as_of: date | None = None,
+) -> SyncResult:
+    """Write a whole-period snapshot (a FEC file) for a company.
+
+    Entries of the company posted within `period` that the snapshot no longer has are deleted;
+    customers are added or updated, never removed (a file lists only those with entries).
+    """
+    company = _company(engine, code)
+    as_of = as_of or clock_today()
+
+    def body(conn: Connection, result: SyncResult) -> None:
+        writer = StoreWriter(conn, company.id)
+        writer.company_info(info, None)
+        result.tables["customers"] = writer.customers(customers)
+        result.tables["entries"] = writer.entries(
+            _batched(entries, 20000), full=True, delete_scope=period
+        )
+        result.tables["promises"] = writer.resolve_promises(as_of)
+
+    result = _run(engine, company, "fec", body)
+    if result.status != "ok":
+        raise SyncError(result.error)
+    return result
+
+
+def _batched(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

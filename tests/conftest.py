@@ -1,0 +1,95 @@
+"""Shared fixtures: fresh stores on real SQLite and PostgreSQL, demo Sage bases, fixed today."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy.engine import Engine
+
+from src_dash.store.engine import make_engine
+from src_dash.store.migrate import upgrade
+
+TODAY = date(2026, 11, 22)
+PG_ADMIN_URL = os.environ.get("SRC_DASH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+
+
+def _pg_server_url(database: str) -> str:
+    base, _, _ = PG_ADMIN_URL.rpartition("/")
+    return f"{base}/{database}"
+
+
+def _pg_admin(sql: str) -> None:
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+@pytest.fixture(scope="session")
+def today() -> date:
+    """The day every test lives on, unless it travels."""
+    return TODAY
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated, empty SQLite store to copy from."""
+    path = tmp_path_factory.mktemp("store") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    """A migrated, empty PostgreSQL database to clone per test (the server must be up)."""
+    name = f"src_dash_tpl_{uuid.uuid4().hex[:8]}"
+    _pg_admin(f"CREATE DATABASE {name}")
+    upgrade(_pg_server_url(name))
+    make_engine(_pg_server_url(name)).dispose()
+    yield name
+    _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh, migrated store: once on SQLite, once on PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path / "store.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    template = request.getfixturevalue("pg_template")
+    name = f"src_dash_t_{uuid.uuid4().hex[:10]}"
+    _pg_admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+    yield _pg_server_url(name)
+    _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Engine]:
+    """An engine on a fresh store (SQLite and PostgreSQL)."""
+    engine = make_engine(store_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path, sqlite_template: Path) -> Iterator[Engine]:
+    """An engine on a fresh SQLite store only."""
+    path = tmp_path / "store.db"
+    shutil.copy(sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def fec_dir() -> Path:
+    """The real FEC files shared with the team."""
+    return Path(os.environ.get("SRC_DASH_FEC_DIR", SHARED_DIR / "data" / "fec"))
