@@ -234,8 +234,7 @@ class StoreWriter:
             values["row_hash"] = row_hash
             found = existing.pop(record.key, None)
             if found is None:
-                key = _fit(table, {key_column: record.key})[key_column]
-                inserts.append({"company_id": self.company_id, key_column: key, **values})
+                inserts.append({"company_id": self.company_id, key_column: record.key, **values})
                 counts.added += 1
             elif found[1] != row_hash:
                 self.conn.execute(update(table).where(table.c.id == found[0]).values(**values))
