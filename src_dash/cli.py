@@ -179,8 +179,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    print(f"unknown benchmark {args.what!r}", file=sys.stderr)
-    return 2
+    from src_dash.analytics.bench import bench_analytics
+
+    _print_json(
+        bench_analytics(
+            entries=args.entries,
+            customers=args.customers,
+            seed=args.seed,
+            store_url=args.store,
+            work_dir=Path(args.work_dir) if args.work_dir else None,
+        )
+    )
+    return 0
 
 
 def _date(value: str) -> date:
@@ -229,13 +239,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_scheduler)
 
     p = sub.add_parser("bench", help="benchmarks, printed as JSON")
-    p.add_argument("what", choices=["sync"])
+    p.add_argument("what", choices=["sync", "analytics"])
     p.add_argument("--entries", type=int, default=1_000_000)
     p.add_argument("--customers", type=int, default=None)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--store", default=None, help="store URL (default: a fresh SQLite file)")
     p.add_argument("--work-dir", default=None)
     p.set_defaults(func=cmd_bench)
+
+    # Commands of the analytics layer (kpis, scores, export), registered by their own module.
+    try:
+        from src_dash.analytics.commands import register_commands
+    except ImportError:
+        pass
+    else:
+        register_commands(sub)
     return parser
 
 

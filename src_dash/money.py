@@ -33,9 +33,19 @@ def to_money(value: object) -> Decimal:
     return dec.quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
-def to_cents(amount: Decimal) -> int:
-    """Return the integer number of cents of a Decimal amount."""
-    return int(to_money(amount) * 100)
+def to_cents(amount: Decimal | int | str) -> int:
+    """Return the integer number of cents of an amount (rounded half-even)."""
+    if type(amount) is Decimal and amount.as_tuple().exponent >= -2:  # the usual case
+        return int(amount.scaleb(2))
+    return int(to_money(amount).scaleb(2))
+
+
+def money_from_float(value: float) -> Decimal:
+    """A float from an ODBC driver (NUMERIC read as double) as an exact amount in cents.
+
+    round(value * 100) is exact for amounts in cents below 10**13, which covers any ledger.
+    """
+    return Decimal(round(value * 100)).scaleb(-2)
 
 
 def from_cents(cents: int) -> Decimal:

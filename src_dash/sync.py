@@ -11,8 +11,12 @@ actions and the app's columns of customers survive every sync.
 from __future__ import annotations
 
 import hashlib
+import operator
 import os
+import pickle
+import queue
 import socket
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
@@ -150,11 +154,100 @@ class SyncResult:
         }
 
 
+_GETTERS: dict[type, operator.attrgetter] = {}
+
+
+def _digest(data: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big") >> 1
+
+
 def record_hash(record: object) -> int:
     """A stable 63-bit hash of a source record's values, to tell changed rows from unchanged."""
-    values = tuple(getattr(record, f.name) for f in fields(record) if f.name != "modified_at")
-    digest = hashlib.blake2b(repr(values).encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") >> 1
+    getter = _GETTERS.get(type(record))
+    if getter is None:
+        names = [f.name for f in fields(record) if f.name != "modified_at"]
+        getter = _GETTERS[type(record)] = operator.attrgetter(*names)
+    return _digest(repr(getter(record)).encode())
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def entry_values(r: EntryRecord) -> tuple:
+    """An entry's stored values from `entry_no` on, in ENTRY_COLUMNS order, ready for any driver.
+
+    Money is integer cents, dates ISO text (what SQLAlchemy stores on SQLite, and what
+    PostgreSQL casts to date), text cut to its column's length.
+    """
+    amount = to_cents(r.amount)
+    settled = to_cents(r.settled_amount)
+    return (
+        r.entry_no,
+        r.journal[:10],
+        r.posting_date.isoformat(),
+        _iso(r.document_date),
+        r.piece[:30],
+        r.reference[:30],
+        r.label[:120],
+        r.account[:20],
+        amount,
+        0 if r.lettered else amount - settled,
+        r.currency[:3],
+        None if r.amount_currency is None else to_cents(r.amount_currency),
+        None if r.exchange_rate is None else str(r.exchange_rate),
+        _iso(r.due_date),
+        r.lettering_code[:10],
+        r.lettered,
+        _iso(r.lettering_date),
+        settled,
+        r.settlement_status,
+        _iso(r.settled_on),
+        r.payment_method[:40],
+        r.reminder_count,
+        _iso(r.last_reminder_on),
+        r.carried_forward,
+    )
+
+
+def prefetch(items: Iterable, depth: int = 2) -> Iterator:
+    """Iterate over `items` in a worker thread, `depth` items ahead.
+
+    Reading the source (the ODBC driver releases the GIL) then overlaps with writing the store.
+    An error in the worker is raised here, in the caller's thread.
+    """
+    box: queue.Queue = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                box.put((item, None))
+        except BaseException as exc:  # handed over to the caller
+            box.put((None, exc))
+            return
+        box.put((done, None))
+
+    worker = threading.Thread(target=work, name="sync-prefetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item, error = box.get()
+            if error is not None:
+                raise error
+            if item is done:
+                return
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():
+            try:
+                box.get_nowait()
+            except queue.Empty:
+                worker.join(0.05)
 
 
 def open_period(info: CompanyInfo) -> tuple[date, date]:
@@ -420,8 +513,22 @@ class StoreWriter:
                 deleted (only those posted within `delete_scope` when it is given).
             delete_scope: posting-date bounds of what a full read covers.
         """
+        return self._entries(((batch, ()) for batch in batches), full, delete_scope)
+
+    def changed_entries(
+        self, batches: Iterable[tuple[list[EntryRecord], list[int]]]
+    ) -> TableCounts:
+        """Upsert the entries of a window and delete the window's rows that left the scope."""
+        return self._entries(batches, full=False, delete_scope=None)
+
+    def _entries(
+        self,
+        batches: Iterable[tuple[list[EntryRecord], Iterable[int]]],
+        full: bool,
+        delete_scope: tuple[date, date] | None,
+    ) -> TableCounts:
         table = Entry.__table__
-        writer = BulkWriter(self.conn, "entry", ENTRY_COLUMNS)
+        writer = BulkWriter(self.conn, table, ENTRY_COLUMNS)
         customers = self._ids(Customer.__table__, "number")
         counts = TableCounts()
         existing: dict[int, tuple[int, int]] = {}
@@ -433,12 +540,15 @@ class StoreWriter:
                 query = query.where(table.c.posting_date.between(*delete_scope))
             existing = {row[0]: (row[1], row[2]) for row in self.conn.execute(query)}
         company_id = self.company_id
-        for batch in batches:
+        for batch, outside in batches:
             if not full:
-                existing = self._existing_entries([r.key for r in batch])
+                existing = self._existing_entries([r.key for r in batch] + list(outside))
+                gone = [existing[key][0] for key in outside if key in existing]
+                counts.deleted += writer.delete(gone)
             inserts, updates = [], []
             for r in batch:
-                row_hash = record_hash(r)
+                values = entry_values(r)
+                row_hash = _digest(pickle.dumps((r.customer_key, values), 5))
                 found = existing.pop(r.key, None)
                 if found is not None and found[1] == row_hash:
                     counts.unchanged += 1
@@ -448,7 +558,7 @@ class StoreWriter:
                     raise SyncError(
                         f"entry {r.key} ({r.piece}) is on unknown customer {r.customer_key!r}"
                     )
-                row = _entry_row(company_id, customer_id, r, row_hash)
+                row = (company_id, customer_id, r.key, *values, row_hash)
                 if found is None:
                     inserts.append(row)
                 else:
@@ -456,7 +566,7 @@ class StoreWriter:
             counts.added += writer.insert(inserts)
             counts.changed += writer.update(updates)
         if full and existing:
-            counts.deleted = writer.delete(v[0] for v in existing.values())
+            counts.deleted += writer.delete(v[0] for v in existing.values())
         return counts
 
     def _existing_entries(self, keys: list[int]) -> dict[int, tuple[int, int]]:
@@ -493,7 +603,7 @@ class StoreWriter:
             )
             if row[0] not in keys
         ]
-        return BulkWriter(self.conn, "entry", ENTRY_COLUMNS).delete(gone)
+        return BulkWriter(self.conn, table, ENTRY_COLUMNS).delete(gone)
 
     def resolve_promises(self, as_of: date) -> TableCounts:
         """Decide pending promises: kept when all their items are settled, broken past the date."""
@@ -531,43 +641,6 @@ def _fit(table, values: dict[str, object]) -> dict[str, object]:  # noqa: ANN001
             if length and len(value) > length:
                 values[name] = value[:length]
     return values
-
-
-def _entry_row(company_id: int, customer_id: int, r: EntryRecord, row_hash: int) -> tuple:
-    """The store row of an entry, in ENTRY_COLUMNS order (money in cents, text cut to fit)."""
-    amount = to_cents(r.amount)
-    settled = to_cents(r.settled_amount)
-    residual = 0 if r.lettered else amount - settled
-    return (
-        company_id,
-        customer_id,
-        r.key,
-        r.entry_no,
-        r.journal[:10],
-        r.posting_date,
-        r.document_date,
-        r.piece[:30],
-        r.reference[:30],
-        r.label[:120],
-        r.account[:20],
-        amount,
-        residual,
-        r.currency[:3],
-        None if r.amount_currency is None else to_cents(r.amount_currency),
-        r.exchange_rate,
-        r.due_date,
-        r.lettering_code[:10],
-        r.lettered,
-        r.lettering_date,
-        settled,
-        r.settlement_status,
-        r.settled_on,
-        r.payment_method[:40],
-        r.reminder_count,
-        r.last_reminder_on,
-        r.carried_forward,
-        row_hash,
-    )
 
 
 def register_company(
@@ -678,11 +751,22 @@ def _cursors(conn: Connection, company_id: int) -> dict[str, SyncCursor]:
 
 
 def _save_cursor(
-    conn: Connection, company_id: int, name: str, marq: int, modified: datetime | None, scope: str
+    conn: Connection,
+    company_id: int,
+    name: str,
+    marq: int,
+    modified: str,
+    scope: str,
+    source_count: int,
 ) -> None:
     table = SyncCursor.__table__
     where = (table.c.company_id == company_id) & (table.c.table_name == name)
-    values = {"last_marq": marq, "last_modified": modified, "scope": scope}
+    values = {
+        "last_marq": marq,
+        "last_modified": modified,
+        "scope": scope,
+        "source_count": source_count,
+    }
     if conn.execute(update(table).where(where).values(**values)).rowcount == 0:
         conn.execute(insert(table).values(company_id=company_id, table_name=name, **values))
 
@@ -746,9 +830,9 @@ def sync_company(
             def window(name: str) -> tuple[Window, SyncCursor | None]:
                 cur = cursors.get(name)
                 upto = marks[name].max_marq
-                if full or cur is None or cur.scope != scope or cur.last_modified is None:
+                if full or cur is None or cur.scope != scope or not cur.last_modified:
                     return Window(after_marq=0, since=None, upto_marq=upto), None
-                since = cur.last_modified - overlap
+                since = datetime.fromisoformat(cur.last_modified) - overlap
                 return Window(after_marq=cur.last_marq, since=since, upto_marq=upto), cur
 
             writer = StoreWriter(conn, company.id)
@@ -764,10 +848,17 @@ def sync_company(
                 reader.contacts(win), all_keys=reader.contact_keys()
             )
             win, previous = window("F_ECRITUREC")
-            counts = writer.entries(reader.entry_batches(period, win), full=previous is None)
-            if previous is not None:
+            if previous is None:
+                batches = prefetch(reader.entry_batches(period, win))
+                counts = writer.entries(batches, full=True)
+            else:
+                customer_keys = reader.customer_keys()
+                batches = prefetch(reader.changed_entry_batches(period, customer_keys, win))
+                counts = writer.changed_entries(batches)
+                # Sage leaves no trace of a deleted row: fewer rows up to the last cbMarq than
+                # at the end of the last run means some were deleted; then compare the keys.
                 upto = previous.last_marq
-                if reader.count_entries(period, upto) != writer.count_entries(upto):
+                if reader.count_rows("F_ECRITUREC", upto) != previous.source_count:
                     counts.deleted += writer.delete_entries_not_in(
                         reader.entry_keys(period, upto), upto
                     )
@@ -775,8 +866,11 @@ def sync_company(
             result.tables["promises"] = writer.resolve_promises(as_of)
             for name, mark in marks.items():
                 last = cursors.get(name)
-                modified = mark.max_modified or (last.last_modified if last else None)
-                _save_cursor(conn, company.id, name, mark.max_marq, modified, scope)
+                modified = mark.max_modified.isoformat(sep=" ") if mark.max_modified else ""
+                if not modified and last is not None:
+                    modified = last.last_modified
+                count = reader.count_rows(name, mark.max_marq)
+                _save_cursor(conn, company.id, name, mark.max_marq, modified, scope, count)
 
     return _run(engine, company, "full" if full else "incremental", body)
 

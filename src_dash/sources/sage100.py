@@ -19,7 +19,7 @@ from decimal import Decimal
 
 import pyodbc
 
-from src_dash.money import to_money
+from src_dash.money import ZERO, money_from_float, to_money
 from src_dash.sources.records import (
     CompanyInfo,
     ContactRecord,
@@ -30,6 +30,7 @@ from src_dash.sources.records import (
     SalesRepRecord,
 )
 from src_dash.sources.sql_dialect import (
+    EMPTY_DATES,
     Dialect,
     as_date,
     as_datetime,
@@ -363,6 +364,41 @@ class Sage100Reader:
         )
         return sql + self._window_sql(window, params), params
 
+    def changed_entry_batches(
+        self,
+        period: tuple[date, date],
+        customer_keys: set[str],
+        window: Window,
+        batch_size: int = 20000,
+    ) -> Iterator[tuple[list[EntryRecord], list[int]]]:
+        """Yield the rows of a window, whatever their account or year, in batches.
+
+        The window is read without the customer and fiscal-year filters, so that a row that
+        left them (moved to a supplier, to a closed year) is seen: each batch gives the
+        customer entries of the open years, and the cbMarq of the other rows.
+        """
+        params: list[object] = []
+        sql = f"SELECT {ENTRY_COLUMNS} FROM {self.dialect.table('F_ECRITUREC')} WHERE 1 = 1"
+        sql += self._window_sql(window, params)
+        cursor = self._query(sql, *params)
+        convert = _EntryConverter(self.currencies(), self.payment_methods())
+        start, end = period
+        while rows := cursor.fetchmany(batch_size):
+            inside, outside = [], []
+            for r in rows:
+                month = _day(r[4])
+                number = (r[2] or "").strip()
+                if number in customer_keys and month is not None and start <= month <= end:
+                    inside.append(convert(r))
+                else:
+                    outside.append(r[0])
+            yield inside, outside
+
+    def count_rows(self, table: str, upto_marq: int) -> int:
+        """Count every row of a table up to a cbMarq (a cheap range count on the key)."""
+        sql = f"SELECT COUNT(*) FROM {self.dialect.table(table)} WHERE cbMarq <= ?"
+        return _int(self._query(sql, upto_marq).fetchone()[0])
+
     def count_entries(self, period: tuple[date, date], upto_marq: int) -> int:
         """Count the customer entries of the open years up to a cbMarq."""
         params: list[object] = []
@@ -398,6 +434,23 @@ def _free_value(value: object) -> str:
     return str(value).strip()
 
 
+def _day(value: object) -> date | None:
+    """as_date, with the drivers' usual datetime handled first (this runs per field per row)."""
+    if value is None:
+        return None
+    if type(value) is datetime:
+        day = value.date()
+        return None if day in EMPTY_DATES else day
+    return as_date(value)
+
+
+def _amount(value: object) -> Decimal:
+    """to_money, with the SQLite driver's floats handled first."""
+    if type(value) is float:
+        return money_from_float(value)
+    return to_money(value)
+
+
 class _EntryConverter:
     """Turns F_ECRITUREC rows into EntryRecords; the hot loop of a sync."""
 
@@ -406,40 +459,43 @@ class _EntryConverter:
         self.payment_methods = payment_methods
 
     def __call__(self, r: pyodbc.Row) -> EntryRecord:
-        sign = -1 if r[11] == 1 else 1
-        amount = to_money(r[12])
-        settled = to_money(r[20])
+        credit = r[11] == 1
+        amount = _amount(r[12])
+        settled = _amount(r[20]) if r[20] else ZERO
+        if credit:
+            amount, settled = -amount, -settled
         devise = r[14] or 0
         if devise:
             currency = self.currencies.get(devise, "")
-            amount_currency = to_money(r[15]) * sign
+            amount_currency = _amount(r[15])
+            if credit:
+                amount_currency = -amount_currency
             rate = Decimal(repr(r[16])) if isinstance(r[16], float) else r[16]
         else:
             currency, amount_currency, rate = "", None, None
-        journal_month = as_date(r[4])
         return EntryRecord(
             key=r[0],
             entry_no=r[1],
             customer_key=(r[2] or "").strip(),
             journal=(r[3] or "").strip(),
-            posting_date=journal_month + timedelta(days=(r[5] or 1) - 1),
-            document_date=as_date(r[6]),
+            posting_date=_day(r[4]) + timedelta(days=(r[5] or 1) - 1),
+            document_date=_day(r[6]),
             piece=(r[7] or "").strip(),
             reference=(r[8] or "").strip(),
             label=(r[9] or "").strip(),
             account=(r[10] or "").strip(),
-            amount=amount * sign,
-            due_date=as_date(r[13]),
+            amount=amount,
+            due_date=_day(r[13]),
             currency=currency,
             amount_currency=amount_currency,
             exchange_rate=rate,
             lettered=r[17] == 1,
             lettering_code=(r[18] or "").strip(),
             settlement_status=r[19] or 0,
-            settled_amount=settled * sign,
-            settled_on=as_date(r[21]),
+            settled_amount=settled,
+            settled_on=_day(r[21]),
             payment_method=self.payment_methods.get(r[22] or 0, ""),
             reminder_count=r[23] or 0,
-            last_reminder_on=as_date(r[24]),
+            last_reminder_on=_day(r[24]),
             carried_forward=bool(r[25]),
         )

@@ -1,25 +1,25 @@
 """Fast bulk writes of many rows (the sync's entries), below the ORM but still in the store.
 
-Values are passed as the driver wants them: money as integer cents, dates as ISO text on
-SQLite, booleans as bool. PostgreSQL inserts go through COPY.
+Callers pass values ready for any driver: money as integer cents, dates as ISO text (what
+SQLAlchemy stores on SQLite; PostgreSQL casts it), decimals as text, booleans as bool.
+PostgreSQL inserts go through COPY.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
-from decimal import Decimal
 
+from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
 
 class BulkWriter:
     """Insert, update and delete rows of one table by raw, batched statements."""
 
-    def __init__(self, conn: Connection, table: str, columns: Sequence[str]) -> None:
+    def __init__(self, conn: Connection, table: Table, columns: Sequence[str]) -> None:
         """Prepare statements for `table` with `columns` (the updatable ones, without id)."""
         self.conn = conn
-        self.table = table
+        self.table = table.name
         self.columns = list(columns)
         self.is_sqlite = conn.dialect.name == "sqlite"
         mark = "?" if self.is_sqlite else "%s"
@@ -33,26 +33,12 @@ class BulkWriter:
             f"WHERE id = {mark}"
         )
 
-    def adapt(self, value: object) -> object:
-        """Turn a Python value into what the driver stores for this store's types."""
-        if self.is_sqlite and isinstance(value, date):
-            return value.isoformat()
-        if self.is_sqlite and isinstance(value, Decimal):
-            return float(value)
-        return value
-
-    def _rows(self, rows: Iterable[Sequence[object]]) -> list[tuple[object, ...]]:
-        adapt = self.adapt
-        if self.is_sqlite:
-            return [tuple(adapt(v) for v in row) for row in rows]
-        return [tuple(row) for row in rows]
-
     def insert(self, rows: Sequence[Sequence[object]]) -> int:
         """Insert rows given in `columns` order; return how many."""
         if not rows:
             return 0
         if self.is_sqlite:
-            self.conn.exec_driver_sql(self._insert, self._rows(rows))
+            self._executemany(self._insert, rows)
         else:
             raw = self.conn.connection.driver_connection
             with (
@@ -67,8 +53,16 @@ class BulkWriter:
         """Update rows given as `columns` values followed by the id; return how many."""
         if not rows:
             return 0
-        self.conn.exec_driver_sql(self._update, self._rows(rows))
+        self._executemany(self._update, rows)
         return len(rows)
+
+    def _executemany(self, sql: str, rows: list[Sequence[object]]) -> None:
+        """Run a statement for many rows on the DBAPI cursor, in the connection's transaction."""
+        cursor = self.conn.connection.driver_connection.cursor()
+        try:
+            cursor.executemany(sql, rows)
+        finally:
+            cursor.close()
 
     def delete(self, ids: Iterable[int]) -> int:
         """Delete rows by id; return how many."""

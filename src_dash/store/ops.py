@@ -39,8 +39,11 @@ class SyncCursor(SQLModel, table=True):
     company_id: int = Field(foreign_key="company.id", primary_key=True)
     table_name: str = Field(max_length=40, primary_key=True)
     last_marq: int = 0
-    last_modified: datetime | None = None  # source clock, naive as the source gives it
+    # Newest cbModification seen, on the source's clock (naive, ISO text: not a UTC timestamp).
+    last_modified: str = Field(default="", max_length=26)
     scope: str = Field(default="", max_length=200)  # what the rows were filtered on (fiscal years)
+    # Rows of the source table up to last_marq when the run ended; fewer later means deletions.
+    source_count: int = 0
 
 
 class AuditLog(SQLModel, table=True):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 08:13:42.161633
+Create Date: 2026-11-22 08:37:11.834629
 """
 
 from collections.abc import Sequence
@@ -129,8 +129,9 @@ def upgrade() -> None:
         sa.Column("company_id", sa.Integer(), nullable=False),
         sa.Column("table_name", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
         sa.Column("last_marq", sa.Integer(), nullable=False),
-        sa.Column("last_modified", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("last_modified", sqlmodel.sql.sqltypes.AutoString(length=26), nullable=False),
         sa.Column("scope", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("source_count", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["company_id"],
             ["company.id"],

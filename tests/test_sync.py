@@ -1,0 +1,383 @@
+"""Sync from a Sage-shaped demo base, read through unixODBC, into real SQLite and PostgreSQL stores.
+
+The expected figures are computed straight from the demo base with sqlite3, not through the
+connector, so the two paths check each other.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import BigInteger, func, type_coerce
+from sqlmodel import Session, select
+
+from src_dash.sources.demo import DemoCompanySpec, build_demo_base, odbc_connection_string
+from src_dash.store import (
+    Action,
+    Comment,
+    Company,
+    Contact,
+    Customer,
+    Dispute,
+    Entry,
+    Promise,
+    PromiseItem,
+    StoreMeta,
+    SyncRun,
+)
+from src_dash.store.engine import make_engine
+from src_dash.sync import StoreWriter, register_company, sync_company
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo Sage base, built once."""
+    path = tmp_path_factory.mktemp("demo") / "DEMO1.sqlite"
+    spec = DemoCompanySpec(
+        code="DEMO1", name="Atelier Dumas SAS", customers=40, entries=None, seed=3
+    )
+    build_demo_base(path, spec, TODAY)
+    return path
+
+
+@pytest.fixture
+def demo_base(demo_template: Path, tmp_path: Path) -> Path:
+    """A copy of the demo base that the test may change."""
+    path = tmp_path / "DEMO1.sqlite"
+    shutil.copy(demo_template, path)
+    return path
+
+
+def register(engine, base: Path, code: str = "DEMO1") -> None:
+    register_company(engine, code, "Atelier Dumas SAS", "sage100", odbc_connection_string(base))
+
+
+def open_period(conn: sqlite3.Connection) -> tuple[str, str]:
+    """The open fiscal years of the base: those ending after D_DateClot."""
+    cols = ", ".join(f"D_DebutExo{i:02d}, D_FinExo{i:02d}" for i in range(1, 6))
+    row = conn.execute(f"SELECT D_DateClot, {cols} FROM P_DOSSIER").fetchone()
+    closed = row[0][:10] if row[0] else "0000"
+    years = [(row[i][:10], row[i + 1][:10]) for i in range(1, 11, 2) if row[i] and row[i + 1]]
+    years = [(s, e) for s, e in years if s > "1901" and e > closed]
+    return min(s for s, _ in years), max(e for _, e in years)
+
+
+def source_truth(base: Path) -> dict[str, object]:
+    """Counts and balances read directly from the demo base."""
+    conn = sqlite3.connect(base)
+    start, end = open_period(conn)
+    customers = {r[0] for r in conn.execute("SELECT CT_Num FROM F_COMPTET WHERE CT_Type = 0")}
+    scope = (
+        "CT_Num IN (SELECT CT_Num FROM F_COMPTET WHERE CT_Type = 0) "
+        "AND substr(JM_Date, 1, 10) BETWEEN ? AND ?"
+    )
+    entries = conn.execute(f"SELECT COUNT(*) FROM F_ECRITUREC WHERE {scope}", (start, end))
+    contacts = conn.execute(
+        "SELECT COUNT(*) FROM F_CONTACTT "
+        "WHERE CT_Num IN (SELECT CT_Num FROM F_COMPTET WHERE CT_Type = 0)"
+    )
+    balances: dict[str, Decimal] = defaultdict(Decimal)
+    for number, sens, amount, settled in conn.execute(
+        f"SELECT CT_Num, EC_Sens, EC_Montant, EC_MontantRegle FROM F_ECRITUREC "
+        f"WHERE {scope} AND EC_Lettre = 0",
+        (start, end),
+    ):
+        sign = -1 if sens == 1 else 1
+        balances[number] += sign * (Decimal(str(amount)) - Decimal(str(settled or 0)))
+    result = {
+        "customers": customers,
+        "entries": entries.fetchone()[0],
+        "contacts": contacts.fetchone()[0],
+        "balances": {k: v.quantize(Decimal("0.01")) for k, v in balances.items() if v},
+    }
+    conn.close()
+    return result
+
+
+def store_truth(engine) -> dict[str, object]:
+    """The same figures read from the store."""
+    residual = type_coerce(Entry.__table__.c.residual, BigInteger)
+    with Session(engine) as s:
+        balances = {
+            number: Decimal(cents) / 100
+            for number, cents in s.exec(
+                select(Customer.number, func.sum(residual))
+                .join(Entry, Entry.customer_id == Customer.id)
+                .group_by(Customer.number)
+            ).all()
+            if cents
+        }
+        return {
+            "customers": set(
+                s.exec(select(Customer.number).where(Customer.removed_from_source.is_(False))).all()
+            ),
+            "entries": s.exec(select(func.count(Entry.id))).one(),
+            "contacts": s.exec(
+                select(func.count(Contact.id)).where(Contact.origin == "sage")
+            ).one(),
+            "balances": balances,
+        }
+
+
+def data_version(engine) -> str | None:
+    with Session(engine) as s:
+        meta = s.get(StoreMeta, "data_version")
+        return meta.value if meta else None
+
+
+def test_full_sync_gives_the_sources_rows_and_balances(store, demo_base):
+    register(store, demo_base)
+    result = sync_company(store, "DEMO1", full=True, as_of=TODAY)
+    assert result.status == "ok", result.error
+    expected, got = source_truth(demo_base), store_truth(store)
+    assert got["customers"] == expected["customers"]
+    assert got["entries"] == expected["entries"]
+    assert got["contacts"] == expected["contacts"]
+    assert got["balances"] == expected["balances"]
+    assert result.tables["entries"].added == expected["entries"]
+    with Session(store) as s:
+        run = s.exec(select(SyncRun)).one()
+        company = s.exec(select(Company)).one()
+    assert run.status == "ok" and run.added == result.added and run.duration_ms >= 0
+    assert (company.open_from, company.open_to) == (date(2025, 1, 1), date(2026, 12, 31))
+
+
+def test_a_second_sync_changes_nothing(store, demo_base):
+    register(store, demo_base)
+    sync_company(store, "DEMO1", full=True, as_of=TODAY)
+    version = data_version(store)
+    for full in (False, True):
+        again = sync_company(store, "DEMO1", full=full, as_of=TODAY)
+        assert again.status == "ok", again.error
+        assert (again.added, again.changed, again.deleted) == (0, 0, 0)
+    assert data_version(store) == version
+
+
+def test_incremental_sync_finds_new_changed_and_deleted_rows(store, demo_base):
+    register(store, demo_base)
+    sync_company(store, "DEMO1", full=True, as_of=TODAY)
+    conn = sqlite3.connect(demo_base)
+    start, _ = open_period(conn)
+    customer_scope = "CT_Num IN (SELECT CT_Num FROM F_COMPTET WHERE CT_Type = 0)"
+    open_rows = conn.execute(
+        f"SELECT cbMarq FROM F_ECRITUREC WHERE {customer_scope} AND EC_Lettre = 0 "
+        "AND EC_Sens = 0 AND substr(JM_Date, 1, 10) >= ? ORDER BY cbMarq",
+        (start,),
+    ).fetchall()
+    changed, deleted = open_rows[0][0], open_rows[1][0]
+    # A collector letters one item in Sage (the Sage trigger stamps cbModification), another
+    # item is deleted, and a new invoice is entered.
+    conn.execute(
+        "UPDATE F_ECRITUREC SET EC_Intitule = 'Facture corrigée' WHERE cbMarq = ?", (changed,)
+    )
+    conn.execute("DELETE FROM F_ECRITUREC WHERE cbMarq = ?", (deleted,))
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(F_ECRITUREC)") if r[1] != "cbMarq"]
+    values = {c: f"[{c}]" for c in columns}
+    values["EC_No"] = "(SELECT MAX(EC_No) + 1 FROM F_ECRITUREC)"
+    values["EC_Piece"] = "'FA-NEW'"
+    conn.execute(
+        f"INSERT INTO F_ECRITUREC ({', '.join(f'[{c}]' for c in columns)}) "
+        f"SELECT {', '.join(values.values())} FROM F_ECRITUREC WHERE cbMarq = ?",
+        (changed,),
+    )
+    conn.commit()
+    conn.close()
+    result = sync_company(store, "DEMO1", as_of=TODAY)
+    assert result.status == "ok", result.error
+    entries = result.tables["entries"]
+    assert (entries.added, entries.changed, entries.deleted) == (1, 1, 1)
+    expected, got = source_truth(demo_base), store_truth(store)
+    assert got["entries"] == expected["entries"]
+    assert got["balances"] == expected["balances"]
+    with Session(store) as s:
+        label = s.exec(select(Entry.label).where(Entry.source_key == changed)).one()
+    assert label == "Facture corrigée"
+
+
+def test_app_data_survives_every_sync(store, demo_base):
+    register(store, demo_base)
+    sync_company(store, "DEMO1", full=True, as_of=TODAY)
+    with Session(store) as s:
+        customer = s.exec(select(Customer).order_by(Customer.number)).first()
+        entry = s.exec(select(Entry).where(Entry.customer_id == customer.id)).first()
+        customer.profile, customer.profile_set_by_hand = "Grand compte", True
+        customer.stop_reason = "Négociation en cours"
+        s.add(customer)
+        s.add(
+            Contact(
+                company_id=customer.company_id,
+                customer_id=customer.id,
+                origin="app",
+                last_name="Martin",
+                email="compta@client.fr",
+            )
+        )
+        promise = Promise(customer_id=customer.id, amount=Decimal("100.00"), promised_on=TODAY)
+        s.add(promise)
+        s.flush()
+        s.add(PromiseItem(promise_id=promise.id, entry_id=entry.id, piece=entry.piece))
+        s.add(Dispute(customer_id=customer.id, note="Livraison incomplète"))
+        s.add(Comment(customer_id=customer.id, entry_id=entry.id, body="Rappeler lundi"))
+        s.add(Action(company_id=customer.company_id, customer_id=customer.id, due_on=TODAY))
+        s.commit()
+        customer_id = customer.id
+    conn = sqlite3.connect(demo_base)
+    conn.execute(
+        "UPDATE F_COMPTET SET CT_Intitule = CT_Intitule || ' (modifié)' WHERE CT_Num = ?",
+        (customer.number,),
+    )
+    conn.commit()
+    conn.close()
+    for full in (False, True):
+        assert sync_company(store, "DEMO1", full=full, as_of=TODAY).status == "ok"
+    with Session(store) as s:
+        customer = s.get(Customer, customer_id)
+        assert customer.name.endswith("(modifié)")
+        assert customer.profile == "Grand compte" and customer.profile_set_by_hand
+        assert customer.stop_reason == "Négociation en cours"
+        assert s.exec(select(func.count(Contact.id)).where(Contact.origin == "app")).one() == 1
+        assert s.exec(select(func.count(Promise.id))).one() == 1
+        assert s.exec(select(func.count(PromiseItem.id))).one() == 1
+        assert s.exec(select(func.count(Dispute.id))).one() == 1
+        assert s.exec(select(func.count(Comment.id))).one() == 1
+        assert s.exec(select(func.count(Action.id))).one() == 1
+
+
+def test_a_failing_sync_leaves_the_store_as_it_was_and_records_the_error(
+    store, demo_base, monkeypatch
+):
+    register(store, demo_base)
+    sync_company(store, "DEMO1", full=True, as_of=TODAY)
+    before = store_truth(store)
+    conn = sqlite3.connect(demo_base)
+    conn.execute("UPDATE F_ECRITUREC SET EC_Intitule = 'changé' WHERE EC_Lettre = 0")
+    conn.execute("UPDATE F_COMPTET SET CT_Intitule = 'changé'")
+    conn.commit()
+    conn.close()
+    original = StoreWriter._entries
+
+    def entries_then_fail(self, batches, *args, **kwargs):
+        counts = original(self, batches, *args, **kwargs)  # every row is written, then...
+        assert counts.changed > 0
+        raise ConnectionError("network cut while reading the Sage base")
+
+    monkeypatch.setattr(StoreWriter, "_entries", entries_then_fail)
+    result = sync_company(store, "DEMO1", as_of=TODAY)
+    assert result.status == "failed" and "network cut" in result.error
+    assert store_truth(store) == before
+    with Session(store) as s:
+        assert "changé" not in s.exec(select(Customer.name)).all()
+        last = s.exec(select(SyncRun).order_by(SyncRun.id.desc())).first()
+    assert last.status == "failed" and "network cut" in last.error
+    monkeypatch.undo()
+    assert sync_company(store, "DEMO1", as_of=TODAY).status == "ok"
+    assert store_truth(store) == source_truth(demo_base)
+
+
+def test_a_sync_killed_midway_leaves_the_store_consistent_and_the_next_completes(tmp_path):
+    base = tmp_path / "BIG.sqlite"
+    spec = DemoCompanySpec(code="BIG", name="Big SA", customers=400, entries=60000, seed=5)
+    build_demo_base(base, spec, TODAY)
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    from src_dash.store.migrate import upgrade
+
+    upgrade(url)
+    engine = make_engine(url)
+    register(engine, base, "BIG")
+    script = (
+        "import sys; from datetime import date; from src_dash.store.engine import make_engine; "
+        "from src_dash.sync import sync_company; "
+        f"sync_company(make_engine({url!r}), 'BIG', full=True, as_of=date(2026, 11, 22))"
+    )
+    killed_midway = False
+    for delay in (1.5, 0.8, 0.4, 2.5):
+        proc = subprocess.Popen([sys.executable, "-c", script])
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with Session(engine) as s:
+                if s.exec(select(SyncRun).where(SyncRun.status == "running")).first():
+                    break
+            time.sleep(0.05)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        with Session(engine) as s:
+            statuses = s.exec(select(SyncRun.status)).all()
+            entries = s.exec(select(func.count(Entry.id))).one()
+        if "ok" not in statuses:
+            killed_midway = True
+            break
+    assert killed_midway, "the sync finished before it could be killed"
+    assert entries == 0  # nothing of the killed run is in the store
+    result = sync_company(engine, "BIG", as_of=TODAY)
+    assert result.status == "ok", result.error
+    assert store_truth(engine)["entries"] == source_truth(base)["entries"]
+    with Session(engine) as s:
+        statuses = s.exec(select(SyncRun.status).order_by(SyncRun.id)).all()
+    assert statuses[-1] == "ok" and set(statuses[:-1]) == {"interrupted"}
+    engine.dispose()
+
+
+def test_promises_are_kept_when_settled_and_broken_past_their_date(store, demo_base):
+    register(store, demo_base)
+    sync_company(store, "DEMO1", full=True, as_of=TODAY)
+    with Session(store) as s:
+        open_items = s.exec(select(Entry).where(Entry.residual > 0).order_by(Entry.id)).all()
+        first, second, third = open_items[:3]
+        promises = []
+        for item, day in ((first, TODAY + timedelta(days=5)), (second, TODAY - timedelta(days=2))):
+            p = Promise(customer_id=item.customer_id, amount=item.residual, promised_on=day)
+            s.add(p)
+            s.flush()
+            s.add(PromiseItem(promise_id=p.id, entry_id=item.id, amount=item.residual))
+            promises.append(p.id)
+        p = Promise(customer_id=third.customer_id, amount=third.residual, promised_on=TODAY)
+        s.add(p)
+        s.flush()
+        s.add(PromiseItem(promise_id=p.id, entry_id=third.id, amount=third.residual))
+        promises.append(p.id)
+        s.commit()
+        paid_key = first.source_key
+    conn = sqlite3.connect(demo_base)
+    conn.execute(
+        "UPDATE F_ECRITUREC SET EC_Lettre = 1, EC_Lettrage = 'ZZZ' WHERE cbMarq = ?", (paid_key,)
+    )
+    conn.commit()
+    conn.close()
+    assert sync_company(store, "DEMO1", as_of=TODAY).status == "ok"
+    with Session(store) as s:
+        statuses = [s.get(Promise, pid).status for pid in promises]
+    assert statuses == ["kept", "broken", "pending"]
+
+
+def test_the_sync_reads_changes_made_within_the_overlap(store, demo_base):
+    """cbModification has minute precision: a change in the same minute is still found."""
+    register(store, demo_base)
+    sync_company(store, "DEMO1", full=True, as_of=TODAY)
+    conn = sqlite3.connect(demo_base)
+    stamp = conn.execute("SELECT MAX(cbModification) FROM F_ECRITUREC").fetchone()[0]
+    target = conn.execute(
+        "SELECT cbMarq FROM F_ECRITUREC WHERE EC_Lettre = 0 AND CT_Num IN "
+        "(SELECT CT_Num FROM F_COMPTET WHERE CT_Type = 0) ORDER BY cbMarq DESC"
+    ).fetchone()[0]
+    conn.execute("DROP TRIGGER IF EXISTS TG_CBUPD_F_ECRITUREC")
+    conn.execute(
+        "UPDATE F_ECRITUREC SET EC_Intitule = 'même minute', cbModification = ? WHERE cbMarq = ?",
+        (stamp, target),
+    )
+    conn.commit()
+    conn.close()
+    result = sync_company(store, "DEMO1", as_of=TODAY)
+    assert result.tables["entries"].changed == 1
