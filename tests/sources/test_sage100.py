@@ -137,8 +137,12 @@ def test_a_window_reads_new_rows_and_rows_changed_since(base):
     with reader(base) as r:
         mark = r.watermark("F_ECRITUREC")
     conn = sqlite3.connect(base)
-    scope = "CT_Num IN (SELECT CT_Num FROM F_COMPTET WHERE CT_Type = 0) AND JM_Date >= '2025-01-01 00:00:00'"
-    target = conn.execute(f"SELECT MIN(cbMarq) FROM F_ECRITUREC WHERE {scope}").fetchone()[0]
+    scope = (
+        "CT_Num IN (SELECT CT_Num FROM F_COMPTET WHERE CT_Type = 0) "
+        "AND JM_Date >= '2025-01-01 00:00:00'"
+    )
+    query = f"SELECT MIN(cbMarq) FROM F_ECRITUREC WHERE {scope}"
+    target = conn.execute(query).fetchone()[0]
     conn.execute("UPDATE F_ECRITUREC SET EC_Intitule = 'modifiée' WHERE cbMarq = ?", (target,))
     conn.commit()
     conn.close()

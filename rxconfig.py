@@ -1,0 +1,29 @@
+"""Reflex configuration of src_dash; every value can be set from the environment."""
+
+import os
+
+import reflex as rx
+
+from src_dash.config import load_settings
+from src_dash.store.engine import normalise_url
+
+config = rx.Config(
+    app_name="src_dash",
+    # The store: DATABASE_URL, else data/src_dash.db (absolute path) under SRC_DASH_DATA_DIR.
+    db_url=normalise_url(load_settings().database_url),
+    telemetry_enabled=False,
+    # `reflex run --env prod` serves the frontend and the backend on this one port; in dev the
+    # backend takes REFLEX_BACKEND_PORT (8000 by default). Setting both here would make prod
+    # refuse to start, so only the frontend port is set.
+    frontend_port=int(os.environ.get("SRC_DASH_PORT", "3000")),
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(
+                appearance="light", accent_color="indigo", gray_color="slate", radius="medium"
+            )
+        )
+    ],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+    # A self-hosted back-office tool: no sticky badge over the figures on a phone.
+    show_built_with_reflex=False,
+)

@@ -1,0 +1,1 @@
+"""Reusable pieces of the UI (layout, cards); they import the states they need."""

@@ -1,0 +1,207 @@
+"""Cards of the sync overview: one per company, and the consolidated total."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from src_dash.ui.i18n import t
+from src_dash.ui.state import UiState
+
+# Radix colour of each sync status; "" is a company never synced.
+STATUS_COLORS: dict[str, str] = {
+    "ok": "green",
+    "failed": "red",
+    "running": "blue",
+    "interrupted": "amber",
+    "": "gray",
+}
+
+
+@dataclasses.dataclass
+class CompanyCard:
+    """What one company card shows, already formatted for the UI language."""
+
+    code: str = ""
+    name: str = ""
+    currency: str = ""
+    customers: str = ""
+    open_items: str = ""
+    outstanding: str = ""
+    overdue: str = ""
+    has_overdue: bool = False
+    last_sync: str = ""
+    last_sync_ago: str = ""
+    status: str = ""
+    status_label: str = ""
+    status_color: str = "gray"
+    error: str = ""
+
+
+@dataclasses.dataclass
+class TotalRow:
+    """The consolidated figures of the companies keeping their books in one currency."""
+
+    currency: str = ""
+    companies: str = ""
+    customers: str = ""
+    open_items: str = ""
+    outstanding: str = ""
+    overdue: str = ""
+    has_overdue: bool = False
+
+
+def _overdue_color(has_overdue: rx.Var[bool]) -> rx.Var[str]:
+    return rx.cond(has_overdue, "var(--red-11)", "inherit")
+
+
+def stat(
+    label_key: str,
+    value: rx.Var[str],
+    field: str,
+    color: rx.Var[str] | str = "inherit",
+) -> rx.Component:
+    """One figure with its label above it.
+
+    Args:
+        label_key: the catalog key of the label.
+        value: the formatted figure.
+        field: name put in `data-testid`, so tests find the figure inside its card.
+        color: CSS colour of the figure.
+    """
+    return rx.vstack(
+        rx.text(t(label_key, UiState.lang), size="1", color_scheme="gray", weight="medium"),
+        rx.text(
+            value,
+            size=rx.breakpoints(initial="4", md="5"),
+            weight="bold",
+            color=color,
+            white_space="nowrap",
+            custom_attrs={"data-testid": field},
+            style={"font_variant_numeric": "tabular-nums"},
+        ),
+        spacing="1",
+        min_width="0",
+    )
+
+
+def company_card(card: rx.Var[CompanyCard]) -> rx.Component:
+    """The card of one company: figures, then the last sync and its error if it failed."""
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.badge(card.code, variant="soft", size="2", custom_attrs={"data-testid": "code"}),
+                rx.spacer(),
+                rx.badge(
+                    card.status_label,
+                    color_scheme=card.status_color.to(str),  # type: ignore[arg-type]
+                    variant="surface",
+                    custom_attrs={"data-testid": "sync-status", "data-status": card.status},
+                ),
+                align="center",
+                width="100%",
+            ),
+            rx.heading(card.name, size="4", as_="h2", custom_attrs={"data-testid": "name"}),
+            rx.grid(
+                stat("field.customers", card.customers, "customers"),
+                stat("field.open_items", card.open_items, "open-items"),
+                stat("field.outstanding", card.outstanding, "outstanding"),
+                stat(
+                    "field.overdue",
+                    card.overdue,
+                    "overdue",
+                    color=_overdue_color(card.has_overdue),
+                ),
+                columns="2",
+                spacing_x="4",
+                spacing_y="3",
+                width="100%",
+            ),
+            rx.separator(size="4"),
+            rx.hstack(
+                rx.icon("refresh-cw", size=14, color="var(--gray-10)"),
+                rx.text(t("sync.last", UiState.lang), size="1", color_scheme="gray"),
+                rx.text(
+                    rx.cond(card.last_sync != "", card.last_sync, "—"),
+                    size="1",
+                    weight="medium",
+                    custom_attrs={"data-testid": "last-sync"},
+                ),
+                rx.cond(
+                    card.last_sync_ago != "",
+                    rx.text("(", card.last_sync_ago, ")", size="1", color_scheme="gray"),
+                ),
+                align="center",
+                spacing="1",
+                wrap="wrap",
+            ),
+            rx.cond(
+                card.error != "",
+                rx.callout.root(
+                    rx.callout.icon(rx.icon("triangle-alert")),
+                    rx.callout.text(
+                        rx.text.strong(t("sync.error", UiState.lang)),
+                        " ",
+                        rx.text.span(card.error, custom_attrs={"data-testid": "sync-error"}),
+                    ),
+                    color_scheme="red",
+                    size="1",
+                    width="100%",
+                ),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        id="company-" + card.code,
+        custom_attrs={"data-testid": "company-card", "data-company": card.code},
+        size="2",
+        width="100%",
+    )
+
+
+def total_card(total: rx.Var[TotalRow]) -> rx.Component:
+    """The consolidated row: the sums over the companies sharing one currency."""
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.icon("sigma", size=18),
+                rx.heading(t("overview.total", UiState.lang), size="4", as_="h2", trim="both"),
+                rx.badge(
+                    total.currency, variant="outline", custom_attrs={"data-testid": "currency"}
+                ),
+                rx.spacer(),
+                rx.text(
+                    total.companies,
+                    size="1",
+                    color_scheme="gray",
+                    custom_attrs={"data-testid": "companies"},
+                ),
+                align="center",
+                spacing="2",
+                width="100%",
+            ),
+            rx.grid(
+                stat("field.customers", total.customers, "customers"),
+                stat("field.open_items", total.open_items, "open-items"),
+                stat("field.outstanding", total.outstanding, "outstanding"),
+                stat(
+                    "field.overdue",
+                    total.overdue,
+                    "overdue",
+                    color=_overdue_color(total.has_overdue),
+                ),
+                columns=rx.breakpoints(initial="2", md="4"),
+                spacing_x="4",
+                spacing_y="3",
+                width="100%",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        id="total-" + total.currency,
+        custom_attrs={"data-testid": "total-card"},
+        size="2",
+        width="100%",
+        variant="classic",
+    )

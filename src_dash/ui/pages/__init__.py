@@ -1,0 +1,1 @@
+"""One module per page; a page's substate lives next to it."""

@@ -1,0 +1,222 @@
+"""Page "/": the sync overview, one card per company and the consolidated total."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+import reflex as rx
+from sqlalchemy.exc import SQLAlchemyError
+
+from src_dash import clock
+from src_dash.services.status import CompanyStatus, company_statuses
+from src_dash.store.engine import session_scope
+from src_dash.ui import i18n
+from src_dash.ui.components.company_card import (
+    STATUS_COLORS,
+    CompanyCard,
+    TotalRow,
+    company_card,
+    total_card,
+)
+from src_dash.ui.components.layout import page_frame
+from src_dash.ui.i18n import t
+from src_dash.ui.state import UiState
+
+ROUTE = "/"
+ERROR_MAX_CHARS = 400
+logger = logging.getLogger(__name__)
+
+
+def _short(error: str) -> str:
+    """Cut a long technical error (SQL and all) to what fits a card; the log has the rest."""
+    error = error.strip()
+    return error if len(error) <= ERROR_MAX_CHARS else error[: ERROR_MAX_CHARS - 1] + "…"
+
+
+def company_cards(statuses: Sequence[CompanyStatus], lang: str, now: datetime) -> list[CompanyCard]:
+    """Format the status of each company for its card.
+
+    Args:
+        statuses: what `company_statuses` returned.
+        lang: the UI language.
+        now: the current time (UTC), to say how long ago the last sync was.
+    """
+    cards = []
+    for s in statuses:
+        cards.append(
+            CompanyCard(
+                code=s.code,
+                name=s.name,
+                currency=s.currency,
+                customers=i18n.count(s.customers, lang),
+                open_items=i18n.count(s.open_items, lang),
+                outstanding=i18n.money(s.outstanding, s.currency, lang),
+                overdue=i18n.money(s.overdue, s.currency, lang),
+                has_overdue=s.overdue > 0,
+                last_sync=i18n.moment(s.last_sync_at, lang) if s.last_sync_at else "",
+                last_sync_ago=i18n.ago(s.last_sync_at, now, lang) if s.last_sync_at else "",
+                status=s.last_sync_status,
+                status_label=i18n.sync_status_label(s.last_sync_status, lang),
+                status_color=STATUS_COLORS.get(s.last_sync_status, "gray"),
+                error=_short(s.last_sync_error) if s.last_sync_status != "ok" else "",
+            )
+        )
+    return cards
+
+
+def totals(statuses: Sequence[CompanyStatus], lang: str) -> list[TotalRow]:
+    """Sum the companies per book currency: amounts in different currencies are never added.
+
+    Args:
+        statuses: what `company_statuses` returned.
+        lang: the UI language.
+
+    Returns:
+        One row per currency, in the order the currencies first appear.
+    """
+    groups: dict[str, list[CompanyStatus]] = {}
+    for s in statuses:
+        groups.setdefault(s.currency, []).append(s)
+    rows = []
+    for currency, members in groups.items():
+        overdue = sum((s.overdue for s in members), Decimal(0))
+        rows.append(
+            TotalRow(
+                currency=currency,
+                companies=i18n.count_of(len(members), "company", lang),
+                customers=i18n.count(sum(s.customers for s in members), lang),
+                open_items=i18n.count(sum(s.open_items for s in members), lang),
+                outstanding=i18n.money(
+                    sum((s.outstanding for s in members), Decimal(0)), currency, lang
+                ),
+                overdue=i18n.money(overdue, currency, lang),
+                has_overdue=overdue > 0,
+            )
+        )
+    return rows
+
+
+def read_statuses(as_of: date) -> list[CompanyStatus]:
+    """Read every active company's status from the store (blocking; run it in a thread)."""
+    with session_scope() as session:
+        return company_statuses(session, as_of)
+
+
+class OverviewState(rx.State):
+    """The figures shown on the overview: only formatted rows, never the store's rows."""
+
+    cards: list[CompanyCard] = []
+    total_rows: list[TotalRow] = []
+    as_of: str = ""
+    loaded: bool = False
+    error: str = ""
+
+    @rx.event
+    async def load(self) -> None:
+        """Read the companies' status and format it in the user's language."""
+        lang = i18n.normalise_lang((await self.get_state(UiState)).lang)
+        today = clock.today()
+        try:
+            statuses = await asyncio.to_thread(read_statuses, today)
+        except SQLAlchemyError as exc:
+            logger.exception("reading the companies' status failed")
+            cause = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            self.error = i18n.labelled(
+                i18n.text("overview.load_error", lang), f"{type(exc).__name__}: {cause}", lang
+            )
+            self.cards, self.total_rows = [], []
+        else:
+            self.error = ""
+            self.cards = company_cards(statuses, lang, clock.utcnow())
+            self.total_rows = totals(statuses, lang)
+        self.as_of = i18n.day(today, lang)
+        self.loaded = True
+
+
+def _title_block() -> rx.Component:
+    return rx.flex(
+        rx.vstack(
+            rx.heading(
+                t("overview.title", UiState.lang),
+                size=rx.breakpoints(initial="6", md="7"),
+                as_="h1",
+                id="page-title",
+            ),
+            rx.text(
+                t("overview.as_of", UiState.lang),
+                " ",
+                rx.text.span(OverviewState.as_of, id="as-of", weight="medium"),
+                " · ",
+                t("overview.tz_note", UiState.lang),
+                size="2",
+                color_scheme="gray",
+            ),
+            spacing="1",
+        ),
+        rx.spacer(),
+        rx.button(
+            rx.icon("refresh-cw", size=16),
+            t("overview.refresh", UiState.lang),
+            on_click=OverviewState.load,
+            loading=~OverviewState.loaded,
+            variant="soft",
+            id="refresh",
+        ),
+        direction=rx.breakpoints(initial="column", sm="row"),
+        align=rx.breakpoints(initial="start", sm="end"),
+        gap="3",
+        width="100%",
+    )
+
+
+def _content() -> rx.Component:
+    return rx.cond(
+        OverviewState.error != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("triangle-alert")),
+            rx.callout.text(OverviewState.error),
+            color_scheme="red",
+            id="load-error",
+        ),
+        rx.cond(
+            OverviewState.cards.length() > 0,
+            rx.vstack(
+                rx.grid(
+                    rx.foreach(OverviewState.cards, company_card),
+                    columns=rx.breakpoints(initial="1", md="2", xl="3"),
+                    spacing="4",
+                    width="100%",
+                    id="company-cards",
+                ),
+                rx.foreach(OverviewState.total_rows, total_card),
+                spacing="4",
+                width="100%",
+            ),
+            rx.callout.root(
+                rx.callout.icon(rx.icon("info")),
+                rx.callout.text(t("overview.empty", UiState.lang)),
+                id="no-company",
+            ),
+        ),
+    )
+
+
+def overview_page() -> rx.Component:
+    """The sync overview: per company, what was read from Sage and when."""
+    return page_frame(
+        rx.vstack(
+            _title_block(),
+            rx.cond(
+                OverviewState.loaded,
+                _content(),
+                rx.center(rx.spinner(size="3"), width="100%", padding="48px"),
+            ),
+            spacing="5",
+            width="100%",
+        ),
+        on_lang_change=OverviewState.load,
+    )
