@@ -68,14 +68,23 @@ def bench_sync(
     # The same queries the sync runs, fetched with bare pyodbc and nothing else.
     with Sage100Reader(dsn) as reader:
         period = open_period(reader.company())
-        upto = reader.watermark("F_ECRITUREC").max_marq
-        sql, params = reader.entry_query(period, Window(after_marq=0, since=None, upto_marq=upto))
+        windows = {
+            t: Window(after_marq=0, since=None, upto_marq=reader.watermark(t).max_marq)
+            for t in ("F_COMPTET", "F_CONTACTT", "F_ECRITUREC")
+        }
+        customer_sql, customer_params, _ = reader.customer_query(windows["F_COMPTET"])
+        queries = [
+            (customer_sql, customer_params),
+            reader.contact_query(windows["F_CONTACTT"]),
+            reader.entry_query(period, windows["F_ECRITUREC"]),
+        ]
         started = time.perf_counter()
-        cursor = reader.connection.cursor()
-        cursor.execute(sql, *params)
         fetched = 0
-        while rows := cursor.fetchmany(20000):
-            fetched += len(rows)
+        for sql, params in queries:
+            cursor = reader.connection.cursor()
+            cursor.execute(sql, *params)
+            while rows := cursor.fetchmany(20000):
+                fetched += len(rows)
         bare_seconds = time.perf_counter() - started
 
     full = sync_company(engine, "BENCH", full=True, as_of=today)

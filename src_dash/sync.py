@@ -10,6 +10,7 @@ actions and the app's columns of customers survive every sync.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import operator
 import os
@@ -28,14 +29,15 @@ from sqlalchemy.engine import Connection, Engine
 from src_dash.clock import today as clock_today
 from src_dash.clock import utcnow
 from src_dash.config import load_settings
-from src_dash.money import to_cents
 from src_dash.sources.records import (
+    ENTRY_ROW_FIELDS,
     CompanyInfo,
     ContactRecord,
     ContactServiceRecord,
     CustomerRecord,
     EntryRecord,
     SalesRepRecord,
+    entry_row,
 )
 from src_dash.sources.sage100 import Sage100Reader, Window
 from src_dash.store import (
@@ -56,36 +58,9 @@ from src_dash.store.bulk import BulkWriter
 # How each contact service is dunned by default, by the start of its name.
 DEFAULT_SERVICE_ROLES = {"compta": "to", "recouv": "to", "direction": "cc", "achat": "cc"}
 
-ENTRY_COLUMNS = (
-    "company_id",
-    "customer_id",
-    "source_key",
-    "entry_no",
-    "journal",
-    "posting_date",
-    "document_date",
-    "piece",
-    "reference",
-    "label",
-    "account",
-    "amount",
-    "residual",
-    "currency",
-    "amount_currency",
-    "exchange_rate",
-    "due_date",
-    "lettering_code",
-    "lettered",
-    "lettering_date",
-    "settled_amount",
-    "settlement_status",
-    "settled_on",
-    "payment_method",
-    "reminder_count",
-    "last_reminder_on",
-    "carried_forward",
-    "row_hash",
-)
+# The entry table's columns, in the order of the compact rows the sources give (after their key
+# and customer number).
+ENTRY_COLUMNS = ("company_id", "customer_id", "source_key", *ENTRY_ROW_FIELDS[2:], "row_hash")
 
 
 class SyncError(RuntimeError):
@@ -170,51 +145,12 @@ def record_hash(record: object) -> int:
     return _digest(repr(getter(record)).encode())
 
 
-def _iso(day: date | None) -> str | None:
-    return None if day is None else day.isoformat()
-
-
-def entry_values(r: EntryRecord) -> tuple:
-    """An entry's stored values from `entry_no` on, in ENTRY_COLUMNS order, ready for any driver.
-
-    Money is integer cents, dates ISO text (what SQLAlchemy stores on SQLite, and what
-    PostgreSQL casts to date), text cut to its column's length.
-    """
-    amount = to_cents(r.amount)
-    settled = to_cents(r.settled_amount)
-    return (
-        r.entry_no,
-        r.journal[:10],
-        r.posting_date.isoformat(),
-        _iso(r.document_date),
-        r.piece[:30],
-        r.reference[:30],
-        r.label[:120],
-        r.account[:20],
-        amount,
-        0 if r.lettered else amount - settled,
-        r.currency[:3],
-        None if r.amount_currency is None else to_cents(r.amount_currency),
-        None if r.exchange_rate is None else str(r.exchange_rate),
-        _iso(r.due_date),
-        r.lettering_code[:10],
-        r.lettered,
-        _iso(r.lettering_date),
-        settled,
-        r.settlement_status,
-        _iso(r.settled_on),
-        r.payment_method[:40],
-        r.reminder_count,
-        _iso(r.last_reminder_on),
-        r.carried_forward,
-    )
-
-
 def prefetch(items: Iterable, depth: int = 2) -> Iterator:
-    """Iterate over `items` in a worker thread, `depth` items ahead.
+    """Start iterating over `items` now, in a worker thread, up to `depth` items ahead.
 
-    Reading the source (the ODBC driver releases the GIL) then overlaps with writing the store.
-    An error in the worker is raised here, in the caller's thread.
+    The sync starts reading entries this way before it writes customers: the ODBC driver
+    releases the GIL while the server works, so reading the source overlaps with the rest.
+    An error in the worker is raised in the caller's thread when it reaches that item.
     """
     box: queue.Queue = queue.Queue(maxsize=depth)
     done = object()
@@ -233,21 +169,60 @@ def prefetch(items: Iterable, depth: int = 2) -> Iterator:
 
     worker = threading.Thread(target=work, name="sync-prefetch", daemon=True)
     worker.start()
-    try:
-        while True:
-            item, error = box.get()
-            if error is not None:
-                raise error
-            if item is done:
-                return
-            yield item
-    finally:
-        stop.set()
-        while worker.is_alive():
-            try:
-                box.get_nowait()
-            except queue.Empty:
-                worker.join(0.05)
+
+    def drain() -> Iterator:
+        try:
+            while True:
+                item, error = box.get()
+                if error is not None:
+                    raise error
+                if item is done:
+                    return
+                yield item
+        finally:
+            stop.set()
+            while worker.is_alive():
+                try:
+                    box.get_nowait()
+                except queue.Empty:
+                    worker.join(0.05)
+
+    return drain()
+
+
+class BackgroundWork:
+    """Runs submitted calls one after the other in a worker thread; `wait` re-raises errors."""
+
+    def __init__(self, depth: int = 2) -> None:
+        self._calls: queue.Queue = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def _run(self) -> None:
+        while (call := self._calls.get()) is not None:
+            if self._error is None:
+                try:
+                    call[0](*call[1:])
+                except BaseException as exc:  # re-raised by wait()
+                    self._error = exc
+
+    def submit(self, fn, *args: object) -> None:  # noqa: ANN001
+        """Queue `fn(*args)`; blocks while `depth` calls are already waiting."""
+        if self._error is not None:
+            raise self._error
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="sync-writer", daemon=True)
+            self._thread.start()
+        self._calls.put((fn, *args))
+
+    def wait(self) -> None:
+        """Wait for every submitted call to end; raise the first error one of them raised."""
+        if self._thread is not None:
+            self._calls.put(None)
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            raise self._error
 
 
 def open_period(info: CompanyInfo) -> tuple[date, date]:
@@ -501,11 +476,11 @@ class StoreWriter:
 
     def entries(
         self,
-        batches: Iterable[list[EntryRecord]],
+        batches: Iterable[list[tuple]],
         full: bool,
         delete_scope: tuple[date, date] | None = None,
     ) -> TableCounts:
-        """Upsert entries batch by batch.
+        """Upsert entries, given as batches of compact rows (ENTRY_ROW_FIELDS).
 
         Args:
             batches: the source's entries.
@@ -515,15 +490,13 @@ class StoreWriter:
         """
         return self._entries(((batch, ()) for batch in batches), full, delete_scope)
 
-    def changed_entries(
-        self, batches: Iterable[tuple[list[EntryRecord], list[int]]]
-    ) -> TableCounts:
+    def changed_entries(self, batches: Iterable[tuple[list[tuple], list[int]]]) -> TableCounts:
         """Upsert the entries of a window and delete the window's rows that left the scope."""
         return self._entries(batches, full=False, delete_scope=None)
 
     def _entries(
         self,
-        batches: Iterable[tuple[list[EntryRecord], Iterable[int]]],
+        batches: Iterable[tuple[list[tuple], Iterable[int]]],
         full: bool,
         delete_scope: tuple[date, date] | None,
     ) -> TableCounts:
@@ -538,33 +511,44 @@ class StoreWriter:
             )
             if delete_scope is not None:
                 query = query.where(table.c.posting_date.between(*delete_scope))
-            existing = {row[0]: (row[1], row[2]) for row in self.conn.execute(query)}
+            cursor = self.conn.connection.driver_connection.cursor()
+            compiled = query.compile(self.conn, compile_kwargs={"literal_binds": True})
+            cursor.execute(str(compiled))
+            existing = {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
+            cursor.close()
         company_id = self.company_id
+        background = BackgroundWork()
         for batch, outside in batches:
             if not full:
-                existing = self._existing_entries([r.key for r in batch] + list(outside))
+                existing = self._existing_entries([r[0] for r in batch] + list(outside))
                 gone = [existing[key][0] for key in outside if key in existing]
                 counts.deleted += writer.delete(gone)
             inserts, updates = [], []
             for r in batch:
-                values = entry_values(r)
-                row_hash = _digest(pickle.dumps((r.customer_key, values), 5))
-                found = existing.pop(r.key, None)
+                row_hash = _digest(pickle.dumps(r, 5))
+                found = existing.pop(r[0], None)
                 if found is not None and found[1] == row_hash:
                     counts.unchanged += 1
                     continue
-                customer_id = customers.get(r.customer_key)
+                customer_id = customers.get(r[1])
                 if customer_id is None:
-                    raise SyncError(
-                        f"entry {r.key} ({r.piece}) is on unknown customer {r.customer_key!r}"
-                    )
-                row = (company_id, customer_id, r.key, *values, row_hash)
+                    raise SyncError(f"entry {r[0]} ({r[6]}) is on unknown customer {r[1]!r}")
+                row = (company_id, customer_id, r[0], *r[2:], row_hash)
                 if found is None:
                     inserts.append(row)
                 else:
                     updates.append((*row, found[0]))
-            counts.added += writer.insert(inserts)
-            counts.changed += writer.update(updates)
+            if full:
+                # Nothing else reads the store while a full read runs: write in the background
+                # (the driver releases the GIL) while the next batch is read and hashed.
+                background.submit(writer.insert, inserts)
+                background.submit(writer.update, updates)
+                counts.added += len(inserts)
+                counts.changed += len(updates)
+            else:
+                counts.added += writer.insert(inserts)
+                counts.changed += writer.update(updates)
+        background.wait()
         if full and existing:
             counts.deleted += writer.delete(v[0] for v in existing.values())
         return counts
@@ -633,13 +617,20 @@ class StoreWriter:
         return counts
 
 
+_TEXT_LIMITS: dict[str, dict[str, int]] = {}
+
+
 def _fit(table, values: dict[str, object]) -> dict[str, object]:  # noqa: ANN001
     """Cut text values to their column's length (a FEC label may be longer than the store's)."""
+    limits = _TEXT_LIMITS.get(table.name)
+    if limits is None:
+        limits = _TEXT_LIMITS[table.name] = {
+            c.name: c.type.length for c in table.c if getattr(c.type, "length", None)
+        }
     for name, value in values.items():
-        if isinstance(value, str):
-            length = getattr(table.c[name].type, "length", None)
-            if length and len(value) > length:
-                values[name] = value[:length]
+        limit = limits.get(name)
+        if limit and isinstance(value, str) and len(value) > limit:
+            values[name] = value[:limit]
     return values
 
 
@@ -820,7 +811,8 @@ def sync_company(
     overlap = overlap or timedelta(seconds=load_settings().sync_overlap_seconds)
 
     def body(conn: Connection, result: SyncResult) -> None:
-        with Sage100Reader(company.source_dsn, company.source_encoding) as reader:
+        with contextlib.ExitStack() as stack:
+            reader = stack.enter_context(Sage100Reader(company.source_dsn, company.source_encoding))
             info = reader.company()
             period = open_period(info)
             scope = f"{period[0].isoformat()}..{period[1].isoformat()}"
@@ -835,26 +827,36 @@ def sync_company(
                 since = datetime.fromisoformat(cur.last_modified) - overlap
                 return Window(after_marq=cur.last_marq, since=since, upto_marq=upto), cur
 
+            # Entries are read on a second connection, in a worker thread, from now on.
+            win, previous = window("F_ECRITUREC")
+            customer_keys = reader.customer_keys()
+            entry_reader = stack.enter_context(
+                Sage100Reader(company.source_dsn, company.source_encoding)
+            )
+            if previous is None:
+                entry_batches = prefetch(entry_reader.entry_rows(period, win))
+            else:
+                entry_batches = prefetch(
+                    entry_reader.changed_entry_rows(period, customer_keys, win)
+                )
+            stack.callback(entry_batches.close)
+
             writer = StoreWriter(conn, company.id)
             writer.company_info(info, period)
             result.tables["services"] = writer.services(reader.services())
             result.tables["sales_reps"] = writer.sales_reps(reader.sales_reps())
-            win, _ = window("F_COMPTET")
+            customer_win, _ = window("F_COMPTET")
             result.tables["customers"] = writer.customers(
-                reader.customers(win), all_keys=reader.customer_keys()
+                reader.customers(customer_win), all_keys=customer_keys
             )
-            win, _ = window("F_CONTACTT")
+            contact_win, _ = window("F_CONTACTT")
             result.tables["contacts"] = writer.contacts(
-                reader.contacts(win), all_keys=reader.contact_keys()
+                reader.contacts(contact_win), all_keys=reader.contact_keys()
             )
-            win, previous = window("F_ECRITUREC")
             if previous is None:
-                batches = prefetch(reader.entry_batches(period, win))
-                counts = writer.entries(batches, full=True)
+                counts = writer.entries(entry_batches, full=True)
             else:
-                customer_keys = reader.customer_keys()
-                batches = prefetch(reader.changed_entry_batches(period, customer_keys, win))
-                counts = writer.changed_entries(batches)
+                counts = writer.changed_entries(entry_batches)
                 # Sage leaves no trace of a deleted row: fewer rows up to the last cbMarq than
                 # at the end of the last run means some were deleted; then compare the keys.
                 upto = previous.last_marq
@@ -913,7 +915,7 @@ def import_snapshot(
         writer.company_info(info, None)
         result.tables["customers"] = writer.customers(customers)
         result.tables["entries"] = writer.entries(
-            _batched(entries, 20000), full=True, delete_scope=period
+            _batched([entry_row(r) for r in entries], 20000), full=True, delete_scope=period
         )
         result.tables["promises"] = writer.resolve_promises(as_of)
 

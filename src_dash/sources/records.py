@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from src_dash.money import to_cents
+
 
 @dataclass(frozen=True, slots=True)
 class FiscalYear:
@@ -138,3 +140,103 @@ class EntryRecord:
     last_reminder_on: date | None = None
     carried_forward: bool = False
     modified_at: datetime | None = None
+
+
+# The compact form of an entry that the sync hashes and writes as it is: one tuple per entry,
+# fields in this order, money as integer cents, dates as ISO text (or None), the exchange rate as
+# text. Sources that read millions of rows (Sage 100) build it straight from their rows; others
+# build EntryRecords and turn them into rows with `entry_row`.
+ENTRY_ROW_FIELDS = (
+    "key",
+    "customer_key",
+    "entry_no",
+    "journal",
+    "posting_date",
+    "document_date",
+    "piece",
+    "reference",
+    "label",
+    "account",
+    "amount",
+    "residual",
+    "currency",
+    "amount_currency",
+    "exchange_rate",
+    "due_date",
+    "lettering_code",
+    "lettered",
+    "lettering_date",
+    "settled_amount",
+    "settlement_status",
+    "settled_on",
+    "payment_method",
+    "reminder_count",
+    "last_reminder_on",
+    "carried_forward",
+)
+# Longest text the store keeps for these fields.
+ENTRY_TEXT_LIMITS = {
+    "journal": 10,
+    "piece": 30,
+    "reference": 30,
+    "label": 120,
+    "account": 20,
+    "currency": 3,
+    "lettering_code": 10,
+    "payment_method": 40,
+}
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def entry_row(r: EntryRecord) -> tuple:
+    """An EntryRecord in the compact row form (ENTRY_ROW_FIELDS); residual 0 once lettered."""
+    amount = to_cents(r.amount)
+    settled = to_cents(r.settled_amount)
+    return (
+        r.key,
+        r.customer_key,
+        r.entry_no,
+        r.journal[:10],
+        r.posting_date.isoformat(),
+        _iso(r.document_date),
+        r.piece[:30],
+        r.reference[:30],
+        r.label[:120],
+        r.account[:20],
+        amount,
+        0 if r.lettered else amount - settled,
+        r.currency[:3],
+        None if r.amount_currency is None else to_cents(r.amount_currency),
+        None if r.exchange_rate is None else str(r.exchange_rate),
+        _iso(r.due_date),
+        r.lettering_code[:10],
+        r.lettered,
+        _iso(r.lettering_date),
+        settled,
+        r.settlement_status,
+        _iso(r.settled_on),
+        r.payment_method[:40],
+        r.reminder_count,
+        _iso(r.last_reminder_on),
+        r.carried_forward,
+    )
+
+
+def entry_record(row: tuple) -> EntryRecord:
+    """A compact entry row back as an EntryRecord (to read it, not on the sync's hot path)."""
+    values = dict(zip(ENTRY_ROW_FIELDS, row, strict=True))
+    for name in ("amount", "settled_amount", "amount_currency"):
+        if values[name] is not None:
+            values[name] = (Decimal(values[name]) / 100).quantize(Decimal("0.01"))
+    for name in ("posting_date", "document_date", "due_date", "lettering_date", "settled_on"):
+        if values[name] is not None:
+            values[name] = date.fromisoformat(values[name])
+    if values["last_reminder_on"] is not None:
+        values["last_reminder_on"] = date.fromisoformat(values["last_reminder_on"])
+    if values["exchange_rate"] is not None:
+        values["exchange_rate"] = Decimal(values["exchange_rate"])
+    del values["residual"]
+    return EntryRecord(**values)

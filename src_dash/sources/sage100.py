@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 import pyodbc
 
-from src_dash.money import ZERO, money_from_float, to_money
+from src_dash.money import to_money
 from src_dash.sources.records import (
     CompanyInfo,
     ContactRecord,
@@ -28,9 +28,9 @@ from src_dash.sources.records import (
     EntryRecord,
     FiscalYear,
     SalesRepRecord,
+    entry_record,
 )
 from src_dash.sources.sql_dialect import (
-    EMPTY_DATES,
     Dialect,
     as_date,
     as_datetime,
@@ -50,12 +50,6 @@ CUSTOMER_COLUMNS = (
 CONTACT_COLUMNS = (
     "cbMarq, CT_Num, CT_Civilite, CT_Nom, CT_Prenom, CT_Fonction, N_Service, CT_Telephone, "
     "CT_TelPortable, CT_EMail"
-)
-ENTRY_COLUMNS = (
-    "cbMarq, EC_No, CT_Num, JO_Num, JM_Date, EC_Jour, EC_Date, EC_Piece, EC_RefPiece, "
-    "EC_Intitule, CG_Num, EC_Sens, EC_Montant, EC_Echeance, N_Devise, EC_Devise, EC_Parite, "
-    "EC_Lettre, EC_Lettrage, EC_StatusRegle, EC_MontantRegle, EC_DateRegle, N_Reglement, "
-    "EC_Rappel, EC_DateRelance, EC_ANType"
 )
 CIVILITIES = {0: "M.", 1: "Mme", 2: "Mlle"}
 
@@ -248,13 +242,17 @@ class Sage100Reader:
     def _customers_scope(self) -> str:
         return f"CT_Num IN (SELECT CT_Num FROM {self.dialect.table('F_COMPTET')} WHERE CT_Type = 0)"
 
-    def customers(self, window: Window | None = None) -> list[CustomerRecord]:
-        """Read customers (CT_Type = 0) with their free fields, all or those of a window."""
+    def customer_query(self, window: Window | None = None) -> tuple[str, list[object], list[str]]:
+        """The SQL, parameters and free-field names that read customers (CT_Type = 0)."""
         free = self.free_fields()
         cols = CUSTOMER_COLUMNS + "".join(f", [{name}]" for name in free)
         params: list[object] = [0]
         sql = f"SELECT {cols} FROM {self.dialect.table('F_COMPTET')} WHERE CT_Type = ?"
-        sql += self._window_sql(window, params)
+        return sql + self._window_sql(window, params), params, free
+
+    def customers(self, window: Window | None = None) -> list[CustomerRecord]:
+        """Read customers (CT_Type = 0) with their free fields, all or those of a window."""
+        sql, params, free = self.customer_query(window)
         currencies = self.currencies()
         out = []
         for r in self._query(sql, *params).fetchall():
@@ -282,7 +280,8 @@ class Sage100Reader:
                     currency=currencies.get(_int(r[19]), "") if _int(r[19]) else "",
                     payer_number=_text(r[20]),
                     created_on=as_date(r[21]),
-                    language="en" if _int(r[22]) == 2 else "fr",
+                    # CT_Langue 0 is the base's own language (French); UNVERIFIED on real bases.
+                    language="en" if _int(r[22]) else "fr",
                     free_fields=extra,
                 )
             )
@@ -293,14 +292,18 @@ class Sage100Reader:
         sql = f"SELECT CT_Num FROM {self.dialect.table('F_COMPTET')} WHERE CT_Type = 0"
         return {_text(r[0]) for r in self._query(sql).fetchall()}
 
-    def contacts(self, window: Window | None = None) -> list[ContactRecord]:
-        """Read the contacts of customers (F_CONTACTT), all or those of a window."""
+    def contact_query(self, window: Window | None = None) -> tuple[str, list[object]]:
+        """The SQL and parameters that read the contacts of customers (F_CONTACTT)."""
         params: list[object] = []
         sql = (
             f"SELECT {CONTACT_COLUMNS} FROM {self.dialect.table('F_CONTACTT')} "
             f"WHERE {self._customers_scope()}"
         )
-        sql += self._window_sql(window, params)
+        return sql + self._window_sql(window, params), params
+
+    def contacts(self, window: Window | None = None) -> list[ContactRecord]:
+        """Read the contacts of customers (F_CONTACTT), all or those of a window."""
+        sql, params = self.contact_query(window)
         return [
             ContactRecord(
                 key=_int(r[0]),
@@ -334,24 +337,47 @@ class Sage100Reader:
         )
         return f"{self._customers_scope()} AND JM_Date >= ? AND JM_Date <= ?"
 
-    def entry_batches(
-        self, period: tuple[date, date], window: Window | None = None, batch_size: int = 20000
-    ) -> Iterator[list[EntryRecord]]:
-        """Yield the customer entries of the open fiscal years, in batches.
+    def _entry_columns(self) -> str:
+        """The select list of an entry read, in ENTRY_ROW order where the server can compute it.
 
-        Args:
-            period: first and last day of the open fiscal years (journal months in between).
-            window: only new and changed rows when given.
-            batch_size: rows fetched per round trip.
+        Signed amounts in cents and dates as ISO text are computed by the server: a million rows
+        then reach Python as ints and short strings, ready to be written.
         """
-        sql, params = self.entry_query(period, window)
-        cursor = self._query(sql, *params)
-        convert = _EntryConverter(self.currencies(), self.payment_methods())
-        while True:
-            rows = cursor.fetchmany(batch_size)
-            if not rows:
-                break
-            yield [convert(r) for r in rows]
+        d = self.dialect
+
+        def cents(column: str) -> str:
+            signed = f"CASE WHEN EC_Sens = 1 THEN -{column} ELSE {column} END"
+            return f"CAST(ROUND({signed} * 100, 0) AS BIGINT)"
+
+        return ", ".join(
+            [
+                "cbMarq",
+                "CT_Num",
+                "EC_No",
+                "JO_Num",
+                d.day_plus("JM_Date", "EC_Jour - 1"),
+                d.day("EC_Date"),
+                "EC_Piece",
+                "EC_RefPiece",
+                "EC_Intitule",
+                "CG_Num",
+                cents("EC_Montant"),
+                cents("EC_MontantRegle"),
+                "N_Devise",
+                cents("EC_Devise"),
+                "EC_Parite",
+                d.day("EC_Echeance"),
+                "EC_Lettre",
+                "EC_Lettrage",
+                "EC_StatusRegle",
+                d.day("EC_DateRegle"),
+                "N_Reglement",
+                "EC_Rappel",
+                d.day("EC_DateRelance"),
+                "EC_ANType",
+                d.day("JM_Date"),
+            ]
+        )
 
     def entry_query(
         self, period: tuple[date, date], window: Window | None = None
@@ -359,35 +385,58 @@ class Sage100Reader:
         """The SQL and parameters that read the customer entries of the open years."""
         params: list[object] = []
         sql = (
-            f"SELECT {ENTRY_COLUMNS} FROM {self.dialect.table('F_ECRITUREC')} "
+            f"SELECT {self._entry_columns()} FROM {self.dialect.table('F_ECRITUREC')} "
             f"WHERE {self._entries_scope(period, params)}"
         )
         return sql + self._window_sql(window, params), params
 
-    def changed_entry_batches(
+    def entry_rows(
+        self, period: tuple[date, date], window: Window | None = None, batch_size: int = 20000
+    ) -> Iterator[list[tuple]]:
+        """Yield the customer entries of the open fiscal years as compact rows, in batches.
+
+        Args:
+            period: first and last day of the open fiscal years (journal months in between).
+            window: only new and changed rows when given.
+            batch_size: rows fetched per round trip.
+
+        Yields:
+            Lists of rows in the ENTRY_ROW_FIELDS layout of sources.records.
+        """
+        sql, params = self.entry_query(period, window)
+        cursor = self._query(sql, *params)
+        convert = _EntryConverter(self.currencies(), self.payment_methods())
+        while rows := cursor.fetchmany(batch_size):
+            yield [convert(r) for r in rows]
+
+    def entries(self, period: tuple[date, date], window: Window | None = None) -> list[EntryRecord]:
+        """The customer entries of the open years as EntryRecords (to read them, not to sync)."""
+        return [entry_record(row) for batch in self.entry_rows(period, window) for row in batch]
+
+    def changed_entry_rows(
         self,
         period: tuple[date, date],
         customer_keys: set[str],
         window: Window,
         batch_size: int = 20000,
-    ) -> Iterator[tuple[list[EntryRecord], list[int]]]:
+    ) -> Iterator[tuple[list[tuple], list[int]]]:
         """Yield the rows of a window, whatever their account or year, in batches.
 
         The window is read without the customer and fiscal-year filters, so that a row that
         left them (moved to a supplier, to a closed year) is seen: each batch gives the
-        customer entries of the open years, and the cbMarq of the other rows.
+        customer entries of the open years as compact rows, and the cbMarq of the other rows.
         """
         params: list[object] = []
-        sql = f"SELECT {ENTRY_COLUMNS} FROM {self.dialect.table('F_ECRITUREC')} WHERE 1 = 1"
+        sql = f"SELECT {self._entry_columns()} FROM {self.dialect.table('F_ECRITUREC')} WHERE 1 = 1"
         sql += self._window_sql(window, params)
         cursor = self._query(sql, *params)
         convert = _EntryConverter(self.currencies(), self.payment_methods())
-        start, end = period
+        start, end = period[0].isoformat(), period[1].isoformat()
         while rows := cursor.fetchmany(batch_size):
             inside, outside = [], []
             for r in rows:
-                month = _day(r[4])
-                number = (r[2] or "").strip()
+                number = (r[1] or "").strip()
+                month = r[24]
                 if number in customer_keys and month is not None and start <= month <= end:
                     inside.append(convert(r))
                 else:
@@ -434,68 +483,49 @@ def _free_value(value: object) -> str:
     return str(value).strip()
 
 
-def _day(value: object) -> date | None:
-    """as_date, with the drivers' usual datetime handled first (this runs per field per row)."""
-    if value is None:
-        return None
-    if type(value) is datetime:
-        day = value.date()
-        return None if day in EMPTY_DATES else day
-    return as_date(value)
-
-
-def _amount(value: object) -> Decimal:
-    """to_money, with the SQLite driver's floats handled first."""
-    if type(value) is float:
-        return money_from_float(value)
-    return to_money(value)
-
-
 class _EntryConverter:
-    """Turns F_ECRITUREC rows into EntryRecords; the hot loop of a sync."""
+    """Turns F_ECRITUREC rows (see `_entry_columns`) into compact entry rows; the hot loop."""
 
     def __init__(self, currencies: dict[int, str], payment_methods: dict[int, str]) -> None:
         self.currencies = currencies
         self.payment_methods = payment_methods
 
-    def __call__(self, r: pyodbc.Row) -> EntryRecord:
-        credit = r[11] == 1
-        amount = _amount(r[12])
-        settled = _amount(r[20]) if r[20] else ZERO
-        if credit:
-            amount, settled = -amount, -settled
-        devise = r[14] or 0
+    def __call__(self, r: pyodbc.Row) -> tuple:
+        amount = r[10] or 0
+        settled = r[11] or 0
+        lettered = r[16] == 1
+        devise = r[12] or 0
         if devise:
             currency = self.currencies.get(devise, "")
-            amount_currency = _amount(r[15])
-            if credit:
-                amount_currency = -amount_currency
-            rate = Decimal(repr(r[16])) if isinstance(r[16], float) else r[16]
+            amount_currency = r[13] or 0
+            rate = repr(r[14]) if isinstance(r[14], float) else str(r[14])
         else:
             currency, amount_currency, rate = "", None, None
-        return EntryRecord(
-            key=r[0],
-            entry_no=r[1],
-            customer_key=(r[2] or "").strip(),
-            journal=(r[3] or "").strip(),
-            posting_date=_day(r[4]) + timedelta(days=(r[5] or 1) - 1),
-            document_date=_day(r[6]),
-            piece=(r[7] or "").strip(),
-            reference=(r[8] or "").strip(),
-            label=(r[9] or "").strip(),
-            account=(r[10] or "").strip(),
-            amount=amount,
-            due_date=_day(r[13]),
-            currency=currency,
-            amount_currency=amount_currency,
-            exchange_rate=rate,
-            lettered=r[17] == 1,
-            lettering_code=(r[18] or "").strip(),
-            settlement_status=r[19] or 0,
-            settled_amount=settled,
-            settled_on=_day(r[21]),
-            payment_method=self.payment_methods.get(r[22] or 0, ""),
-            reminder_count=r[23] or 0,
-            last_reminder_on=_day(r[24]),
-            carried_forward=bool(r[25]),
+        return (
+            r[0],
+            (r[1] or "").strip(),
+            r[2],
+            (r[3] or "").strip()[:10],
+            r[4],
+            r[5],
+            (r[6] or "").strip()[:30],
+            (r[7] or "").strip()[:30],
+            (r[8] or "").strip()[:120],
+            (r[9] or "").strip()[:20],
+            amount,
+            0 if lettered else amount - settled,
+            currency,
+            amount_currency,
+            rate,
+            r[15],
+            (r[17] or "").strip()[:10],
+            lettered,
+            None,
+            settled,
+            r[18] or 0,
+            r[19],
+            self.payment_methods.get(r[20] or 0, "")[:40],
+            r[21] or 0,
+            r[22],
+            bool(r[23]),
         )

@@ -18,16 +18,32 @@ EMPTY_DATES = frozenset({date(1753, 1, 1), date(1900, 1, 1)})
 
 @dataclass(frozen=True)
 class Dialect:
-    """What differs between servers: table hints, text encoding, date parameters."""
+    """What differs between servers: table hints, text encoding, dates."""
 
     name: str
     table_hint: str
     text_encoding: str
     dates_as_text: bool
+    # An expression giving a date column's day as 'YYYY-MM-DD' text; {col} is the column.
+    day_text: str
+    # The same for a day plus a number of days; {col} the date, {days} the number.
+    day_plus_text: str
 
     def table(self, name: str) -> str:
         """Return a table reference with the server's read hint (NOLOCK on SQL Server)."""
         return f"{name}{self.table_hint}"
+
+    def day(self, column: str) -> str:
+        """SQL giving a date column as ISO day text, NULL for an empty date (NULL, 1753, 1900).
+
+        The server does the conversion, so millions of rows reach Python as short strings.
+        """
+        text = self.day_text.format(col=column)
+        return f"NULLIF(NULLIF({text}, '1753-01-01'), '1900-01-01')"
+
+    def day_plus(self, column: str, days: str) -> str:
+        """SQL giving a date column plus a number of days as ISO day text."""
+        return self.day_plus_text.format(col=column, days=days)
 
     def datetime_param(self, value: datetime) -> datetime | str:
         """Return a datetime as the server compares it (SQLite compares ISO text)."""
@@ -37,9 +53,21 @@ class Dialect:
 
 
 SQL_SERVER = Dialect(
-    name="mssql", table_hint=" WITH (NOLOCK)", text_encoding="cp1252", dates_as_text=False
+    name="mssql",
+    table_hint=" WITH (NOLOCK)",
+    text_encoding="cp1252",
+    dates_as_text=False,
+    day_text="CONVERT(char(10), {col}, 23)",
+    day_plus_text="CONVERT(char(10), DATEADD(day, {days}, {col}), 23)",
 )
-SQLITE = Dialect(name="sqlite", table_hint="", text_encoding="utf-8", dates_as_text=True)
+SQLITE = Dialect(
+    name="sqlite",
+    table_hint="",
+    text_encoding="utf-8",
+    dates_as_text=True,
+    day_text="substr({col}, 1, 10)",
+    day_plus_text="date({col}, '+' || ({days}) || ' days')",
+)
 
 
 def detect_dialect(connection: pyodbc.Connection) -> Dialect:

@@ -21,7 +21,6 @@ class Entry(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("company_id", "source_key"),
         Index("ix_entry_customer_open", "customer_id", "lettered"),
-        Index("ix_entry_company_due", "company_id", "due_date"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

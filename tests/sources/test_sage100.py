@@ -40,7 +40,7 @@ def reader(base: Path) -> Sage100Reader:
 
 def all_entries(r: Sage100Reader, window: Window | None = None) -> list:
     period = open_years(r)
-    return [e for batch in r.entry_batches(period, window) for e in batch]
+    return r.entries(period, window)
 
 
 def open_years(r: Sage100Reader) -> tuple[date, date]:

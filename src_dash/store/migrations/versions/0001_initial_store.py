@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 08:37:11.834629
+Create Date: 2026-11-22 08:51:05.217785
 """
 
 from collections.abc import Sequence
@@ -416,7 +416,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("company_id", "source_key"),
     )
     with op.batch_alter_table("entry", schema=None) as batch_op:
-        batch_op.create_index("ix_entry_company_due", ["company_id", "due_date"], unique=False)
         batch_op.create_index("ix_entry_customer_open", ["customer_id", "lettered"], unique=False)
 
     op.create_table(
@@ -776,7 +775,6 @@ def downgrade() -> None:
     op.drop_table("flag")
     with op.batch_alter_table("entry", schema=None) as batch_op:
         batch_op.drop_index("ix_entry_customer_open")
-        batch_op.drop_index("ix_entry_company_due")
 
     op.drop_table("entry")
     with op.batch_alter_table("dispute", schema=None) as batch_op:
