@@ -38,16 +38,3 @@ def to_cents(amount: Decimal | int | str) -> int:
     if type(amount) is Decimal and amount.as_tuple().exponent >= -2:  # the usual case
         return int(amount.scaleb(2))
     return int(to_money(amount).scaleb(2))
-
-
-def money_from_float(value: float) -> Decimal:
-    """A float from an ODBC driver (NUMERIC read as double) as an exact amount in cents.
-
-    round(value * 100) is exact for amounts in cents below 10**13, which covers any ledger.
-    """
-    return Decimal(round(value * 100)).scaleb(-2)
-
-
-def from_cents(cents: int) -> Decimal:
-    """Return the Decimal amount of an integer number of cents."""
-    return (Decimal(int(cents)) / 100).quantize(CENT)
