@@ -38,3 +38,8 @@ def to_cents(amount: Decimal | int | str) -> int:
     if type(amount) is Decimal and amount.as_tuple().exponent >= -2:  # the usual case
         return int(amount.scaleb(2))
     return int(to_money(amount).scaleb(2))
+
+
+def from_cents(cents: int) -> Decimal:
+    """Return the Decimal amount of an integer number of cents."""
+    return (Decimal(int(cents)) / 100).quantize(CENT)
