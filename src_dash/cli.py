@@ -77,6 +77,41 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_company(args: argparse.Namespace) -> int:
+    """Register a Sage 100 base as a company, or list the companies."""
+    from sqlmodel import Session, select
+
+    from src_dash.store import Company
+    from src_dash.sync import register_company
+
+    engine = _store()
+    if args.action == "add":
+        if not args.code or not args.odbc:
+            print("error: company add needs CODE and --odbc", file=sys.stderr)
+            return 2
+        register_company(engine, args.code, args.name or "", "sage100", args.odbc, args.encoding)
+    with Session(engine) as session:
+        companies = session.exec(select(Company).order_by(Company.code)).all()
+    _print_json(
+        [
+            {
+                "code": c.code,
+                "name": c.name,
+                "source": c.source_kind,
+                "active": c.active,
+                # The connection string may hold a password: show only the driver and server.
+                "source_dsn": ";".join(
+                    part
+                    for part in c.source_dsn.split(";")
+                    if not part.strip().lower().startswith(("pwd", "password"))
+                ),
+            }
+            for c in companies
+        ]
+    )
+    return 0
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
     """Sync one company or all of them."""
     from src_dash.sync import sync_all, sync_company
@@ -215,6 +250,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, default=None, help="the demo's today")
     p.add_argument("--no-sync", action="store_true")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("company", help="register a Sage 100 base, or list the companies")
+    p.add_argument("action", choices=["add", "list"])
+    p.add_argument("code", nargs="?")
+    p.add_argument("--name", default="")
+    p.add_argument("--odbc", default="", help="ODBC connection string of the Sage base")
+    p.add_argument("--encoding", default="", help="text encoding of the base (default cp1252)")
+    p.set_defaults(func=cmd_company)
 
     p = sub.add_parser("sync", help="read the Sage bases into the store")
     p.add_argument("--company", default=None)
