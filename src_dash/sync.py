@@ -282,19 +282,25 @@ class StoreWriter:
         key_column: str,
         records: Iterable[object],
         to_values,  # noqa: ANN001
-        delete_missing: bool,
+        all_keys: set | None = None,
+        **fixed: object,
     ) -> TableCounts:
-        """Upsert a small table by its source key, comparing row hashes."""
+        """Upsert a small table by its source key, comparing row hashes.
+
+        Args:
+            table: the store table.
+            key_column: its column holding the record's `key`.
+            records: the source's records (all, or those of a window).
+            to_values: record -> dict of the columns the source owns.
+            all_keys: every key the source has now; rows with another key are deleted.
+            fixed: column values that select this source's rows and are set on new ones.
+        """
         counts = TableCounts()
-        key_col = table.c[key_column]
-        existing = {
-            row[0]: (row[1], row[2])
-            for row in self.conn.execute(
-                select(key_col, table.c.id, table.c.row_hash).where(
-                    table.c.company_id == self.company_id
-                )
-            )
-        }
+        query = select(table.c[key_column], table.c.id, table.c.row_hash).where(
+            table.c.company_id == self.company_id,
+            *(table.c[name] == value for name, value in fixed.items()),
+        )
+        existing = {row[0]: (row[1], row[2]) for row in self.conn.execute(query)}
         inserts = []
         for record in records:
             row_hash = record_hash(record)
@@ -302,7 +308,9 @@ class StoreWriter:
             values["row_hash"] = row_hash
             found = existing.pop(record.key, None)
             if found is None:
-                inserts.append({"company_id": self.company_id, key_column: record.key, **values})
+                inserts.append(
+                    {"company_id": self.company_id, key_column: record.key, **fixed, **values}
+                )
                 counts.added += 1
             elif found[1] != row_hash:
                 self.conn.execute(update(table).where(table.c.id == found[0]).values(**values))
@@ -311,21 +319,22 @@ class StoreWriter:
                 counts.unchanged += 1
         if inserts:
             self.conn.execute(insert(table), inserts)
-        if delete_missing and existing:
-            counts.deleted = self._delete_small(table, [v[0] for v in existing.values()])
+        if all_keys is not None:
+            gone = [row_id for key, (row_id, _) in existing.items() if key not in all_keys]
+            if gone:
+                counts.deleted = self._delete_small(table, gone)
         return counts
 
     def _delete_small(self, table, ids: list[int]) -> int:  # noqa: ANN001
+        """Delete rows by id; customers are only marked, and a hash of 0 makes them come back."""
         if table is Customer.__table__:
             # Customers keep the app's data (comments, promises...): mark, don't delete.
-            self.conn.execute(
+            return self.conn.execute(
                 update(table)
                 .where(table.c.id.in_(ids), table.c.removed_from_source.is_(False))
-                .values(removed_from_source=True)
-            )
-        else:
-            self.conn.execute(table.delete().where(table.c.id.in_(ids)))
-        return len(ids)
+                .values(removed_from_source=True, row_hash=0)
+            ).rowcount
+        return self.conn.execute(table.delete().where(table.c.id.in_(ids))).rowcount
 
     def services(self, records: list[ContactServiceRecord]) -> TableCounts:
         """Upsert contact services; a new one gets its default dunning role by name."""
@@ -346,7 +355,7 @@ class StoreWriter:
                 )
             return out
 
-        return self._upsert_small(table, "code", records, values, delete_missing=False)
+        return self._upsert_small(table, "code", records, values)
 
     def sales_reps(self, records: list[SalesRepRecord]) -> TableCounts:
         """Upsert sales reps (never deleted: users and customers point at them)."""
@@ -362,7 +371,6 @@ class StoreWriter:
                 "is_sales_rep": r.is_sales_rep,
                 "is_collector": r.is_collector,
             },
-            delete_missing=False,
         )
 
     def _ids(self, table, key_column: str) -> dict:  # noqa: ANN001
@@ -405,45 +413,18 @@ class StoreWriter:
                 "removed_from_source": False,
             }
 
-        counts = self._upsert_small(
-            Customer.__table__, "number", records, values, delete_missing=False
-        )
-        if all_keys is not None:
-            table = Customer.__table__
-            gone = [
-                cid for number, cid in self._ids(table, "number").items() if number not in all_keys
-            ]
-            if gone:
-                live = self.conn.execute(
-                    select(func.count()).where(
-                        table.c.id.in_(gone), table.c.removed_from_source.is_(False)
-                    )
-                ).scalar_one()
-                self._delete_small(table, gone)
-                counts.deleted += live
-        return counts
+        return self._upsert_small(Customer.__table__, "number", records, values, all_keys)
 
     def contacts(self, records: list[ContactRecord], all_keys: set[int] | None) -> TableCounts:
         """Upsert the source's contacts; contacts typed in the app are never touched."""
         customers = self._ids(Customer.__table__, "number")
         services = self._ids(ContactService.__table__, "code")
-        table = Contact.__table__
-        counts = TableCounts()
-        existing = {
-            row[0]: (row[1], row[2])
-            for row in self.conn.execute(
-                select(table.c.source_key, table.c.id, table.c.row_hash).where(
-                    table.c.company_id == self.company_id, table.c.origin == "sage"
-                )
-            )
-        }
-        inserts = []
-        for r in records:
+
+        def values(r: ContactRecord) -> dict[str, object]:
             customer_id = customers.get(r.customer_key)
             if customer_id is None:
                 raise SyncError(f"contact {r.key} belongs to unknown customer {r.customer_key!r}")
-            row_hash = record_hash(r)
-            values = {
+            return {
                 "customer_id": customer_id,
                 "civility": r.civility,
                 "last_name": r.last_name,
@@ -453,26 +434,11 @@ class StoreWriter:
                 "phone": r.phone,
                 "mobile": r.mobile,
                 "email": r.email,
-                "row_hash": row_hash,
             }
-            found = existing.pop(r.key, None)
-            if found is None:
-                inserts.append(
-                    {"company_id": self.company_id, "source_key": r.key, "origin": "sage", **values}
-                )
-                counts.added += 1
-            elif found[1] != row_hash:
-                self.conn.execute(update(table).where(table.c.id == found[0]).values(**values))
-                counts.changed += 1
-            else:
-                counts.unchanged += 1
-        if inserts:
-            self.conn.execute(insert(table), inserts)
-        if all_keys is not None:
-            gone = [v[0] for k, v in existing.items() if k not in all_keys]
-            if gone:
-                counts.deleted = self._delete_small(table, gone)
-        return counts
+
+        return self._upsert_small(
+            Contact.__table__, "source_key", records, values, all_keys, origin="sage"
+        )
 
     def entries(
         self,

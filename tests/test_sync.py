@@ -381,3 +381,39 @@ def test_the_sync_reads_changes_made_within_the_overlap(store, demo_base):
     conn.close()
     result = sync_company(store, "DEMO1", as_of=TODAY)
     assert result.tables["entries"].changed == 1
+
+
+def test_a_customer_deleted_in_sage_is_marked_removed_and_comes_back(store, demo_base):
+    register(store, demo_base)
+    sync_company(store, "DEMO1", full=True, as_of=TODAY)
+    conn = sqlite3.connect(demo_base)
+    number = conn.execute(
+        "SELECT t.CT_Num FROM F_COMPTET t WHERE t.CT_Type = 0 AND EXISTS "
+        "(SELECT 1 FROM F_CONTACTT c WHERE c.CT_Num = t.CT_Num) ORDER BY t.CT_Num"
+    ).fetchone()[0]
+    saved = conn.execute("SELECT * FROM F_COMPTET WHERE CT_Num = ?", (number,)).fetchone()
+    conn.execute("DELETE FROM F_ECRITUREC WHERE CT_Num = ?", (number,))
+    conn.execute("DELETE FROM F_CONTACTT WHERE CT_Num = ?", (number,))
+    conn.execute("DELETE FROM F_COMPTET WHERE CT_Num = ?", (number,))
+    conn.commit()
+    result = sync_company(store, "DEMO1", as_of=TODAY)
+    assert result.status == "ok", result.error
+    assert result.tables["customers"].deleted == 1
+    assert result.tables["contacts"].deleted >= 1
+    assert result.tables["entries"].deleted >= 1
+    with Session(store) as s:
+        customer = s.exec(select(Customer).where(Customer.number == number)).one()
+        assert customer.removed_from_source
+        assert (
+            s.exec(select(func.count(Entry.id)).where(Entry.customer_id == customer.id)).one() == 0
+        )
+    assert store_truth(store) == source_truth(demo_base)
+    # Sage gives the customer entered again a new cbMarq (an identity column).
+    marks = ", ".join("?" for _ in saved)
+    conn.execute(f"INSERT INTO F_COMPTET VALUES ({marks})", (None, *saved[1:]))
+    conn.commit()
+    conn.close()
+    assert sync_company(store, "DEMO1", as_of=TODAY).status == "ok"
+    with Session(store) as s:
+        customer = s.exec(select(Customer).where(Customer.number == number)).one()
+        assert not customer.removed_from_source
