@@ -1,0 +1,146 @@
+"""The analytics commands of `src-dash`: kpis, scores, export."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from src_dash.clock import today
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def _engine_and_scope(args: argparse.Namespace):  # noqa: ANN202
+    from src_dash.analytics.scope import company_scope
+    from src_dash.cli import _store
+
+    engine = _store()
+    return engine, company_scope(engine, args.company)
+
+
+def cmd_kpis(args: argparse.Namespace) -> int:
+    """Print the dashboard figures (KPIs, balances by company, aging, top 10s, forecast)."""
+    from src_dash.analytics.dashboard import dashboard
+
+    try:
+        engine, scope = _engine_and_scope(args)
+    except LookupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    figures = dashboard(engine, scope, args.as_of or today())
+    if args.json:
+        _print_json(dataclasses.asdict(figures))
+        return 0
+    k = figures.kpis
+    print(f"as of {k.as_of.isoformat()} ({k.book_currency})")
+    for name in (
+        "outstanding",
+        "overdue",
+        "not_due",
+        "credits",
+        "overdue_ratio",
+        "dso_countback",
+        "dso",
+        "best_possible_dso",
+        "average_days_delinquent",
+        "cei",
+        "cash_collected_month",
+        "open_disputes",
+        "disputed_amount",
+        "customers_without_contact",
+    ):
+        print(f"{name:28} {getattr(k, name)}")
+    return 0
+
+
+def cmd_scores(args: argparse.Namespace) -> int:
+    """Print every customer's number, score, grade and parts."""
+    from src_dash.analytics.scoring import scores
+
+    try:
+        engine, scope = _engine_and_scope(args)
+    except LookupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    as_of = args.as_of or today()
+    rows = scores(engine, scope, as_of)
+    if args.json:
+        _print_json(
+            {
+                "as_of": as_of.isoformat(),
+                "customers": [
+                    {
+                        "number": s.number,
+                        "name": s.name,
+                        "score": s.score,
+                        "grade": s.grade,
+                        "exposure": str(s.exposure),
+                        "overdue": str(s.overdue),
+                        "settled_invoices": s.settled_invoices,
+                        "parts": [dataclasses.asdict(p) for p in s.parts],
+                    }
+                    for s in rows
+                ],
+            }
+        )
+        return 0
+    for s in rows:
+        print(f"{s.number:20} {s.score:>3} {s.grade}  {s.exposure:>14,.2f}  {s.name}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export entries, customers, who owes what, promises, actions or users to a file."""
+    from src_dash.analytics.exports import run_export
+
+    try:
+        engine, scope = _engine_and_scope(args)
+    except LookupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    out = Path(args.out or f"{args.kind}.{args.format}")
+    try:
+        count = run_export(engine, args.kind, args.format, out, scope, args.as_of or today())
+    except (ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    _print_json({"kind": args.kind, "format": args.format, "path": str(out), "rows": count})
+    return 0
+
+
+def register_commands(sub: argparse._SubParsersAction) -> None:
+    """Add the kpis, scores and export subcommands to the `src-dash` parser."""
+    from src_dash.analytics.exports import FORMATS, KINDS
+
+    p = sub.add_parser("kpis", help="dashboard figures")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--company", default=None)
+    p.add_argument("--as-of", type=_date, default=None)
+    p.set_defaults(func=cmd_kpis)
+
+    p = sub.add_parser("scores", help="bad-payer score of every customer")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--company", default=None)
+    p.add_argument("--as-of", type=_date, default=None)
+    p.set_defaults(func=cmd_scores)
+
+    p = sub.add_parser("export", help="export for CRM and BI")
+    p.add_argument("kind", choices=KINDS)
+    p.add_argument("--format", choices=FORMATS, default="csv")
+    p.add_argument("--out", default=None, help="file to write (default KIND.FORMAT)")
+    p.add_argument("--company", default=None)
+    p.add_argument("--as-of", type=_date, default=None)
+    p.set_defaults(func=cmd_export)

@@ -1,0 +1,130 @@
+"""Top 10 lists: largest overdue, worst score weighted by exposure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import polars as pl
+from sqlalchemy.engine import Engine
+
+from src_dash.analytics.balances import money
+from src_dash.analytics.ledger import Ledger, get_ledger
+from src_dash.analytics.scope import EVERYTHING, Scope
+from src_dash.analytics.scoring import grade, score_frame
+from src_dash.clock import today as clock_today
+from src_dash.money import to_cents
+
+
+@dataclass(frozen=True)
+class TopCustomer:
+    """A customer in a top list.
+
+    Attributes:
+        risk: score / 100 x exposure (what is owed weighted by how badly it is paid).
+        oldest_days_overdue: days past due of its oldest overdue item.
+    """
+
+    customer_id: int
+    number: str
+    name: str
+    overdue: Decimal
+    outstanding: Decimal
+    exposure: Decimal
+    oldest_days_overdue: int
+    score: int
+    grade: str
+    risk: Decimal
+
+
+def top_frame(ledger: Ledger, scope: Scope, as_of: date) -> pl.DataFrame:
+    """Per customer in scope with open items: overdue, outstanding, exposure, score, risk."""
+    items = ledger.scoped(ledger.view(as_of).open_items, scope)
+    positive = pl.col("residual").clip(lower_bound=0)
+    per_customer = items.group_by("customer_id").agg(
+        positive.filter(pl.col("days_overdue") > 0).sum().alias("overdue"),
+        pl.col("residual").sum().alias("outstanding"),
+        positive.sum().alias("exposure"),
+        pl.col("days_overdue").filter(pl.col("residual") > 0).max().fill_null(0).alias("oldest"),
+    )
+    scores = score_frame(ledger, as_of).select("customer_id", "number", "name", "score")
+    return per_customer.join(scores, on="customer_id", how="left").with_columns(
+        risk=(pl.col("exposure") * pl.col("score")) // 100
+    )
+
+
+def _rows(frame: pl.DataFrame) -> list[TopCustomer]:
+    return [
+        TopCustomer(
+            customer_id=r["customer_id"],
+            number=r["number"],
+            name=r["name"],
+            overdue=money(r["overdue"]),
+            outstanding=money(r["outstanding"]),
+            exposure=money(r["exposure"]),
+            oldest_days_overdue=int(r["oldest"]),
+            score=int(r["score"]),
+            grade=grade(int(r["score"])),
+            risk=money(r["risk"]),
+        )
+        for r in frame.iter_rows(named=True)
+    ]
+
+
+def _filtered(
+    frame: pl.DataFrame, min_overdue: Decimal | None, grades: set[str] | None
+) -> pl.DataFrame:
+    if min_overdue is not None:
+        frame = frame.filter(pl.col("overdue") >= to_cents(min_overdue))
+    if grades:
+        frame = frame.filter(
+            pl.col("score").map_elements(grade, return_dtype=pl.String).is_in(list(grades))
+        )
+    return frame
+
+
+def largest_overdue(
+    engine: Engine,
+    scope: Scope = EVERYTHING,
+    as_of: date | None = None,
+    limit: int = 10,
+    min_overdue: Decimal | None = None,
+    grades: set[str] | None = None,
+) -> list[TopCustomer]:
+    """The customers with the largest overdue amount (ties: customer number).
+
+    Args:
+        engine: the store.
+        scope: the viewer's scope.
+        as_of: the date (default today).
+        limit: how many.
+        min_overdue: only customers owing at least this overdue.
+        grades: only customers of these grades.
+    """
+    frame = top_frame(get_ledger(engine), scope, as_of or clock_today())
+    frame = _filtered(frame.filter(pl.col("overdue") > 0), min_overdue, grades)
+    return _rows(frame.sort(["overdue", "number"], descending=[True, False]).head(limit))
+
+
+def worst_risk(
+    engine: Engine,
+    scope: Scope = EVERYTHING,
+    as_of: date | None = None,
+    limit: int = 10,
+    min_overdue: Decimal | None = None,
+    grades: set[str] | None = None,
+) -> list[TopCustomer]:
+    """The customers with the worst score weighted by exposure (score / 100 x exposure).
+
+    Args:
+        engine: the store.
+        scope: the viewer's scope.
+        as_of: the date (default today).
+        limit: how many.
+        min_overdue: only customers owing at least this overdue.
+        grades: only customers of these grades.
+    """
+    frame = top_frame(get_ledger(engine), scope, as_of or clock_today())
+    frame = _filtered(frame.filter(pl.col("risk") > 0), min_overdue, grades)
+    return _rows(frame.sort(["risk", "number"], descending=[True, False]).head(limit))

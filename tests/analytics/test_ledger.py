@@ -1,0 +1,100 @@
+"""The ledger frame against the hand ledger: open items, settlements, as-of replay, cache."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from src_dash.analytics.ledger import get_ledger
+from src_dash.sync import bump_data_version
+
+TODAY = date(2026, 11, 22)
+
+
+def residuals(hand, as_of: date) -> dict[str, int]:
+    """Open residuals in cents by entry name."""
+    names = {v: k for k, v in hand.entries.items()}
+    view = get_ledger(hand.engine).view(as_of)
+    return {names[i]: r for i, r in view.open_items.select("id", "residual").iter_rows()}
+
+
+def test_open_items_today(hand):
+    assert residuals(hand, TODAY) == {
+        "e3a": 10000,  # partial payment e4 applied
+        "e3b": 30000,  # the other due date of the split invoice
+        "e5": -5000,  # open credit note
+        "e10": 200000,
+        "e11": -30000,  # unapplied payment
+        "e12": 110000,
+        "e13": 25000,
+    }
+
+
+def test_carried_forward_and_closed_years_left_out(hand):
+    ids = set(get_ledger(hand.engine).entries["id"].to_list())
+    assert hand.entries["e8"] not in ids  # second carry-forward while 2025 is open
+    assert hand.entries["e9"] not in ids  # closed year
+    assert hand.entries["e6"] in ids  # the carry-forward of the closed year stays
+
+
+def test_settlement_dates_and_days_late(hand):
+    names = {v: k for k, v in hand.entries.items()}
+    settled = get_ledger(hand.engine).view(TODAY).settled
+    got = {names[i]: (s, d) for i, s, d in settled.select("id", "settled_on", "days_late").rows()}
+    assert got == {
+        "e1": (date(2026, 10, 11), 10),
+        "e15": (date(2026, 9, 15), 15),  # latest credit of the group, not the credit note
+        "e6": (date(2025, 2, 1), 48),  # lettered across fiscal years
+    }
+
+
+def test_as_of_before_and_after_a_payment(hand):
+    assert residuals(hand, date(2026, 10, 10))["e1"] == 100000
+    assert "e1" not in residuals(hand, date(2026, 10, 11))
+    # before the partial payment e4 the whole due date is open, 5 days late
+    view = get_ledger(hand.engine).view(date(2026, 11, 19))
+    row = view.open_items.filter(pl.col("id") == hand.entries["e3a"]).row(0, named=True)
+    assert (row["residual"], row["days_overdue"]) == (30000, 5)
+    assert "e4" not in residuals(hand, date(2026, 11, 19))
+
+
+def test_lettering_after_as_of_is_not_done(hand):
+    # As of 09-01 the group E has its credit note (08-20) but not its payment (09-15): the
+    # credit note settles part of the invoice, the rest is open and one day late.
+    got = residuals(hand, date(2026, 9, 1))
+    assert got["e15"] == 70000
+    assert "e16" not in got and "e17" not in got
+    assert hand.entries["e15"] not in get_ledger(hand.engine).view(date(2026, 9, 1)).settled["id"]
+
+
+def test_foreign_currency_residual(hand):
+    view = get_ledger(hand.engine).view(TODAY)
+    rows = dict(
+        view.open_items.filter(pl.col("currency") == "USD")
+        .select("id", "residual_currency")
+        .iter_rows()
+    )
+    assert rows == {hand.entries["e12"]: 120000, hand.entries["e13"]: 27500}
+
+
+def test_kinds(hand):
+    names = {v: k for k, v in hand.entries.items()}
+    kinds = {names[i]: k for i, k in get_ledger(hand.engine).entries.select("id", "kind").rows()}
+    assert kinds["e1"] == "invoice" and kinds["e6"] == "invoice"
+    assert kinds["e5"] == "credit_note" and kinds["e16"] == "credit_note"
+    assert kinds["e2"] == "payment" and kinds["e11"] == "payment"
+
+
+def test_cache_follows_the_data_version(hand):
+    first = get_ledger(hand.engine)
+    assert get_ledger(hand.engine) is first
+    with hand.engine.begin() as conn:
+        conn.exec_driver_sql(f"UPDATE entry SET residual = 0 WHERE id = {hand.entries['e11']}")
+        conn.exec_driver_sql(
+            f"UPDATE entry SET settled_amount = amount WHERE id = {hand.entries['e11']}"
+        )
+        bump_data_version(conn)
+    second = get_ledger(hand.engine)
+    assert second is not first and second.version == first.version + 1
+    assert "e11" not in residuals(hand, TODAY)
