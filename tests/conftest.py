@@ -11,8 +11,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from sage_helpers import DEMO_SPEC
 from sqlalchemy.engine import Engine
 
+from src_dash.sources.demo import build_demo_base
 from src_dash.store.engine import make_engine
 from src_dash.store.migrate import upgrade
 
@@ -93,3 +95,19 @@ def sqlite_store(tmp_path: Path, sqlite_template: Path) -> Iterator[Engine]:
 def fec_dir() -> Path:
     """The real FEC files shared with the team."""
     return Path(os.environ.get("SRC_DASH_FEC_DIR", SHARED_DIR / "data" / "fec"))
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo Sage base, built once."""
+    path = tmp_path_factory.mktemp("demo") / "DEMO1.sqlite"
+    build_demo_base(path, DEMO_SPEC, TODAY)
+    return path
+
+
+@pytest.fixture
+def demo_base(demo_template: Path, tmp_path: Path) -> Path:
+    """A copy of the demo base that the test may change."""
+    path = tmp_path / "DEMO1.sqlite"
+    shutil.copy(demo_template, path)
+    return path

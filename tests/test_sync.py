@@ -6,22 +6,20 @@ connector, so the two paths check each other.
 
 from __future__ import annotations
 
-import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
-from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
+from sage_helpers import open_period, register, sage_source_truth
 from sqlalchemy import BigInteger, func, type_coerce
 from sqlmodel import Session, select
 
-from src_dash.sources.demo import DemoCompanySpec, build_demo_base, odbc_connection_string
+from src_dash.sources.demo import DemoCompanySpec, build_demo_base
 from src_dash.store import (
     Action,
     Comment,
@@ -36,74 +34,9 @@ from src_dash.store import (
     SyncRun,
 )
 from src_dash.store.engine import make_engine
-from src_dash.sync import StoreWriter, register_company, sync_company
+from src_dash.sync import StoreWriter, sync_company
 
 TODAY = date(2026, 11, 22)
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small demo Sage base, built once."""
-    path = tmp_path_factory.mktemp("demo") / "DEMO1.sqlite"
-    spec = DemoCompanySpec(
-        code="DEMO1", name="Atelier Dumas SAS", customers=40, entries=None, seed=3
-    )
-    build_demo_base(path, spec, TODAY)
-    return path
-
-
-@pytest.fixture
-def demo_base(demo_template: Path, tmp_path: Path) -> Path:
-    """A copy of the demo base that the test may change."""
-    path = tmp_path / "DEMO1.sqlite"
-    shutil.copy(demo_template, path)
-    return path
-
-
-def register(engine, base: Path, code: str = "DEMO1") -> None:
-    register_company(engine, code, "Atelier Dumas SAS", "sage100", odbc_connection_string(base))
-
-
-def open_period(conn: sqlite3.Connection) -> tuple[str, str]:
-    """The open fiscal years of the base: those ending after D_DateClot."""
-    cols = ", ".join(f"D_DebutExo{i:02d}, D_FinExo{i:02d}" for i in range(1, 6))
-    row = conn.execute(f"SELECT D_DateClot, {cols} FROM P_DOSSIER").fetchone()
-    closed = row[0][:10] if row[0] else "0000"
-    years = [(row[i][:10], row[i + 1][:10]) for i in range(1, 11, 2) if row[i] and row[i + 1]]
-    years = [(s, e) for s, e in years if s > "1901" and e > closed]
-    return min(s for s, _ in years), max(e for _, e in years)
-
-
-def source_truth(base: Path) -> dict[str, object]:
-    """Counts and balances read directly from the demo base."""
-    conn = sqlite3.connect(base)
-    start, end = open_period(conn)
-    customers = {r[0] for r in conn.execute("SELECT CT_Num FROM F_COMPTET WHERE CT_Type = 0")}
-    scope = (
-        "CT_Num IN (SELECT CT_Num FROM F_COMPTET WHERE CT_Type = 0) "
-        "AND substr(JM_Date, 1, 10) BETWEEN ? AND ?"
-    )
-    entries = conn.execute(f"SELECT COUNT(*) FROM F_ECRITUREC WHERE {scope}", (start, end))
-    contacts = conn.execute(
-        "SELECT COUNT(*) FROM F_CONTACTT "
-        "WHERE CT_Num IN (SELECT CT_Num FROM F_COMPTET WHERE CT_Type = 0)"
-    )
-    balances: dict[str, Decimal] = defaultdict(Decimal)
-    for number, sens, amount, settled in conn.execute(
-        f"SELECT CT_Num, EC_Sens, EC_Montant, EC_MontantRegle FROM F_ECRITUREC "
-        f"WHERE {scope} AND EC_Lettre = 0",
-        (start, end),
-    ):
-        sign = -1 if sens == 1 else 1
-        balances[number] += sign * (Decimal(str(amount)) - Decimal(str(settled or 0)))
-    result = {
-        "customers": customers,
-        "entries": entries.fetchone()[0],
-        "contacts": contacts.fetchone()[0],
-        "balances": {k: v.quantize(Decimal("0.01")) for k, v in balances.items() if v},
-    }
-    conn.close()
-    return result
 
 
 def store_truth(engine) -> dict[str, object]:
@@ -135,6 +68,11 @@ def data_version(engine) -> str | None:
     with Session(engine) as s:
         meta = s.get(StoreMeta, "data_version")
         return meta.value if meta else None
+
+
+def source_truth(base: Path) -> dict[str, object]:
+    """Counts and balances read directly from the demo base (see conftest)."""
+    return sage_source_truth(base)
 
 
 def test_full_sync_gives_the_sources_rows_and_balances(store, demo_base):
@@ -288,7 +226,7 @@ def test_a_failing_sync_leaves_the_store_as_it_was_and_records_the_error(
 
 def test_a_sync_killed_midway_leaves_the_store_consistent_and_the_next_completes(tmp_path):
     base = tmp_path / "BIG.sqlite"
-    spec = DemoCompanySpec(code="BIG", name="Big SA", customers=400, entries=60000, seed=5)
+    spec = DemoCompanySpec(code="BIG", name="Big SA", customers=200, entries=20000, seed=5)
     build_demo_base(base, spec, TODAY)
     url = f"sqlite:///{tmp_path / 'store.db'}"
     from src_dash.store.migrate import upgrade
@@ -296,37 +234,46 @@ def test_a_sync_killed_midway_leaves_the_store_consistent_and_the_next_completes
     upgrade(url)
     engine = make_engine(url)
     register(engine, base, "BIG")
-    script = (
-        "import sys; from datetime import date; from src_dash.store.engine import make_engine; "
-        "from src_dash.sync import sync_company; "
-        f"sync_company(make_engine({url!r}), 'BIG', full=True, as_of=date(2026, 11, 22))"
-    )
-    killed_midway = False
-    for delay in (1.5, 0.8, 0.4, 2.5):
-        proc = subprocess.Popen([sys.executable, "-c", script])
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with Session(engine) as s:
-                if s.exec(select(SyncRun).where(SyncRun.status == "running")).first():
-                    break
-            time.sleep(0.05)
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        with Session(engine) as s:
-            statuses = s.exec(select(SyncRun.status)).all()
-            entries = s.exec(select(func.count(Entry.id))).one()
-        if "ok" not in statuses:
-            killed_midway = True
-            break
-    assert killed_midway, "the sync finished before it could be killed"
-    assert entries == 0  # nothing of the killed run is in the store
+    written = tmp_path / "first-batch-written"
+    # The sync runs in its own process; once it has written its first batch of entries (inside
+    # its transaction), it waits there, and the test kills it with SIGKILL: no cleanup runs.
+    script = f"""
+import time
+from datetime import date
+import src_dash.store.bulk as bulk
+from src_dash.store.engine import make_engine
+from src_dash.sync import sync_company
+
+insert = bulk.BulkWriter.insert
+
+def insert_then_wait(self, rows):
+    count = insert(self, rows)
+    open({str(written)!r}, "w").write(str(count))
+    time.sleep(120)
+    return count
+
+bulk.BulkWriter.insert = insert_then_wait
+sync_company(make_engine({url!r}), "BIG", full=True, as_of=date(2026, 11, 22))
+"""
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.monotonic() + 120
+    while not written.exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert written.exists(), "the sync never wrote its first batch"
+    assert int(written.read_text()) > 0
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with Session(engine) as s:
+        assert s.exec(select(SyncRun.status)).all() == ["running"]
+        assert s.exec(select(func.count(Entry.id))).one() == 0  # nothing of the killed run
+        assert s.exec(select(func.count(Customer.id))).one() == 0
     result = sync_company(engine, "BIG", as_of=TODAY)
     assert result.status == "ok", result.error
     assert store_truth(engine)["entries"] == source_truth(base)["entries"]
+    assert store_truth(engine)["balances"] == source_truth(base)["balances"]
     with Session(engine) as s:
         statuses = s.exec(select(SyncRun.status).order_by(SyncRun.id)).all()
-    assert statuses[-1] == "ok" and set(statuses[:-1]) == {"interrupted"}
+    assert statuses == ["interrupted", "ok"]
     engine.dispose()
 
 

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, case, func, type_coerce
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from src_dash.money import from_cents
-from src_dash.store import Company, Customer, Entry, SyncRun
+from src_dash.analytics.balances import balances
+from src_dash.money import ZERO
+from src_dash.store import Company, Customer, SyncRun
 
 
 @dataclass(frozen=True)
@@ -34,9 +35,10 @@ def company_statuses(
 ) -> list[CompanyStatus]:
     """Return the status of every active company (or of one), as of a date.
 
-    Outstanding is the signed sum of the residuals of open items posted up to `as_of` (unapplied
-    credits lower it). Overdue is the sum of the positive residuals whose due date is before
-    `as_of`. Lettering is taken as it is now; replaying it as of a past date is the ledger's job.
+    Open items, outstanding and overdue come from the analytics ledger replayed as of `as_of`:
+    entries posted later are ignored and lettering done later is undone. Outstanding is the
+    signed sum of the residuals (unapplied credits lower it); overdue is the sum of the positive
+    residuals due before `as_of`.
 
     Args:
         session: a store session.
@@ -46,33 +48,17 @@ def company_statuses(
     companies = session.exec(select(Company).where(Company.active).order_by(Company.code)).all()
     if company_code is not None:
         companies = [c for c in companies if c.code == company_code]
+    by_company = {b.key: b for b in balances(session.get_bind(), as_of=as_of, by="company")}
+    customer_counts = dict(
+        session.exec(
+            select(Customer.company_id, func.count(Customer.id))
+            .where(Customer.removed_from_source.is_(False))
+            .group_by(Customer.company_id)
+        ).all()
+    )
     result: list[CompanyStatus] = []
     for company in companies:
-        customers = session.exec(
-            select(func.count(Customer.id)).where(
-                Customer.company_id == company.id, Customer.removed_from_source.is_(False)
-            )
-        ).one()
-        residual = type_coerce(Entry.__table__.c.residual, BigInteger)  # raw cents, exact
-        open_items, outstanding, overdue = session.exec(
-            select(
-                func.count(Entry.id),
-                func.coalesce(func.sum(residual), 0),
-                func.coalesce(
-                    func.sum(
-                        case(
-                            ((Entry.due_date < as_of) & (residual > 0), residual),
-                            else_=0,
-                        )
-                    ),
-                    0,
-                ),
-            ).where(
-                Entry.company_id == company.id,
-                residual != 0,
-                Entry.posting_date <= as_of,
-            )
-        ).one()
+        balance = by_company.get(company.code)
         last = session.exec(
             select(SyncRun)
             .where(SyncRun.company_id == company.id)
@@ -84,11 +70,11 @@ def company_statuses(
                 code=company.code,
                 name=company.name,
                 currency=company.currency,
-                customers=int(customers),
-                open_items=int(open_items),
-                outstanding=from_cents(int(outstanding)),
-                overdue=from_cents(int(overdue)),
-                last_sync_at=last.finished_at or last.started_at if last else None,
+                customers=int(customer_counts.get(company.id, 0)),
+                open_items=balance.open_items if balance else 0,
+                outstanding=balance.outstanding if balance else ZERO,
+                overdue=balance.overdue if balance else ZERO,
+                last_sync_at=(last.finished_at or last.started_at) if last else None,
                 last_sync_status=last.status if last else "",
                 last_sync_error=last.error if last else "",
             )
