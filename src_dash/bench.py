@@ -72,11 +72,10 @@ def bench_sync(
             t: Window(after_marq=0, since=None, upto_marq=reader.watermark(t).max_marq)
             for t in ("F_COMPTET", "F_CONTACTT", "F_ECRITUREC")
         }
-        customer_sql, customer_params, _ = reader.customer_query(windows["F_COMPTET"])
         queries = [
-            (customer_sql, customer_params),
-            reader.contact_query(windows["F_CONTACTT"]),
-            reader.entry_query(period, windows["F_ECRITUREC"]),
+            *reader.customer_query(windows["F_COMPTET"])[0],
+            *reader.contact_query(windows["F_CONTACTT"]),
+            *reader.entry_query(period, windows["F_ECRITUREC"]),
         ]
         started = time.perf_counter()
         fetched = 0

@@ -222,40 +222,71 @@ class Sage100Reader:
         return [_text(r[0]) for r in rows if _text(r[0]) in columns]
 
     def watermark(self, table: str) -> Watermark:
-        """Read the highest cbMarq and newest cbModification of a table."""
-        row = self._query(
-            f"SELECT MAX(cbMarq), MAX(cbModification) FROM {self.dialect.table(table)}"
-        ).fetchone()
-        return Watermark(max_marq=_int(row[0]), max_modified=as_datetime(row[1]))
+        """Read the highest cbMarq and newest cbModification of a table.
 
-    def _window_sql(self, window: Window | None, params: list[object]) -> str:
-        """The WHERE part selecting a window's rows; appends its parameters."""
+        Two queries, as a lone MIN/MAX is what servers answer from an index without a scan.
+        """
+        table_ref = self.dialect.table(table)
+        marq = self._query(f"SELECT MAX(cbMarq) FROM {table_ref}").fetchone()[0]
+        modified = self._query(f"SELECT MAX(cbModification) FROM {table_ref}").fetchone()[0]
+        return Watermark(max_marq=_int(marq), max_modified=as_datetime(modified))
+
+    def _windowed(
+        self, sql: str, params: list[object], window: Window | None
+    ) -> list[tuple[str, list[object]]]:
+        """The queries that read a window's rows: new rows, and changed older rows.
+
+        Two disjoint queries rather than one with an OR, so that each can use its index (the
+        primary key for new rows, cbModification for changed ones).
+        """
         if window is None:
-            return ""
-        params.append(window.upto_marq)
-        if window.since is None:
-            params.append(window.after_marq)
-            return " AND cbMarq <= ? AND cbMarq > ?"
-        params.extend([window.after_marq, self.dialect.datetime_param(window.since)])
-        return " AND cbMarq <= ? AND (cbMarq > ? OR cbModification >= ?)"
+            return [(sql, params)]
+        queries = [
+            (
+                f"{sql} AND cbMarq > ? AND cbMarq <= ?",
+                [*params, window.after_marq, window.upto_marq],
+            )
+        ]
+        if window.since is not None:
+            queries.append(
+                (
+                    f"{sql} AND cbModification >= ? AND cbMarq <= ?",
+                    [
+                        *params,
+                        self.dialect.datetime_param(window.since),
+                        min(window.after_marq, window.upto_marq),
+                    ],
+                )
+            )
+        return queries
+
+    def _fetch(
+        self, queries: list[tuple[str, list[object]]], batch_size: int
+    ) -> Iterator[list[pyodbc.Row]]:
+        """Run queries one after the other and yield their rows in batches."""
+        for sql, params in queries:
+            cursor = self._query(sql, *params)
+            while rows := cursor.fetchmany(batch_size):
+                yield rows
 
     def _customers_scope(self) -> str:
         return f"CT_Num IN (SELECT CT_Num FROM {self.dialect.table('F_COMPTET')} WHERE CT_Type = 0)"
 
-    def customer_query(self, window: Window | None = None) -> tuple[str, list[object], list[str]]:
-        """The SQL, parameters and free-field names that read customers (CT_Type = 0)."""
+    def customer_query(
+        self, window: Window | None = None
+    ) -> tuple[list[tuple[str, list[object]]], list[str]]:
+        """The queries that read customers (CT_Type = 0), and the free fields they read."""
         free = self.free_fields()
         cols = CUSTOMER_COLUMNS + "".join(f", [{name}]" for name in free)
-        params: list[object] = [0]
         sql = f"SELECT {cols} FROM {self.dialect.table('F_COMPTET')} WHERE CT_Type = ?"
-        return sql + self._window_sql(window, params), params, free
+        return self._windowed(sql, [0], window), free
 
     def customers(self, window: Window | None = None) -> list[CustomerRecord]:
         """Read customers (CT_Type = 0) with their free fields, all or those of a window."""
-        sql, params, free = self.customer_query(window)
+        queries, free = self.customer_query(window)
         currencies = self.currencies()
         out = []
-        for r in self._query(sql, *params).fetchall():
+        for r in (row for batch in self._fetch(queries, 20000) for row in batch):
             extra = {name: _free_value(r[23 + i]) for i, name in enumerate(free)}
             out.append(
                 CustomerRecord(
@@ -292,18 +323,17 @@ class Sage100Reader:
         sql = f"SELECT CT_Num FROM {self.dialect.table('F_COMPTET')} WHERE CT_Type = 0"
         return {_text(r[0]) for r in self._query(sql).fetchall()}
 
-    def contact_query(self, window: Window | None = None) -> tuple[str, list[object]]:
-        """The SQL and parameters that read the contacts of customers (F_CONTACTT)."""
-        params: list[object] = []
+    def contact_query(self, window: Window | None = None) -> list[tuple[str, list[object]]]:
+        """The queries that read the contacts of customers (F_CONTACTT)."""
         sql = (
             f"SELECT {CONTACT_COLUMNS} FROM {self.dialect.table('F_CONTACTT')} "
             f"WHERE {self._customers_scope()}"
         )
-        return sql + self._window_sql(window, params), params
+        return self._windowed(sql, [], window)
 
     def contacts(self, window: Window | None = None) -> list[ContactRecord]:
         """Read the contacts of customers (F_CONTACTT), all or those of a window."""
-        sql, params = self.contact_query(window)
+        rows = (r for batch in self._fetch(self.contact_query(window), 20000) for r in batch)
         return [
             ContactRecord(
                 key=_int(r[0]),
@@ -317,7 +347,7 @@ class Sage100Reader:
                 mobile=_text(r[8]),
                 email=_text(r[9]),
             )
-            for r in self._query(sql, *params).fetchall()
+            for r in rows
         ]
 
     def contact_keys(self) -> set[int]:
@@ -381,14 +411,14 @@ class Sage100Reader:
 
     def entry_query(
         self, period: tuple[date, date], window: Window | None = None
-    ) -> tuple[str, list[object]]:
-        """The SQL and parameters that read the customer entries of the open years."""
+    ) -> list[tuple[str, list[object]]]:
+        """The queries that read the customer entries of the open years."""
         params: list[object] = []
         sql = (
             f"SELECT {self._entry_columns()} FROM {self.dialect.table('F_ECRITUREC')} "
             f"WHERE {self._entries_scope(period, params)}"
         )
-        return sql + self._window_sql(window, params), params
+        return self._windowed(sql, params, window)
 
     def entry_rows(
         self, period: tuple[date, date], window: Window | None = None, batch_size: int = 20000
@@ -403,10 +433,8 @@ class Sage100Reader:
         Yields:
             Lists of rows in the ENTRY_ROW_FIELDS layout of sources.records.
         """
-        sql, params = self.entry_query(period, window)
-        cursor = self._query(sql, *params)
         convert = _EntryConverter(self.currencies(), self.payment_methods())
-        while rows := cursor.fetchmany(batch_size):
+        for rows in self._fetch(self.entry_query(period, window), batch_size):
             yield [convert(r) for r in rows]
 
     def entries(self, period: tuple[date, date], window: Window | None = None) -> list[EntryRecord]:
@@ -426,13 +454,11 @@ class Sage100Reader:
         left them (moved to a supplier, to a closed year) is seen: each batch gives the
         customer entries of the open years as compact rows, and the cbMarq of the other rows.
         """
-        params: list[object] = []
         sql = f"SELECT {self._entry_columns()} FROM {self.dialect.table('F_ECRITUREC')} WHERE 1 = 1"
-        sql += self._window_sql(window, params)
-        cursor = self._query(sql, *params)
+        queries = self._windowed(sql, [], window)
         convert = _EntryConverter(self.currencies(), self.payment_methods())
         start, end = period[0].isoformat(), period[1].isoformat()
-        while rows := cursor.fetchmany(batch_size):
+        for rows in self._fetch(queries, batch_size):
             inside, outside = [], []
             for r in rows:
                 number = (r[1] or "").strip()
@@ -443,28 +469,41 @@ class Sage100Reader:
                     outside.append(r[0])
             yield inside, outside
 
-    def count_rows(self, table: str, upto_marq: int) -> int:
-        """Count every row of a table up to a cbMarq (a cheap range count on the key)."""
+    def count_rows(self, table: str, upto_marq: int, after_marq: int = 0) -> int:
+        """Count every row of a table with a cbMarq in (after_marq, upto_marq] (a range count)."""
         sql = f"SELECT COUNT(*) FROM {self.dialect.table(table)} WHERE cbMarq <= ?"
-        return _int(self._query(sql, upto_marq).fetchone()[0])
+        if not after_marq:
+            return _int(self._query(sql, upto_marq).fetchone()[0])
+        sql += " AND cbMarq > ?"
+        return _int(self._query(sql, upto_marq, after_marq).fetchone()[0])
 
-    def count_entries(self, period: tuple[date, date], upto_marq: int) -> int:
-        """Count the customer entries of the open years up to a cbMarq."""
+    def entry_buckets(
+        self, period: tuple[date, date], upto_marq: int, width: int
+    ) -> dict[int, int]:
+        """Count the customer entries of the open years per range of `width` cbMarq values.
+
+        Ranges whose counts differ from the store's are where rows were deleted; only their
+        keys need comparing. `width` is inlined (an int), as SQL Server wants the GROUP BY
+        expression to be the selected one, parameters included.
+        """
         params: list[object] = []
+        bucket = f"cbMarq / {int(width)}"
         sql = (
-            f"SELECT COUNT(*) FROM {self.dialect.table('F_ECRITUREC')} "
-            f"WHERE {self._entries_scope(period, params)} AND cbMarq <= ?"
+            f"SELECT {bucket}, COUNT(*) FROM {self.dialect.table('F_ECRITUREC')} "
+            f"WHERE {self._entries_scope(period, params)} AND cbMarq <= ? GROUP BY {bucket}"
         )
-        return _int(self._query(sql, *params, upto_marq).fetchone()[0])
+        return {_int(r[0]): _int(r[1]) for r in self._query(sql, *params, upto_marq).fetchall()}
 
-    def entry_keys(self, period: tuple[date, date], upto_marq: int) -> set[int]:
-        """Every cbMarq of the customer entries of the open years, up to a cbMarq."""
+    def entry_keys(
+        self, period: tuple[date, date], upto_marq: int, after_marq: int = 0
+    ) -> set[int]:
+        """The cbMarq of the customer entries of the open years in (after_marq, upto_marq]."""
         params: list[object] = []
         sql = (
             f"SELECT cbMarq FROM {self.dialect.table('F_ECRITUREC')} "
-            f"WHERE {self._entries_scope(period, params)} AND cbMarq <= ?"
+            f"WHERE {self._entries_scope(period, params)} AND cbMarq <= ? AND cbMarq > ?"
         )
-        cursor = self._query(sql, *params, upto_marq)
+        cursor = self._query(sql, *params, upto_marq, after_marq)
         keys: set[int] = set()
         while rows := cursor.fetchmany(100000):
             keys.update(r[0] for r in rows)
