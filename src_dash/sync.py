@@ -580,7 +580,13 @@ class StoreWriter:
         gone = [row_id for key, row_id in self._raw_rows(query) if key not in keys]
         return BulkWriter(self.conn, table, ENTRY_COLUMNS).delete(gone)
 
-    def delete_vanished_entries(self, reader: Sage100Reader, period, upto_key: int) -> int:  # noqa: ANN001
+    def delete_vanished_entries(
+        self,
+        reader: Sage100Reader,
+        period: tuple[date, date],
+        customer_keys: set[str],
+        upto_key: int,
+    ) -> int:
         """Find and delete the entries up to `upto_key` that were deleted in the source.
 
         Counts per range of keys on both sides point at the ranges that lost rows; only the
@@ -595,7 +601,7 @@ class StoreWriter:
                 continue
             low = bucket * width - 1
             high = min((bucket + 1) * width - 1, upto_key)
-            keys = reader.entry_keys(period, high, after_marq=low)
+            keys = reader.entry_keys(period, customer_keys, high, after_marq=low)
             deleted += self.delete_entries_not_in(keys, low, high)
         return deleted
 
@@ -872,7 +878,9 @@ def sync_company(
                 upto = previous.last_marq
                 count_before = reader.count_rows("F_ECRITUREC", upto)
                 if count_before != previous.source_count:
-                    counts.deleted += writer.delete_vanished_entries(reader, period, upto)
+                    counts.deleted += writer.delete_vanished_entries(
+                        reader, period, customer_keys, upto
+                    )
             result.tables["entries"] = counts
             result.tables["promises"] = writer.resolve_promises(as_of)
             # Rows of F_ECRITUREC up to the new cbMarq, for the next run's check for deletions:

@@ -495,18 +495,29 @@ class Sage100Reader:
         return {_int(r[0]): _int(r[1]) for r in self._query(sql, *params, upto_marq).fetchall()}
 
     def entry_keys(
-        self, period: tuple[date, date], upto_marq: int, after_marq: int = 0
+        self,
+        period: tuple[date, date],
+        customer_keys: set[str],
+        upto_marq: int,
+        after_marq: int = 0,
     ) -> set[int]:
-        """The cbMarq of the customer entries of the open years in (after_marq, upto_marq]."""
-        params: list[object] = []
+        """The cbMarq of the customer entries of the open years in (after_marq, upto_marq].
+
+        The range is read on the key alone and the scope applied here, so the server walks only
+        that range of its primary key.
+        """
         sql = (
-            f"SELECT cbMarq FROM {self.dialect.table('F_ECRITUREC')} "
-            f"WHERE {self._entries_scope(period, params)} AND cbMarq <= ? AND cbMarq > ?"
+            f"SELECT cbMarq, CT_Num, {self.dialect.day('JM_Date')} "
+            f"FROM {self.dialect.table('F_ECRITUREC')} WHERE cbMarq > ? AND cbMarq <= ?"
         )
-        cursor = self._query(sql, *params, upto_marq, after_marq)
+        start, end = period[0].isoformat(), period[1].isoformat()
         keys: set[int] = set()
-        while rows := cursor.fetchmany(100000):
-            keys.update(r[0] for r in rows)
+        for rows in self._fetch([(sql, [after_marq, upto_marq])], 100000):
+            keys.update(
+                r[0]
+                for r in rows
+                if (r[1] or "").strip() in customer_keys and r[2] and start <= r[2] <= end
+            )
         return keys
 
 
