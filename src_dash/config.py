@@ -18,6 +18,8 @@ class Settings:
     odbc_sqlite_driver: str
     sync_interval_seconds: int
     sync_overlap_seconds: int
+    exports: tuple[tuple[str, str], ...]  # (kind, format) exported on the schedule
+    export_interval_seconds: int
     smtp_host: str
     smtp_port: int
     smtp_user: str
@@ -49,6 +51,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         odbc_sqlite_driver=env.get("SRC_DASH_ODBC_SQLITE_DRIVER", "SQLite3"),
         sync_interval_seconds=int(env.get("SRC_DASH_SYNC_INTERVAL", "900")),
         sync_overlap_seconds=int(env.get("SRC_DASH_SYNC_OVERLAP", "120")),
+        exports=_exports(env.get("SRC_DASH_EXPORTS", "")),
+        export_interval_seconds=int(env.get("SRC_DASH_EXPORT_INTERVAL", "86400")),
         smtp_host=env.get("SMTP_HOST", "127.0.0.1"),
         smtp_port=int(env.get("SMTP_PORT", "8025")),
         smtp_user=env.get("SMTP_USER", ""),
@@ -56,3 +60,13 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         smtp_tls=env.get("SMTP_TLS", "none"),
         smtp_from=env.get("SMTP_FROM", "relances@src-dash.local"),
     )
+
+
+def _exports(value: str) -> tuple[tuple[str, str], ...]:
+    """Parse SRC_DASH_EXPORTS, e.g. "owed:xlsx,entries:parquet" (the format defaults to csv)."""
+    out = []
+    for item in value.split(","):
+        kind, _, fmt = item.strip().partition(":")
+        if kind:
+            out.append((kind.strip(), fmt.strip() or "csv"))
+    return tuple(out)

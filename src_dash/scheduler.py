@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from src_dash.config import Settings, load_settings
 
@@ -46,10 +47,35 @@ def sync_job() -> object:
     return results
 
 
+def export_job(settings: Settings | None = None) -> list[Path]:
+    """Write the exports listed in SRC_DASH_EXPORTS under <data dir>/exports (for CRM and BI)."""
+    from src_dash.analytics.exports import run_export
+    from src_dash.store.engine import get_engine
+
+    settings = settings or load_settings()
+    engine = get_engine(settings.database_url)
+    written = []
+    for kind, fmt in settings.exports:
+        path = settings.data_dir / "exports" / f"{kind}.{fmt}"
+        rows = run_export(engine, kind, fmt, path)
+        log.info("export %s: %d rows to %s", kind, rows, path)
+        written.append(path)
+    return written
+
+
 def default_jobs(settings: Settings | None = None) -> list[Job]:
     """The app's periodic jobs, with their intervals from the settings."""
     settings = settings or load_settings()
-    return [Job(name="sync", interval_seconds=settings.sync_interval_seconds, run=sync_job)]
+    jobs = [Job(name="sync", interval_seconds=settings.sync_interval_seconds, run=sync_job)]
+    if settings.exports:
+        jobs.append(
+            Job(
+                name="exports",
+                interval_seconds=settings.export_interval_seconds,
+                run=lambda: export_job(settings),
+            )
+        )
+    return jobs
 
 
 def run_pending(jobs: list[Job], now: float | None = None) -> list[str]:

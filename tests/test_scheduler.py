@@ -51,3 +51,36 @@ def test_run_forever_stops_when_asked():
     stop.set()
     thread.join(5)
     assert not thread.is_alive()
+
+
+def test_exports_are_scheduled_when_configured_and_write_their_files(tmp_path, demo_base):
+    from sage_helpers import TODAY, register, sage_source_truth
+
+    from src_dash.scheduler import export_job
+    from src_dash.store.engine import make_engine
+    from src_dash.store.migrate import upgrade
+    from src_dash.sync import sync_company
+
+    env = {
+        "SRC_DASH_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}",
+        "SRC_DASH_EXPORTS": "customers:csv, owed:xlsx",
+        "SRC_DASH_EXPORT_INTERVAL": "3600",
+    }
+    settings = load_settings(env)
+    assert settings.exports == (("customers", "csv"), ("owed", "xlsx"))
+    assert [(j.name, j.interval_seconds) for j in default_jobs(settings)] == [
+        ("sync", 900),
+        ("exports", 3600),
+    ]
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    register(engine, demo_base)
+    assert sync_company(engine, "DEMO1", full=True, as_of=TODAY).status == "ok"
+    written = export_job(settings)
+    assert written == [tmp_path / "exports" / "customers.csv", tmp_path / "exports" / "owed.xlsx"]
+    lines = written[0].read_text().splitlines()
+    assert lines[0].split(",")[:3] == ["customer_id", "company", "number"]
+    assert len(lines) - 1 == len(sage_source_truth(demo_base)["customers"])
+    assert written[1].read_bytes()[:2] == b"PK"  # an xlsx is a zip
+    engine.dispose()
