@@ -534,6 +534,10 @@ class StoreWriter:
         background.wait()
         if full and existing:
             counts.deleted += writer.delete(v[0] for v in existing.values())
+        if self.conn.dialect.name == "postgresql" and counts.added + counts.deleted > 10000:
+            # Fresh statistics, or PostgreSQL plans the next run's key lookups as full scans
+            # until autovacuum gets round to it.
+            self.conn.exec_driver_sql("ANALYZE entry")
         return counts
 
     def _existing_entries(self, keys: list[int]) -> dict[int, tuple[int, int]]:
