@@ -808,6 +808,7 @@ def _run(engine: Engine, company: Company, mode: str, body) -> SyncResult:  # no
         # analytics' cold load) do not wade through hundreds of megabytes of log.
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        result.seconds = time.perf_counter() - started
     return result
 
 
