@@ -200,24 +200,13 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    """Run a benchmark and print its figures as JSON."""
-    from src_dash.bench import bench_sync
-
+    """Run a benchmark (sync or analytics) and print its figures as JSON."""
     if args.what == "sync":
-        _print_json(
-            bench_sync(
-                entries=args.entries,
-                customers=args.customers,
-                seed=args.seed,
-                store_url=args.store,
-                work_dir=Path(args.work_dir) if args.work_dir else None,
-            )
-        )
-        return 0
-    from src_dash.analytics.bench import bench_analytics
-
+        from src_dash.bench import bench_sync as bench
+    else:
+        from src_dash.analytics.bench import bench_analytics as bench
     _print_json(
-        bench_analytics(
+        bench(
             entries=args.entries,
             customers=args.customers,
             seed=args.seed,

@@ -84,6 +84,21 @@ def _filtered(
     return frame
 
 
+def _top(
+    engine: Engine,
+    column: str,
+    scope: Scope,
+    as_of: date | None,
+    limit: int,
+    min_overdue: Decimal | None,
+    grades: set[str] | None,
+) -> list[TopCustomer]:
+    """The `limit` customers with the largest positive `column` (ties: customer number)."""
+    frame = top_frame(get_ledger(engine), scope, as_of or clock_today())
+    frame = _filtered(frame.filter(pl.col(column) > 0), min_overdue, grades)
+    return _rows(frame.sort([column, "number"], descending=[True, False]).head(limit))
+
+
 def largest_overdue(
     engine: Engine,
     scope: Scope = EVERYTHING,
@@ -102,9 +117,7 @@ def largest_overdue(
         min_overdue: only customers owing at least this overdue.
         grades: only customers of these grades.
     """
-    frame = top_frame(get_ledger(engine), scope, as_of or clock_today())
-    frame = _filtered(frame.filter(pl.col("overdue") > 0), min_overdue, grades)
-    return _rows(frame.sort(["overdue", "number"], descending=[True, False]).head(limit))
+    return _top(engine, "overdue", scope, as_of, limit, min_overdue, grades)
 
 
 def worst_risk(
@@ -117,14 +130,6 @@ def worst_risk(
 ) -> list[TopCustomer]:
     """The customers with the worst score weighted by exposure (score / 100 x exposure).
 
-    Args:
-        engine: the store.
-        scope: the viewer's scope.
-        as_of: the date (default today).
-        limit: how many.
-        min_overdue: only customers owing at least this overdue.
-        grades: only customers of these grades.
+    Args: as for `largest_overdue`.
     """
-    frame = top_frame(get_ledger(engine), scope, as_of or clock_today())
-    frame = _filtered(frame.filter(pl.col("risk") > 0), min_overdue, grades)
-    return _rows(frame.sort(["risk", "number"], descending=[True, False]).head(limit))
+    return _top(engine, "risk", scope, as_of, limit, min_overdue, grades)
