@@ -70,10 +70,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
             result = sync_company(engine, spec.code, full=True, as_of=as_of)
             line["sync"] = result.as_dict()
             if result.status != "ok":
-                _print_json(out + [line])
+                _print_json({"companies": [*out, line]})
                 return 1
         out.append(line)
-    _print_json(out)
+    report: dict[str, object] = {"companies": out}
+    if not args.no_sync:
+        from src_dash.services.auth import DEMO_PASSWORD, seed_demo_users
+
+        created = seed_demo_users(engine)
+        report["users"] = {"created": [login for login, _ in created], "password": DEMO_PASSWORD}
+    _print_json(report)
     return 0
 
 

@@ -27,8 +27,9 @@ def test_demo_then_status_and_a_second_sync_that_changes_nothing(env, capsys):
     code, out, _ = run(capsys, "demo", "--customers", "30", "--seed", "5")
     assert code == 0
     demo = json.loads(out)
-    assert [d["company"] for d in demo] == ["DEMO1", "DEMO2"]
-    assert all(d["sync"]["status"] == "ok" for d in demo)
+    assert [d["company"] for d in demo["companies"]] == ["DEMO1", "DEMO2"]
+    assert all(d["sync"]["status"] == "ok" for d in demo["companies"])
+    assert demo["users"]["created"] == ["admin", "recouvrement", "commercial", "direction"]
     assert (env / "demo" / "DEMO1.sqlite").exists()
     assert (env / "demo" / "DEMO1.behaviour.csv").exists()
 
