@@ -553,15 +553,6 @@ class StoreWriter:
                 out[row[0]] = (row[1], row[2])
         return out
 
-    def count_entries(self, upto_key: int) -> int:
-        """Entries of the company whose source key is at most `upto_key`."""
-        table = Entry.__table__
-        return self.conn.execute(
-            select(func.count()).where(
-                table.c.company_id == self.company_id, table.c.source_key <= upto_key
-            )
-        ).scalar_one()
-
     def entry_buckets(self, upto_key: int, width: int) -> dict[int, int]:
         """Count the company's entries per range of `width` source keys, up to `upto_key`."""
         table = Entry.__table__
