@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import json
 import logging
 import sys
@@ -205,12 +206,22 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
     return 0
 
 
+# Each benchmark: the module and function that run it, all with the same keyword arguments.
+BENCHES = {
+    "sync": "src_dash.bench:bench_sync",
+    "analytics": "src_dash.analytics.bench:bench_analytics",
+    "dunning": "src_dash.dunning.bench:bench_dunning",
+    "ui": "src_dash.ui_bench:bench_ui",
+    "actions": "src_dash.ui_bench:bench_actions",
+}
+# Modules that add their own commands to the parser (`register_commands(sub)`).
+COMMAND_MODULES = ("src_dash.analytics.commands", "src_dash.dunning.commands")
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
-    """Run a benchmark (sync or analytics) and print its figures as JSON."""
-    if args.what == "sync":
-        from src_dash.bench import bench_sync as bench
-    else:
-        from src_dash.analytics.bench import bench_analytics as bench
+    """Run a benchmark and print its figures as JSON."""
+    module_name, _, func_name = BENCHES[args.what].partition(":")
+    bench = getattr(importlib.import_module(module_name), func_name)
     _print_json(
         bench(
             entries=args.entries,
@@ -277,7 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_scheduler)
 
     p = sub.add_parser("bench", help="benchmarks, printed as JSON")
-    p.add_argument("what", choices=["sync", "analytics"])
+    p.add_argument("what", choices=sorted(BENCHES))
     p.add_argument("--entries", type=int, default=1_000_000)
     p.add_argument("--customers", type=int, default=None)
     p.add_argument("--seed", type=int, default=42)
@@ -285,13 +296,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--work-dir", default=None)
     p.set_defaults(func=cmd_bench)
 
-    # Commands of the analytics layer (kpis, scores, export), registered by their own module.
-    try:
-        from src_dash.analytics.commands import register_commands
-    except ImportError:
-        pass
-    else:
-        register_commands(sub)
+    # Commands of other layers (kpis, scores, export, plan, send, report), each in its module.
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register_commands(sub)
     return parser
 
 

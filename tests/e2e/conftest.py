@@ -58,7 +58,7 @@ def e2e_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
         "REFLEX_CHECK_LATEST_VERSION": "0",
         "REFLEX_USE_SYSTEM_BUN": "1",
         # Keep the generated frontend and the states away from the one `reflex run` uses.
-        "REFLEX_WEB_WORKDIR": str(ARTIFACTS / "e2e-web"),
+        "REFLEX_WEB_WORKDIR": os.environ.get("SRC_DASH_E2E_WEB", str(ARTIFACTS / "e2e-web")),
         "REFLEX_STATES_WORKDIR": str(tmp / "states"),
         "APP_HARNESS_HEADLESS": "1",
     }

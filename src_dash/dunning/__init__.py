@@ -1,0 +1,1 @@
+"""Dunning: planner, rendering, outbox and delivery (plain Python, no Reflex)."""
