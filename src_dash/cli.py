@@ -211,11 +211,15 @@ BENCHES = {
     "sync": "src_dash.bench:bench_sync",
     "analytics": "src_dash.analytics.bench:bench_analytics",
     "dunning": "src_dash.dunning.bench:bench_dunning",
-    "ui": "src_dash.ui_bench:bench_ui",
-    "actions": "src_dash.ui_bench:bench_actions",
+    "ui": "src_dash.ui.bench:bench_ui",
+    "actions": "src_dash.ui.bench:bench_actions",
 }
 # Modules that add their own commands to the parser (`register_commands(sub)`).
-COMMAND_MODULES = ("src_dash.analytics.commands", "src_dash.dunning.commands")
+COMMAND_MODULES = (
+    "src_dash.analytics.commands",
+    "src_dash.dunning.commands",
+    "src_dash.dunning.delivery_commands",
+)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ Reflex is not locale-aware.
 
 from __future__ import annotations
 
+import importlib
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Final
@@ -63,6 +64,22 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "sync.error": "Error:",
     },
 }
+
+# Each area of the UI keeps its words in its own module (`src_dash/ui/words_<area>.py`, a plain
+# `WORDS = {"fr": {...}, "en": {...}}`), merged into the catalog here.
+WORD_MODULES: Final = ("app", "customers", "working")
+for _area in WORD_MODULES:
+    try:
+        _module = importlib.import_module(f"src_dash.ui.words_{_area}")
+    except ModuleNotFoundError as _exc:
+        if _exc.name != f"src_dash.ui.words_{_area}":
+            raise
+        continue
+    for _code, _words in _module.WORDS.items():
+        _clash = CATALOG[_code].keys() & _words.keys()
+        if _clash:
+            raise KeyError(f"UI labels defined twice: {sorted(_clash)}")
+        CATALOG[_code].update(_words)
 
 # Nouns counted on the server: (singular, plural), the form picked by the locale's plural rule.
 NOUNS: Final[dict[str, dict[str, tuple[str, str]]]] = {
