@@ -237,16 +237,23 @@ def open_period(info: CompanyInfo) -> tuple[date, date]:
     return min(y.start for y in years), max(y.end for y in years)
 
 
-def bump_data_version(conn: Connection) -> None:
-    """Increase the store's data version so cached analytics know to reload."""
+def bump_data_version(conn: Connection, entries: bool = False) -> None:
+    """Increase the store's data version so cached analytics know to reload.
+
+    Args:
+        conn: the connection of the transaction that made the change.
+        entries: True when the entries or the companies' open periods changed (a sync): the
+            analytics then read the entries again, not only the small tables.
+    """
     table = StoreMeta.__table__
-    current = conn.execute(select(table.c.value).where(table.c.key == "data_version")).scalar()
-    if current is None:
-        conn.execute(insert(table).values(key="data_version", value="1"))
-    else:
-        conn.execute(
-            update(table).where(table.c.key == "data_version").values(value=str(int(current) + 1))
-        )
+    for key in ("data_version", "entries_version") if entries else ("data_version",):
+        current = conn.execute(select(table.c.value).where(table.c.key == key)).scalar()
+        if current is None:
+            conn.execute(insert(table).values(key=key, value="1"))
+        else:
+            conn.execute(
+                update(table).where(table.c.key == key).values(value=str(int(current) + 1))
+            )
 
 
 class StoreWriter:
@@ -601,23 +608,35 @@ class StoreWriter:
         return deleted
 
     def resolve_promises(self, as_of: date) -> TableCounts:
-        """Decide pending promises: kept when all their items are settled, broken past the date."""
+        """Decide pending promises: kept once paid, broken when still unpaid past their date.
+
+        A promise is paid when its items went down, since it was made, by at least the amount
+        promised (a partial promise is kept by a partial payment), or when all its items are
+        settled. Promises recorded without what was open on their items use the second rule.
+        """
         promises, items = Promise.__table__, PromiseItem.__table__
         entries, customers = Entry.__table__, Customer.__table__
         counts = TableCounts()
         residual = type_coerce(entries.c.residual, BigInteger)
+        open_before = type_coerce(items.c.open_before, BigInteger)
         pending = self.conn.execute(
-            select(promises.c.id, promises.c.promised_on)
+            select(
+                promises.c.id, promises.c.promised_on, type_coerce(promises.c.amount, BigInteger)
+            )
             .select_from(promises.join(customers, promises.c.customer_id == customers.c.id))
             .where(customers.c.company_id == self.company_id, promises.c.status == "pending")
         ).all()
-        for promise_id, promised_on in pending:
-            open_left = self.conn.execute(
-                select(func.count())
-                .select_from(items.join(entries, items.c.entry_id == entries.c.id))
-                .where(items.c.promise_id == promise_id, residual != 0)
-            ).scalar_one()
-            status = "kept" if open_left == 0 else ("broken" if promised_on < as_of else None)
+        for promise_id, promised_on, amount_cents in pending:
+            rows = self.conn.execute(
+                select(open_before, func.coalesce(residual, 0))
+                .select_from(items.outerjoin(entries, items.c.entry_id == entries.c.id))
+                .where(items.c.promise_id == promise_id)
+            ).all()
+            all_settled = all(left == 0 for _, left in rows)
+            known = bool(rows) and all(before is not None for before, _ in rows)
+            paid = sum(max(before - max(left, 0), 0) for before, left in rows) if known else 0
+            kept = all_settled or (known and paid >= amount_cents)
+            status = "kept" if kept else ("broken" if promised_on < as_of else None)
             if status:
                 self.conn.execute(
                     update(promises)
@@ -783,7 +802,7 @@ def _run(engine: Engine, company: Company, mode: str, body) -> SyncResult:  # no
             _lock_company(conn, company.id)
             body(conn, result)
             if result.added or result.changed or result.deleted:
-                bump_data_version(conn)
+                bump_data_version(conn, entries=True)
             result.status = "ok"
             result.seconds = time.perf_counter() - started
             _finish_run(conn, result)

@@ -364,3 +364,37 @@ def test_a_customer_deleted_in_sage_is_marked_removed_and_comes_back(store, demo
     with Session(store) as s:
         customer = s.exec(select(Customer).where(Customer.number == number)).one()
         assert not customer.removed_from_source
+
+
+def test_a_partial_promise_is_kept_by_a_partial_payment(store, demo_base):
+    register(store, demo_base)
+    sync_company(store, "DEMO1", full=True, as_of=TODAY)
+    with Session(store) as s:
+        first, second = s.exec(
+            select(Entry).where(Entry.residual > 100).order_by(Entry.id).limit(2)
+        ).all()
+        promises = []
+        for item in (first, second):
+            p = Promise(customer_id=item.customer_id, amount=Decimal("40.00"), promised_on=TODAY)
+            s.add(p)
+            s.flush()
+            s.add(
+                PromiseItem(
+                    promise_id=p.id,
+                    entry_id=item.id,
+                    amount=Decimal("40.00"),
+                    open_before=item.residual,
+                )
+            )
+            promises.append(p.id)
+        # The first item went down by 45.00 (more than promised), the second by 30.00 only.
+        first.residual -= Decimal("45.00")
+        second.residual -= Decimal("30.00")
+        s.add(first)
+        s.add(second)
+        s.commit()
+        company_id = first.company_id
+    with store.begin() as conn:
+        StoreWriter(conn, company_id).resolve_promises(TODAY + timedelta(days=1))
+    with Session(store) as s:
+        assert [s.get(Promise, pid).status for pid in promises] == ["kept", "broken"]

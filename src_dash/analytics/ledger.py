@@ -362,12 +362,21 @@ def read_table(conn: Connection, table: _Table) -> pl.DataFrame:
     return _to_frame(rows, table.schema)
 
 
-def data_version(conn: Connection) -> int:
-    """The store's data version (0 before the first change)."""
+def _meta_int(conn: Connection, key: str) -> int:
     value = conn.execute(
-        text("SELECT value FROM store_meta WHERE key = 'data_version'")
+        text("SELECT value FROM store_meta WHERE key = :key"), {"key": key}
     ).scalar_one_or_none()
     return int(value) if value else 0
+
+
+def data_version(conn: Connection) -> int:
+    """The store's data version (0 before the first change), bumped by every change."""
+    return _meta_int(conn, "data_version")
+
+
+def entries_version(conn: Connection) -> int:
+    """The version of the entries and company bounds, bumped only when a sync changes them."""
+    return _meta_int(conn, "entries_version")
 
 
 @dataclass(frozen=True)
@@ -407,6 +416,7 @@ class Ledger:
     disputes: pl.DataFrame
     dispute_items: pl.DataFrame
     objectives: pl.DataFrame
+    entries_version: int = 0
     _views: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _scopes: dict = field(default_factory=dict, repr=False)
     _memo: OrderedDict = field(default_factory=OrderedDict, repr=False)
@@ -660,30 +670,51 @@ def _build_view(entries: pl.DataFrame, as_of: date) -> LedgerView:
     )
 
 
-def load_ledger(engine: Engine) -> Ledger:
-    """Load every frame from the store (no cache), all from one data version."""
+def load_ledger(engine: Engine, previous: Ledger | None = None) -> Ledger:
+    """Load every frame from the store, all from one data version.
+
+    Args:
+        engine: the store.
+        previous: a ledger loaded before; when the entries have not changed since (a user's
+            action rather than a sync), its entries and dated views are reused and only the
+            small tables are read again.
+    """
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             # One snapshot for the version and every table.
             conn.execution_options(isolation_level="REPEATABLE READ")
         version = data_version(conn)
+        entries_at = entries_version(conn)
         dialect = conn.dialect.name
         small = {name: read_table(conn, t) for name, t in _small_tables(dialect).items()}
-        if dialect == "sqlite":
-            entries = _read_sqlite_entries(conn, small["customers"])
-        else:
-            entries = read_table(conn, _entry_table(dialect))
         companies = small.pop("companies").with_columns(
             pl.when(pl.col("book_currency") == "")
             .then(pl.lit("EUR"))
             .otherwise(pl.col("book_currency"))
             .alias("book_currency")
         )
+        if previous is not None and previous.entries_version == entries_at:
+            ledger = Ledger(
+                version=version,
+                entries=previous.entries,
+                companies=companies,
+                entries_version=entries_at,
+                **small,
+            )
+            with previous._lock:
+                ledger._views.update(previous._views)
+            return ledger
+        if dialect == "sqlite":
+            entries = _read_sqlite_entries(conn, small["customers"])
+        else:
+            entries = read_table(conn, _entry_table(dialect))
         entries = _prepare_entries(entries, companies)
         candidates = entries.filter(pl.col("kind") == KIND_OTHER_DEBIT)["id"].to_list()
         bounced = _bounced_ids(conn, candidates) if candidates else []
     entries = entries.with_columns(bounced=pl.col("id").is_in(bounced)).drop("bounce_label")
-    return Ledger(version=version, entries=entries, companies=companies, **small)
+    return Ledger(
+        version=version, entries=entries, companies=companies, entries_version=entries_at, **small
+    )
 
 
 _CACHE: dict[str, Ledger] = {}
@@ -699,7 +730,7 @@ def get_ledger(engine: Engine) -> Ledger:
         found = _CACHE.get(key)
     if found is not None and found.version == version:
         return found
-    ledger = load_ledger(engine)
+    ledger = load_ledger(engine, previous=found)
     with _CACHE_LOCK:
         _CACHE[key] = ledger
     return ledger

@@ -124,22 +124,27 @@ def log_in(engine: Engine, login: str, password: str, now: datetime | None = Non
         AuthError: the same message whether the login or the password is wrong.
     """
     now = now or utcnow()
+    # Read, check the hash (slow on purpose) outside any transaction, then write in a short
+    # one of its own: logins at the same moment then never wait on each other's locks.
     with Session(engine) as session:
         user = session.exec(select(User).where(User.login == login, User.active)).first()
-        if user is None or not check_password(password, user.password_hash):
-            raise AuthError("unknown login or wrong password")
-        token = secrets.token_urlsafe(32)
+        found = None if user is None else (user.id, user.password_hash)
+    if found is None or not check_password(password, found[1]):
+        raise AuthError("unknown login or wrong password")
+    user_id = found[0]
+    token = secrets.token_urlsafe(32)
+    with Session(engine) as session:
         session.add(
             UserSession(
                 token_hash=_token_hash(token),
-                user_id=user.id,
+                user_id=user_id,
                 created_at=now,
                 expires_at=now + SESSION_LIFETIME,
             )
         )
-        session.add(AuditLog(user_id=user.id, action="login", entity="user", entity_id=user.id))
+        session.add(AuditLog(user_id=user_id, action="login", entity="user", entity_id=user_id))
         session.commit()
-        return token
+    return token
 
 
 def signed_in(engine: Engine, token: str, now: datetime | None = None) -> SignedIn | None:

@@ -35,6 +35,8 @@ class PromiseItem(SQLModel, table=True):
     entry_id: int | None = Field(default=None, foreign_key="entry.id", ondelete="SET NULL")
     piece: str = Field(default="", max_length=30)
     amount: Decimal = Field(default=Decimal("0.00"), sa_type=Money)
+    # What was open on the item when the promise was made; a payment is what it went down by.
+    open_before: Decimal | None = Field(default=None, sa_type=Money)
 
 
 class DisputeReason(SQLModel, table=True):

@@ -94,7 +94,20 @@ def test_cache_follows_the_data_version(hand):
         conn.exec_driver_sql(
             f"UPDATE entry SET settled_amount = amount WHERE id = {hand.entries['e11']}"
         )
-        bump_data_version(conn)
+        bump_data_version(conn, entries=True)
     second = get_ledger(hand.engine)
     assert second is not first and second.version == first.version + 1
+    assert second.entries is not first.entries
     assert "e11" not in residuals(hand, TODAY)
+
+
+def test_a_change_outside_the_entries_reuses_them(hand):
+    first = get_ledger(hand.engine)
+    view = first.view(TODAY)
+    with hand.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE customer SET collector_id = NULL, name = 'Renamed'")
+        bump_data_version(conn)
+    second = get_ledger(hand.engine)
+    assert second.version == first.version + 1
+    assert second.entries is first.entries and second.view(TODAY) is view
+    assert set(second.customers["name"].to_list()) == {"Renamed"}

@@ -24,6 +24,11 @@ def run_migrations_online() -> None:
     """Run the migrations on a live connection (batch mode so SQLite can alter tables)."""
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch mode rebuilds a table by copy, drop and rename: with foreign keys on, the
+            # drop would cascade to the rows that point at it. The pragma only works outside a
+            # transaction, so it goes straight to the driver before Alembic begins one.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
