@@ -30,15 +30,16 @@ else
     echo "start: the store holds $companies companies"
 fi
 
-# A local SMTP sink so that emails sent by the app land in a file instead of the world.
+# A local SMTP sink so that emails sent by the app land in files (read back by the app).
 sink_pid=""
 smtp_host="${SMTP_HOST:-127.0.0.1}"
 smtp_port="${SMTP_PORT:-8025}"
 if [ "$smtp_host" = "127.0.0.1" ] || [ "$smtp_host" = "localhost" ]; then
     if python -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $smtp_port)) == 0)"; then
-        python -m aiosmtpd -n -l "127.0.0.1:$smtp_port" >>"$data_dir/mail-sink.log" 2>&1 &
+        python -m src_dash.dunning.mailsink --host 127.0.0.1 --port "$smtp_port" \
+            --dir "${SRC_DASH_MAIL_SINK_DIR:-$data_dir/mail-sink}" >>"$data_dir/mail-sink.log" 2>&1 &
         sink_pid=$!
-        echo "start: mail sink on 127.0.0.1:$smtp_port, mails in $data_dir/mail-sink.log"
+        echo "start: mail sink on 127.0.0.1:$smtp_port, one .eml per mail in $data_dir/mail-sink"
     else
         echo "start: something already listens on 127.0.0.1:$smtp_port, using it as the mail server"
     fi

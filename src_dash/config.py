@@ -26,6 +26,16 @@ class Settings:
     smtp_password: str
     smtp_tls: str
     smtp_from: str
+    smtp_timeout_seconds: float = 30.0
+    smtp_connections: int = 4  # concurrent connections of one dispatcher
+    smtp_per_connection: int = 100  # messages sent on one connection before it is renewed
+    smtp_rate: float = 0.0  # messages per second at most (0: no limit)
+    dispatch_max_attempts: int = 8  # attempts of a message before it fails for good
+    dispatch_backoff_seconds: float = 60.0  # wait before the 2nd attempt, doubled each time
+    dispatch_backoff_max_seconds: float = 3600.0
+    dispatch_interval_seconds: int = 60  # the scheduler's dispatcher job
+    report_hour: int = 7  # local hour of the daily cash report (scheduler)
+    mail_sink_dir: Path | None = None  # where the local mail sink writes (None: no sink)
 
     @property
     def demo_dir(self) -> Path:
@@ -59,6 +69,16 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         smtp_password=env.get("SMTP_PASSWORD", ""),
         smtp_tls=env.get("SMTP_TLS", "none"),
         smtp_from=env.get("SMTP_FROM", "relances@src-dash.local"),
+        smtp_timeout_seconds=float(env.get("SMTP_TIMEOUT", "30")),
+        smtp_connections=max(1, int(env.get("SMTP_CONNECTIONS", "4"))),
+        smtp_per_connection=max(1, int(env.get("SMTP_PER_CONNECTION", "100"))),
+        smtp_rate=float(env.get("SMTP_RATE", "0")),
+        dispatch_max_attempts=max(1, int(env.get("SRC_DASH_DISPATCH_MAX_ATTEMPTS", "8"))),
+        dispatch_backoff_seconds=float(env.get("SRC_DASH_DISPATCH_BACKOFF", "60")),
+        dispatch_backoff_max_seconds=float(env.get("SRC_DASH_DISPATCH_BACKOFF_MAX", "3600")),
+        dispatch_interval_seconds=int(env.get("SRC_DASH_DISPATCH_INTERVAL", "60")),
+        report_hour=int(env.get("SRC_DASH_REPORT_HOUR", "7")),
+        mail_sink_dir=Path(env.get("SRC_DASH_MAIL_SINK_DIR") or data_dir / "mail-sink"),
     )
 
 

@@ -63,10 +63,25 @@ def export_job(settings: Settings | None = None) -> list[Path]:
     return written
 
 
+def delivery_jobs(settings: Settings) -> list[Job]:
+    """The dunning delivery's jobs: the dispatcher, the daily cash report, the alerts' scan."""
+    from src_dash.dunning.alerts import alerts_job
+    from src_dash.dunning.dispatch import dispatch_job
+    from src_dash.dunning.report import report_job
+
+    return [
+        Job("dispatch", settings.dispatch_interval_seconds, lambda: dispatch_job(settings)),
+        Job("daily_report", 3600, lambda: report_job(settings)),
+        Job("alerts", 3600, lambda: alerts_job(settings)),
+    ]
+
+
 def default_jobs(settings: Settings | None = None) -> list[Job]:
     """The app's periodic jobs, with their intervals from the settings."""
     settings = settings or load_settings()
     jobs = [Job(name="sync", interval_seconds=settings.sync_interval_seconds, run=sync_job)]
+    if settings.dispatch_interval_seconds > 0:
+        jobs += delivery_jobs(settings)
     if settings.exports:
         jobs.append(
             Job(

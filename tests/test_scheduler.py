@@ -38,7 +38,12 @@ def test_a_failing_job_is_recorded_and_the_others_still_run():
 def test_the_sync_job_is_scheduled_at_the_configured_interval():
     settings = load_settings({"SRC_DASH_SYNC_INTERVAL": "60"})
     jobs = default_jobs(settings)
-    assert [(j.name, j.interval_seconds) for j in jobs] == [("sync", 60)]
+    assert [(j.name, j.interval_seconds) for j in jobs] == [
+        ("sync", 60),
+        ("dispatch", 60),
+        ("daily_report", 3600),
+        ("alerts", 3600),
+    ]
 
 
 def test_run_forever_stops_when_asked():
@@ -71,6 +76,9 @@ def test_exports_are_scheduled_when_configured_and_write_their_files(tmp_path, d
     assert settings.exports == (("customers", "csv"), ("owed", "xlsx"))
     assert [(j.name, j.interval_seconds) for j in default_jobs(settings)] == [
         ("sync", 900),
+        ("dispatch", 60),
+        ("daily_report", 3600),
+        ("alerts", 3600),
         ("exports", 3600),
     ]
     upgrade(settings.database_url)

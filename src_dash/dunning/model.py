@@ -64,6 +64,10 @@ class PlannedItem:
     residual_currency: Decimal | None  # in that currency, when it differs from the book's
     level: int  # the level this message sends (0 prévenance, 1..5, 6 thank-you)
     previous_level: int  # the level reached before
+    kind: str = "invoice"  # invoice | credit_note | payment | other_debit (the ledger's kinds)
+    # False for an item listed only to show the account situation (already dunned, no step due
+    # yet): it keeps its level, and its ItemState must not change (neither level nor date).
+    advances: bool = True
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,12 @@ class Proposal:
     cc: tuple[Recipient, ...] = ()
     needs_approval: bool = False
     assigned_to: int | None = None  # the collector whose worklist gets it
+    # Open credits (unapplied payments, credit notes) deducted from what is asked, level 0;
+    # listed in the account-situation message (or the highest level's one). Never advanced.
+    credits: tuple[PlannedItem, ...] = ()
+    step_name: str = ""
+    profile: str = ""
+    penalties: bool = False  # show the late-payment penalties (scenario on, customer not exempt)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from src_dash.store.followup import (
     PromiseItem,
 )
 from src_dash.store.ops import AuditLog, StoreMeta, SyncCursor, SyncRun
+from src_dash.store.planning import ProfileRule
 from src_dash.store.users import CashObjective, PortfolioAssignment, User, UserSession
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "MessageItem",
     "MessageTemplate",
     "PortfolioAssignment",
+    "ProfileRule",
     "Promise",
     "PromiseItem",
     "SalesRep",

@@ -53,6 +53,9 @@ class Customer(SQLModel, table=True):
     collector_id: int | None = Field(default=None, foreign_key="app_user.id")
     stop_reason: str = Field(default="", max_length=200)
     stop_until: date | None = None
+    # A scenario forced by hand (else the one of the profile). No foreign key: adding one to
+    # an existing SQLite table means rebuilding it; deleting a scenario clears this column.
+    scenario_id: int | None = None
 
 
 class Contact(SQLModel, table=True):

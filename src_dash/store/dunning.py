@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from src_dash.clock import utcnow
@@ -13,7 +13,13 @@ from src_dash.store.types import Money, UTCDateTime
 
 
 class Template(SQLModel, table=True):
-    """A message template (Jinja2) in one language: subject, HTML body, plain-text body."""
+    """A message template (Jinja2) in one language: subject, HTML body, plain-text body.
+
+    One row per (code, language); steps point at the French one, and the renderer picks the
+    row of the message's language by code.
+    """
+
+    __table_args__ = (Index("ux_template_code_language", "code", "language", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, index=True)
@@ -40,6 +46,9 @@ class Scenario(SQLModel, table=True):
     document_kinds: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     include_unexpired_credit_notes: bool = False
     active: bool = True
+    description: str = Field(default="", max_length=300)
+    language: str = Field(default="", max_length=5)  # empty: the customer's language
+    penalties: bool = True  # show the late-payment penalties (French B2B law) in messages
 
 
 class Step(SQLModel, table=True):
@@ -58,6 +67,8 @@ class Step(SQLModel, table=True):
     cc_services: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     cc_sales_rep: bool = False
     needs_approval: bool = False
+    name: str = Field(default="", max_length=80)
+    archived: bool = False  # removed from its scenario but kept: actions point at it
 
 
 class Action(SQLModel, table=True):
@@ -78,6 +89,12 @@ class Action(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     done_by: int | None = Field(default=None, foreign_key="app_user.id")
+    promise_id: int | None = Field(default=None, foreign_key="promise.id")  # promise_followup
+    # The proposal's key for planner actions (a rerun of the same day finds it); None by hand.
+    key: str | None = Field(default=None, max_length=80, unique=True, index=True)
+    run: str = Field(default="", max_length=40, index=True)  # the run that created it
+    phase: str = Field(default="", max_length=14)  # the step's phase (prevenance, relance, ...)
+    parent_id: int | None = Field(default=None, foreign_key="action.id")  # call back: the call
 
 
 class ActionItem(SQLModel, table=True):
@@ -89,6 +106,7 @@ class ActionItem(SQLModel, table=True):
     action_id: int = Field(foreign_key="action.id", index=True, ondelete="CASCADE")
     entry_id: int | None = Field(default=None, foreign_key="entry.id", ondelete="SET NULL")
     level: int = 0
+    previous_level: int = 0
 
 
 class Message(SQLModel, table=True):
@@ -105,7 +123,10 @@ class Message(SQLModel, table=True):
     recipients_to: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     recipients_cc: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     pdf_path: str = Field(default="", max_length=300)
-    status: str = Field(default="queued", max_length=10)  # queued|sending|sent|failed|bounced
+    # held (waits for approval) | queued | sending (claimed by a dispatcher) | handover (the end
+    # of data may be on its way to the server) | sent | uncertain (a dispatcher died in the
+    # handover) | failed | bounced | cancelled. See src_dash/dunning/outbox.py.
+    status: str = Field(default="queued", max_length=10, index=True)
     idempotency_key: str = Field(max_length=80, unique=True)
     attempts: int = 0
     next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -114,6 +135,16 @@ class Message(SQLModel, table=True):
     sent_by: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    run: str = Field(default="", max_length=40, index=True)  # the run that created it
+    dunned_on: date | None = None  # the day of the run (as of)
+    level: int = 0  # the highest level among its items (its template's level)
+    template_code: str = Field(default="", max_length=40)
+    total: Decimal = Field(default=Decimal("0.00"), sa_type=Money)
+    currency: str = Field(default="EUR", max_length=3)
+    approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    claim: str = Field(default="", max_length=40)  # the dispatcher holding it while sending
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    smtp_message_id: str = Field(default="", max_length=200)  # the Message-ID header sent
 
 
 class MessageItem(SQLModel, table=True):
@@ -128,6 +159,10 @@ class MessageItem(SQLModel, table=True):
     level: int = 0
     days_late: int = 0
     residual: Decimal = Field(default=Decimal("0.00"), sa_type=Money)
+    reference: str = Field(default="", max_length=30)
+    due_date: date | None = None
+    amount: Decimal = Field(default=Decimal("0.00"), sa_type=Money)
+    previous_level: int = 0
 
 
 class Alert(SQLModel, table=True):
@@ -140,3 +175,7 @@ class Alert(SQLModel, table=True):
     text: str = Field(default="", max_length=1000)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # What the alert is about, e.g. "no_contact:c12": one open alert per key (see alerts.py).
+    key: str = Field(default="", max_length=120, index=True)
+    action_id: int | None = Field(default=None, foreign_key="action.id")
+    resolved_by: int | None = Field(default=None, foreign_key="app_user.id")

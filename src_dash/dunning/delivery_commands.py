@@ -1,0 +1,234 @@
+"""The delivery commands of `src-dash`: send, dispatch, approve, history, report, alerts, mail.
+
+- ``send --as-of DATE [--approve-all]``: plan, write the run (actions, outbox), then dispatch.
+- ``dispatch``: one pass of the dispatcher (emails, then letters to print).
+- ``approve ID... --user LOGIN``: approve held messages.
+- ``history --customer NUMBER [--company CODE] [--format csv|json] [--output FILE]``.
+- ``report daily [--as-of DATE] [--user LOGIN] [--force] [--no-send]``.
+- ``alerts [--scan] [--as-of DATE]``: scan, then list the open alerts.
+- ``mail received [--limit N]``: what the local mail sink received; ``mail sink``: run it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+
+def _store():  # noqa: ANN202
+    from src_dash.cli import _store as store
+
+    return store()
+
+
+def _print(data: object) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def _date(value: str) -> date:
+    from src_dash.cli import _date as parse
+
+    return parse(value)
+
+
+def _viewer_of(engine, login: str | None):  # noqa: ANN001, ANN202
+    """The viewer of a login (None when no login is given)."""
+    if not login:
+        return None
+    from sqlalchemy import select
+
+    from src_dash.services.access import viewer
+    from src_dash.store import User
+
+    t = User.__table__
+    with engine.connect() as conn:
+        user_id = conn.execute(select(t.c.id).where(t.c.login == login)).scalar()
+    if user_id is None:
+        raise LookupError(f"no user {login!r}")
+    return viewer(engine, user_id)
+
+
+def cmd_send(args: argparse.Namespace) -> int:
+    """Plan the day, write the run, then dispatch its emails and print its letters."""
+    from src_dash.clock import today
+    from src_dash.dunning.dispatch import dispatch
+    from src_dash.dunning.planner import plan
+    from src_dash.dunning.runs import create_run
+    from src_dash.services.access import AccessDenied
+
+    engine = _store()
+    as_of = args.as_of or today()
+    try:
+        who = _viewer_of(engine, args.user)
+        the_plan = plan(engine, as_of, viewer=who)
+        result = create_run(engine, the_plan, viewer=who, approve=args.approve_all)
+    except (LookupError, AccessDenied, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    report: dict[str, object] = {
+        "as_of": as_of.isoformat(),
+        "proposals": len(the_plan.proposals),
+        "excluded": len(the_plan.exclusions),
+        "run": result.as_dict(),
+    }
+    if not args.no_dispatch:
+        done = dispatch(engine, sent_by=who.user_id if who else None, limit=args.limit)
+        report["dispatch"] = done.as_dict()
+    _print(report)
+    return 1 if result.errors else 0
+
+
+def cmd_dispatch(args: argparse.Namespace) -> int:
+    """One pass of the dispatcher."""
+    from src_dash.dunning.dispatch import dispatch
+
+    done = dispatch(_store(), limit=args.limit, letters=not args.no_letters)
+    _print(done.as_dict())
+    return 0 if not (done.store_error or done.busy) else 1
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    """Approve held messages as a user."""
+    from src_dash.dunning.runs import approve
+    from src_dash.services.access import AccessDenied
+
+    engine = _store()
+    try:
+        who = _viewer_of(engine, args.user)
+        count = approve(engine, who, args.ids)
+    except (LookupError, AccessDenied) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    _print({"approved": count})
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """Export a customer's whole dunning history."""
+    from src_dash.dunning.trace import write_history
+
+    engine = _store()
+    try:
+        text = write_history(
+            engine,
+            None,
+            args.customer,
+            args.company,
+            args.format,
+            Path(args.output) if args.output else None,
+        )
+    except (LookupError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.output:
+        print(f"history of {args.customer} written to {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Send the daily cash report to every user (or one)."""
+    from src_dash.dunning.report import send_daily_reports
+
+    engine = _store()
+    user_ids = None
+    try:
+        if args.user:
+            user_ids = [_viewer_of(engine, args.user).user_id]
+    except LookupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    done = send_daily_reports(
+        engine, args.as_of, user_ids=user_ids, force=args.force, send=not args.no_send
+    )
+    _print(done.as_dict())
+    return 0 if not done.failed else 1
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    """Scan for alerts (with --scan), then list the open ones."""
+    from src_dash.dunning.alerts import ALERT_KINDS, raise_alerts
+    from src_dash.store import Alert
+
+    engine = _store()
+    out: dict[str, object] = {}
+    if args.scan:
+        scan = raise_alerts(engine, args.as_of)
+        out["scan"] = {"raised": scan.raised, "resolved": scan.resolved, "open": scan.open}
+    from sqlalchemy import select
+
+    a = Alert.__table__
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(a).where(a.c.resolved_at.is_(None)).order_by(a.c.id.desc()).limit(args.limit)
+        ).all()
+    out["open"] = [
+        {"id": r.id, "kind": r.kind, "text": r.text, "created_at": r.created_at} for r in rows
+    ]
+    out["kinds"] = list(ALERT_KINDS)
+    _print(out)
+    return 0
+
+
+def cmd_mail(args: argparse.Namespace) -> int:
+    """List what the local mail sink received, or run the sink."""
+    from src_dash.dunning import mailsink
+
+    if args.action == "sink":
+        argv = ["--dir", args.dir] if args.dir else []
+        return mailsink.main(argv)
+    mails = mailsink.received(args.limit, args.dir)
+    _print([m.__dict__ for m in mails])
+    return 0
+
+
+def register_commands(sub: argparse._SubParsersAction) -> None:
+    """Add the delivery commands to the `src-dash` parser."""
+    p = sub.add_parser("send", help="plan, write and dispatch the day's dunning")
+    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--approve-all", action="store_true", help="approve what needs approval")
+    p.add_argument("--user", default=None, help="run as this user (their portfolio)")
+    p.add_argument("--no-dispatch", action="store_true", help="only write the run")
+    p.add_argument("--limit", type=int, default=None, help="send at most this many emails")
+    p.set_defaults(func=cmd_send)
+
+    p = sub.add_parser("dispatch", help="send the queued emails, print the queued letters")
+    p.add_argument("--limit", type=int, default=None)
+    p.add_argument("--no-letters", action="store_true")
+    p.set_defaults(func=cmd_dispatch)
+
+    p = sub.add_parser("approve", help="approve held messages")
+    p.add_argument("ids", type=int, nargs="+")
+    p.add_argument("--user", required=True, help="the login of who approves")
+    p.set_defaults(func=cmd_approve)
+
+    p = sub.add_parser("history", help="a customer's dunning history as CSV or JSON")
+    p.add_argument("--customer", required=True, help="the customer's number")
+    p.add_argument("--company", default=None, help="the company's code")
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.add_argument("--output", default=None, help="write to this file (default: stdout)")
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("report", help="reports: daily cash report by email")
+    p.add_argument("kind", choices=["daily"])
+    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--user", default=None, help="only this login")
+    p.add_argument("--force", action="store_true", help="send again today")
+    p.add_argument("--no-send", action="store_true", help="only write the HTML files")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("alerts", help="scan for alerts and list the open ones")
+    p.add_argument("--scan", action="store_true")
+    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--limit", type=int, default=100)
+    p.set_defaults(func=cmd_alerts)
+
+    p = sub.add_parser("mail", help="the local mail sink: what it received, or run it")
+    p.add_argument("action", choices=["received", "sink"])
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--dir", default=None, help="the sink's folder")
+    p.set_defaults(func=cmd_mail)

@@ -1,0 +1,615 @@
+"""Letters: a PDF per letter from the same rendered template as the email, and one grouped PDF
+of the letters to print, one letter per set of pages.
+
+A letter has the sender with its logo at the top, the recipient placed for the window of a
+French DL envelope (window 45 mm from the top, 100 mm from the left edge), place and date, the
+subject, the template's text, the table of its items (each with its level) with the credits and
+the totals, and the signature. The template's text is the rendered HTML body, read as paragraphs;
+where the template had a table (its list of items) the letter's own table goes, so the letter
+says what the email says without the email's layout.
+
+PDFs are written with fpdf2 and the PDF core fonts (Windows-1252: French, the euro sign), fast
+enough for hundreds of letters a second. Each letter's PDF is kept under
+``<data dir>/letters/<day>/`` and its path in `Message.pdf_path`; the grouped file of a print
+batch under ``<data dir>/letters/print/``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.numbers import format_currency
+from fpdf import FPDF
+from sqlalchemy import select, update
+from sqlalchemy.engine import Engine
+
+from src_dash.config import Settings, load_settings
+from src_dash.dunning import outbox
+from src_dash.store import Action, Company, Customer, Message, MessageItem, User
+
+LOCALES = {"fr": "fr_FR", "en": "en_US"}
+WORDS = {
+    "fr": {
+        "account": "Compte client",
+        "ref": "Notre référence",
+        "subject": "Objet",
+        "piece": "Pièce",
+        "reference": "Référence",
+        "due": "Échéance",
+        "late": "Retard (j)",
+        "level": "Niveau",
+        "residual": "Reste dû",
+        "items_total": "Total des échéances",
+        "credits_total": "Avoirs et règlements non affectés",
+        "net": "Solde à régler",
+        "page": "Page {n}/{of}",
+        "place_date": "{city}, le {date}",
+        "signature": "Le service recouvrement",
+        "credit": "avoir",
+    },
+    "en": {
+        "account": "Customer account",
+        "ref": "Our reference",
+        "subject": "Subject",
+        "piece": "Document",
+        "reference": "Reference",
+        "due": "Due date",
+        "late": "Days late",
+        "level": "Level",
+        "residual": "Amount due",
+        "items_total": "Total of the items",
+        "credits_total": "Unapplied credits and payments",
+        "net": "Balance due",
+        "page": "Page {n}/{of}",
+        "place_date": "{city}, {date}",
+        "signature": "Credit control department",
+        "credit": "credit",
+    },
+}
+# Characters the core fonts lack, and what stands for them.
+_TRANSLATE = str.maketrans(
+    {
+        "\u202f": " ",  # narrow no-break space (Babel's French group separator)
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2212": "-",
+        "\u2192": "->",
+        "\u2264": "<=",
+        "\u2265": ">=",
+    }
+)
+
+
+def _pdf_text(value: object) -> str:
+    text = str(value or "").translate(_TRANSLATE)
+    return text.encode("cp1252", errors="replace").decode("cp1252")
+
+
+@dataclass(frozen=True)
+class LetterItem:
+    """A line of a letter's table."""
+
+    piece: str
+    reference: str
+    due_date: date | None
+    days_late: int
+    level: int
+    residual: Decimal
+
+
+@dataclass(frozen=True)
+class Letter:
+    """Everything a letter shows."""
+
+    message_id: int
+    language: str
+    as_of: date
+    subject: str
+    body_html: str
+    body_text: str
+    currency: str
+    items: tuple[LetterItem, ...]
+    sender_name: str
+    sender_lines: tuple[str, ...]
+    sender_footer: str
+    logo_path: str
+    place: str
+    recipient_lines: tuple[str, ...]
+    customer_number: str
+    signer: str
+
+
+class _Blocks(HTMLParser):
+    """The paragraphs of an HTML body; a table becomes one marker (the letter draws its own)."""
+
+    BLOCK = {
+        "p",
+        "div",
+        "br",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "tr",
+        "ul",
+        "ol",
+        "section",
+    }
+    SKIP = {"style", "script", "head", "title"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, str]] = []
+        self.text: list[str] = []
+        self.bold = 0
+        self.heading = False
+        self.skip = 0
+        self.table = 0
+        self.table_seen = False
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self.text).split())
+        if text:
+            self.blocks.append(("h" if self.heading else "p", text))
+        self.text = []
+        self.heading = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:  # noqa: D102
+        if tag in self.SKIP:
+            self.skip += 1
+        elif tag == "table":
+            self._flush()
+            if not self.table and not self.table_seen:
+                self.blocks.append(("table", ""))
+                self.table_seen = True
+            self.table += 1
+        elif tag in self.BLOCK:
+            self._flush()
+            if tag.startswith("h") and len(tag) == 2:
+                self.heading = True
+            if tag == "li":
+                self.text.append("- ")
+
+    def handle_endtag(self, tag: str) -> None:  # noqa: D102
+        if tag in self.SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag == "table":
+            self.table = max(0, self.table - 1)
+            self.text = []
+        elif tag in self.BLOCK and not self.table:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:  # noqa: D102
+        if not self.skip and not self.table:
+            self.text.append(data)
+
+    def close(self) -> None:  # noqa: D102
+        super().close()
+        self._flush()
+
+
+def body_blocks(body_html: str, body_text: str) -> list[tuple[str, str]]:
+    """The letter's text as (kind, text) blocks: ``p``, ``h`` or the ``table`` marker."""
+    if body_html.strip():
+        parser = _Blocks()
+        parser.feed(body_html)
+        parser.close()
+        if any(kind != "table" for kind, _ in parser.blocks):
+            return parser.blocks
+    return [("p", " ".join(p.split())) for p in re.split(r"\n\s*\n", body_text) if p.strip()]
+
+
+def _money(amount: Decimal, currency: str, language: str) -> str:
+    return format_currency(amount, currency or "EUR", locale=LOCALES.get(language, "fr_FR"))
+
+
+class _Document(FPDF):
+    def __init__(self) -> None:
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self.core_fonts_encoding = "windows-1252"
+        self.set_margins(20, 15, 20)
+        self.set_auto_page_break(True, margin=22)
+        self.letter: Letter | None = None
+        self.set_creator("src_dash")
+
+    def footer(self) -> None:  # noqa: D102
+        letter = self.letter
+        if letter is None:
+            return
+        self.set_y(-15)
+        self.set_font("helvetica", "", 7)
+        self.set_text_color(110)
+        self.cell(0, 4, _pdf_text(letter.sender_footer), align="C")
+        self.set_text_color(0)
+
+
+def _draw_letter(pdf: _Document, letter: Letter, duplex: bool = False) -> None:
+    """Draw one letter from a new page; its pages are numbered on their own."""
+    words = WORDS.get(letter.language, WORDS["fr"])
+    pdf.letter = letter
+    pdf.add_page()
+    first = pdf.page_no()
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+
+    # Sender, with the logo.
+    top = 15.0
+    x_text = pdf.l_margin
+    if letter.logo_path and Path(letter.logo_path).is_file():
+        try:
+            info = pdf.image(letter.logo_path, x=pdf.l_margin, y=top, h=16)
+            x_text = pdf.l_margin + float(getattr(info, "rendered_width", 0) or 30) + 4
+        except Exception:  # a broken logo must not stop the letters: print without it
+            x_text = pdf.l_margin
+    pdf.set_xy(x_text, top)
+    pdf.set_font("helvetica", "B", 12)
+    pdf.cell(90, 6, _pdf_text(letter.sender_name), new_x="LEFT", new_y="NEXT")
+    pdf.set_font("helvetica", "", 8.5)
+    for line in letter.sender_lines:
+        pdf.cell(90, 4, _pdf_text(line), new_x="LEFT", new_y="NEXT")
+
+    # The recipient, in the window of a DL envelope.
+    pdf.set_xy(110, 50)
+    pdf.set_font("helvetica", "B", 10.5)
+    for i, line in enumerate(letter.recipient_lines):
+        if i == 1:
+            pdf.set_font("helvetica", "", 10.5)
+        pdf.set_x(110)
+        pdf.cell(85, 5, _pdf_text(line), new_x="LEFT", new_y="NEXT")
+
+    # Place and date, references, subject.
+    pdf.set_xy(110, 85)
+    pdf.set_font("helvetica", "", 10)
+    when = format_date(letter.as_of, "d MMMM yyyy", locale=LOCALES.get(letter.language, "fr_FR"))
+    pdf.cell(85, 5, _pdf_text(words["place_date"].format(city=letter.place, date=when)))
+    pdf.set_xy(pdf.l_margin, 98)
+    pdf.set_font("helvetica", "", 8.5)
+    pdf.cell(
+        width,
+        4,
+        _pdf_text(
+            f"{words['account']} : {letter.customer_number}    {words['ref']} : {letter.message_id}"
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(3)
+    pdf.set_font("helvetica", "B", 10.5)
+    pdf.multi_cell(width, 5.5, _pdf_text(f"{words['subject']} : {letter.subject}"))
+    pdf.ln(4)
+
+    # The template's text, with the table where the template had its own.
+    blocks = body_blocks(letter.body_html, letter.body_text)
+    if not any(kind == "table" for kind, _ in blocks):
+        split = max(1, min(len(blocks), 2))
+        blocks = [*blocks[:split], ("table", ""), *blocks[split:]]
+    for kind, text in blocks:
+        if kind == "table":
+            _draw_table(pdf, letter, words, width)
+            continue
+        pdf.set_font("helvetica", "B" if kind == "h" else "", 10)
+        pdf.multi_cell(width, 5, _pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+
+    # Signature.
+    if pdf.get_y() > pdf.h - 55:
+        pdf.add_page()
+    pdf.ln(6)
+    pdf.set_x(120)
+    pdf.set_font("helvetica", "", 10)
+    pdf.multi_cell(70, 5, _pdf_text(words["signature"]), new_x="LEFT", new_y="NEXT")
+    if letter.signer:
+        pdf.set_font("helvetica", "B", 10)
+        pdf.multi_cell(70, 5, _pdf_text(letter.signer), new_x="LEFT", new_y="NEXT")
+    pdf.set_font("helvetica", "", 10)
+    pdf.multi_cell(70, 5, _pdf_text(letter.sender_name), new_x="LMARGIN", new_y="NEXT")
+
+    last = pdf.page_no()
+    if duplex and (last - first + 1) % 2:
+        pdf.letter = None
+        pdf.add_page()
+        last = pdf.page_no()
+    # Number the letter's pages on their own ("page 1/2" of this letter).
+    count = last - first + 1
+    keep = pdf.page
+    pdf.set_auto_page_break(False)  # the numbers go in the bottom margin
+    for page in range(first, last + 1):
+        pdf.page = page
+        pdf.set_font("helvetica", "", 7)
+        pdf.set_text_color(110)
+        pdf.set_xy(pdf.w - pdf.r_margin - 30, pdf.h - 11)
+        pdf.cell(30, 4, words["page"].format(n=page - first + 1, of=count), align="R")
+        pdf.set_text_color(0)
+    pdf.page = keep
+    pdf.set_auto_page_break(True, margin=22)
+
+
+def _draw_table(pdf: _Document, letter: Letter, words: dict, width: float) -> None:
+    cols = [
+        (words["piece"], 26, "L"),
+        (words["reference"], 34, "L"),
+        (words["due"], 24, "C"),
+        (words["late"], 20, "R"),
+        (words["level"], 16, "C"),
+        (words["residual"], width - 120, "R"),
+    ]
+    lang = letter.language
+
+    def header() -> None:
+        pdf.set_font("helvetica", "B", 8.5)
+        pdf.set_fill_color(235)
+        for title, w, align in cols:
+            pdf.cell(w, 6, _pdf_text(title), border=1, align=align, fill=True)
+        pdf.ln()
+        pdf.set_font("helvetica", "", 8.5)
+
+    header()
+    debits = [i for i in letter.items if i.residual > 0]
+    credits = [i for i in letter.items if i.residual <= 0]
+    for item in (*debits, *credits):
+        if pdf.get_y() > pdf.h - 40:
+            pdf.add_page()
+            header()
+        due = (
+            format_date(item.due_date, "dd/MM/yyyy", locale=LOCALES.get(lang, "fr_FR"))
+            if item.due_date
+            else ""
+        )
+        is_credit = item.residual <= 0
+        values = [
+            item.piece,
+            item.reference,
+            due,
+            str(item.days_late) if item.days_late > 0 and not is_credit else "",
+            words["credit"] if is_credit else (f"R{item.level}" if item.level else "-"),
+            _money(item.residual, letter.currency, lang),
+        ]
+        for (_, w, align), value in zip(cols, values, strict=True):
+            pdf.cell(w, 5.5, _pdf_text(value), border=1, align=align)
+        pdf.ln()
+    items_total = sum((i.residual for i in debits), Decimal("0.00"))
+    credits_total = sum((i.residual for i in credits), Decimal("0.00"))
+    label_width = width - cols[-1][1]
+    rows = [(words["items_total"], items_total, "")]
+    if credits:
+        rows.append((words["credits_total"], credits_total, ""))
+    rows.append((words["net"], items_total + credits_total, "B"))
+    for label, amount, style in rows:
+        pdf.set_font("helvetica", style, 9)
+        pdf.cell(label_width, 6, _pdf_text(label), border=1, align="R")
+        pdf.cell(
+            cols[-1][1], 6, _pdf_text(_money(amount, letter.currency, lang)), border=1, align="R"
+        )
+        pdf.ln()
+    pdf.ln(4)
+
+
+def render_letters(
+    letters: Sequence[Letter], path: Path | None = None, *, duplex: bool = False
+) -> bytes:
+    """The PDF of letters, each from a new page (one file for a print batch).
+
+    Args:
+        letters: the letters, in print order.
+        path: where to write it too (folders are made).
+        duplex: pad each letter to an even number of pages (for two-sided printing).
+    """
+    pdf = _Document()
+    for letter in letters:
+        _draw_letter(pdf, letter, duplex)
+    if not letters:
+        pdf.add_page()
+    data = bytes(pdf.output())
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    return data
+
+
+def load_letters(engine: Engine, message_ids: Sequence[int]) -> list[Letter]:
+    """The letters of some messages (an email can be printed too), in the order given."""
+    m, mi, c, co = Message.__table__, MessageItem.__table__, Customer.__table__, Company.__table__
+    a, u = Action.__table__, User.__table__
+    ids = list(dict.fromkeys(message_ids))
+    out: dict[int, Letter] = {}
+    with engine.connect() as conn:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            items: dict[int, list[LetterItem]] = {}
+            for r in conn.execute(
+                select(mi)
+                .where(mi.c.message_id.in_(chunk))
+                .order_by(mi.c.message_id, mi.c.due_date, mi.c.id)
+            ):
+                items.setdefault(r.message_id, []).append(
+                    LetterItem(
+                        r.piece or "",
+                        r.reference or "",
+                        r.due_date,
+                        r.days_late,
+                        r.level,
+                        r.residual,
+                    )
+                )
+            query = (
+                select(
+                    m,
+                    c.c.number.label("c_number"),
+                    c.c.name.label("c_name"),
+                    c.c.address.label("c_address"),
+                    c.c.address2.label("c_address2"),
+                    c.c.postal_code.label("c_postal_code"),
+                    c.c.city.label("c_city"),
+                    c.c.country.label("c_country"),
+                    co.c.name.label("co_name"),
+                    co.c.address.label("co_address"),
+                    co.c.postal_code.label("co_postal_code"),
+                    co.c.city.label("co_city"),
+                    co.c.country.label("co_country"),
+                    co.c.phone.label("co_phone"),
+                    co.c.email.label("co_email"),
+                    co.c.siret.label("co_siret"),
+                    co.c.logo_path.label("co_logo"),
+                    u.c.name.label("signer"),
+                )
+                .select_from(
+                    m.join(c, c.c.id == m.c.customer_id)
+                    .join(co, co.c.id == c.c.company_id)
+                    .outerjoin(a, a.c.id == m.c.action_id)
+                    .outerjoin(u, u.c.id == a.c.assigned_to)
+                )
+                .where(m.c.id.in_(chunk))
+            )
+            for r in conn.execute(query):
+                out[r.id] = _letter(r, tuple(items.get(r.id, ())))
+    return [out[i] for i in ids if i in out]
+
+
+def _letter(r, items: tuple[LetterItem, ...]) -> Letter:  # noqa: ANN001
+    city_line = " ".join(p for p in (r.co_postal_code, r.co_city) if p)
+    contact = "  ".join(p for p in (r.co_phone, r.co_email) if p)
+    sender_lines = tuple(p for p in (r.co_address, city_line, contact) if p)
+    footer = r.co_name + (f" - SIRET {r.co_siret}" if r.co_siret else "")
+    recipient_city = " ".join(p for p in (r.c_postal_code, r.c_city) if p)
+    country = r.c_country if r.c_country and r.c_country.strip().lower() != "france" else ""
+    recipient = tuple(
+        p for p in (r.c_name, r.c_address, r.c_address2, recipient_city, country) if p and p.strip()
+    )
+    return Letter(
+        message_id=r.id,
+        language=r.language if r.language in WORDS else "fr",
+        as_of=r.dunned_on or r.created_at.date(),
+        subject=r.subject,
+        body_html=r.body_html,
+        body_text=r.body_text,
+        currency=r.currency or "EUR",
+        items=items,
+        sender_name=r.co_name or "",
+        sender_lines=sender_lines,
+        sender_footer=footer,
+        logo_path=r.co_logo or "",
+        place=r.co_city or "",
+        recipient_lines=recipient,
+        customer_number=r.c_number,
+        signer=r.signer or "",
+    )
+
+
+def letters_dir(settings: Settings | None = None) -> Path:
+    """Where letters are kept: <data dir>/letters."""
+    return (settings or load_settings()).data_dir / "letters"
+
+
+def write_letter_files(
+    engine: Engine, message_ids: Sequence[int], *, settings: Settings | None = None
+) -> list[Path]:
+    """Write the PDF of each letter message among `message_ids` and keep its path.
+
+    Returns:
+        The files written.
+    """
+    m = Message.__table__
+    with engine.connect() as conn:
+        ids = [
+            r[0]
+            for start in range(0, len(message_ids), 1000)
+            for r in conn.execute(
+                select(m.c.id).where(
+                    m.c.id.in_(list(message_ids[start : start + 1000])), m.c.channel == "letter"
+                )
+            )
+        ]
+    if not ids:
+        return []
+    root = letters_dir(settings)
+    written: dict[int, Path] = {}
+    for letter in load_letters(engine, ids):
+        path = (
+            root
+            / letter.as_of.isoformat()
+            / f"{letter.message_id:08d}-{_safe(letter.customer_number)}.pdf"
+        )
+        render_letters([letter], path)
+        written[letter.message_id] = path
+    with engine.begin() as conn:
+        for message_id, path in written.items():
+            conn.execute(update(m).where(m.c.id == message_id).values(pdf_path=str(path)[:300]))
+    return list(written.values())
+
+
+def _safe(value: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "_", value)[:30] or "x"
+
+
+def print_queued_letters(
+    engine: Engine,
+    now: datetime,
+    sent_by: int | None = None,
+    settings: Settings | None = None,
+    *,
+    duplex: bool = False,
+) -> tuple[int, str]:
+    """Put every queued letter in one grouped PDF to print; they are then ``sent``.
+
+    Letters whose own PDF is missing get it first.
+
+    Returns:
+        (how many letters, the grouped file; "" when there was none).
+    """
+    m = Message.__table__
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(m.c.id, m.c.pdf_path)
+            .where(m.c.channel == "letter", m.c.status == outbox.QUEUED)
+            .order_by(m.c.id)
+        ).all()
+    if not rows:
+        return 0, ""
+    missing = [r.id for r in rows if not r.pdf_path or not Path(r.pdf_path).is_file()]
+    if missing:
+        write_letter_files(engine, missing, settings=settings)
+    ids = [r.id for r in rows]
+    path = letters_dir(settings) / "print" / f"letters-{now:%Y%m%d-%H%M%S}-{ids[0]}.pdf"
+    render_letters(load_letters(engine, ids), path, duplex=duplex)
+    a = Action.__table__
+    with engine.begin() as conn:
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start : start + 1000]
+            conn.execute(
+                update(m)
+                .where(m.c.id.in_(chunk), m.c.status == outbox.QUEUED)
+                .values(
+                    status=outbox.SENT,
+                    sent_at=now,
+                    sent_by=sent_by,
+                    server_answer=f"printed in {path.name}"[:1000],
+                )
+            )
+            actions = select(m.c.action_id).where(m.c.id.in_(chunk), m.c.action_id.is_not(None))
+            conn.execute(
+                update(a)
+                .where(a.c.id.in_(actions), a.c.status.in_(("proposed", "approved")))
+                .values(status="done", done_at=now, done_by=sent_by)
+            )
+    return len(ids), str(path)
+
+
+def time_grouped(letters: Sequence[Letter], path: Path) -> float:
+    """Seconds to write the grouped PDF of `letters` (the benchmark's measure)."""
+    started = time.perf_counter()
+    render_letters(letters, path)
+    return time.perf_counter() - started
