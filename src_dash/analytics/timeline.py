@@ -1,21 +1,41 @@
-"""A customer's timeline: invoices, payments, messages, promises, disputes, comments, flags,
-calls and other actions, in date order."""
+"""Timelines: one customer's (invoices, payments, messages, promises, disputes, comments, flags,
+stops, calls and other actions, in date order), and the portfolio's recent events.
+
+App events say who did them (`by`, the user's name): the rows' own author columns where they
+have one, else the audit log (cancelled promises, closed disputes, cleared flags, stops and
+levels set by hand, which keep no history of their own). Events of the books and of the sync
+(promises kept or broken) have no author.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import polars as pl
-from sqlalchemy import select
-from sqlalchemy.engine import Engine
+from sqlalchemy import or_, select
+from sqlalchemy.engine import Connection, Engine
 
 from src_dash.analytics.balances import money
 from src_dash.analytics.ledger import get_ledger
 from src_dash.analytics.scope import EVERYTHING, Scope
 from src_dash.clock import today as clock_today
-from src_dash.store import Action, Comment, Dispute, Flag, Message, Promise
+from src_dash.store import (
+    Action,
+    AuditLog,
+    Comment,
+    Dispute,
+    DisputeItem,
+    DisputeReason,
+    Entry,
+    Flag,
+    Message,
+    Promise,
+    PromiseItem,
+    User,
+)
 
 ENTRY_TITLES = {
     "invoice": "invoice",
@@ -24,20 +44,39 @@ ENTRY_TITLES = {
     "other_debit": "other_debit",
 }
 
+# Audit lines on a customer that are timeline events, and the event kind of each.
+AUDIT_KINDS = {
+    "item.stop": "item_stopped",
+    "item.resume": "item_resumed",
+    "item.set_level": "level_set",
+    "customer.stop": "customer_stopped",
+    "customer.resume": "customer_resumed",
+}
+# Message statuses that mean it left (or was handed to the server and came back bounced).
+SENT_STATUSES = ("sent", "bounced")
+FAILED_STATUSES = ("failed", "bounced")
+
 
 @dataclass(frozen=True)
 class TimelineEvent:
-    """One event of a customer's timeline.
+    """One event of a timeline.
 
     Attributes:
         on: the day of the event.
         at: its UTC time when known (app events), None for accounting entries.
-        kind: invoice, credit_note, payment, other_debit, bounced_payment, message, promise,
-            promise_kept, promise_broken, dispute_opened, dispute_closed, comment, flag,
-            flag_cleared, call, action.
-        title: a short text (piece, subject, note...).
+        kind: invoice, credit_note, payment, other_debit, bounced_payment, message,
+            message_failed, promise, promise_kept, promise_broken, promise_cancelled,
+            dispute_opened, dispute_closed, comment, flag, flag_cleared, call, action,
+            action_skipped, item_stopped, item_resumed, level_set, customer_stopped,
+            customer_resumed.
+        title: a short text (piece, subject, note, reason...).
         amount: the amount when there is one (signed for entries).
-        ref: the id of the row it comes from.
+        ref: the id of the row it comes from (of the audit line for stops and levels).
+        by: the name of the user who did it; empty for the books and the sync.
+        detail: more about it: the call's outcome, the dispute's note, the pieces concerned,
+            the level set, the stop's end date, the message's channel...
+        customer_id: the customer.
+        customer: the customer's number and name (portfolio timeline only).
     """
 
     on: date
@@ -46,10 +85,18 @@ class TimelineEvent:
     title: str
     amount: Decimal | None
     ref: int
+    by: str = ""
+    detail: str = ""
+    customer_id: int | None = None
+    customer: str = ""
 
 
 def _day(value: datetime | None) -> date | None:
     return None if value is None else value.astimezone(UTC).date()
+
+
+def _sort_key(e: TimelineEvent) -> tuple:
+    return (e.on, e.at or datetime.combine(e.on, time.min, UTC), e.kind, e.ref)
 
 
 def timeline(
@@ -69,61 +116,250 @@ def timeline(
     allowed = ledger.customer_ids(scope)
     if allowed is not None and customer_id not in allowed.to_list():
         raise PermissionError(f"customer {customer_id} is outside the viewer's portfolio")
-    events: list[TimelineEvent] = []
     entries = ledger.entries.filter(
         (pl.col("customer_id") == customer_id) & (pl.col("posting_date") <= as_of)
     )
-    pieces = _pieces(engine, entries["id"].to_list())
-    for row in entries.iter_rows(named=True):
-        kind = "bounced_payment" if row["bounced"] else ENTRY_TITLES[row["kind"]]
-        events.append(
-            TimelineEvent(
-                on=row["posting_date"],
-                at=None,
-                kind=kind,
-                title=pieces.get(row["id"], ""),
-                amount=money(row["amount"]),
-                ref=row["id"],
-            )
-        )
-
-    def add(at: datetime | None, kind: str, title: str, amount: Decimal | None, ref: int) -> None:
-        events.append(TimelineEvent(_day(at), at, kind, title, amount, ref))
-
+    events = _entry_events(engine, entries)
     with engine.connect() as conn:
-        for m in conn.execute(select(Message).where(Message.customer_id == customer_id)):
-            add(m.sent_at or m.created_at, "message", m.subject, None, m.id)
-        for p in conn.execute(select(Promise).where(Promise.customer_id == customer_id)):
-            title = f"{p.promised_on.isoformat()} {p.note}".strip()
-            add(p.created_at, "promise", title, p.amount, p.id)
-            if p.status in ("kept", "broken") and p.resolved_at is not None:
-                add(p.resolved_at, f"promise_{p.status}", title, p.amount, p.id)
-        for d in conn.execute(select(Dispute).where(Dispute.customer_id == customer_id)):
-            add(d.opened_at, "dispute_opened", d.note, None, d.id)
-            if d.closed_at is not None:
-                add(d.closed_at, "dispute_closed", d.note, None, d.id)
-        for c in conn.execute(select(Comment).where(Comment.customer_id == customer_id)):
-            add(c.created_at, "comment", c.body, None, c.id)
-        for f in conn.execute(select(Flag).where(Flag.customer_id == customer_id)):
-            add(f.created_at, "flag", f.label or f.kind, None, f.id)
-            if f.cleared_at is not None:
-                add(f.cleared_at, "flag_cleared", f.label or f.kind, None, f.id)
-        for a in conn.execute(select(Action).where(Action.customer_id == customer_id)):
-            if a.status == "done" and a.done_at is not None:
-                kind = "call" if a.kind == "call" else "action"
-                add(a.done_at, kind, a.note or a.outcome or a.kind, None, a.id)
+        events += _app_events(conn, customer_id=customer_id)
     events = [
         e for e in events if e.on is not None and e.on <= as_of and (since is None or e.on >= since)
     ]
-    return sorted(
-        events, key=lambda e: (e.on, e.at or datetime.combine(e.on, time.min, UTC), e.kind, e.ref)
+    return sorted(events, key=_sort_key)
+
+
+def portfolio_timeline(
+    engine: Engine,
+    scope: Scope = EVERYTHING,
+    as_of: date | None = None,
+    days: int = 30,
+    limit: int = 100,
+    kinds: Iterable[str] | None = None,
+) -> list[TimelineEvent]:
+    """The recent events of every customer in a scope, newest first: what the team did
+    (comments, flags, promises, disputes, stops, calls, messages...) and the payments received.
+
+    Args:
+        engine: the store.
+        scope: the viewer's scope.
+        as_of: the last day (default today).
+        days: how many days back from `as_of`.
+        limit: at most this many events (the newest).
+        kinds: only events of these kinds.
+    """
+    as_of = as_of or clock_today()
+    since = as_of - timedelta(days=max(days, 1) - 1)
+    ledger = get_ledger(engine)
+    allowed = ledger.customer_ids(scope)
+    wanted = None if kinds is None else set(kinds)
+    entries = ledger.entries.filter(
+        pl.col("posting_date").is_between(since, as_of)
+        & ((pl.col("kind") == "payment") | pl.col("bounced"))
     )
+    if allowed is not None:
+        entries = entries.filter(pl.col("customer_id").is_in(allowed.implode()))
+    events = _entry_events(engine, entries)
+    since_at = datetime.combine(since, time.min, UTC)
+    with engine.connect() as conn:
+        app = _app_events(conn, since_at=since_at)
+    keep = None if allowed is None else set(allowed.to_list())
+    events += [e for e in app if keep is None or e.customer_id in keep]
+    events = [
+        e
+        for e in events
+        if e.on is not None and since <= e.on <= as_of and (wanted is None or e.kind in wanted)
+    ]
+    events = sorted(events, key=_sort_key, reverse=True)[: max(limit, 0)]
+    names = {
+        r["customer_id"]: f"{r['number']} {r['name']}".strip()
+        for r in ledger.customers.filter(
+            pl.col("customer_id").is_in([e.customer_id for e in events])
+        ).iter_rows(named=True)
+    }
+    return [replace(e, customer=names.get(e.customer_id, "")) for e in events]
+
+
+def _entry_events(engine: Engine, entries: pl.DataFrame) -> list[TimelineEvent]:
+    """Events of accounting entries (a ledger frame's rows)."""
+    pieces = _pieces(engine, entries["id"].to_list())
+    return [
+        TimelineEvent(
+            on=row["posting_date"],
+            at=None,
+            kind="bounced_payment" if row["bounced"] else ENTRY_TITLES[row["kind"]],
+            title=pieces.get(row["id"], ""),
+            amount=money(row["amount"]),
+            ref=row["id"],
+            customer_id=row["customer_id"],
+        )
+        for row in entries.iter_rows(named=True)
+    ]
+
+
+def _app_events(
+    conn: Connection, customer_id: int | None = None, since_at: datetime | None = None
+) -> list[TimelineEvent]:
+    """Events recorded by the app, of one customer (or all) and from a time (or ever)."""
+    names = dict(conn.execute(select(User.__table__.c.id, User.__table__.c.name)).all())
+    events: list[TimelineEvent] = []
+
+    def where(table, *stamps: str):  # noqa: ANN001, ANN202
+        clauses = []
+        if customer_id is not None:
+            clauses.append(table.c.customer_id == customer_id)
+        if since_at is not None:
+            clauses.append(or_(*(table.c[s] >= since_at for s in stamps)))
+        return clauses
+
+    def add(
+        at: datetime | None,
+        kind: str,
+        title: str,
+        amount: Decimal | None,
+        ref: int,
+        customer: int,
+        by: int | None = None,
+        detail: str = "",
+    ) -> None:
+        if at is None:
+            return
+        who = names.get(by, "") if by is not None else ""
+        events.append(TimelineEvent(_day(at), at, kind, title, amount, ref, who, detail, customer))
+
+    m = Message.__table__
+    for row in conn.execute(select(m).where(*where(m, "created_at", "sent_at"))):
+        by = row.sent_by if row.sent_by is not None else row.approved_by
+        if row.sent_at is not None and row.status in SENT_STATUSES:
+            add(row.sent_at, "message", row.subject, None, row.id, row.customer_id, by, row.channel)
+        if row.status in FAILED_STATUSES:
+            when = row.sent_at or row.created_at
+            detail = row.server_answer or row.status
+            add(when, "message_failed", row.subject, None, row.id, row.customer_id, by, detail)
+
+    p, pi = Promise.__table__, PromiseItem.__table__
+    promises = conn.execute(select(p).where(*where(p, "created_at", "resolved_at"))).all()
+    pieces = _grouped(conn, pi, "promise_id", [r.id for r in promises])
+    cancelled_by = _audit_authors(conn, "promise", "promise.cancel", [r.id for r in promises])
+    for row in promises:
+        title = f"{row.promised_on.isoformat()} {row.note}".strip()
+        detail = ", ".join(pieces.get(row.id, []))
+        add(row.created_at, "promise", title, row.amount, row.id, row.customer_id,
+            row.created_by, detail)  # fmt: skip
+        if row.status in ("kept", "broken"):
+            kind = f"promise_{row.status}"
+            add(row.resolved_at, kind, title, row.amount, row.id, row.customer_id, None, detail)
+        elif row.status == "cancelled":
+            by, note = cancelled_by.get(row.id, (None, ""))
+            add(row.resolved_at, "promise_cancelled", title, row.amount, row.id, row.customer_id,
+                by, note or detail)  # fmt: skip
+
+    d, di, r = Dispute.__table__, DisputeItem.__table__, DisputeReason.__table__
+    reasons = dict(conn.execute(select(r.c.id, r.c.label)).all())
+    disputes = conn.execute(select(d).where(*where(d, "opened_at", "closed_at"))).all()
+    pieces = _grouped(conn, di, "dispute_id", [r.id for r in disputes])
+    closed_by = _audit_authors(conn, "dispute", "dispute.close", [r.id for r in disputes])
+    for row in disputes:
+        items = ", ".join(pieces.get(row.id, []))
+        title = reasons.get(row.reason_id, "") or row.note or items
+        detail = " — ".join(x for x in (row.note, items) if x and x != title)
+        add(row.opened_at, "dispute_opened", title, None, row.id, row.customer_id,
+            row.opened_by, detail)  # fmt: skip
+        if row.closed_at is not None:
+            by, note = closed_by.get(row.id, (None, ""))
+            add(row.closed_at, "dispute_closed", title, None, row.id, row.customer_id, by,
+                note or items)  # fmt: skip
+
+    c, e = Comment.__table__, Entry.__table__
+    for row in conn.execute(
+        select(c, e.c.piece)
+        .select_from(c.outerjoin(e, e.c.id == c.c.entry_id))
+        .where(*where(c, "created_at"))
+    ):
+        add(row.created_at, "comment", row.body, None, row.id, row.customer_id, row.author_id,
+            row.piece or "")  # fmt: skip
+
+    f = Flag.__table__
+    flags = conn.execute(select(f).where(*where(f, "created_at", "cleared_at"))).all()
+    cleared_by = _audit_authors(conn, "flag", "flag.clear", [r.id for r in flags])
+    for row in flags:
+        title = row.label or row.kind
+        add(row.created_at, "flag", title, None, row.id, row.customer_id, row.created_by, row.kind)
+        if row.cleared_at is not None:
+            by, _ = cleared_by.get(row.id, (None, ""))
+            add(row.cleared_at, "flag_cleared", title, None, row.id, row.customer_id, by, row.kind)
+
+    a = Action.__table__
+    for row in conn.execute(
+        select(a).where(*where(a, "done_at"), a.c.status.in_(("done", "skipped")))
+    ):
+        if row.kind == "step":  # the message it sent is the event
+            continue
+        if row.status == "done":
+            kind = "call" if row.kind == "call" else "action"
+            title = row.note or row.outcome or row.kind
+            detail = row.outcome if row.kind == "call" else row.kind
+        else:
+            kind, title, detail = "action_skipped", row.note or row.kind, row.outcome
+        add(row.done_at, kind, title, None, row.id, row.customer_id, row.done_by, detail)
+
+    log = AuditLog.__table__
+    query = select(log).where(log.c.entity == "customer", log.c.action.in_(list(AUDIT_KINDS)))
+    if customer_id is not None:
+        query = query.where(log.c.entity_id == customer_id)
+    if since_at is not None:
+        query = query.where(log.c.at >= since_at)
+    for row in conn.execute(query):
+        details = row.details or {}
+        pieces_text = ", ".join(str(x) for x in details.get("pieces", []))
+        kind = AUDIT_KINDS[row.action]
+        if kind == "level_set":
+            level = details.get("level")
+            title = f"R{level}" if level is not None else ""
+        else:
+            title = details.get("reason", "")
+        extra = details.get("until")
+        detail = " — ".join(x for x in (pieces_text, f"→ {extra}" if extra else "") if x)
+        add(row.at, kind, title, None, row.id, row.entity_id, row.user_id, detail)
+    return events
+
+
+def _grouped(conn: Connection, table, key: str, ids: list[int]) -> dict[int, list[str]]:  # noqa: ANN001
+    """The pieces of a promise's or a dispute's items, by its id (the entry's when not kept)."""
+    e = Entry.__table__
+    out: dict[int, list[str]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for row in conn.execute(
+            select(table.c[key], table.c.piece, e.c.piece.label("entry_piece"))
+            .select_from(table.outerjoin(e, e.c.id == table.c.entry_id))
+            .where(table.c[key].in_(chunk))
+            .order_by(table.c[key], table.c.id)
+        ):
+            piece = row.piece or row.entry_piece
+            if piece:
+                out.setdefault(row[0], []).append(piece)
+    return out
+
+
+def _audit_authors(
+    conn: Connection, entity: str, action: str, ids: list[int]
+) -> dict[int, tuple[int | None, str]]:
+    """Who made an audited change of these rows (the last one), and the note they left."""
+    log = AuditLog.__table__
+    out: dict[int, tuple[int | None, str]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for row in conn.execute(
+            select(log.c.entity_id, log.c.user_id, log.c.details)
+            .where(log.c.entity == entity, log.c.entity_id.in_(chunk), log.c.action == action)
+            .order_by(log.c.at, log.c.id)
+        ):
+            out[row.entity_id] = (row.user_id, (row.details or {}).get("note", ""))
+    return out
 
 
 def _pieces(engine: Engine, ids: list[int]) -> dict[int, str]:
     """Piece numbers (and labels) of entries, by id."""
-    from src_dash.store import Entry
-
     table = Entry.__table__
     out: dict[int, str] = {}
     with engine.connect() as conn:
