@@ -24,11 +24,22 @@ def _print_json(data: object) -> None:
 
 
 def _engine_and_scope(args: argparse.Namespace):  # noqa: ANN202
-    from src_dash.analytics.scope import company_scope
+    from src_dash.analytics.scope import company_scope, scope_for_user
     from src_dash.cli import _store
 
     engine = _store()
-    return engine, company_scope(engine, args.company)
+    login = getattr(args, "user", None)
+    if login is None:
+        return engine, company_scope(engine, args.company)
+    from sqlalchemy import select
+
+    from src_dash.store import User
+
+    with engine.connect() as conn:
+        user_id = conn.execute(select(User.id).where(User.login == login)).scalar()
+    if user_id is None:
+        raise LookupError(f"unknown user {login!r}")
+    return engine, scope_for_user(engine, user_id, args.company)
 
 
 def cmd_kpis(args: argparse.Namespace) -> int:
@@ -129,6 +140,7 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--company", default=None)
     p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--user", default=None, help="only what this login may see (their scope)")
     p.set_defaults(func=cmd_kpis)
 
     p = sub.add_parser("scores", help="bad-payer score of every customer")

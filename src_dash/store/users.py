@@ -26,6 +26,10 @@ class User(SQLModel, table=True):
     sees_all_customers: bool = False  # a collector with no assigned portfolio
     language: str = Field(default="fr", max_length=5)
     timezone: str = Field(default="Europe/Paris", max_length=40)
+    # Display settings: "symbol" (12 345,67 €), "code" (12 345,67 EUR) or "accounting";
+    # "default" (the language's date style), "short", "medium", "long" or "iso".
+    currency_format: str = Field(default="symbol", max_length=12)
+    date_format: str = Field(default="default", max_length=12)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -8,6 +8,7 @@ Reflex is not locale-aware.
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Final
@@ -16,7 +17,7 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 from babel import Locale
 from babel.dates import format_date, format_time, format_timedelta, get_datetime_format
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 
 LANGS: Final = ("fr", "en")
 DEFAULT_LANG: Final = "fr"
@@ -26,13 +27,17 @@ DISPLAY_TZ: Final = ZoneInfo("Europe/Paris")
 _BABEL_LOCALE: Final = {"fr": "fr_FR", "en": "en"}
 _DATE_STYLE: Final = {"fr": "short", "en": "medium"}
 
+DEFAULT_TIMEZONE: Final = "Europe/Paris"
+
 CATALOG: Final[dict[str, dict[str, str]]] = {
     "fr": {
         "app.tagline": "Recouvrement de créances",
         "lang.label": "Langue",
         "overview.title": "Synchronisation — vue d'ensemble",
         "overview.as_of": "Situation au",
-        "overview.tz_note": "Heures affichées à l'heure de Paris",
+        "overview.tz_note": "Fuseau horaire\u00a0: ",
+        "overview.denied": "La synchronisation montre les totaux de toute la base\u00a0: "
+        "elle est réservée aux utilisateurs qui voient tous les clients.",
         "overview.refresh": "Actualiser",
         "overview.empty": "Aucune société n'est encore enregistrée. "
         "Lancez «\u00a0src-dash demo\u00a0» ou déclarez une base Sage 100.",
@@ -50,7 +55,9 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "lang.label": "Language",
         "overview.title": "Sync — overview",
         "overview.as_of": "As of",
-        "overview.tz_note": "Times shown in Paris time",
+        "overview.tz_note": "Time zone: ",
+        "overview.denied": "The sync overview shows the totals of the whole base: it is for "
+        "users who see every customer.",
         "overview.refresh": "Refresh",
         "overview.empty": "No company is registered yet. Run “src-dash demo” or declare a "
         "Sage 100 base.",
@@ -67,7 +74,7 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
 
 # Each area of the UI keeps its words in its own module (`src_dash/ui/words_<area>.py`, a plain
 # `WORDS = {"fr": {...}, "en": {...}}`), merged into the catalog here.
-WORD_MODULES: Final = ("app", "customers", "working")
+WORD_MODULES: Final = ("app", "customers", "working", "followup", "campaigns", "settings", "alerts")
 for _area in WORD_MODULES:
     try:
         _module = importlib.import_module(f"src_dash.ui.words_{_area}")
@@ -145,14 +152,104 @@ def sync_status_label(status: str, lang: str) -> str:
     return labels.get(status, status)
 
 
+@dataclass(frozen=True)
+class Formats:
+    """How one user wants figures shown: language, currency and date formats, time zone.
+
+    Attributes:
+        lang: "fr" or "en".
+        currency_format: one of `preferences.CURRENCY_FORMATS`: "symbol" (12 345,67 €), "code"
+            (12 345,67 EUR) or "accounting" (negative amounts in parentheses).
+        date_format: one of `preferences.DATE_FORMATS`: "default" (the language's usual style:
+            22/11/2026, Nov 22, 2026), a Babel style ("short", "medium", "long") or "iso".
+        timezone: an IANA zone name; timestamps are shown in it.
+    """
+
+    lang: str = DEFAULT_LANG
+    currency_format: str = "symbol"
+    date_format: str = "default"
+    timezone: str = DEFAULT_TIMEZONE
+
+    @property
+    def locale(self) -> str:
+        """The Babel locale of the language."""
+        return _BABEL_LOCALE[normalise_lang(self.lang)]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The time zone (Paris when the name is unknown)."""
+        try:
+            return ZoneInfo(self.timezone)
+        except (ValueError, KeyError):
+            return DISPLAY_TZ
+
+    def _date_style(self) -> str:
+        if self.date_format in ("short", "medium", "long"):
+            return self.date_format
+        return _DATE_STYLE[normalise_lang(self.lang)]
+
+    def money(self, amount: Decimal, currency: str) -> str:
+        """Format an amount with its currency: "12 345,67 €", "€12,345.67", "EUR 12,345.67"."""
+        currency = currency or "EUR"
+        if self.currency_format == "accounting":
+            return format_currency(amount, currency, locale=self.locale, format_type="accounting")
+        if self.currency_format == "code":
+            pattern = Locale.parse(self.locale).currency_formats["standard"].pattern
+            if pattern.startswith("¤"):
+                pattern = "¤¤\u00a0" + pattern[1:]
+            else:
+                pattern = pattern.replace("¤", "¤¤")
+            return format_currency(amount, currency, format=pattern, locale=self.locale)
+        return format_currency(amount, currency, locale=self.locale)
+
+    def count(self, value: int) -> str:
+        """Format a whole number with the locale's grouping: "12 345" or "12,345"."""
+        return format_decimal(value, locale=self.locale)
+
+    def number(self, value: Decimal | float, digits: int = 1) -> str:
+        """Format a decimal number with `digits` decimals: "45,3" or "45.3"."""
+        pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+        return format_decimal(value, format=pattern, locale=self.locale)
+
+    def percent(self, value: Decimal | float, digits: int = 1) -> str:
+        """Format a percentage given in percent (12.3 -> "12,3 %" or "12.3%")."""
+        pattern = Locale.parse(self.locale).percent_formats[None].pattern
+        if digits > 0:
+            pattern = pattern.replace("#,##0", "#,##0." + "0" * digits, 1)
+        return format_percent(Decimal(str(value)) / 100, format=pattern, locale=self.locale)
+
+    def day(self, value: date) -> str:
+        """Format an accounting date in the chosen style: "22/11/2026", "Nov 22, 2026"."""
+        if self.date_format == "iso":
+            return value.isoformat()
+        return format_date(value, self._date_style(), locale=self.locale)
+
+    def local(self, value: datetime) -> datetime:
+        """A UTC timestamp (naive ones are taken as UTC, as the store keeps them) in the zone."""
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=ZoneInfo("UTC"))
+        return value.astimezone(self.zone)
+
+    def moment(self, value: datetime) -> str:
+        """Format a UTC time in the user's zone: "22/11/2026 09:15", "Nov 22, 2026, 9:15 AM"."""
+        local = self.local(value)
+        if self.date_format == "iso":
+            return f"{local.date().isoformat()} {local:%H:%M}"
+        style = self._date_style()
+        pattern = get_datetime_format(style, locale=self.locale)
+        return pattern.replace("{0}", format_time(local, "short", locale=self.locale)).replace(
+            "{1}", format_date(local, style, locale=self.locale)
+        )
+
+
 def money(amount: Decimal, currency: str, lang: str) -> str:
     """Format an amount with its currency: "12 345,67 €" in French, "€12,345.67" in English."""
-    return format_currency(amount, currency or "EUR", locale=_BABEL_LOCALE[normalise_lang(lang)])
+    return Formats(lang).money(amount, currency)
 
 
 def count(value: int, lang: str) -> str:
     """Format a whole number with the locale's grouping: "12 345" or "12,345"."""
-    return format_decimal(value, locale=_BABEL_LOCALE[normalise_lang(lang)])
+    return Formats(lang).count(value)
 
 
 def count_of(value: int, noun: str, lang: str) -> str:
@@ -171,8 +268,7 @@ def count_of(value: int, noun: str, lang: str) -> str:
 
 def day(value: date, lang: str) -> str:
     """Format an accounting date: "22/11/2026" in French, "Nov 22, 2026" in English."""
-    lang = normalise_lang(lang)
-    return format_date(value, _DATE_STYLE[lang], locale=_BABEL_LOCALE[lang])
+    return Formats(lang).day(value)
 
 
 def moment(value: datetime, lang: str) -> str:
@@ -182,16 +278,7 @@ def moment(value: datetime, lang: str) -> str:
         value: a timezone-aware datetime (naive ones are taken as UTC, as the store keeps them).
         lang: the UI language.
     """
-    lang = normalise_lang(lang)
-    locale = _BABEL_LOCALE[lang]
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo("UTC"))
-    local = value.astimezone(DISPLAY_TZ)
-    style = _DATE_STYLE[lang]
-    pattern = get_datetime_format(style, locale=locale)
-    return pattern.replace("{0}", format_time(local, "short", locale=locale)).replace(
-        "{1}", format_date(local, style, locale=locale)
-    )
+    return Formats(lang).moment(value)
 
 
 def ago(value: datetime, now: datetime, lang: str) -> str:

@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -133,3 +133,32 @@ def screenshots_dir() -> Path:
     """Where the tests save screenshots for a human to look at (git-ignored)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def login(app, page) -> Callable[..., None]:
+    """Sign the test's page in: `login("sales_rep")` (a role) or `login("admin", "/clients")`.
+
+    Takes a role (admin, collector, sales_rep, read_only) or a demo login (recouvrement, ...);
+    every demo user has the password `demo-src-dash`.
+    """
+    from e2e.helpers import DEMO_LOGINS, log_in
+
+    def sign_in(who: str, next_path: str = "/") -> None:
+        log_in(page, app.frontend_url, DEMO_LOGINS.get(who, who), next_path=next_path)
+
+    return sign_in
+
+
+@pytest.fixture(scope="package")
+def kpis_of(e2e_store: E2EStore) -> Callable[..., dict]:
+    """`src-dash kpis --json --user LOGIN [--company CODE]` on the e2e store, as a dict."""
+    import json
+
+    def run(login: str, company: str | None = None) -> dict:
+        args = ["kpis", "--json", "--user", login, "--as-of", e2e_store.today.isoformat()]
+        if company:
+            args += ["--company", company]
+        return json.loads(_src_dash(*args).stdout)
+
+    return run

@@ -1,4 +1,4 @@
-"""The sync overview ("/") in Chromium: the figures of the store, in French and in English."""
+"""The sync overview ("/synchronisation") in Chromium: the figures of the store, in fr and en."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from e2e.helpers import log_in_as
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
@@ -69,7 +70,8 @@ def statuses(e2e_store) -> list[CompanyStatus]:
 
 def open_overview(page: Page, app, viewport: dict, expected_cards: int) -> None:
     page.set_viewport_size(viewport)
-    page.goto(app.frontend_url)
+    log_in_as(page, app.frontend_url, "admin", next_path="/synchronisation")
+    expect(page).to_have_url(f"{app.frontend_url.rstrip('/')}/synchronisation")
     expect(page.locator("[data-testid=company-card]")).to_have_count(
         expected_cards, timeout=LOAD_TIMEOUT
     )

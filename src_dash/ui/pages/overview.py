@@ -1,4 +1,4 @@
-"""Page "/": the sync overview, one card per company and the consolidated total."""
+"""Page "/synchronisation": the sync overview, one card per company and the consolidated total."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from src_dash import clock
 from src_dash.services.status import CompanyStatus, company_statuses
 from src_dash.store.engine import session_scope
 from src_dash.ui import i18n
+from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.components.company_card import (
     STATUS_COLORS,
     CompanyCard,
@@ -23,10 +24,10 @@ from src_dash.ui.components.company_card import (
     total_card,
 )
 from src_dash.ui.components.layout import page_frame
-from src_dash.ui.i18n import t
+from src_dash.ui.i18n import Formats, t
 from src_dash.ui.state import UiState
 
-ROUTE = "/"
+ROUTE = "/synchronisation"
 ERROR_MAX_CHARS = 400
 logger = logging.getLogger(__name__)
 
@@ -37,14 +38,22 @@ def _short(error: str) -> str:
     return error if len(error) <= ERROR_MAX_CHARS else error[: ERROR_MAX_CHARS - 1] + "…"
 
 
-def company_cards(statuses: Sequence[CompanyStatus], lang: str, now: datetime) -> list[CompanyCard]:
+def _formats(fmt: Formats | str) -> Formats:
+    return fmt if isinstance(fmt, Formats) else Formats(i18n.normalise_lang(fmt))
+
+
+def company_cards(
+    statuses: Sequence[CompanyStatus], fmt: Formats | str, now: datetime
+) -> list[CompanyCard]:
     """Format the status of each company for its card.
 
     Args:
         statuses: what `company_statuses` returned.
-        lang: the UI language.
+        fmt: the user's display formats (or just a UI language).
         now: the current time (UTC), to say how long ago the last sync was.
     """
+    fmt = _formats(fmt)
+    lang = fmt.lang
     cards = []
     for s in statuses:
         cards.append(
@@ -52,12 +61,12 @@ def company_cards(statuses: Sequence[CompanyStatus], lang: str, now: datetime) -
                 code=s.code,
                 name=s.name,
                 currency=s.currency,
-                customers=i18n.count(s.customers, lang),
-                open_items=i18n.count(s.open_items, lang),
-                outstanding=i18n.money(s.outstanding, s.currency, lang),
-                overdue=i18n.money(s.overdue, s.currency, lang),
+                customers=fmt.count(s.customers),
+                open_items=fmt.count(s.open_items),
+                outstanding=fmt.money(s.outstanding, s.currency),
+                overdue=fmt.money(s.overdue, s.currency),
                 has_overdue=s.overdue > 0,
-                last_sync=i18n.moment(s.last_sync_at, lang) if s.last_sync_at else "",
+                last_sync=fmt.moment(s.last_sync_at) if s.last_sync_at else "",
                 last_sync_ago=i18n.ago(s.last_sync_at, now, lang) if s.last_sync_at else "",
                 status=s.last_sync_status,
                 status_label=i18n.sync_status_label(s.last_sync_status, lang),
@@ -68,16 +77,17 @@ def company_cards(statuses: Sequence[CompanyStatus], lang: str, now: datetime) -
     return cards
 
 
-def totals(statuses: Sequence[CompanyStatus], lang: str) -> list[TotalRow]:
+def totals(statuses: Sequence[CompanyStatus], fmt: Formats | str) -> list[TotalRow]:
     """Sum the companies per book currency: amounts in different currencies are never added.
 
     Args:
         statuses: what `company_statuses` returned.
-        lang: the UI language.
+        fmt: the user's display formats (or just a UI language).
 
     Returns:
         One row per currency, in the order the currencies first appear.
     """
+    fmt = _formats(fmt)
     groups: dict[str, list[CompanyStatus]] = {}
     for s in statuses:
         groups.setdefault(s.currency, []).append(s)
@@ -87,13 +97,11 @@ def totals(statuses: Sequence[CompanyStatus], lang: str) -> list[TotalRow]:
         rows.append(
             TotalRow(
                 currency=currency,
-                companies=i18n.count_of(len(members), "company", lang),
-                customers=i18n.count(sum(s.customers for s in members), lang),
-                open_items=i18n.count(sum(s.open_items for s in members), lang),
-                outstanding=i18n.money(
-                    sum((s.outstanding for s in members), Decimal(0)), currency, lang
-                ),
-                overdue=i18n.money(overdue, currency, lang),
+                companies=i18n.count_of(len(members), "company", fmt.lang),
+                customers=fmt.count(sum(s.customers for s in members)),
+                open_items=fmt.count(sum(s.open_items for s in members)),
+                outstanding=fmt.money(sum((s.outstanding for s in members), Decimal(0)), currency),
+                overdue=fmt.money(overdue, currency),
                 has_overdue=overdue > 0,
             )
         )
@@ -112,14 +120,26 @@ class OverviewState(rx.State):
     cards: list[CompanyCard] = []
     total_rows: list[TotalRow] = []
     as_of: str = ""
+    timezone: str = ""
     loaded: bool = False
     error: str = ""
 
     @rx.event
     async def load(self) -> None:
-        """Read the companies' status and format it in the user's language."""
-        lang = i18n.normalise_lang((await self.get_state(UiState)).lang)
+        """Read the companies' status and format it in the user's language.
+
+        Company totals cover every customer, so only viewers who see every customer get them.
+        """
+        who = await current_viewer(self)
+        if who is None:
+            return
+        fmt = await current_formats(self)
+        lang = fmt.lang
         today = clock.today()
+        if not who.scope.is_everything:
+            self.error = i18n.text("overview.denied", lang)
+            self.cards, self.total_rows, self.loaded = [], [], True
+            return
         try:
             statuses = await asyncio.to_thread(read_statuses, today)
         except SQLAlchemyError as exc:
@@ -131,9 +151,10 @@ class OverviewState(rx.State):
             self.cards, self.total_rows = [], []
         else:
             self.error = ""
-            self.cards = company_cards(statuses, lang, clock.utcnow())
-            self.total_rows = totals(statuses, lang)
-        self.as_of = i18n.day(today, lang)
+            self.cards = company_cards(statuses, fmt, clock.utcnow())
+            self.total_rows = totals(statuses, fmt)
+        self.as_of = fmt.day(today)
+        self.timezone = fmt.timezone
         self.loaded = True
 
 
@@ -152,6 +173,7 @@ def _title_block() -> rx.Component:
                 rx.text.span(OverviewState.as_of, id="as-of", weight="medium"),
                 " · ",
                 t("overview.tz_note", UiState.lang),
+                rx.text.span(OverviewState.timezone, id="timezone"),
                 size="2",
                 color_scheme="gray",
             ),
@@ -168,7 +190,7 @@ def _title_block() -> rx.Component:
         ),
         direction=rx.breakpoints(initial="column", sm="row"),
         align=rx.breakpoints(initial="start", sm="end"),
-        gap="3",
+        gap="var(--space-3)",
         width="100%",
     )
 

@@ -20,7 +20,28 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Apply this revision."""
+    # Users' display settings (the language and the time zone were there from the start).
+    with op.batch_alter_table("app_user") as batch:
+        batch.add_column(
+            sa.Column(
+                "currency_format",
+                sqlmodel.sql.sqltypes.AutoString(length=12),
+                nullable=False,
+                server_default="symbol",
+            )
+        )
+        batch.add_column(
+            sa.Column(
+                "date_format",
+                sqlmodel.sql.sqltypes.AutoString(length=12),
+                nullable=False,
+                server_default="default",
+            )
+        )
 
 
 def downgrade() -> None:
     """Revert this revision."""
+    with op.batch_alter_table("app_user") as batch:
+        batch.drop_column("date_format")
+        batch.drop_column("currency_format")

@@ -1,0 +1,94 @@
+"""Page "/login": sign in with a login and a password."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from src_dash.ui.auth import LOGIN_ROUTE, AuthState
+from src_dash.ui.components.layout import brand, language_switch
+from src_dash.ui.i18n import t
+from src_dash.ui.state import UiState
+
+ROUTE = LOGIN_ROUTE
+
+
+def _field(label_key: str, name: str, kind: str, autocomplete: str) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(
+            rx.text(t(label_key, UiState.lang), size="2", weight="medium"),
+            html_for=f"login-{name}",
+        ),
+        rx.input(
+            name=name,
+            id=f"login-{name}",
+            type=kind,
+            auto_complete=autocomplete,
+            required=True,
+            size="3",
+            width="100%",
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def login_page() -> rx.Component:
+    """The login form, centred, with the language switch."""
+    return rx.box(
+        rx.hstack(
+            brand(),
+            rx.spacer(),
+            language_switch(),
+            align="center",
+            width="100%",
+            padding_x=rx.breakpoints(initial="12px", md="24px"),
+            padding_y="10px",
+        ),
+        rx.center(
+            rx.card(
+                rx.form(
+                    rx.vstack(
+                        rx.heading(
+                            t("login.title", UiState.lang), as_="h1", size="6", id="page-title"
+                        ),
+                        rx.text(t("login.intro", UiState.lang), size="2", color_scheme="gray"),
+                        _field("login.login", "login", "text", "username"),
+                        _field("login.password", "password", "password", "current-password"),
+                        rx.cond(
+                            AuthState.login_error != "",
+                            rx.callout.root(
+                                rx.callout.icon(rx.icon("triangle-alert")),
+                                rx.callout.text(AuthState.login_error),
+                                color_scheme="red",
+                                role="alert",
+                                id="login-error",
+                                width="100%",
+                            ),
+                        ),
+                        rx.button(
+                            rx.icon("log-in", size=16),
+                            t("login.submit", UiState.lang),
+                            type="submit",
+                            size="3",
+                            width="100%",
+                            loading=AuthState.signing_in,
+                            id="login-submit",
+                        ),
+                        spacing="4",
+                        width="100%",
+                    ),
+                    on_submit=AuthState.log_in,
+                    reset_on_submit=False,
+                    id="login-form",
+                ),
+                size="4",
+                width="100%",
+                max_width="400px",
+            ),
+            padding_x="16px",
+            padding_top=rx.breakpoints(initial="32px", md="96px"),
+            width="100%",
+        ),
+        min_height="100vh",
+        background_color="var(--gray-2)",
+    )
