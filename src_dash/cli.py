@@ -36,6 +36,13 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     url = load_settings().database_url
     upgrade(url)
     print(f"store at the latest revision: {url}")
+    # A new store comes with what a French SME can use as is; both seeds change nothing twice.
+    from src_dash.dunning.defaults import seed_defaults
+    from src_dash.services.admin_settings import seed_default_dispute_reasons
+
+    engine = _store()
+    seed_defaults(engine)
+    seed_default_dispute_reasons(engine)
     return 0
 
 
@@ -76,9 +83,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         out.append(line)
     report: dict[str, object] = {"companies": out}
     if not args.no_sync:
+        from src_dash.dunning.defaults import seed_defaults
+        from src_dash.services.admin_settings import seed_default_dispute_reasons
         from src_dash.services.auth import DEMO_PASSWORD, seed_demo_users
 
         created = seed_demo_users(engine)
+        seed_default_dispute_reasons(engine)
+        report["dunning"] = seed_defaults(engine)
         report["users"] = {"created": [login for login, _ in created], "password": DEMO_PASSWORD}
     _print_json(report)
     return 0
@@ -212,7 +223,8 @@ BENCHES = {
     "analytics": "src_dash.analytics.bench:bench_analytics",
     "dunning": "src_dash.dunning.bench:bench_dunning",
     "ui": "src_dash.ui.bench:bench_ui",
-    "actions": "src_dash.ui.bench:bench_actions",
+    "actions": "src_dash.ui.bench_actions:bench_actions",
+    "open-items": "src_dash.services.open_items:bench_open_items",
 }
 # Modules that add their own commands to the parser (`register_commands(sub)`).
 COMMAND_MODULES = (

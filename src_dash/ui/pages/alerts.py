@@ -1,0 +1,304 @@
+"""Page "/alertes": the viewer's open alerts, newest first, and marking one as handled.
+
+`dunning.alerts.list_alerts` scopes the alerts to the viewer's portfolio (plus those on no
+customer); `dunning.alerts.resolve_alert` checks the role (admin or collector) and the scope, so
+an event sent by hand by a sales rep or a read-only user is refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+
+import reflex as rx
+from sqlalchemy.exc import SQLAlchemyError
+
+from src_dash.dunning.alerts import AlertRow, list_alerts, resolve_alert
+from src_dash.services.access import AccessDenied
+from src_dash.store.engine import get_engine
+from src_dash.ui import i18n
+from src_dash.ui.auth import current_formats, current_viewer
+from src_dash.ui.components.layout import page_frame
+from src_dash.ui.i18n import Formats, t
+from src_dash.ui.pages.customers import customer_href
+from src_dash.ui.state import UiState
+
+ROUTE = "/alertes"
+# Colour and icon of each kind of alert; unknown kinds are grey.
+KIND_STYLES = {
+    "email_failed": ("red", "mail-x"),
+    "email_bounced": ("red", "mail-warning"),
+    "email_uncertain": ("amber", "mail-question"),
+    "smtp_unreachable": ("red", "server-off"),
+    "action_overdue": ("amber", "clock-alert"),
+    "no_contact": ("orange", "user-x"),
+    "do_not_dun": ("gray", "ban"),
+    "promise_broken": ("red", "handshake"),
+    "no_recipient": ("orange", "user-x"),
+}
+logger = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass
+class AlertView:
+    """One open alert, formatted."""
+
+    id: int = 0
+    kind: str = ""
+    kind_label: str = ""
+    color: str = "gray"
+    icon: str = "bell"
+    customer_id: int = 0
+    href: str = ""
+    customer: str = ""
+    text: str = ""
+    date: str = ""
+
+
+def kind_label(kind: str, lang: str) -> str:
+    """The words for a kind of alert ("Courriel en erreur"); the code itself when unknown."""
+    return i18n.CATALOG[i18n.normalise_lang(lang)].get(f"alerts.kind.{kind}", kind)
+
+
+def format_alerts(rows: list[AlertRow], fmt: Formats) -> list[AlertView]:
+    """The alerts as the page shows them, in the service's order (newest first)."""
+    out = []
+    for r in rows:
+        color, icon = KIND_STYLES.get(r.kind, ("gray", "bell"))
+        name = " ".join(p for p in (r.customer_number, r.customer_name) if p)
+        out.append(
+            AlertView(
+                id=r.id,
+                kind=r.kind,
+                kind_label=kind_label(r.kind, fmt.lang),
+                color=color,
+                icon=icon,
+                customer_id=r.customer_id or 0,
+                href=customer_href(r.customer_id) if r.customer_id else "",
+                customer=name,
+                text=r.text,
+                date=fmt.moment(r.created_at),
+            )
+        )
+    return out
+
+
+class AlertsState(rx.State):
+    """The viewer's open alerts, formatted; whether they may mark them as handled."""
+
+    loaded: bool = False
+    can_resolve: bool = False
+    error: str = ""
+    count: str = ""
+    rows: list[AlertView] = []
+    busy_id: int = 0
+
+    async def _refresh(self) -> None:
+        who = await current_viewer(self)
+        if who is None:
+            self.loaded = False
+            self.rows = []
+            return
+        fmt = await current_formats(self)
+        self.can_resolve = who.can_work
+        try:
+            found = await asyncio.to_thread(list_alerts, get_engine(), who)
+        except SQLAlchemyError as exc:
+            logger.exception("the alerts could not be read")
+            self.error = i18n.labelled(
+                i18n.text("alerts.error.load", fmt.lang), type(exc).__name__, fmt.lang
+            )
+            self.rows = []
+            self.loaded = True
+            return
+        self.error = ""
+        self.rows = format_alerts(found, fmt)
+        key = "alerts.open_one" if len(found) <= 1 else "alerts.open_many"
+        self.count = i18n.text(key, fmt.lang).format(count=fmt.count(len(found)))
+        self.loaded = True
+
+    @rx.event
+    async def load(self) -> None:
+        """On load and on a language change: read the alerts again."""
+        await self._refresh()
+
+    @rx.event
+    async def resolve(self, alert_id: int):  # noqa: ANN201  (yields a toast)
+        """Mark an alert as handled; the service refuses viewers who may not work it."""
+        who = await current_viewer(self)
+        fmt = await current_formats(self)
+        if who is None:
+            return
+        self.busy_id = int(alert_id)
+        yield
+        message = ""
+        try:
+            await asyncio.to_thread(resolve_alert, get_engine(), who, int(alert_id))
+        except AccessDenied:
+            message = i18n.text("alerts.error.denied", fmt.lang)
+        except LookupError:
+            message = i18n.text("alerts.error.gone", fmt.lang)
+        self.busy_id = 0
+        await self._refresh()
+        if message:
+            yield rx.toast.error(message)
+        else:
+            yield rx.toast.success(i18n.text("alerts.resolved", fmt.lang))
+
+
+def _w(key: str) -> rx.Var[str]:
+    return t(key, UiState.lang)
+
+
+def _kind_icon(r: rx.Var) -> rx.Component:
+    icons = {icon for _, icon in KIND_STYLES.values()}
+    return rx.match(
+        r.icon,
+        *[(icon, rx.icon(icon, size=14)) for icon in sorted(icons)],
+        rx.icon("bell", size=14),
+    )
+
+
+def _alert_card(r: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.flex(
+            rx.vstack(
+                rx.flex(
+                    rx.badge(
+                        _kind_icon(r),
+                        r.kind_label,
+                        color_scheme=r.color,
+                        variant="soft",
+                        size="2",
+                        data_testid="alert-kind",
+                    ),
+                    rx.text(r.date, size="1", color_scheme="gray", data_testid="alert-date"),
+                    spacing="2",
+                    align="center",
+                    wrap="wrap",
+                ),
+                rx.cond(
+                    r.href != "",
+                    rx.link(
+                        r.customer,
+                        href=r.href,
+                        weight="bold",
+                        size="3",
+                        color_scheme="gray",
+                        high_contrast=True,
+                        underline="hover",
+                        data_testid="alert-customer",
+                    ),
+                    rx.text(_w("alerts.no_customer"), size="2", color_scheme="gray"),
+                ),
+                rx.text(r.text, size="2", data_testid="alert-text", word_break="break-word"),
+                spacing="1",
+                min_width="0",
+                flex="1",
+            ),
+            rx.cond(
+                AlertsState.can_resolve,
+                rx.button(
+                    rx.icon("check", size=16),
+                    _w("alerts.resolve"),
+                    on_click=AlertsState.resolve(r.id),
+                    loading=AlertsState.busy_id == r.id,
+                    variant="soft",
+                    width=rx.breakpoints(initial="100%", sm="auto"),
+                    data_testid="alert-resolve",
+                ),
+            ),
+            direction=rx.breakpoints(initial="column", sm="row"),
+            spacing="3",
+            align=rx.breakpoints(initial="stretch", sm="center"),
+            width="100%",
+        ),
+        width="100%",
+        data_testid="alert-item",
+        data_alert_id=r.id,
+        data_kind=r.kind,
+    )
+
+
+def _header() -> rx.Component:
+    return rx.flex(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(
+                    _w("alerts.title"),
+                    as_="h1",
+                    size=rx.breakpoints(initial="6", md="7"),
+                    id="page-title",
+                ),
+                rx.cond(
+                    AlertsState.loaded,
+                    rx.badge(
+                        AlertsState.count,
+                        id="alerts-count",
+                        color_scheme=rx.cond(AlertsState.rows.length() > 0, "red", "gray"),
+                        radius="full",
+                        size="2",
+                    ),
+                ),
+                align="center",
+                spacing="3",
+            ),
+            rx.text(_w("alerts.subtitle"), size="2", color_scheme="gray"),
+            spacing="1",
+        ),
+        rx.spacer(),
+        rx.icon_button(
+            rx.icon("refresh-cw", size=16),
+            on_click=AlertsState.load,
+            variant="soft",
+            color_scheme="gray",
+            aria_label=_w("alerts.refresh"),
+            id="alerts-refresh",
+        ),
+        direction="row",
+        spacing="3",
+        width="100%",
+        align="start",
+    )
+
+
+def alerts_page() -> rx.Component:
+    """The open alerts of the viewer, each with its customer and a "handled" button."""
+    return page_frame(
+        rx.vstack(
+            _header(),
+            rx.cond(
+                AlertsState.error != "",
+                rx.callout.root(
+                    rx.callout.icon(rx.icon("triangle-alert")),
+                    rx.callout.text(AlertsState.error),
+                    color_scheme="red",
+                    width="100%",
+                    id="load-error",
+                ),
+            ),
+            rx.cond(
+                AlertsState.loaded,
+                rx.cond(
+                    AlertsState.rows.length() > 0,
+                    rx.vstack(
+                        rx.foreach(AlertsState.rows, _alert_card),
+                        spacing="2",
+                        width="100%",
+                        id="alerts-list",
+                    ),
+                    rx.callout.root(
+                        rx.callout.icon(rx.icon("bell-off")),
+                        rx.callout.text(_w("alerts.empty")),
+                        width="100%",
+                        id="alerts-empty",
+                    ),
+                ),
+                rx.center(rx.spinner(size="3"), width="100%", padding="48px"),
+            ),
+            spacing="4",
+            width="100%",
+        ),
+        on_lang_change=AlertsState.load,
+    )

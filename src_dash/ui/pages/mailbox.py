@@ -1,0 +1,402 @@
+"""Page "/courriels": the local outbox of the embedded install, for admins and collectors.
+
+On the embedded default install a local SMTP sink (`dunning.mailsink`) keeps every mail the app
+sends as an .eml file; this page lists what it received and opens one: its HTML body in a
+sandboxed iframe (no scripts, no links, no forms), its text part and its attachments' names.
+Sales reps and read-only users are refused on the server, by the loader and by the handler that
+opens a mail, whatever the browser sends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from datetime import datetime
+from pathlib import Path
+
+import reflex as rx
+
+from src_dash.dunning.mailsink import ReceivedMail, read_mail, received, sink_dir
+from src_dash.services.access import WORK, Viewer
+from src_dash.ui import i18n
+from src_dash.ui.auth import current_formats, current_viewer
+from src_dash.ui.components.layout import page_frame
+from src_dash.ui.i18n import Formats, t
+from src_dash.ui.state import UiState
+
+ROUTE = "/courriels"
+LIMIT = 100
+logger = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass
+class MailView:
+    """A received mail as the list shows it."""
+
+    name: str = ""
+    date: str = ""
+    sender: str = ""
+    recipients: str = ""
+    cc: str = ""
+    subject: str = ""
+
+
+def may_read(who: Viewer | None) -> bool:
+    """Whether the viewer may read the local outbox (admins and collectors)."""
+    return who is not None and who.role in WORK
+
+
+def _when(mail: ReceivedMail, fmt: Formats) -> str:
+    try:
+        return fmt.moment(datetime.fromisoformat(mail.received_at))
+    except ValueError:
+        return mail.received_at
+
+
+def format_mail(mail: ReceivedMail, fmt: Formats) -> MailView:
+    """The list's line of a mail."""
+    return MailView(
+        name=Path(mail.path).name,
+        date=_when(mail, fmt),
+        sender=mail.sender or mail.envelope_from,
+        recipients=", ".join(mail.to or mail.envelope_to),
+        cc=", ".join(mail.cc),
+        subject=mail.subject or i18n.text("mailbox.no_subject", fmt.lang),
+    )
+
+
+def mail_file(name: str) -> Path | None:
+    """The sink's file of that name, or None: only a plain .eml name inside the sink's folder."""
+    if not name or Path(name).name != name or not name.endswith(".eml") or name.startswith("."):
+        return None
+    path = sink_dir() / name
+    return path if path.is_file() else None
+
+
+class MailboxState(rx.State):
+    """What the local sink received, and the mail opened."""
+
+    loaded: bool = False
+    allowed: bool = False
+    folder: str = ""
+    rows: list[MailView] = []
+
+    opened: bool = False
+    open_name: str = ""
+    open_subject: str = ""
+    open_date: str = ""
+    open_from: str = ""
+    open_to: str = ""
+    open_cc: str = ""
+    open_html: str = ""
+    open_text: str = ""
+    open_attachments: list[str] = []
+
+    def _deny(self) -> None:
+        self.allowed = False
+        self.rows = []
+        self.folder = ""
+        self._close()
+
+    def _close(self) -> None:
+        self.opened = False
+        self.open_name = self.open_html = self.open_text = ""
+        self.open_attachments = []
+
+    @rx.event
+    async def load(self) -> None:
+        """On load and on a language change: list the mails again (admins and collectors)."""
+        who = await current_viewer(self)
+        if not may_read(who):
+            self._deny()
+            self.loaded = who is not None
+            return
+        fmt = await current_formats(self)
+        found = await asyncio.to_thread(received, LIMIT)
+        self.folder = str(sink_dir())
+        self.rows = [format_mail(m, fmt) for m in found]
+        self.allowed = True
+        self.loaded = True
+
+    @rx.event
+    async def open_mail(self, name: str):  # noqa: ANN201  (yields a toast)
+        """Open one mail of the sink: headers, HTML and text bodies, attachments' names."""
+        who = await current_viewer(self)
+        if not may_read(who):
+            self._deny()
+            return
+        fmt = await current_formats(self)
+        path = mail_file(str(name))
+        try:
+            if path is None:
+                raise FileNotFoundError(name)
+            mail = await asyncio.to_thread(read_mail, path)
+        except OSError:
+            yield rx.toast.error(i18n.text("mailbox.error.gone", fmt.lang))
+            return
+        view = format_mail(mail, fmt)
+        self.open_name = view.name
+        self.open_subject = view.subject
+        self.open_date = view.date
+        self.open_from = view.sender
+        self.open_to = view.recipients
+        self.open_cc = view.cc
+        self.open_html = mail.html
+        self.open_text = mail.text
+        self.open_attachments = list(mail.attachments)
+        self.opened = True
+
+    @rx.event
+    def set_opened(self, value: bool) -> None:
+        """Close the mail's dialog (or keep it open)."""
+        if not value:
+            self._close()
+
+
+def _w(key: str) -> rx.Var[str]:
+    return t(key, UiState.lang)
+
+
+def _field(key: str, value: rx.Var, testid: str) -> rx.Component:
+    return rx.text(
+        rx.text.span(_w(key), rx.cond(UiState.lang == "fr", "\u00a0: ", ": "), color_scheme="gray"),
+        rx.text.span(value, data_testid=testid),
+        size="2",
+        word_break="break-word",
+    )
+
+
+def _mail_card(m: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.flex(
+            rx.vstack(
+                rx.text(m.subject, weight="bold", size="3", data_testid="mail-subject"),
+                _field("mailbox.from", m.sender, "mail-from"),
+                _field("mailbox.to", m.recipients, "mail-to"),
+                rx.cond(m.cc != "", _field("mailbox.cc", m.cc, "mail-cc")),
+                spacing="1",
+                min_width="0",
+                flex="1",
+            ),
+            rx.flex(
+                rx.text(m.date, size="1", color_scheme="gray", data_testid="mail-date"),
+                rx.button(
+                    rx.icon("mail-open", size=16),
+                    _w("mailbox.open"),
+                    on_click=MailboxState.open_mail(m.name),
+                    variant="soft",
+                    data_testid="mail-open",
+                ),
+                direction=rx.breakpoints(initial="row", sm="column"),
+                align=rx.breakpoints(initial="center", sm="end"),
+                justify="between",
+                spacing="2",
+            ),
+            direction=rx.breakpoints(initial="column", sm="row"),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        data_testid="mail-item",
+        data_name=m.name,
+    )
+
+
+def _section(key: str, *children: rx.Component) -> rx.Component:
+    return rx.vstack(
+        rx.text(_w(key), size="2", weight="bold", color_scheme="gray"),
+        *children,
+        spacing="1",
+        width="100%",
+    )
+
+
+def _mail_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.vstack(
+                rx.flex(
+                    rx.dialog.title(MailboxState.open_subject, margin="0", word_break="break-word"),
+                    rx.dialog.close(
+                        rx.icon_button(
+                            rx.icon("x", size=18),
+                            variant="ghost",
+                            color_scheme="gray",
+                            aria_label=_w("mailbox.close"),
+                            id="mail-close",
+                        )
+                    ),
+                    justify="between",
+                    align="start",
+                    spacing="3",
+                    width="100%",
+                ),
+                rx.vstack(
+                    _field("mailbox.date", MailboxState.open_date, "open-date"),
+                    _field("mailbox.from", MailboxState.open_from, "open-from"),
+                    _field("mailbox.to", MailboxState.open_to, "open-to"),
+                    rx.cond(
+                        MailboxState.open_cc != "",
+                        _field("mailbox.cc", MailboxState.open_cc, "open-cc"),
+                    ),
+                    spacing="1",
+                    width="100%",
+                ),
+                rx.cond(
+                    MailboxState.open_html != "",
+                    _section(
+                        "mailbox.html",
+                        rx.el.iframe(
+                            src_doc=MailboxState.open_html,
+                            sandbox="",
+                            title=MailboxState.open_subject,
+                            id="mail-html",
+                            style={
+                                "width": "100%",
+                                "height": "360px",
+                                "border": "1px solid var(--gray-a6)",
+                                "borderRadius": "var(--radius-2)",
+                                "background": "white",
+                            },
+                        ),
+                    ),
+                ),
+                rx.cond(
+                    MailboxState.open_text != "",
+                    _section(
+                        "mailbox.text",
+                        rx.box(
+                            MailboxState.open_text,
+                            as_="pre",
+                            id="mail-text",
+                            white_space="pre-wrap",
+                            word_break="break-word",
+                            font_family="var(--code-font-family)",
+                            font_size="var(--font-size-1)",
+                            max_height="240px",
+                            overflow_y="auto",
+                            padding="10px",
+                            margin="0",
+                            width="100%",
+                            background_color="var(--gray-a2)",
+                            border="1px solid var(--gray-a5)",
+                            border_radius="var(--radius-2)",
+                        ),
+                    ),
+                ),
+                _section(
+                    "mailbox.attachments",
+                    rx.cond(
+                        MailboxState.open_attachments.length() > 0,
+                        rx.flex(
+                            rx.foreach(
+                                MailboxState.open_attachments,
+                                lambda a: rx.badge(
+                                    rx.icon("paperclip", size=12),
+                                    a,
+                                    variant="outline",
+                                    data_testid="mail-attachment",
+                                ),
+                            ),
+                            spacing="2",
+                            wrap="wrap",
+                            id="mail-attachments",
+                        ),
+                        rx.text(_w("mailbox.no_attachment"), size="2", color_scheme="gray"),
+                    ),
+                ),
+                spacing="4",
+                width="100%",
+            ),
+            max_width="min(900px, 96vw)",
+            padding=rx.breakpoints(initial="14px", sm="24px"),
+            id="mail-dialog",
+        ),
+        open=MailboxState.opened,
+        on_open_change=MailboxState.set_opened,
+    )
+
+
+def _header() -> rx.Component:
+    return rx.flex(
+        rx.vstack(
+            rx.heading(
+                _w("mailbox.title"),
+                as_="h1",
+                size=rx.breakpoints(initial="6", md="7"),
+                id="page-title",
+            ),
+            rx.text(_w("mailbox.subtitle"), size="2", color_scheme="gray"),
+            rx.cond(
+                MailboxState.folder != "",
+                rx.text(
+                    _w("mailbox.folder"),
+                    " ",
+                    rx.code(MailboxState.folder, variant="ghost", word_break="break-all"),
+                    size="1",
+                    color_scheme="gray",
+                ),
+            ),
+            spacing="1",
+            min_width="0",
+        ),
+        rx.spacer(),
+        rx.cond(
+            MailboxState.allowed,
+            rx.icon_button(
+                rx.icon("refresh-cw", size=16),
+                on_click=MailboxState.load,
+                variant="soft",
+                color_scheme="gray",
+                aria_label=_w("mailbox.refresh"),
+                id="mailbox-refresh",
+            ),
+        ),
+        direction="row",
+        spacing="3",
+        width="100%",
+        align="start",
+    )
+
+
+def mailbox_page() -> rx.Component:
+    """The local outbox: what the sink received, one mail opened in a dialog."""
+    return page_frame(
+        rx.vstack(
+            _header(),
+            rx.cond(
+                MailboxState.loaded,
+                rx.cond(
+                    MailboxState.allowed,
+                    rx.cond(
+                        MailboxState.rows.length() > 0,
+                        rx.vstack(
+                            rx.foreach(MailboxState.rows, _mail_card),
+                            spacing="2",
+                            width="100%",
+                            id="mail-list",
+                        ),
+                        rx.callout.root(
+                            rx.callout.icon(rx.icon("inbox")),
+                            rx.callout.text(_w("mailbox.empty")),
+                            width="100%",
+                            id="mailbox-empty",
+                        ),
+                    ),
+                    rx.callout.root(
+                        rx.callout.icon(rx.icon("lock")),
+                        rx.callout.text(_w("mailbox.denied")),
+                        color_scheme="gray",
+                        width="100%",
+                        id="mailbox-denied",
+                    ),
+                ),
+                rx.center(rx.spinner(size="3"), width="100%", padding="48px"),
+            ),
+            _mail_dialog(),
+            spacing="4",
+            width="100%",
+        ),
+        on_lang_change=MailboxState.load,
+    )

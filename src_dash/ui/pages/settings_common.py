@@ -1,0 +1,182 @@
+"""Pieces shared by the tabs of the settings page: the viewer, error texts, cards and fields.
+
+Each tab has its own small state (flat, straight under `rx.State`); every handler asks for the
+viewer and passes it to the services, which refuse anyone but an admin.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import reflex as rx
+
+from src_dash.dunning.scenarios import ScenarioError
+from src_dash.services.access import AccessDenied
+from src_dash.services.followup import InvalidInput
+from src_dash.services.settings_pages import SettingsError
+from src_dash.ui import i18n
+from src_dash.ui.i18n import t
+from src_dash.ui.state import UiState
+
+# The services' English messages that the French UI says in French (fragments, in order).
+_FRENCH = (
+    ("must not be empty", "ne doit pas être vide"),
+    ("is already in the list", "est déjà dans la liste"),
+    ("must be more than 0", "doit être supérieur à 0"),
+    ("is not an amount", "n'est pas un montant"),
+    ("is not a whole number", "n'est pas un nombre entier"),
+    ("must not be negative", "ne doit pas être négatif"),
+    ("characters at most", "caractères au plus"),
+    ("is taken", "est déjà pris"),
+    ("must have at least", "doit avoir au moins"),
+    ("is not a date", "n'est pas une date"),
+    ("must be between", "doit être entre"),
+    ("you cannot deactivate yourself", "vous ne pouvez pas vous désactiver vous-même"),
+    ("you cannot take away your own admin role", "vous ne pouvez pas retirer votre propre rôle"),
+    ("a sales rep user needs the Sage sales rep they are", "choisissez le commercial Sage"),
+    ("is not an active collector", "n'est pas un chargé de recouvrement actif"),
+    ("give the ODBC connection string of the Sage base", "donnez la chaîne de connexion ODBC"),
+    ("1 to 20 characters among A-Z, 0-9, _ and -", "1 à 20 caractères parmi A-Z, 0-9, _ et -"),
+    ("the file is empty", "le fichier est vide"),
+    ("an email or a letter needs a template", "un e-mail ou un courrier demande un modèle"),
+    ("at least one relance step is needed", "il faut au moins une étape de relance"),
+    ("must come after", "doit venir après"),
+    ("days)", "jours)"),
+    ("already exists", "existe déjà"),
+    ("already has this profile", "a déjà ce profil"),
+    ("steps of level", "les étapes du niveau"),
+    ("must share the same delay", "doivent avoir le même délai"),
+    ("must be 1 to 80 characters", "doit faire 1 à 80 caractères"),
+    ("syntax error:", "erreur de syntaxe\u00a0:"),
+    ("unknown variable", "variable inconnue"),
+    ("unknown attribute", "attribut inconnu"),
+    ("did you mean", "vouliez-vous dire"),
+    ("; the variables are:", "\u00a0; les variables sont\u00a0:"),
+    ("refused by the sandbox:", "refusé par le bac à sable\u00a0:"),
+    ("the subject must be on one line", "l'objet doit tenir sur une ligne"),
+    (
+        "is refused: names starting with '_' are outside the template's variables",
+        "est refusé\u00a0: les noms commençant par «\u00a0_\u00a0» sont hors des variables",
+    ),
+    ("characters", "caractères"),
+)
+_FIELD = re.compile(r"^(?P<field>[A-Za-z_\[\]0-9.]+): (?P<message>.*)$", re.S)
+
+
+@dataclasses.dataclass
+class Choice:
+    """One option of a select: its value and what the user reads."""
+
+    value: str = ""
+    label: str = ""
+
+
+def say(message: str, lang: str) -> str:
+    """A service's message in the UI language (known fragments only; the rest as it is)."""
+    if i18n.normalise_lang(lang) != "fr":
+        return message
+    for english, french in _FRENCH:
+        message = message.replace(english, french)
+    return message
+
+
+def field_label(field: str, lang: str) -> str:
+    """The words of a form field named by a service ("label", "steps[2].level", ...)."""
+    words = i18n.CATALOG[i18n.normalise_lang(lang)]
+    step = re.fullmatch(r"steps\[(\d+)\]\.(\w+)", field)
+    if step:
+        name = words.get(f"set.field.{step.group(2)}", step.group(2))
+        return words["set.field.step_n"].format(n=int(step.group(1)) + 1, field=name)
+    return words.get(f"set.field.{field}", field)
+
+
+def error_text(exc: Exception, lang: str) -> str:
+    """What to tell the admin about a refused action, naming the field when there is one."""
+    if isinstance(exc, AccessDenied):
+        return i18n.text("set.refused", lang)
+    if isinstance(exc, ScenarioError):
+        return " · ".join(
+            i18n.labelled(field_label(f, lang), say(m, lang), lang) for f, m in exc.problems
+        )
+    if isinstance(exc, SettingsError | InvalidInput):
+        found = _FIELD.match(str(exc))
+        message = found.group("message") if found else str(exc)
+        return i18n.labelled(field_label(exc.field, lang), say(message, lang), lang)
+    return say(str(exc) or type(exc).__name__, lang)
+
+
+def section(title_key: str, *children: rx.Component, section_id: str, **props) -> rx.Component:
+    """A card with a heading, the block of one subject in a tab."""
+    return rx.card(
+        rx.vstack(
+            rx.heading(t(title_key, UiState.lang), as_="h2", size="4"),
+            *children,
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        id=section_id,
+        **props,
+    )
+
+
+def field(label_key: str, control: rx.Component, **props) -> rx.Component:
+    """A labelled form control (label above it)."""
+    return rx.vstack(
+        rx.text(t(label_key, UiState.lang), size="1", weight="medium", color_scheme="gray"),
+        control,
+        spacing="1",
+        width="100%",
+        min_width="0",
+        **props,
+    )
+
+
+def note(text: rx.Var[str] | str, color: str, note_id: str, icon: str = "info") -> rx.Component:
+    """A callout (red for errors, green for success, ...), shown only when it has words."""
+    return rx.cond(
+        text != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon(icon)),
+            rx.callout.text(text, white_space="pre-wrap", word_break="break-word"),
+            color_scheme=color,
+            size="1",
+            width="100%",
+            id=note_id,
+        ),
+    )
+
+
+def error_note(text: rx.Var[str], note_id: str) -> rx.Component:
+    """A red callout with the error, when there is one."""
+    return note(text, "red", note_id, icon="triangle-alert")
+
+
+def ok_note(text: rx.Var[str], note_id: str) -> rx.Component:
+    """A green callout saying what was done, when something was."""
+    return note(text, "green", note_id, icon="circle-check")
+
+
+def select(
+    options: rx.Var[list[Choice]],
+    value: rx.Var[str],
+    on_change,
+    select_id: str,
+    **props,  # noqa: ANN001
+) -> rx.Component:
+    """A select over `Choice` options (values must not be empty strings)."""
+    return rx.select.root(
+        rx.select.trigger(id=select_id, width="100%"),
+        rx.select.content(
+            rx.foreach(options, lambda c: rx.select.item(c.label, value=c.value)),
+        ),
+        value=value,
+        on_change=on_change,
+        **props,
+    )
+
+
+def loading() -> rx.Component:
+    """The spinner shown while a tab reads its data."""
+    return rx.center(rx.spinner(size="3"), width="100%", padding="32px")

@@ -1,0 +1,464 @@
+"""Settings tabs of two lists: the dispute reasons and the cash objectives per month."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from datetime import date
+
+import reflex as rx
+from babel.dates import format_date
+from sqlalchemy.exc import SQLAlchemyError
+
+from src_dash import clock
+from src_dash.services.access import AccessDenied
+from src_dash.services.admin_settings import (
+    InvalidInput,
+    add_dispute_reason,
+    delete_cash_objective,
+    list_cash_objectives,
+    list_dispute_reasons,
+    list_users,
+    rename_dispute_reason,
+    set_cash_objective,
+    set_dispute_reason_active,
+)
+from src_dash.services.settings_pages import list_companies
+from src_dash.store.engine import get_engine
+from src_dash.ui import i18n
+from src_dash.ui.auth import current_formats, current_viewer
+from src_dash.ui.i18n import Formats, t
+from src_dash.ui.pages.settings_common import (
+    Choice,
+    error_note,
+    error_text,
+    field,
+    section,
+    select,
+)
+from src_dash.ui.state import UiState
+
+ALL = "all"
+
+
+@dataclasses.dataclass
+class ReasonRow:
+    """A dispute reason as edited."""
+
+    id: int = 0
+    label: str = ""
+    draft: str = ""
+    active: bool = True
+
+
+@dataclasses.dataclass
+class ObjectiveRow:
+    """A cash objective, formatted."""
+
+    id: int = 0
+    month: str = ""
+    company: str = ""
+    collector: str = ""
+    amount: str = ""
+
+
+class ReasonsState(rx.State):
+    """The dispute reasons (active and not)."""
+
+    reasons: list[ReasonRow] = []
+    new_label: str = ""
+    error: str = ""
+    loaded: bool = False
+
+    async def _read(self) -> None:
+        who = await current_viewer(self)
+        if who is None:
+            return
+        lang = (await current_formats(self)).lang
+        try:
+            found = await asyncio.to_thread(list_dispute_reasons, get_engine(), who, True)
+        except (AccessDenied, SQLAlchemyError) as exc:
+            self.error = error_text(exc, lang)
+            self.loaded = True
+            return
+        self.reasons = [ReasonRow(r.id, r.label, r.label, r.active) for r in found]
+        self.loaded = True
+
+    @rx.event
+    async def load(self) -> None:
+        """Read the reasons."""
+        self.error = ""
+        await self._read()
+
+    @rx.event
+    def set_new_label(self, value: str) -> None:
+        """The label of the reason to add."""
+        self.new_label = value
+
+    @rx.event
+    async def add(self) -> rx.event.EventSpec | None:
+        """Add the typed reason to the list."""
+        who = await current_viewer(self)
+        lang = (await current_formats(self)).lang
+        try:
+            added = await asyncio.to_thread(add_dispute_reason, get_engine(), who, self.new_label)
+        except (AccessDenied, InvalidInput) as exc:
+            self.error = error_text(exc, lang)
+            return None
+        self.error, self.new_label = "", ""
+        await self._read()
+        return rx.toast.success(i18n.text("set.rs.added", lang).format(label=added.label))
+
+    @rx.event
+    def set_draft(self, reason_id: int, value: str) -> None:
+        """The new label typed for a reason."""
+        self.reasons = [
+            dataclasses.replace(r, draft=value) if r.id == reason_id else r for r in self.reasons
+        ]
+
+    @rx.event
+    async def rename(self, reason_id: int) -> rx.event.EventSpec | None:
+        """Rename a reason to its typed label."""
+        who = await current_viewer(self)
+        lang = (await current_formats(self)).lang
+        row = next((r for r in self.reasons if r.id == reason_id), None)
+        if row is None or row.draft.strip() == row.label:
+            return None
+        try:
+            await asyncio.to_thread(rename_dispute_reason, get_engine(), who, reason_id, row.draft)
+        except (AccessDenied, InvalidInput) as exc:
+            self.error = error_text(exc, lang)
+            return None
+        self.error = ""
+        await self._read()
+        return rx.toast.success(i18n.text("set.saved", lang))
+
+    @rx.event
+    async def set_active(self, reason_id: int, active: bool) -> None:
+        """Offer a reason again, or no longer (disputes already opened keep it)."""
+        who = await current_viewer(self)
+        lang = (await current_formats(self)).lang
+        try:
+            await asyncio.to_thread(
+                set_dispute_reason_active, get_engine(), who, reason_id, bool(active)
+            )
+        except (AccessDenied, InvalidInput) as exc:
+            self.error = error_text(exc, lang)
+            return
+        self.error = ""
+        await self._read()
+
+
+def month_label(month: date, fmt: Formats) -> str:
+    """ "décembre 2026", "December 2026"."""
+    text = format_date(month, "LLLL yyyy", locale=fmt.locale)
+    return text[:1].upper() + text[1:]
+
+
+class ObjectivesState(rx.State):
+    """The cash objectives of a year and the form to set one."""
+
+    year: str = ""
+    years: list[str] = []
+    objectives: list[ObjectiveRow] = []
+    companies: list[Choice] = []
+    collectors: list[Choice] = []
+    month: str = ""
+    amount: str = ""
+    company: str = ALL
+    collector: str = ALL
+    error: str = ""
+    loaded: bool = False
+
+    async def _read(self) -> None:
+        who = await current_viewer(self)
+        if who is None:
+            return
+        fmt = await current_formats(self)
+        lang = fmt.lang
+        today = clock.today()
+        if not self.year:
+            self.year = str(today.year)
+        if not self.month:
+            nxt = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+            self.month = nxt.strftime("%Y-%m")
+        self.years = [str(y) for y in range(today.year - 2, today.year + 3)]
+        engine = get_engine()
+        try:
+            found = await asyncio.to_thread(list_cash_objectives, engine, who, int(self.year))
+            companies = await asyncio.to_thread(list_companies, engine, who, 1)
+            users = await asyncio.to_thread(list_users, engine, who)
+        except (AccessDenied, SQLAlchemyError) as exc:
+            self.error = error_text(exc, lang)
+            self.loaded = True
+            return
+        every_company = i18n.text("set.ob.all_companies", lang)
+        everyone = i18n.text("set.ob.all_collectors", lang)
+        self.companies = [Choice(ALL, every_company)] + [
+            Choice(str(c.id), f"{c.code} · {c.name}") for c in companies
+        ]
+        self.collectors = [Choice(ALL, everyone)] + [
+            Choice(str(u.id), u.name)
+            for u in users
+            if u.active and u.role in ("collector", "admin")
+        ]
+        currency = {c.id: c.currency for c in companies}
+        self.objectives = [
+            ObjectiveRow(
+                id=o.id,
+                month=month_label(o.month, fmt),
+                company=o.company_code or every_company,
+                collector=o.user_name or everyone,
+                amount=fmt.money(o.amount, currency.get(o.company_id, "EUR")),
+            )
+            for o in found
+        ]
+        self.loaded = True
+
+    @rx.event
+    async def load(self) -> None:
+        """Read the year's objectives and the form's choices."""
+        self.error = ""
+        await self._read()
+
+    @rx.event
+    async def set_year(self, value: str) -> None:
+        """Show another year."""
+        self.year = value
+        await self._read()
+
+    @rx.event
+    def set_month(self, value: str) -> None:
+        """The month of the objective ("2026-12")."""
+        self.month = value
+
+    @rx.event
+    def set_amount(self, value: str) -> None:
+        """The amount to cash in."""
+        self.amount = value
+
+    @rx.event
+    def set_company(self, value: str) -> None:
+        """The company (or all)."""
+        self.company = value
+
+    @rx.event
+    def set_collector(self, value: str) -> None:
+        """The collector (or all)."""
+        self.collector = value
+
+    @rx.event
+    async def add(self) -> rx.event.EventSpec | None:
+        """Set the objective of the month (replacing the one of the same month and scope)."""
+        who = await current_viewer(self)
+        lang = (await current_formats(self)).lang
+        month = self.month.strip()
+        if len(month) == 7:
+            month += "-01"
+        amount = self.amount.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+        amount = amount.replace(",", ".")
+        try:
+            saved = await asyncio.to_thread(
+                set_cash_objective,
+                get_engine(),
+                who,
+                month,
+                amount or "0",
+                int(self.company) if self.company.isdigit() else None,
+                int(self.collector) if self.collector.isdigit() else None,
+            )
+        except (AccessDenied, InvalidInput) as exc:
+            self.error = error_text(exc, lang)
+            return None
+        self.error, self.amount = "", ""
+        self.year = str(saved.month.year)
+        await self._read()
+        return rx.toast.success(i18n.text("set.saved", lang))
+
+    @rx.event
+    async def delete(self, objective_id: int) -> None:
+        """Remove an objective."""
+        who = await current_viewer(self)
+        lang = (await current_formats(self)).lang
+        try:
+            await asyncio.to_thread(delete_cash_objective, get_engine(), who, objective_id)
+        except (AccessDenied, InvalidInput) as exc:
+            self.error = error_text(exc, lang)
+            return
+        self.error = ""
+        await self._read()
+
+
+def _reason_row(row: ReasonRow) -> rx.Component:
+    return rx.flex(
+        rx.input(
+            value=row.draft,
+            on_change=lambda v: ReasonsState.set_draft(row.id, v),
+            flex="1",
+            min_width="0",
+            color=rx.cond(row.active, "inherit", "var(--gray-9)"),
+        ),
+        rx.button(
+            rx.icon("check", size=14),
+            on_click=ReasonsState.rename(row.id),
+            disabled=row.draft == row.label,
+            variant="soft",
+            size="2",
+            aria_label=t("set.rs.rename", UiState.lang),
+            title=t("set.rs.rename", UiState.lang),
+        ),
+        rx.tooltip(
+            rx.switch(
+                checked=row.active,
+                on_change=lambda v: ReasonsState.set_active(row.id, v),
+                aria_label=t("set.rs.active", UiState.lang),
+            ),
+            content=t("set.rs.active", UiState.lang),
+        ),
+        spacing="2",
+        align="center",
+        width="100%",
+        data_testid="reason-row",
+        data_label=row.label,
+        data_active=rx.cond(row.active, "1", "0"),
+    )
+
+
+def reasons_tab() -> rx.Component:
+    """The dispute reasons: add, rename, offer or not."""
+    s = ReasonsState
+    return section(
+        "set.rs.title",
+        rx.text(t("set.rs.intro", UiState.lang), size="2", color_scheme="gray"),
+        rx.flex(
+            rx.input(
+                value=s.new_label,
+                on_change=s.set_new_label,
+                placeholder=t("set.rs.placeholder", UiState.lang),
+                id="reason-new",
+                flex="1",
+                min_width="0",
+            ),
+            rx.button(
+                rx.icon("plus", size=14),
+                t("set.add", UiState.lang),
+                on_click=s.add,
+                id="reason-add",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        error_note(s.error, "reasons-error"),
+        rx.vstack(rx.foreach(s.reasons, _reason_row), spacing="2", width="100%", id="reasons-list"),
+        section_id="reasons-section",
+        max_width="720px",
+    )
+
+
+def _objective_row(row: ObjectiveRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(row.month, white_space="nowrap"),
+        rx.table.cell(row.company),
+        rx.table.cell(row.collector),
+        rx.table.cell(row.amount, text_align="right", white_space="nowrap", weight="medium"),
+        rx.table.cell(
+            rx.icon_button(
+                rx.icon("trash-2", size=14),
+                on_click=ObjectivesState.delete(row.id),
+                variant="ghost",
+                color_scheme="red",
+                size="1",
+                aria_label=t("set.delete", UiState.lang),
+            ),
+            text_align="right",
+        ),
+        data_testid="objective-row",
+    )
+
+
+def objectives_tab() -> rx.Component:
+    """The cash objectives of a year, and the form to set the one of a month."""
+    s = ObjectivesState
+    form = section(
+        "set.ob.form",
+        rx.grid(
+            field(
+                "set.ob.month",
+                rx.input(
+                    type="month",
+                    value=s.month,
+                    on_change=s.set_month,
+                    id="objective-month",
+                    width="100%",
+                ),
+            ),
+            field(
+                "set.ob.amount",
+                rx.input(
+                    value=s.amount,
+                    on_change=s.set_amount,
+                    inputmode="decimal",
+                    placeholder="150 000",
+                    id="objective-amount",
+                    width="100%",
+                ),
+            ),
+            field(
+                "set.ob.company", select(s.companies, s.company, s.set_company, "objective-company")
+            ),
+            field(
+                "set.ob.collector",
+                select(s.collectors, s.collector, s.set_collector, "objective-collector"),
+            ),
+            columns=rx.breakpoints(initial="1", sm="2", lg="4"),
+            spacing="3",
+            width="100%",
+        ),
+        error_note(s.error, "objectives-error"),
+        rx.button(
+            rx.icon("target", size=14),
+            t("set.ob.set", UiState.lang),
+            on_click=s.add,
+            id="objective-add",
+        ),
+        section_id="objective-form",
+    )
+    table = section(
+        "set.ob.title",
+        rx.hstack(
+            rx.text(t("set.ob.year", UiState.lang), size="2"),
+            rx.select(s.years, value=s.year, on_change=s.set_year, size="1", id="objective-year"),
+            align="center",
+            spacing="2",
+        ),
+        rx.cond(
+            s.objectives.length() > 0,
+            rx.box(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            rx.table.column_header_cell(t("set.ob.month", UiState.lang)),
+                            rx.table.column_header_cell(t("set.ob.company", UiState.lang)),
+                            rx.table.column_header_cell(t("set.ob.collector", UiState.lang)),
+                            rx.table.column_header_cell(
+                                t("set.ob.amount", UiState.lang), text_align="right"
+                            ),
+                            rx.table.column_header_cell(""),
+                        )
+                    ),
+                    rx.table.body(rx.foreach(s.objectives, _objective_row)),
+                    size="1",
+                    variant="surface",
+                    width="100%",
+                    id="objectives-table",
+                ),
+                width="100%",
+                overflow_x="auto",
+            ),
+            rx.text(
+                t("set.ob.none", UiState.lang), size="2", color_scheme="gray", id="objectives-empty"
+            ),
+        ),
+        section_id="objectives-section",
+    )
+    return rx.vstack(form, table, spacing="4", width="100%")
