@@ -8,9 +8,15 @@ import os
 
 import reflex as rx
 
+from src_dash.ui.auth import AuthState
 from src_dash.ui.i18n import CATALOG, DEFAULT_LANG
-from src_dash.ui.pages.overview import ROUTE as OVERVIEW_ROUTE
-from src_dash.ui.pages.overview import OverviewState, overview_page
+from src_dash.ui.pages import actions as actions_page
+from src_dash.ui.pages import alerts as alerts_page
+from src_dash.ui.pages import campaigns as campaigns_page
+from src_dash.ui.pages import customer, customers, dashboard, login, overview, preferences
+from src_dash.ui.pages import mailbox as mailbox_page
+from src_dash.ui.pages import open_items as open_items_page
+from src_dash.ui.pages import settings as settings_page
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +50,31 @@ async def run_scheduler() -> None:
         logger.exception("the scheduler stopped")
 
 
+WARM_EVERY_SECONDS = 5.0
+
+
+async def keep_dashboard_warm() -> None:
+    """Load the ledger and the whole-base dashboard at start, and again after each data change.
+
+    A million-entry ledger takes seconds to load: done here, in the background, the first
+    viewer after the start or after a sync finds the figures ready. Errors are logged, not fatal.
+    """
+    from src_dash.services.dashboard import store_version, warm
+    from src_dash.store.engine import get_engine
+
+    seen = None
+    while True:
+        try:
+            version = await asyncio.to_thread(store_version, get_engine())
+            if version != seen:
+                seen = await asyncio.to_thread(warm, get_engine())
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("warming the dashboard's figures failed")
+        await asyncio.sleep(WARM_EVERY_SECONDS)
+
+
 app = rx.App(
     html_lang=DEFAULT_LANG,
     head_components=[
@@ -51,12 +82,91 @@ app = rx.App(
         rx.el.meta(name="theme-color", content="#3e63dd"),
     ],
 )
+
+
+def title(key: str) -> str:
+    """The browser tab's title of a page (in French: the tab title is not switched live)."""
+    return f"{CATALOG[DEFAULT_LANG][key]} · src_dash"
+
+
+# One add_page per page; every private page checks the login first, then loads its figures.
 app.add_page(
-    overview_page,
-    route=OVERVIEW_ROUTE,
-    title=f"{CATALOG[DEFAULT_LANG]['overview.title']} · src_dash",
-    on_load=OverviewState.load,
+    login.login_page,
+    route=login.ROUTE,
+    title=title("login.title"),
+    on_load=AuthState.leave_login_page,
+)
+app.add_page(
+    dashboard.dashboard_page,
+    route=dashboard.ROUTE,
+    title=title("nav.dashboard"),
+    on_load=[AuthState.require_login, dashboard.DashboardState.load],
+)
+app.add_page(
+    overview.overview_page,
+    route=overview.ROUTE,
+    title=title("nav.sync"),
+    on_load=[AuthState.require_login, overview.OverviewState.load],
+)
+app.add_page(
+    preferences.preferences_page,
+    route=preferences.ROUTE,
+    title=title("nav.preferences"),
+    on_load=[AuthState.require_login, preferences.PreferencesState.load],
+)
+app.add_page(
+    customers.customers_page,
+    route=customers.ROUTE,
+    title=title("customers.title"),
+    on_load=[AuthState.require_login, customers.CustomersState.load],
+)
+app.add_page(
+    customer.customer_page,
+    route=customer.ROUTE,
+    title=title("card.title"),
+    on_load=[AuthState.require_login, customer.CardState.load],
 )
 
+app.add_page(
+    open_items_page.open_items_page,
+    route=open_items_page.ROUTE,
+    title=title("items.title"),
+    on_load=[AuthState.require_login, open_items_page.OpenItemsState.load],
+)
+
+app.add_page(
+    settings_page.settings_page,
+    route=settings_page.ROUTE,
+    title=title("nav.settings"),
+    on_load=[AuthState.require_admin, settings_page.SettingsState.load],
+)
+
+app.add_page(
+    actions_page.actions_page,
+    route=actions_page.ROUTE,
+    title=title("work.title"),
+    on_load=[AuthState.require_login, actions_page.ActionsState.load],
+)
+app.add_page(
+    campaigns_page.campaigns_page,
+    route=campaigns_page.ROUTE,
+    title=title("camp.title"),
+    on_load=[AuthState.require_login, campaigns_page.CampaignsState.load],
+)
+
+app.add_page(
+    alerts_page.alerts_page,
+    route=alerts_page.ROUTE,
+    title=title("alerts.title"),
+    on_load=[AuthState.require_login, alerts_page.AlertsState.load],
+)
+app.add_page(
+    mailbox_page.mailbox_page,
+    route=mailbox_page.ROUTE,
+    title=title("mailbox.title"),
+    on_load=[AuthState.require_login, mailbox_page.MailboxState.load],
+)
+
+app.register_lifespan_task(keep_dashboard_warm)
 if scheduler_enabled():
     app.register_lifespan_task(run_scheduler)

@@ -36,6 +36,7 @@ from src_dash.dunning.alerts import NO_RECIPIENT, raise_alert
 from src_dash.dunning.model import EMAIL, LETTER, PHONE, Plan, Proposal, Recipient
 from src_dash.services.access import WORK, AccessDenied, Viewer, audit, check_customers, require
 from src_dash.store import Action, ActionItem, Entry, ItemState, Message, MessageItem
+from src_dash.sync import bump_data_version
 
 KEY_LENGTH = 80
 
@@ -222,6 +223,9 @@ def create_run(
                 result = _write_run(
                     conn, run, as_of, proposals, plan, viewer, approve, Renderer, TemplateError
                 )
+                if result.message_ids or result.calls:
+                    # Item levels moved: the tables that show them read the new version.
+                    bump_data_version(conn)
             break
         except IntegrityError:
             # Another run wrote some of the same keys meanwhile: read them again, once.

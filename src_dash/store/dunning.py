@@ -104,7 +104,9 @@ class ActionItem(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     action_id: int = Field(foreign_key="action.id", index=True, ondelete="CASCADE")
-    entry_id: int | None = Field(default=None, foreign_key="entry.id", ondelete="SET NULL")
+    entry_id: int | None = Field(
+        default=None, foreign_key="entry.id", ondelete="SET NULL", index=True
+    )
     level: int = 0
     previous_level: int = 0
 

@@ -30,6 +30,8 @@ def upgrade() -> None:
         op.create_foreign_key("fk_action_promise_id", "action", "promise", ["promise_id"], ["id"])
     # The timeline reads the audit lines of a customer, a promise, a dispute or a flag.
     op.create_index("ix_audit_log_entity", "audit_log", ["entity", "entity_id"], unique=False)
+    # The last action on an item (open-items table) is found from the item.
+    op.create_index("ix_action_item_entry_id", "action_item", ["entry_id"], unique=False)
     # What was open on each item of a promise when it was made (a partial promise is kept when
     # the items went down by the amount promised).
     op.add_column(
@@ -42,6 +44,7 @@ def downgrade() -> None:
     """Revert this revision."""
     with op.batch_alter_table("promise_item") as batch:
         batch.drop_column("open_before")
+    op.drop_index("ix_action_item_entry_id", table_name="action_item")
     op.drop_index("ix_audit_log_entity", table_name="audit_log")
     with op.batch_alter_table("action") as batch:
         batch.drop_column("promise_id")
