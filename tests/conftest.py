@@ -111,3 +111,9 @@ def demo_base(demo_template: Path, tmp_path: Path) -> Path:
     path = tmp_path / "DEMO1.sqlite"
     shutil.copy(demo_template, path)
     return path
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the browser tests last: Playwright's sync API keeps an event loop running in the main
+    thread for the rest of the session, where `asyncio.run` (the SMTP dispatcher) then fails."""
+    items.sort(key=lambda item: "/tests/e2e/" in str(item.path))
