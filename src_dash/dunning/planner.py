@@ -528,6 +528,8 @@ def plan(
     viewer: Viewer | None = None,
     force_level: int | None = None,
     explain: bool | None = None,
+    ledger: Ledger | None = None,
+    customers: pl.DataFrame | None = None,
 ) -> Plan:
     """The proposed messages and calls as of a date, and what is left out and why.
 
@@ -544,6 +546,9 @@ def plan(
             exclusions (stops, disputes, promises, do not dun) still apply.
         explain: also list the customers with nothing due yet ("no_step"); default: when
             customers or items are named.
+        ledger: the ledger to plan on (default: the store's current one).
+        customers: every customer's planning frame on that ledger and day, prepared before
+            (see `_customers`); used only without `criteria`.
 
     Raises:
         PlanError: for an unknown scenario, or a forced level outside 0-5 or without items or
@@ -558,7 +563,7 @@ def plan(
             raise PlanError("force_level needs customer_ids or entry_ids")
     if explain is None:
         explain = bool(customer_ids or entry_ids)
-    ledger = get_ledger(engine)
+    ledger = ledger if ledger is not None else get_ledger(engine)
     with engine.connect() as conn:
         if viewer is not None and customer_ids:
             check_customers(conn, viewer, customer_ids)
@@ -567,7 +572,16 @@ def plan(
         scenarios = load_scenarios(conn)
         chosen = _find_scenario(scenarios, scenario) if scenario is not None else None
         frames = _frames(
-            ledger, engine, conn, as_of, scenarios, criteria, viewer, customer_ids, entry_ids
+            ledger,
+            engine,
+            conn,
+            as_of,
+            scenarios,
+            criteria,
+            viewer,
+            customer_ids,
+            entry_ids,
+            customers,
         )
         if chosen is not None:
             keep = pl.col("scenario_id") == chosen.id
@@ -589,8 +603,12 @@ def _frames(
     viewer: Viewer | None,
     customer_ids: list[int] | None,
     entry_ids: list[int] | None,
+    prepared: pl.DataFrame | None = None,
 ) -> _Frames:
-    customers = _customers(ledger, engine, conn, as_of, scenarios, criteria)
+    if prepared is not None and criteria is None:
+        customers = prepared
+    else:
+        customers = _customers(ledger, engine, conn, as_of, scenarios, criteria)
     if viewer is not None:
         ids = ledger.customer_ids(viewer.scope)
         if ids is not None:

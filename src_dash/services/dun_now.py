@@ -9,9 +9,9 @@ dun" still apply: the item is then not dunnable and the reason is given.
 
 The planner reloads the analytics' frames after every change anywhere (a promise, a comment...),
 over a second on a million entries, and recomputes every customer's profile and scenario; with
-many users at work the version moves all the time. A preview therefore plans (`_plan_item`, the
-body of `planner.plan` for one item, which takes the ledger) on a recent ledger prepared here,
-with its customers' frame computed once (`recent_ledger`): when it is older than
+many users at work the version moves all the time. A preview therefore plans (`_plan_item`:
+`planner.plan` given a ledger and a customers' frame) on a recent ledger prepared here, with its
+customers' frame computed once (`recent_ledger`): when it is older than
 `MAX_STALE_SECONDS`, a newer one is prepared in the background, and after a sync it is loaded
 again at once. What the planner reads live (levels and stops of the items, customers' stops,
 last messages) stays fresh; promises, disputes and stops are checked against the store before
@@ -330,41 +330,23 @@ def warm_previews(engine: Engine, as_of: date | None = None) -> None:
 
 
 def _plan_item(engine: Engine, who: Viewer, entry_id: int, level: int, as_of: date) -> Plan:
-    """`planner.plan(engine, as_of, entry_ids=[entry_id], force_level=level, viewer=who)` on
-    `recent_ledger`: the planner takes no ledger, so the bodies of `plan` and `_frames` are
-    repeated here for one item, with the customers' frame kept while the ledger is recent."""
+    """`planner.plan` for one item at a forced level, on `recent_ledger` and its customers'
+    frame prepared beforehand (the whole frame costs far more than one item's plan)."""
     from src_dash.dunning import planner
     from src_dash.dunning.scenarios import load_scenarios
 
     ledger, prepared = recent_ledger(engine, as_of=as_of)
     with engine.connect() as conn:
-        customers_of_entries(conn, who, [entry_id])
-        scenarios = load_scenarios(conn)
-        customers = _customers_of(ledger, engine, conn, as_of, scenarios, prepared)
-        allowed = ledger.customer_ids(who.scope)
-        if allowed is not None:
-            customers = customers.filter(pl.col("customer_id").is_in(allowed.implode()))
-        items = ledger.view(as_of).open_items.filter(pl.col("id") == entry_id)
-        customers = customers.filter(pl.col("customer_id").is_in(items["customer_id"].implode()))
-        items = items.join(
-            customers.select("customer_id", "scenario_id", "customer_reason"),
-            on="customer_id",
-            how="inner",
-        ).join(planner._scenario_frame(scenarios), on="scenario_id", how="left")  # noqa: SLF001
-        credits = items.filter(pl.col("residual") < 0).with_columns(
-            counted=~(
-                (pl.col("kind") == "credit_note")
-                & (pl.col("due") > as_of)
-                & ~pl.col("with_unexpired").fill_null(False)
-            )
-        )
-        debits = items.filter(pl.col("residual") > 0)
-        frames = planner._Frames(  # noqa: SLF001
-            as_of, customers, debits, credits, {s.id: s for s in scenarios}
-        )
-        builder = planner._Builder(conn, frames, level, True)  # noqa: SLF001
-        builder.run(ledger, [entry_id])
-    return builder.result()
+        customers = _customers_of(ledger, engine, conn, as_of, load_scenarios(conn), prepared)
+    return planner.plan(
+        engine,
+        as_of,
+        entry_ids=[entry_id],
+        viewer=who,
+        force_level=level,
+        ledger=ledger,
+        customers=customers,
+    )
 
 
 def preview_dun(
