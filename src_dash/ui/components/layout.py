@@ -320,6 +320,25 @@ def header(on_lang_change: EventType[()] | None = None) -> rx.Component:
     )
 
 
+def page_title(title: rx.Var[str] | str) -> rx.Component:
+    """The page's h1: the same size and id (`page-title`) on every page."""
+    return rx.heading(title, as_="h1", size=rx.breakpoints(initial="6", md="7"), id="page-title")
+
+
+def as_of_line(
+    label: rx.Var[str] | str, as_of: rx.Var[str], *more: rx.Component | str
+) -> rx.Component:
+    """The grey line under a page's title: "Situation au <date>" (id `as-of`), then `more`."""
+    return rx.text(
+        label,
+        " ",
+        rx.text.span(as_of, id="as-of", weight="medium"),
+        *more,
+        size="2",
+        color_scheme="gray",
+    )
+
+
 def page_frame(
     *children: rx.Component, on_lang_change: EventType[()] | None = None
 ) -> rx.Component:

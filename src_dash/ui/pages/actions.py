@@ -33,7 +33,7 @@ from src_dash.services.worklist import (
 from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
-from src_dash.ui.components.layout import page_frame
+from src_dash.ui.components.layout import as_of_line, page_frame, page_title
 from src_dash.ui.i18n import Formats, t
 from src_dash.ui.pages.customers import GRADE_COLORS, customer_href
 from src_dash.ui.pages.customers import ROUTE as CUSTOMERS_ROUTE
@@ -1108,19 +1108,8 @@ def _sheet_dialog() -> rx.Component:
 def _header() -> rx.Component:
     return rx.flex(
         rx.vstack(
-            rx.heading(
-                _w("work.title"),
-                as_="h1",
-                size=rx.breakpoints(initial="6", md="7"),
-                id="page-title",
-            ),
-            rx.text(
-                _w("work.as_of"),
-                " ",
-                rx.text.span(ActionsState.as_of, weight="medium", id="as-of"),
-                size="2",
-                color_scheme="gray",
-            ),
+            page_title(_w("work.title")),
+            as_of_line(_w("work.as_of"), ActionsState.as_of),
             spacing="1",
         ),
         rx.spacer(),

@@ -19,7 +19,7 @@ from src_dash.services.access import AccessDenied
 from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
-from src_dash.ui.components.layout import page_frame
+from src_dash.ui.components.layout import page_frame, page_title
 from src_dash.ui.i18n import Formats, t
 from src_dash.ui.pages.customers import customer_href
 from src_dash.ui.state import UiState
@@ -225,12 +225,7 @@ def _header() -> rx.Component:
     return rx.flex(
         rx.vstack(
             rx.hstack(
-                rx.heading(
-                    _w("alerts.title"),
-                    as_="h1",
-                    size=rx.breakpoints(initial="6", md="7"),
-                    id="page-title",
-                ),
+                page_title(_w("alerts.title")),
                 rx.cond(
                     AlertsState.loaded,
                     rx.badge(

@@ -41,7 +41,7 @@ from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.components.data_table import TableColumn, data_table
-from src_dash.ui.components.layout import page_frame
+from src_dash.ui.components.layout import as_of_line, page_frame, page_title
 from src_dash.ui.i18n import Formats, t
 from src_dash.ui.pages.customers import customer_href
 from src_dash.ui.state import UiState
@@ -1811,19 +1811,8 @@ def campaigns_page() -> rx.Component:
     return page_frame(
         rx.vstack(
             rx.vstack(
-                rx.heading(
-                    _w("camp.title"),
-                    as_="h1",
-                    size=rx.breakpoints(initial="6", md="7"),
-                    id="page-title",
-                ),
-                rx.text(
-                    _w("camp.as_of"),
-                    " ",
-                    rx.text.span(s.as_of, weight="medium", id="as-of"),
-                    size="2",
-                    color_scheme="gray",
-                ),
+                page_title(_w("camp.title")),
+                as_of_line(_w("camp.as_of"), s.as_of),
                 spacing="1",
             ),
             rx.cond(

@@ -38,7 +38,7 @@ from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.components.data_table import TableColumn, data_table
-from src_dash.ui.components.layout import page_frame
+from src_dash.ui.components.layout import page_frame, page_title
 from src_dash.ui.i18n import Formats, t
 from src_dash.ui.pages.customers import GRADE_COLORS
 from src_dash.ui.pages.customers import ROUTE as LIST_ROUTE
@@ -842,12 +842,7 @@ def _header() -> rx.Component:
         ),
         rx.flex(
             rx.vstack(
-                rx.heading(
-                    CardState.title,
-                    as_="h1",
-                    size=rx.breakpoints(initial="6", md="7"),
-                    id="page-title",
-                ),
+                page_title(CardState.title),
                 rx.text(CardState.subtitle, size="2", color_scheme="gray", id="card-subtitle"),
                 rx.hstack(
                     rx.cond(

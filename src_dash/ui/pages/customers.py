@@ -39,7 +39,7 @@ from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.components.data_table import TableColumn, data_table, pager
-from src_dash.ui.components.layout import page_frame
+from src_dash.ui.components.layout import as_of_line, page_frame, page_title
 from src_dash.ui.i18n import Formats, t
 from src_dash.ui.state import UiState
 
@@ -921,19 +921,8 @@ def customers_page() -> rx.Component:
     return page_frame(
         rx.vstack(
             rx.vstack(
-                rx.heading(
-                    t("customers.title", UiState.lang),
-                    as_="h1",
-                    size=rx.breakpoints(initial="6", md="7"),
-                    id="page-title",
-                ),
-                rx.text(
-                    t("customers.as_of", UiState.lang),
-                    " ",
-                    rx.text.span(CustomersState.as_of, id="as-of", weight="medium"),
-                    size="2",
-                    color_scheme="gray",
-                ),
+                page_title(t("customers.title", UiState.lang)),
+                as_of_line(t("customers.as_of", UiState.lang), CustomersState.as_of),
                 spacing="1",
             ),
             _toolbar(),

@@ -42,7 +42,7 @@ from src_dash.ui.components.charts import (
     chart,
     forecast_figure,
 )
-from src_dash.ui.components.layout import page_frame
+from src_dash.ui.components.layout import as_of_line, page_frame, page_title
 from src_dash.ui.i18n import Formats, t
 from src_dash.ui.state import UiState
 
@@ -485,22 +485,14 @@ def _filters() -> rx.Component:
 def _title() -> rx.Component:
     return rx.flex(
         rx.vstack(
-            rx.heading(
-                t("nav.dashboard", UiState.lang),
-                as_="h1",
-                size=rx.breakpoints(initial="6", md="7"),
-                id="page-title",
-            ),
-            rx.text(
+            page_title(t("nav.dashboard", UiState.lang)),
+            as_of_line(
                 t("dash.as_of", UiState.lang),
-                " ",
-                rx.text.span(DashboardState.as_of, id="as-of", weight="medium"),
+                DashboardState.as_of,
                 " · ",
                 t("dash.updated", UiState.lang),
                 " ",
                 rx.text.span(DashboardState.updated_at, id="updated-at"),
-                size="2",
-                color_scheme="gray",
             ),
             spacing="1",
         ),

@@ -21,7 +21,7 @@ from src_dash.dunning.mailsink import ReceivedMail, read_mail, received, sink_di
 from src_dash.services.access import WORK, Viewer
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
-from src_dash.ui.components.layout import page_frame
+from src_dash.ui.components.layout import page_frame, page_title
 from src_dash.ui.i18n import Formats, t
 from src_dash.ui.state import UiState
 
@@ -321,12 +321,7 @@ def _mail_dialog() -> rx.Component:
 def _header() -> rx.Component:
     return rx.flex(
         rx.vstack(
-            rx.heading(
-                _w("mailbox.title"),
-                as_="h1",
-                size=rx.breakpoints(initial="6", md="7"),
-                id="page-title",
-            ),
+            page_title(_w("mailbox.title")),
             rx.text(_w("mailbox.subtitle"), size="2", color_scheme="gray"),
             rx.cond(
                 MailboxState.folder != "",

@@ -44,7 +44,7 @@ from src_dash.ui.components.item_actions import (
     refresh_rows_of,
     row_menu,
 )
-from src_dash.ui.components.layout import page_frame
+from src_dash.ui.components.layout import as_of_line, page_frame, page_title
 from src_dash.ui.i18n import Formats, t
 from src_dash.ui.state import UiState
 
@@ -1230,19 +1230,8 @@ def open_items_page() -> rx.Component:
     return page_frame(
         rx.vstack(
             rx.vstack(
-                rx.heading(
-                    _w("items.title"),
-                    as_="h1",
-                    size=rx.breakpoints(initial="6", md="7"),
-                    id="page-title",
-                ),
-                rx.text(
-                    _w("items.as_of"),
-                    " ",
-                    rx.text.span(S.as_of, id="as-of", weight="medium"),
-                    size="2",
-                    color_scheme="gray",
-                ),
+                page_title(_w("items.title")),
+                as_of_line(_w("items.as_of"), S.as_of),
                 spacing="1",
             ),
             _toolbar(),

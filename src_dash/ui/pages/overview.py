@@ -23,7 +23,7 @@ from src_dash.ui.components.company_card import (
     company_card,
     total_card,
 )
-from src_dash.ui.components.layout import page_frame
+from src_dash.ui.components.layout import as_of_line, page_frame, page_title
 from src_dash.ui.i18n import Formats, t
 from src_dash.ui.state import UiState
 
@@ -161,21 +161,13 @@ class OverviewState(rx.State):
 def _title_block() -> rx.Component:
     return rx.flex(
         rx.vstack(
-            rx.heading(
-                t("overview.title", UiState.lang),
-                size=rx.breakpoints(initial="6", md="7"),
-                as_="h1",
-                id="page-title",
-            ),
-            rx.text(
+            page_title(t("overview.title", UiState.lang)),
+            as_of_line(
                 t("overview.as_of", UiState.lang),
-                " ",
-                rx.text.span(OverviewState.as_of, id="as-of", weight="medium"),
+                OverviewState.as_of,
                 " · ",
                 t("overview.tz_note", UiState.lang),
                 rx.text.span(OverviewState.timezone, id="timezone"),
-                size="2",
-                color_scheme="gray",
             ),
             spacing="1",
         ),

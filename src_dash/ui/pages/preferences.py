@@ -22,7 +22,7 @@ from src_dash.services.preferences import (
 from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import AuthState, current_viewer
-from src_dash.ui.components.layout import page_frame
+from src_dash.ui.components.layout import page_frame, page_title
 from src_dash.ui.i18n import Formats, t
 from src_dash.ui.state import UiState
 
@@ -263,12 +263,7 @@ def preferences_page() -> rx.Component:
     )
     return page_frame(
         rx.vstack(
-            rx.heading(
-                t("nav.preferences", UiState.lang),
-                as_="h1",
-                size=rx.breakpoints(initial="6", md="7"),
-                id="page-title",
-            ),
+            page_title(t("nav.preferences", UiState.lang)),
             rx.text(t("prefs.intro", UiState.lang), size="2", color_scheme="gray"),
             rx.cond(
                 PreferencesState.loaded,

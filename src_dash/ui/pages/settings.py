@@ -12,7 +12,7 @@ from __future__ import annotations
 import reflex as rx
 
 from src_dash.ui.auth import AuthState, current_viewer
-from src_dash.ui.components.layout import page_frame
+from src_dash.ui.components.layout import page_frame, page_title
 from src_dash.ui.components.template_editor import TemplateEditorState, template_editor
 from src_dash.ui.i18n import t
 from src_dash.ui.pages.settings_common import loading
@@ -165,12 +165,7 @@ def settings_page() -> rx.Component:
     return page_frame(
         rx.vstack(
             rx.vstack(
-                rx.heading(
-                    t("set.title", UiState.lang),
-                    as_="h1",
-                    size=rx.breakpoints(initial="6", md="7"),
-                    id="page-title",
-                ),
+                page_title(t("set.title", UiState.lang)),
                 rx.text(t("set.intro", UiState.lang), size="2", color_scheme="gray"),
                 spacing="1",
             ),
