@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.engine import Connection, Engine
@@ -166,6 +168,17 @@ def customers_of_entries(conn: Connection, who: Viewer, entry_ids: Iterable[int]
     return owners
 
 
+def _json(value: object) -> object:
+    """A value the audit log's JSON can hold (dates and amounts as text)."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    return value
+
+
 def audit(
     conn: Connection,
     who: Viewer | None,
@@ -174,14 +187,15 @@ def audit(
     entity_id: int | None = None,
     **details: object,
 ) -> None:
-    """Write one line of the audit log (who, what, when) in the caller's transaction."""
+    """Write one line of the audit log (who, what, when) in the caller's transaction; details
+    that are None are left out, dates and amounts are written as text."""
     conn.execute(
         AuditLog.__table__.insert().values(
             user_id=who.user_id if who else None,
             action=action,
             entity=entity,
             entity_id=entity_id,
-            details={k: v for k, v in details.items() if v is not None},
+            details={k: _json(v) for k, v in details.items() if v is not None},
             at=utcnow(),
         )
     )

@@ -18,13 +18,12 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from src_dash.clock import utcnow
-from src_dash.services.access import ADMIN, AccessDenied, Viewer
+from src_dash.services.access import ADMIN, AccessDenied, Viewer, audit
 from src_dash.services.access import require as require_role
 from src_dash.services.auth import ROLES, hash_password
 from src_dash.services.followup import (
     InvalidInput,
     amount_field,
-    audit_change,
     date_field,
     text_field,
 )
@@ -182,7 +181,7 @@ def add_dispute_reason(engine: Engine, who: Viewer, label: str) -> DisputeReason
         reason_id = conn.execute(r.insert().values(label=label, active=True)).inserted_primary_key[
             0
         ]
-        audit_change(conn, who, "dispute_reason.add", "dispute_reason", reason_id, label=label)
+        audit(conn, who, "dispute_reason.add", "dispute_reason", reason_id, label=label)
         bump_data_version(conn)
     return DisputeReasonView(reason_id, label, True)
 
@@ -203,7 +202,7 @@ def rename_dispute_reason(
         row = _reason(conn, reason_id)
         _label_free(conn, label, but=row.id)
         conn.execute(update(r).where(r.c.id == row.id).values(label=label))
-        audit_change(
+        audit(
             conn, who, "dispute_reason.rename", "dispute_reason", row.id, old=row.label, label=label
         )
         bump_data_version(conn)
@@ -225,7 +224,7 @@ def set_dispute_reason_active(
         row = _reason(conn, reason_id)
         conn.execute(update(r).where(r.c.id == row.id).values(active=bool(active)))
         action = "dispute_reason.activate" if active else "dispute_reason.deactivate"
-        audit_change(conn, who, action, "dispute_reason", row.id, label=row.label)
+        audit(conn, who, action, "dispute_reason", row.id, label=row.label)
         bump_data_version(conn)
     return DisputeReasonView(row.id, row.label, bool(active))
 
@@ -307,7 +306,7 @@ def set_cash_objective(
             ).inserted_primary_key[0]
         else:
             conn.execute(update(o).where(o.c.id == found).values(amount=amount))
-        audit_change(
+        audit(
             conn,
             who,
             "cash_objective.set",
@@ -336,7 +335,7 @@ def delete_cash_objective(engine: Engine, who: Viewer, objective_id: int) -> Non
         if row is None:
             raise InvalidInput("objective", f"no cash objective {objective_id}")
         conn.execute(delete(o).where(o.c.id == row.id))
-        audit_change(
+        audit(
             conn,
             who,
             "cash_objective.delete",
@@ -447,7 +446,7 @@ def create_user(
                 created_at=utcnow(),
             )
         ).inserted_primary_key[0]
-        audit_change(conn, who, "user.create", "user", user_id, login=login, role=role)
+        audit(conn, who, "user.create", "user", user_id, login=login, role=role)
         bump_data_version(conn)
         return _user_view(conn, user_id)
 
@@ -469,7 +468,7 @@ def set_user_active(engine: Engine, who: Viewer, user_id: int, active: bool) -> 
         if not active:
             conn.execute(delete(s).where(s.c.user_id == row.id))
         action = "user.activate" if active else "user.deactivate"
-        audit_change(conn, who, action, "user", row.id, login=row.login)
+        audit(conn, who, action, "user", row.id, login=row.login)
         bump_data_version(conn)
         return _user_view(conn, row.id)
 
@@ -488,7 +487,7 @@ def reset_password(engine: Engine, who: Viewer, user_id: int, password: str) -> 
         row = _user(conn, user_id)
         conn.execute(update(u).where(u.c.id == row.id).values(password_hash=password_hash))
         conn.execute(delete(s).where(s.c.user_id == row.id))
-        audit_change(conn, who, "user.reset_password", "user", row.id, login=row.login)
+        audit(conn, who, "user.reset_password", "user", row.id, login=row.login)
         bump_data_version(conn)
 
 
@@ -518,7 +517,7 @@ def set_user_role(
                 sees_all_customers=row.sees_all_customers and role == "collector",
             )
         )
-        audit_change(conn, who, "user.role", "user", row.id, old=row.role, role=role)
+        audit(conn, who, "user.role", "user", row.id, old=row.role, role=role)
         bump_data_version(conn)
         return _user_view(conn, row.id)
 
@@ -537,7 +536,7 @@ def set_sees_all_customers(engine: Engine, who: Viewer, user_id: int, value: boo
         if row.role != "collector":
             raise InvalidInput("user", f"{row.login} is not a collector")
         conn.execute(update(u).where(u.c.id == row.id).values(sees_all_customers=bool(value)))
-        audit_change(conn, who, "user.sees_all", "user", row.id, value=bool(value))
+        audit(conn, who, "user.sees_all", "user", row.id, value=bool(value))
         bump_data_version(conn)
         return _user_view(conn, row.id)
 
@@ -586,7 +585,7 @@ def assign_customers(
         new = [i for i in ids if i not in have]
         if new:
             conn.execute(p.insert(), [{"user_id": row.id, "customer_id": i} for i in new])
-        audit_change(conn, who, "portfolio.assign", "user", row.id, customers=new)
+        audit(conn, who, "portfolio.assign", "user", row.id, customers=new)
         bump_data_version(conn)
         return _user_view(conn, row.id)
 
@@ -606,7 +605,7 @@ def unassign_customers(
         row = _collector(conn, user_id)
         ids = _customer_ids(conn, customer_ids)
         conn.execute(delete(p).where(p.c.user_id == row.id, p.c.customer_id.in_(ids)))
-        audit_change(conn, who, "portfolio.unassign", "user", row.id, customers=ids)
+        audit(conn, who, "portfolio.unassign", "user", row.id, customers=ids)
         bump_data_version(conn)
         return _user_view(conn, row.id)
 
@@ -680,7 +679,7 @@ def set_contact_service_role(
         if row is None:
             raise InvalidInput("service", f"no contact service {service_id}")
         conn.execute(update(s).where(s.c.id == row.id).values(dunning_role=role))
-        audit_change(
+        audit(
             conn,
             who,
             "contact_service.role",

@@ -219,24 +219,6 @@ def _ids(values: Iterable[object] | None, field: str) -> list[int]:
     return out
 
 
-def _json(value: object) -> object:
-    """A value the audit log's JSON can hold."""
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, list | tuple):
-        return [_json(v) for v in value]
-    return value
-
-
-def audit_change(
-    conn: Connection, who: Viewer, action: str, entity: str, entity_id: int, **details: object
-) -> None:
-    """Write the audit line of a change (dates and amounts as JSON text) in its transaction."""
-    audit(conn, who, action, entity, entity_id, **{k: _json(v) for k, v in details.items()})
-
-
 def _customer(conn: Connection, who: Viewer, customer_id: int):  # noqa: ANN202
     """The customer row, once checked that it is in the viewer's scope."""
     try:
@@ -379,7 +361,7 @@ def _record_promise(
         ActionItem.__table__.insert(),
         [{"action_id": followup_id, "entry_id": c.entry_id} for c in covered],
     )
-    audit_change(
+    audit(
         conn,
         who,
         "promise.record",
@@ -468,7 +450,7 @@ def cancel_promise(engine: Engine, who: Viewer, promise_id: int, note: str = "")
             .where(a.c.promise_id == row.id, a.c.status.in_(("proposed", "approved")))
             .values(status="skipped", outcome="promise_cancelled", done_at=now, done_by=who.user_id)
         )
-        audit_change(
+        audit(
             conn,
             who,
             "promise.cancel",
@@ -546,7 +528,7 @@ def _open_dispute(
             for c in covered
         ],
     )
-    audit_change(
+    audit(
         conn,
         who,
         "dispute.open",
@@ -611,7 +593,7 @@ def close_dispute(engine: Engine, who: Viewer, dispute_id: int, note: str = "") 
             raise InvalidInput("dispute", "is already closed")
         conn.execute(d.update().where(d.c.id == row.id).values(status="closed", closed_at=utcnow()))
         reason = conn.execute(select(r.c.label).where(r.c.id == row.reason_id)).scalar() or ""
-        audit_change(
+        audit(
             conn,
             who,
             "dispute.close",
@@ -677,7 +659,7 @@ def add_comment(
                 created_at=now,
             )
         ).inserted_primary_key[0]
-        audit_change(
+        audit(
             conn,
             who,
             "comment.add",
@@ -717,7 +699,7 @@ def raise_flag(
                 created_at=now,
             )
         ).inserted_primary_key[0]
-        audit_change(
+        audit(
             conn,
             who,
             "flag.raise",
@@ -749,7 +731,7 @@ def clear_flag(engine: Engine, who: Viewer, flag_id: int) -> FlagView:
             raise InvalidInput("flag", "is already cleared")
         now = utcnow()
         conn.execute(f.update().where(f.c.id == row.id).values(cleared_at=now))
-        audit_change(
+        audit(
             conn,
             who,
             "flag.clear",
@@ -821,7 +803,7 @@ def _audit_per_customer(
     for item in items:
         by_customer.setdefault(item.customer_id, []).append(item)
     for customer_id, rows in sorted(by_customer.items()):
-        audit_change(
+        audit(
             conn,
             who,
             action,
@@ -939,7 +921,7 @@ def stop_customer(
         conn.execute(
             c.update().where(c.c.id == customer.id).values(stop_reason=reason, stop_until=end)
         )
-        audit_change(conn, who, "customer.stop", "customer", customer.id, reason=reason, until=end)
+        audit(conn, who, "customer.stop", "customer", customer.id, reason=reason, until=end)
         _finish(conn)
     return CustomerStopView(customer.id, reason, end)
 
@@ -960,7 +942,7 @@ def resume_customer(engine: Engine, who: Viewer, customer_id: int) -> CustomerSt
         conn.execute(
             c.update().where(c.c.id == customer.id).values(stop_reason="", stop_until=None)
         )
-        audit_change(conn, who, "customer.resume", "customer", customer.id)
+        audit(conn, who, "customer.resume", "customer", customer.id)
         _finish(conn)
     return CustomerStopView(customer.id, "", None)
 
@@ -1078,7 +1060,7 @@ def log_call(
                     parent_id=call_id,
                 )
             ).inserted_primary_key[0]
-        audit_change(
+        audit(
             conn,
             who,
             "call.log",

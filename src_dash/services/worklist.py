@@ -22,10 +22,17 @@ from src_dash.analytics.scoring import grade, score_frame
 from src_dash.clock import today as clock_today
 from src_dash.clock import utcnow
 from src_dash.money import ZERO
-from src_dash.services.access import WORK, AccessDenied, Viewer, check_customers, scope_clause
+from src_dash.services.access import (
+    WORK,
+    AccessDenied,
+    Viewer,
+    audit,
+    check_customers,
+    scope_clause,
+)
 from src_dash.services.access import require as require_role
 from src_dash.services.auth import ROLES
-from src_dash.services.followup import CALL_OUTCOMES, InvalidInput, audit_change, text_field
+from src_dash.services.followup import CALL_OUTCOMES, InvalidInput, text_field
 from src_dash.services.open_items import OpenItemFilters, OpenItemRow, open_items
 from src_dash.store import (
     Action,
@@ -366,7 +373,7 @@ def complete_action(
                 done_by=who.user_id,
             )  # fmt: skip
         )
-        audit_change(
+        audit(
             conn,
             who,
             "action.done" if status == "done" else "action.skip",
