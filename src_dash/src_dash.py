@@ -54,20 +54,23 @@ WARM_EVERY_SECONDS = 5.0
 
 
 async def keep_dashboard_warm() -> None:
-    """Load the ledger and the whole-base dashboard at start, and again after each data change.
+    """Load the ledger and the whole-base dashboard at start, and again after each sync or
+    change of the parties (customers, contacts, users...) and each new day.
 
     A million-entry ledger takes seconds to load: done here, in the background, the first
-    viewer after the start or after a sync finds the figures ready. Errors are logged, not fatal.
+    viewer after the start or after a sync finds the figures ready. A collector's action needs
+    no warming (`warm_key`). Errors are logged, not fatal.
     """
-    from src_dash.services.dashboard import store_version, warm
+    from src_dash.services.dashboard import warm, warm_key
     from src_dash.store.engine import get_engine
 
     seen = None
     while True:
         try:
-            version = await asyncio.to_thread(store_version, get_engine())
-            if version != seen:
-                seen = await asyncio.to_thread(warm, get_engine())
+            key = await asyncio.to_thread(warm_key, get_engine())
+            if key != seen:
+                await asyncio.to_thread(warm, get_engine())
+                seen = key
         except asyncio.CancelledError:
             raise
         except Exception:

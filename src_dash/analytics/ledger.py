@@ -6,6 +6,16 @@ returns each entry column as one group_concat text from a single scan (Python ro
 more than the scan). The frames are kept per store (engine URL) and reloaded when the store's
 `data_version` (StoreMeta) changes: the sync and every service that changes data bump it.
 
+Three versions say what changed (see `sync.bump_data_version`), so that a reload reads only
+what may have changed:
+- `entries_version`: the entries and the companies' open periods (a sync);
+- `parties_version`: the parties, i.e. companies, customers, contacts and their services, sales
+  reps, users and portfolios (a sync, a customer's card, the settings);
+- `data_version`: anything, including the follow-up (promises, disputes, stops, comments,
+  calls, reminders), which collectors change all day long.
+A collector's action therefore reloads only the promises, disputes and objectives; what is
+computed from the entries or the parties alone is kept too (`Ledger.memo(..., keep=...)`).
+
 Rules applied once per load:
 - Only the open fiscal years count: entries posted before the company's `open_from` (or after
   `open_to`) are left out, and carried-forward lines count only on the first date that has
@@ -379,6 +389,37 @@ def entries_version(conn: Connection) -> int:
     return _meta_int(conn, "entries_version")
 
 
+def parties_version(conn: Connection) -> int:
+    """The version of the parties (companies, customers, contacts, sales reps, users,
+    portfolios), bumped by a sync and by the services that change them."""
+    return _meta_int(conn, "parties_version")
+
+
+# The small tables that change with the parties; the other small tables are the follow-up's.
+PARTY_TABLES = ("companies", "customers", "contacts", "sales_reps", "users", "portfolio")
+
+
+class _Shelf:
+    """Memoised values shared by the ledgers of one version of what they are computed from."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.values: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple, compute):  # noqa: ANN001, ANN201
+        with self.lock:
+            if key in self.values:
+                self.values.move_to_end(key)
+                return self.values[key]
+        value = compute()
+        with self.lock:
+            self.values[key] = value
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
+        return value
+
+
 @dataclass(frozen=True)
 class LedgerView:
     """The ledger as of a date.
@@ -417,9 +458,12 @@ class Ledger:
     dispute_items: pl.DataFrame
     objectives: pl.DataFrame
     entries_version: int = 0
+    parties_version: int = 0
     _views: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _scopes: dict = field(default_factory=dict, repr=False)
-    _memo: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _memo: _Shelf = field(default_factory=lambda: _Shelf(32), repr=False)
+    _by_entries: _Shelf = field(default_factory=lambda: _Shelf(16), repr=False)
+    _by_parties: _Shelf = field(default_factory=lambda: _Shelf(16), repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     max_views = 8
@@ -444,18 +488,19 @@ class Ledger:
                 self._views.popitem(last=False)
         return built
 
-    def memo(self, key: tuple, compute):  # noqa: ANN001, ANN201
-        """Compute once per key and ledger version (scores, per-customer histories)."""
-        with self._lock:
-            if key in self._memo:
-                self._memo.move_to_end(key)
-                return self._memo[key]
-        value = compute()
-        with self._lock:
-            self._memo[key] = value
-            while len(self._memo) > 32:
-                self._memo.popitem(last=False)
-        return value
+    def memo(self, key: tuple, compute, keep: str = "version"):  # noqa: ANN001, ANN201
+        """Compute once per key and version of what the value is computed from.
+
+        Args:
+            key: what is computed (and its arguments).
+            compute: called without arguments when the value is missing.
+            keep: "version" (the default: anything, such as scores, which count promises and
+                disputes), "entries" (read from the entries only: pieces, free fields) or
+                "parties" (read from the parties' tables only: contacts, customers' details);
+                the last two are shared with the next ledgers until that version changes.
+        """
+        shelf = {"version": self._memo, "entries": self._by_entries, "parties": self._by_parties}
+        return shelf[keep].get(key, compute)
 
     def customer_ids(self, scope: Scope) -> pl.Series | None:
         """Ids of the customers in `scope`, or None when the scope filters nothing."""
@@ -685,24 +730,44 @@ def load_ledger(engine: Engine, previous: Ledger | None = None) -> Ledger:
             conn.execution_options(isolation_level="REPEATABLE READ")
         version = data_version(conn)
         entries_at = entries_version(conn)
+        parties_at = parties_version(conn)
         dialect = conn.dialect.name
-        small = {name: read_table(conn, t) for name, t in _small_tables(dialect).items()}
-        companies = small.pop("companies").with_columns(
-            pl.when(pl.col("book_currency") == "")
-            .then(pl.lit("EUR"))
-            .otherwise(pl.col("book_currency"))
-            .alias("book_currency")
+        same_parties = (
+            previous is not None
+            and previous.parties_version == parties_at
+            and previous.entries_version == entries_at
         )
+        small = {
+            name: read_table(conn, t)
+            for name, t in _small_tables(dialect).items()
+            if not (same_parties and name in PARTY_TABLES)
+        }
+        if same_parties:
+            small.update({name: getattr(previous, name) for name in PARTY_TABLES})
+        else:
+            small["companies"] = small["companies"].with_columns(
+                pl.when(pl.col("book_currency") == "")
+                .then(pl.lit("EUR"))
+                .otherwise(pl.col("book_currency"))
+                .alias("book_currency")
+            )
+        companies = small.pop("companies")
         if previous is not None and previous.entries_version == entries_at:
             ledger = Ledger(
                 version=version,
                 entries=previous.entries,
                 companies=companies,
                 entries_version=entries_at,
+                parties_version=parties_at,
                 **small,
             )
+            ledger._by_entries = previous._by_entries
             with previous._lock:
                 ledger._views.update(previous._views)
+                if same_parties:
+                    ledger._scopes.update(previous._scopes)
+            if same_parties:
+                ledger._by_parties = previous._by_parties
             return ledger
         if dialect == "sqlite":
             entries = _read_sqlite_entries(conn, small["customers"])
@@ -713,27 +778,52 @@ def load_ledger(engine: Engine, previous: Ledger | None = None) -> Ledger:
         bounced = _bounced_ids(conn, candidates) if candidates else []
     entries = entries.with_columns(bounced=pl.col("id").is_in(bounced)).drop("bounce_label")
     return Ledger(
-        version=version, entries=entries, companies=companies, entries_version=entries_at, **small
+        version=version,
+        entries=entries,
+        companies=companies,
+        entries_version=entries_at,
+        parties_version=parties_at,
+        **small,
     )
 
 
 _CACHE: dict[str, Ledger] = {}
 _CACHE_LOCK = threading.Lock()
+_LOAD_LOCKS: dict[str, threading.Lock] = {}
 
 
 def get_ledger(engine: Engine) -> Ledger:
-    """The ledger of the store, loaded once per data version and shared by every caller."""
+    """The ledger of the store, loaded once per data version and shared by every caller.
+
+    One load at a time per store: callers that ask while a load is under way wait for it and
+    take its ledger when it is at least as new as the version they saw (under a stream of
+    changes they do not each load one more version).
+    """
     key = engine.url.render_as_string(hide_password=False)
     with engine.connect() as conn:
         version = data_version(conn)
     with _CACHE_LOCK:
         found = _CACHE.get(key)
+        lock = _LOAD_LOCKS.setdefault(key, threading.Lock())
     if found is not None and found.version == version:
         return found
-    ledger = load_ledger(engine, previous=found)
-    with _CACHE_LOCK:
-        _CACHE[key] = ledger
+    with lock:
+        with _CACHE_LOCK:
+            newer = _CACHE.get(key)
+        # Loaded by another caller while this one waited, from a version at least as new.
+        if newer is not None and newer is not found and newer.version >= version:
+            return newer
+        ledger = load_ledger(engine, previous=newer)
+        with _CACHE_LOCK:
+            _CACHE[key] = ledger
     return ledger
+
+
+def loaded_ledger(engine: Engine) -> Ledger | None:
+    """The ledger the cache holds for the store now, whatever its version (None before the
+    first load): for work that may run on a ledger a few seconds old."""
+    with _CACHE_LOCK:
+        return _CACHE.get(engine.url.render_as_string(hide_password=False))
 
 
 def clear_cache() -> None:

@@ -232,9 +232,9 @@ def _entry_details(conn: Connection, ids: list[int]) -> pl.DataFrame:
 
 
 def _cached_details(ledger: Ledger, conn: Connection, ids: pl.Series) -> pl.DataFrame:
-    """`_entry_details` of some entries, kept with the ledger: pieces and Sage's reminders
-    change only through the sync, which bumps the data version (a new ledger)."""
-    holder = ledger.memo(("dunning_entry_details",), lambda: {"frame": None})
+    """`_entry_details` of some entries, kept with the ledger's entries: pieces and Sage's
+    reminders change only through the sync, which bumps the entries' version."""
+    holder = ledger.memo(("dunning_entry_details",), lambda: {"frame": None}, keep="entries")
     known = holder["frame"]
     wanted = ids.unique()
     missing = wanted if known is None else wanted.filter(~wanted.is_in(known["id"].implode()))

@@ -156,8 +156,8 @@ _STATIC = Table(
 def customer_details(ledger: Ledger, engine: Engine) -> pl.DataFrame:
     """Customers' columns the ledger does not hold (country, currency, language, free fields).
 
-    Cached with the ledger: they change only through the sync and services that bump the data
-    version.
+    Cached with the ledger's parties: they change only through the sync and the services that
+    bump the parties' version.
     """
 
     def load() -> pl.DataFrame:
@@ -169,7 +169,7 @@ def customer_details(ledger: Ledger, engine: Engine) -> pl.DataFrame:
             .alias("language"),
         )  # fmt: skip
 
-    return ledger.memo(("dunning_customer_details",), load)
+    return ledger.memo(("dunning_customer_details",), load, keep="parties")
 
 
 def profile_frame(

@@ -132,24 +132,39 @@ _CONTACTS = Table(
 )
 
 
+FEW_CUSTOMERS = 200  # up to this many customers, their contacts are read from the store
+
+
 def contacts_for(
     ledger: Ledger, conn: Connection, customer_ids: Iterable[int]
 ) -> dict[int, list[ContactRow]]:
-    """The contacts of some customers (the contact rows cached with the ledger: the sync and
-    the services that add contacts bump the data version; the services' roles read fresh)."""
-    engine = conn.engine
+    """The contacts of some customers, with their service's name and effective role.
 
-    def load() -> pl.DataFrame:
-        with engine.connect() as fresh:
-            return read_table(fresh, _CONTACTS).filter(pl.col("email").str.contains("@"))
+    For a few customers (one item dunned now, a customer's card) the rows are read from the
+    store; for a mass run, every contact is read once and kept with the ledger's parties (the
+    sync and the services that change contacts bump the parties' version). The services'
+    roles are always read fresh.
+    """
+    ids = sorted({int(i) for i in customer_ids})
+    if len(ids) <= FEW_CUSTOMERS:
+        listed = ", ".join(str(i) for i in ids) or "NULL"
+        sql = f"{_CONTACTS.sql} WHERE customer_id IN ({listed})"
+        frame = read_table(conn, Table(sql, _CONTACTS.schema))
+        frame = frame.filter(pl.col("email").str.contains("@"))
+    else:
+        engine = conn.engine
 
-    frame = ledger.memo(("dunning_contacts",), load)
+        def load() -> pl.DataFrame:
+            with engine.connect() as fresh:
+                return read_table(fresh, _CONTACTS).filter(pl.col("email").str.contains("@"))
+
+        frame = ledger.memo(("dunning_contacts",), load, keep="parties")
     s = ContactService.__table__
     services = {
         r.id: (r.name or "", r.dunning_role or "")
         for r in conn.execute(select(s.c.id, s.c.name, s.c.dunning_role)).all()
     }
-    wanted = pl.Series(sorted(set(customer_ids)), dtype=pl.Int32)
+    wanted = pl.Series(ids, dtype=pl.Int32)
     cols = (
         frame.filter(pl.col("customer_id").is_in(wanted.implode()))
         .sort("contact_id")

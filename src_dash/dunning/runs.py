@@ -225,7 +225,7 @@ def create_run(
                 )
                 if result.message_ids or result.calls:
                     # Item levels moved: the tables that show them read the new version.
-                    bump_data_version(conn)
+                    bump_data_version(conn, parties=False)
             break
         except IntegrityError:
             # Another run wrote some of the same keys meanwhile: read them again, once.

@@ -20,7 +20,14 @@ from sqlalchemy.engine import Connection, Engine
 
 from src_dash.analytics.balances import money
 from src_dash.analytics.dashboard import Dashboard, dashboard
-from src_dash.analytics.ledger import KIND_PAYMENT, Ledger, data_version, get_ledger
+from src_dash.analytics.ledger import (
+    KIND_PAYMENT,
+    Ledger,
+    data_version,
+    entries_version,
+    get_ledger,
+    parties_version,
+)
 from src_dash.analytics.scope import Scope
 from src_dash.clock import today as clock_today
 from src_dash.services.access import Viewer, require, scope_clause
@@ -138,6 +145,15 @@ def store_version(engine: Engine) -> int:
     """The store's data version: cheap, for clients that poll for changes."""
     with engine.connect() as conn:
         return data_version(conn)
+
+
+def warm_key(engine: Engine) -> tuple[int, int, date]:
+    """What calls for warming the caches again: the entries' and the parties' versions (a sync,
+    a customer or a setting changed) and the day. A collector's action (a promise, a comment)
+    is cheap to take into account on demand: it needs no warming, which on a million entries
+    would cost a second of work after every click."""
+    with engine.connect() as conn:
+        return entries_version(conn), parties_version(conn), clock_today()
 
 
 def filter_options(engine: Engine, who: Viewer) -> FilterOptions:

@@ -7,16 +7,14 @@ rendered for the preview, then written by `runs.create_run` (approved by the use
 it) and delivered by one pass of the dispatcher. Stops, disputes, pending promises and "do not
 dun" still apply: the item is then not dunnable and the reason is given.
 
-The planner reloads the analytics' frames after every change anywhere (a promise, a comment...),
-over a second on a million entries, and recomputes every customer's profile and scenario; with
-many users at work the version moves all the time. A preview therefore plans (`_plan_item`:
-`planner.plan` given a ledger and a customers' frame) on a recent ledger prepared here, with its
-customers' frame computed once (`recent_ledger`): when it is older than
-`MAX_STALE_SECONDS`, a newer one is prepared in the background, and after a sync it is loaded
-again at once. What the planner reads live (levels and stops of the items, customers' stops,
-last messages) stays fresh; promises, disputes and stops are checked against the store before
-planning and again before sending; only a change made by hand to a customer or its contacts in
-the last seconds may be missed by a preview.
+A preview plans (`_plan_item`: `planner.plan` given a ledger and a customers' frame) on the
+store's ledger, which a collector's change (a promise, a comment...) reloads only in part (the
+follow-up's small tables), and on every customer's planning frame (profiles, scenarios, flags,
+stops) prepared beforehand (`prepared_customers`): computing it costs far more than planning
+one item, so the last one is used for `MAX_STALE_SECONDS` while only the follow-up changed, and
+computed again at once after a sync or a change of customers, rules or scenarios. What the
+planner reads live (levels and stops of the items, last messages) stays fresh; promises,
+disputes and stops are checked against the store before planning and again before sending.
 
 `item_status` reads again, straight from the store, what an inline action changes on a row (level,
 stop, promise, dispute, last action), so the row refreshes at once without waiting for the
@@ -38,7 +36,7 @@ import polars as pl
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection, Engine
 
-from src_dash.analytics.ledger import Ledger, data_version, entries_version, get_ledger
+from src_dash.analytics.ledger import Ledger, get_ledger
 from src_dash.clock import today as clock_today
 from src_dash.config import Settings
 from src_dash.dunning.model import EMAIL, LETTER, PHONE, Plan, PlannedItem, Proposal, Recipient
@@ -206,138 +204,123 @@ def _proposals(found: Plan, entry_id: int) -> list[Proposal]:
     )
 
 
-_RECENT: dict[str, tuple[Ledger, float, dict]] = {}  # url -> ledger, when, customers frames
-_RECENT_LOCK = threading.Lock()
-_REFRESHING: set[str] = set()
-_PUBLISH_LOCK = threading.Lock()
+@dataclass
+class _Prepared:
+    """Every customer's planning frame (`planner._customers`), computed on one ledger."""
+
+    key: tuple  # entries' and parties' versions, day, scenarios
+    frame: pl.DataFrame
+    version: int  # the data version of the ledger it was computed on
+    made_at: float  # time.monotonic()
 
 
-def _customers_of(
-    ledger: Ledger, engine: Engine, conn: Connection, as_of: date, scenarios: list, frames: dict
-) -> pl.DataFrame:  # noqa: E501
-    """`planner._customers` for every customer (profiles, scenarios, flags, stops), computed
-    once per recent ledger, day and set of scenarios."""
+_PREPARED: dict[str, _Prepared] = {}
+_PREPARED_LOCK = threading.Lock()
+_PREPARING: set[str] = set()
+_COMPUTE_LOCKS: dict[str, threading.Lock] = {}
+
+
+def _prepared_key(ledger: Ledger, as_of: date, scenarios: list) -> tuple:
+    return (
+        ledger.entries_version,
+        ledger.parties_version,
+        as_of,
+        tuple((s.id, s.profile, s.active) for s in scenarios),
+    )
+
+
+def _prepare(engine: Engine, ledger: Ledger, as_of: date, scenarios: list, key: str) -> _Prepared:
+    """Compute every customer's planning frame on the ledger and keep it for the store."""
     from src_dash.dunning import planner
 
-    key = (as_of, tuple((s.id, s.profile, s.active) for s in scenarios))
-    found = frames.get(key)
-    if found is None:
-        found = planner._customers(ledger, engine, conn, as_of, scenarios, None)  # noqa: SLF001
-        frames[key] = found
-    return found
+    with engine.connect() as conn:
+        frame = planner._customers(ledger, engine, conn, as_of, scenarios, None)  # noqa: SLF001
+    wanted = _prepared_key(ledger, as_of, scenarios)
+    made = _Prepared(wanted, frame, ledger.version, time.monotonic())
+    with _PREPARED_LOCK:
+        current = _PREPARED.get(key)
+        if current is None or current.key != made.key or current.version <= made.version:
+            _PREPARED[key] = made
+    return made
 
 
-def _newest_loaded(key: str) -> Ledger | None:
-    """The ledger the analytics' cache holds now (the dashboard's warm-up reloads it every few
-    seconds after a change), whatever its version."""
-    from src_dash.analytics import ledger as ledger_module
-
-    return getattr(ledger_module, "_CACHE", {}).get(key)
-
-
-def _publish(engine: Engine, key: str, as_of: date, reuse: Ledger | None) -> Ledger:
-    """Load (or take the cache's newer) ledger, prepare its customers' frame, keep it."""
+def _prepare_soon(engine: Engine, as_of: date, key: str) -> None:
+    """Compute a newer frame in the background (one at a time per store)."""
     from src_dash.dunning.scenarios import load_scenarios
 
-    ledger = reuse if reuse is not None else get_ledger(engine)
-    frames: dict = {}
-    with engine.connect() as conn:
-        _customers_of(ledger, engine, conn, as_of, load_scenarios(conn), frames)
-    with _RECENT_LOCK:
-        _RECENT[key] = (ledger, time.monotonic(), frames)
-    return ledger
-
-
-def _refresh_soon(engine: Engine, key: str, as_of: date, entries_at: int) -> None:
-    """Publish a newer ledger in the background (one refresh at a time per store)."""
-    with _RECENT_LOCK:
-        if key in _REFRESHING:
+    with _PREPARED_LOCK:
+        if key in _PREPARING:
             return
-        _REFRESHING.add(key)
+        _PREPARING.add(key)
 
     def work() -> None:
         try:
-            newest = _newest_loaded(key)
-            with _RECENT_LOCK:
-                mine = _RECENT.get(key)
-            usable = (
-                newest is not None
-                and newest.entries_version == entries_at
-                and (mine is None or newest.version > mine[0].version)
-            )
-            _publish(engine, key, as_of, newest if usable else None)
-        except Exception:  # the previews go on with the ledger they have
-            logger.exception("refreshing the previews' ledger failed")
+            ledger = get_ledger(engine)
+            with engine.connect() as conn:
+                scenarios = load_scenarios(conn)
+            _prepare(engine, ledger, as_of, scenarios, key)
+        except Exception:  # the previews go on with the frame they have
+            logger.exception("preparing the previews' customers failed")
         finally:
-            with _RECENT_LOCK:
-                _REFRESHING.discard(key)
+            with _PREPARED_LOCK:
+                _PREPARING.discard(key)
 
-    threading.Thread(target=work, name="dun-now-ledger", daemon=True).start()
+    threading.Thread(target=work, name="dun-now-customers", daemon=True).start()
 
 
-def recent_ledger(
-    engine: Engine, max_age: float = MAX_STALE_SECONDS, as_of: date | None = None
-) -> tuple[Ledger, dict]:
-    """A ledger for previews: the store's current version when it is loaded here, else the one
-    prepared last while it is under `max_age` seconds old (a newer one is prepared meanwhile, in
-    the background) and the entries have not changed since (a sync: loaded again at once).
+def prepared_customers(
+    engine: Engine,
+    ledger: Ledger,
+    as_of: date,
+    scenarios: list,
+    max_age: float = MAX_STALE_SECONDS,
+) -> pl.DataFrame:
+    """Every customer's planning frame (profile, scenario, flags, stops) for a preview.
 
-    Returns:
-        The ledger, and its prepared customers' frames (see `_customers_of`).
+    Computing it costs far more than planning one item, and collectors change the follow-up
+    all the time; so the frame computed last is used while it is under `max_age` seconds old
+    and nothing it rests on changed but the follow-up (a sync, a customer, a profile rule or a
+    scenario makes it be computed again at once). When it is older, a newer one is computed in
+    the background meanwhile. What it may miss, a stop or a grade changed in the last seconds,
+    the preview checks live (`_blocked`) or does not need to be exact.
     """
     key = engine.url.render_as_string(hide_password=False)
-    as_of = as_of or clock_today()
-    with engine.connect() as conn:
-        version, entries_at = data_version(conn), entries_version(conn)
-    with _RECENT_LOCK:
-        found = _RECENT.get(key)
-    if found is None or found[0].entries_version != entries_at:
-        # Loaded here, once: the previews asking meanwhile wait for it, then share it.
-        with _PUBLISH_LOCK:
-            with _RECENT_LOCK:
-                found = _RECENT.get(key)
-            if found is None or found[0].entries_version != entries_at:
-                newest = _newest_loaded(key)
-                fresh = newest if newest is not None and newest.version == version else None
-                _publish(engine, key, as_of, fresh)
-                with _RECENT_LOCK:
-                    found = _RECENT[key]
-    ledger, loaded_at, frames = found
-    if ledger.version != version and time.monotonic() - loaded_at >= max_age:
-        _refresh_soon(engine, key, as_of, entries_at)
-    return ledger, frames
+    wanted = _prepared_key(ledger, as_of, scenarios)
+    with _PREPARED_LOCK:
+        found = _PREPARED.get(key)
+        lock = _COMPUTE_LOCKS.setdefault(key, threading.Lock())
+    if found is None or found.key != wanted:
+        # Computed here, once: the previews asking meanwhile wait for it, then share it.
+        with lock:
+            with _PREPARED_LOCK:
+                found = _PREPARED.get(key)
+            if found is None or found.key != wanted:
+                found = _prepare(engine, ledger, as_of, scenarios, key)
+    elif found.version != ledger.version and time.monotonic() - found.made_at >= max_age:
+        _prepare_soon(engine, as_of, key)
+    return found.frame
 
 
 def warm_previews(engine: Engine, as_of: date | None = None) -> None:
-    """Prepare the previews' ledger in the background (when a collector opens the items), so
-    the first "dun now" does not wait for it; does nothing when it is ready or under way."""
+    """Prepare the previews' customers in the background (when a collector opens the items),
+    so the first "dun now" does not wait for them; does nothing when they are ready."""
     key = engine.url.render_as_string(hide_password=False)
-    with _RECENT_LOCK:
-        if key in _RECENT or key in _REFRESHING:
+    with _PREPARED_LOCK:
+        if key in _PREPARED:
             return
-        _REFRESHING.add(key)
-
-    def work() -> None:
-        try:
-            recent_ledger(engine, as_of=as_of)
-        except Exception:  # the first preview loads it then
-            logger.exception("preparing the previews' ledger failed")
-        finally:
-            with _RECENT_LOCK:
-                _REFRESHING.discard(key)
-
-    threading.Thread(target=work, name="dun-now-warm", daemon=True).start()
+    _prepare_soon(engine, as_of or clock_today(), key)
 
 
 def _plan_item(engine: Engine, who: Viewer, entry_id: int, level: int, as_of: date) -> Plan:
-    """`planner.plan` for one item at a forced level, on `recent_ledger` and its customers'
-    frame prepared beforehand (the whole frame costs far more than one item's plan)."""
+    """`planner.plan` for one item at a forced level, on the store's ledger (a collector's
+    change reloads only the follow-up's small tables) and the prepared customers' frame."""
     from src_dash.dunning import planner
     from src_dash.dunning.scenarios import load_scenarios
 
-    ledger, prepared = recent_ledger(engine, as_of=as_of)
+    ledger = get_ledger(engine)
     with engine.connect() as conn:
-        customers = _customers_of(ledger, engine, conn, as_of, load_scenarios(conn), prepared)
+        scenarios = load_scenarios(conn)
+    customers = prepared_customers(engine, ledger, as_of, scenarios)
     return planner.plan(
         engine,
         as_of,
@@ -470,7 +453,7 @@ def dun_now(engine: Engine, who: Viewer, preview: DunPreview) -> DunResult:
         raise InvalidInput("template", result.errors[0].message)
     with engine.begin() as conn:
         # The run itself leaves the analytics' version alone; the row's level changed.
-        bump_data_version(conn)
+        bump_data_version(conn, parties=False)
     if result.existing and not result.actions:
         status = "already"
     elif proposal.channel == PHONE:

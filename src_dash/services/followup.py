@@ -267,7 +267,8 @@ def _items(
 
 
 def _finish(conn: Connection) -> None:
-    bump_data_version(conn)
+    # The follow-up only: the parties' tables and what is computed from them stay cached.
+    bump_data_version(conn, parties=False)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -457,7 +457,7 @@ def _conditions(engine: Engine, ledger: Ledger, as_of: date, f: OpenItemFilters)
             raise InvalidInput("states", f"{unknown[0]!r} is not one of {', '.join(STATES)}")
         out.append(pl.col("state").is_in(list(f.states)))
     if f.free_fields:
-        free = ledger.memo(("open_items_free",), lambda: _free_fields(engine))
+        free = ledger.memo(("open_items_free",), lambda: _free_fields(engine), keep="parties")
         for name, value in f.free_fields:
             wanted = free.filter(pl.col("name") == name)
             if str(value).strip():
@@ -609,7 +609,7 @@ def filter_choices(engine: Engine, who: Viewer, as_of: date | None = None) -> Fi
         if r["sales_rep_id"] in rep_ids
     )
     free = (
-        ledger.memo(("open_items_free",), lambda: _free_fields(engine))
+        ledger.memo(("open_items_free",), lambda: _free_fields(engine), keep="parties")
         .filter(pl.col("customer_id").is_in(frame["customer_id"].unique().implode()))
         .group_by("name")
         .agg(pl.col("value").unique().sort().head(100))

@@ -384,7 +384,7 @@ def complete_action(
             outcome=outcome or None,
             note=note or None,
         )
-        bump_data_version(conn)
+        bump_data_version(conn, parties=False)
     return ActionDone(row.id, row.customer_id, row.kind, status, outcome, note or row.note, now)
 
 

@@ -128,7 +128,9 @@ def pick_items(
             as_of=today,
         )
         info["first_open_items_ms"] = _ms(time.perf_counter() - started)
-        free = [r for r in page.rows if r.residual > 100]
+        # Never dunned: an item dunned by an earlier run on the same store would go at its next
+        # level (perhaps a phone step), not by email at level 1.
+        free = [r for r in page.rows if r.residual > 100 and r.level == 0 and not r.next_level]
         wanted = clients * rounds
         dun: list[int] = []
         used_customers: set[int] = set()

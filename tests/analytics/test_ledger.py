@@ -7,6 +7,7 @@ from datetime import date
 import polars as pl
 
 from src_dash.analytics.ledger import get_ledger
+from src_dash.store import Dispute
 from src_dash.sync import bump_data_version
 
 TODAY = date(2026, 11, 22)
@@ -111,3 +112,60 @@ def test_a_change_outside_the_entries_reuses_them(hand):
     assert second.version == first.version + 1
     assert second.entries is first.entries and second.view(TODAY) is view
     assert set(second.customers["name"].to_list()) == {"Renamed"}
+
+
+def test_a_follow_up_change_reloads_only_the_follow_up(hand):
+    from src_dash.analytics.ledger import PARTY_TABLES
+
+    first = get_ledger(hand.engine)
+    contacts = first.memo(("contacts",), lambda: object(), keep="parties")
+    pieces = first.memo(("pieces",), lambda: object(), keep="entries")
+    scores = first.memo(("scores",), lambda: object())
+    customer = int(first.customers["customer_id"][0])
+    with hand.engine.begin() as conn:
+        conn.execute(Dispute.__table__.insert().values(customer_id=customer, status="open"))
+        bump_data_version(conn, parties=False)
+    second = get_ledger(hand.engine)
+    assert second.version == first.version + 1
+    assert all(getattr(second, name) is getattr(first, name) for name in PARTY_TABLES)
+    assert second.disputes.height == first.disputes.height + 1
+    assert second.memo(("contacts",), lambda: object(), keep="parties") is contacts
+    assert second.memo(("pieces",), lambda: object(), keep="entries") is pieces
+    assert second.memo(("scores",), lambda: object()) is not scores
+    # A change of the parties reads them again, and forgets what was computed from them.
+    with hand.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE customer SET name = 'Renamed'")
+        bump_data_version(conn)
+    third = get_ledger(hand.engine)
+    assert set(third.customers["name"].to_list()) == {"Renamed"}
+    assert third.memo(("contacts",), lambda: object(), keep="parties") is not contacts
+    assert third.memo(("pieces",), lambda: object(), keep="entries") is pieces
+
+
+def test_callers_asking_together_share_one_load(hand, monkeypatch):
+    import threading
+    import time
+
+    from src_dash.analytics import ledger as ledger_module
+
+    get_ledger(hand.engine)
+    with hand.engine.begin() as conn:
+        bump_data_version(conn, parties=False)
+    loads = []
+    real = ledger_module.load_ledger
+
+    def slow(engine, previous=None):  # noqa: ANN001, ANN202
+        loads.append(1)
+        time.sleep(0.3)
+        return real(engine, previous=previous)
+
+    monkeypatch.setattr(ledger_module, "load_ledger", slow)
+    got = []
+    threads = [
+        threading.Thread(target=lambda: got.append(get_ledger(hand.engine))) for _ in range(5)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(loads) == 1 and len({id(x) for x in got}) == 1

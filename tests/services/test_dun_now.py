@@ -300,30 +300,45 @@ def test_the_handlers_refuse_a_sales_rep_sending_events_by_hand(
     get_engine.cache_clear()
 
 
-def test_a_preview_plans_on_a_recent_ledger_until_the_entries_change(demo: Engine) -> None:
+def test_a_preview_plans_on_customers_prepared_until_more_than_the_follow_up_changes(
+    demo: Engine,
+) -> None:
     import time
 
-    from src_dash.services.dun_now import recent_ledger
+    from src_dash.analytics.ledger import get_ledger
+    from src_dash.dunning.scenarios import load_scenarios
+    from src_dash.services.dun_now import prepared_customers
     from src_dash.sync import bump_data_version
+
+    def prepared(max_age: float = 10.0):  # noqa: ANN202
+        with demo.connect() as conn:
+            scenarios = load_scenarios(conn)
+        return prepared_customers(demo, get_ledger(demo), TODAY, scenarios, max_age=max_age)
 
     collector = who(demo, "recouvrement")
     item = emailable(demo, collector)
-    first, _ = recent_ledger(demo)
-    # A follow-up change elsewhere moves the version: the preview keeps the recent ledger...
+    first = prepared()
+    # A follow-up change elsewhere moves the version: the preview keeps the prepared frame...
     followup.add_comment(demo, collector, item.customer_id, "vu", item.entry_id)
-    assert recent_ledger(demo)[0] is first
+    assert prepared() is first
     preview = preview_dun(demo, collector, item.entry_id, 1, as_of=TODAY)
     clear_cache()
     fresh = plan(demo, TODAY, entry_ids=[item.entry_id], force_level=1, viewer=collector)
     assert preview.proposal == next(p for p in fresh.proposals if p.channel == "email")
-    # ... and once it is too old, a newer one is prepared in the background meanwhile...
-    assert recent_ledger(demo, max_age=0)[0] is first
+    # ... and once it is too old, a newer one is computed in the background meanwhile...
+    followup.add_comment(demo, collector, item.customer_id, "encore", item.entry_id)
+    assert prepared(max_age=0) is first
     deadline = time.monotonic() + 30
-    while recent_ledger(demo)[0] is first and time.monotonic() < deadline:
+    while prepared() is first and time.monotonic() < deadline:
         time.sleep(0.1)
-    newer, _ = recent_ledger(demo)
-    assert newer is not first and newer.version > first.version
-    # ... but after a sync changed the entries, the ledger is loaded again at once.
+    newer = prepared()
+    assert newer is not first and newer.equals(first)
+    # ... but after a change of the parties (a customer, a contact) or a sync, it is computed
+    # again at once.
+    with demo.begin() as conn:
+        bump_data_version(conn)
+    again = prepared()
+    assert again is not newer
     with demo.begin() as conn:
         bump_data_version(conn, entries=True)
-    assert recent_ledger(demo)[0] is not newer
+    assert prepared() is not again
