@@ -53,6 +53,18 @@ async def run_scheduler() -> None:
 WARM_EVERY_SECONDS = 5.0
 
 
+def _import_senders() -> None:
+    import importlib
+
+    for name in (
+        "src_dash.dunning.dispatch",
+        "src_dash.dunning.letters",
+        "src_dash.dunning.runs",
+        "src_dash.dunning.templates",
+    ):
+        importlib.import_module(name)
+
+
 async def keep_dashboard_warm() -> None:
     """Load the ledger and the whole-base dashboard at start, and again after each sync or
     change of the parties (customers, contacts, users...) and each new day.
@@ -64,6 +76,9 @@ async def keep_dashboard_warm() -> None:
     from src_dash.services.dashboard import warm, warm_key
     from src_dash.store.engine import get_engine
 
+    # What "dun now" and the campaigns import on first use (the PDF and mail makers take a
+    # good part of a second): imported here, the first collectors to send do not wait for it.
+    await asyncio.to_thread(_import_senders)
     seen = None
     while True:
         try:

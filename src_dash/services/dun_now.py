@@ -484,15 +484,19 @@ async def deliver(
     puts back what a stopped one had claimed, and what is still queued goes with the
     scheduler's next pass anyway.
 
+    The pass runs in a worker thread, on its own event loop: it reads and writes the store
+    without awaiting (taking back what a stopped pass had claimed, for one), which on the app's
+    loop would hold up every other user's events meanwhile.
+
     Returns:
         The dispatcher's last `DispatchResult`.
     """
-    from src_dash.dunning.dispatch import dispatch_async
+    from src_dash.dunning.dispatch import dispatch
 
     require(who, WORK)
     done = None
     for attempt in range(max(1, tries)):
-        done = await dispatch_async(engine, settings, sent_by=who.user_id)
+        done = await asyncio.to_thread(dispatch, engine, settings, sent_by=who.user_id)
         if not (done.busy or done.store_error):
             break
         if attempt + 1 < tries:

@@ -118,19 +118,25 @@ def pick_items(
             ).scalar_one()
         who = viewer(engine, user_id)
         started = time.perf_counter()
-        page = open_items(
-            engine,
-            who,
-            OpenItemFilters(states=("none",), min_days_late=1, kinds=("invoice",)),
-            sort="residual",
-            descending=True,
-            page_size=500,
-            as_of=today,
-        )
-        info["first_open_items_ms"] = _ms(time.perf_counter() - started)
-        # Never dunned: an item dunned by an earlier run on the same store would go at its next
-        # level (perhaps a phone step), not by email at level 1.
-        free = [r for r in page.rows if r.residual > 100 and r.level == 0 and not r.next_level]
+        free: list = []
+        for number in range(20):  # an earlier run on the same store used the first pages
+            page = open_items(
+                engine,
+                who,
+                OpenItemFilters(states=("none",), min_days_late=1, kinds=("invoice",)),
+                sort="residual",
+                descending=True,
+                page=number,
+                page_size=500,
+                as_of=today,
+            )
+            if number == 0:
+                info["first_open_items_ms"] = _ms(time.perf_counter() - started)
+            # Never dunned: an item dunned by an earlier run on the same store would go at its
+            # next level (perhaps a phone step), not by email at level 1.
+            free += [r for r in page.rows if r.residual > 100 and r.level == 0 and not r.next_level]
+            if len(free) >= 8 * clients * rounds or page.page < number:
+                break
         wanted = clients * rounds
         dun: list[int] = []
         used_customers: set[int] = set()
