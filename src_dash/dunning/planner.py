@@ -132,13 +132,24 @@ def _iso_utc(dialect: str, column: str) -> str:
     return f"substr({column}, 1, 10)"
 
 
-def _item_states(conn: Connection) -> pl.DataFrame:
+FEW = 1000  # up to this many items or customers, their rows are read by id
+
+
+def _among(column: str, ids: list[int] | None) -> str:
+    """A WHERE clause keeping the rows of a few ids (integers: listed inline), or ""."""
+    if ids is None:
+        return ""
+    return f" WHERE {column} IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})"
+
+
+def _item_states(conn: Connection, entry_ids: list[int] | None = None) -> pl.DataFrame:
+    """The app's state of the items (levels, stops): of every item, or of a few."""
     d = conn.dialect.name
     return read_table(
         conn,
         Table(
             f"SELECT entry_id, level, next_level, {_iso(d, 'last_dunned_on')}, stop_reason, "
-            f"{_iso(d, 'stop_until')} FROM item_state",
+            f"{_iso(d, 'stop_until')} FROM item_state{_among('entry_id', entry_ids)}",
             {
                 "id": pl.Int64,
                 "state_level": pl.Int32,
@@ -163,8 +174,11 @@ def _customer_stops(conn: Connection) -> pl.DataFrame:
     )
 
 
-def _last_messages(conn: Connection, as_of: date) -> pl.DataFrame:
-    """Per customer, the day of the last message not failed (as of the date)."""
+def _last_messages(
+    conn: Connection, as_of: date, customer_ids: list[int] | None = None
+) -> pl.DataFrame:
+    """Per customer (of every one, or of a few), the day of the last message not failed (as
+    of the date)."""
     from src_dash.store import Message
 
     d = conn.dialect.name
@@ -173,11 +187,12 @@ def _last_messages(conn: Connection, as_of: date) -> pl.DataFrame:
     if "dunned_on" in columns:  # the run's day, when the delivery side records it
         day = f"coalesce({_iso(d, 'dunned_on')}, {day})"
     statuses = ", ".join(f"'{s}'" for s in NOT_SENT)
+    few = _among("customer_id", customer_ids).replace(" WHERE ", " AND ")
     frame = read_table(
         conn,
         Table(
             f"SELECT customer_id, max({day}) FROM message WHERE status NOT IN ({statuses}) "
-            f"AND {day} <= '{as_of.isoformat()}' GROUP BY customer_id",
+            f"AND {day} <= '{as_of.isoformat()}'{few} GROUP BY customer_id",
             {"customer_id": pl.Int32, "last_message_on": pl.Date},
         ),
     )
@@ -530,6 +545,7 @@ def plan(
     explain: bool | None = None,
     ledger: Ledger | None = None,
     customers: pl.DataFrame | None = None,
+    scenarios: list[ScenarioSpec] | None = None,
 ) -> Plan:
     """The proposed messages and calls as of a date, and what is left out and why.
 
@@ -549,6 +565,7 @@ def plan(
         ledger: the ledger to plan on (default: the store's current one).
         customers: every customer's planning frame on that ledger and day, prepared before
             (see `_customers`); used only without `criteria`.
+        scenarios: the scenarios, read just before (default: read here).
 
     Raises:
         PlanError: for an unknown scenario, or a forced level outside 0-5 or without items or
@@ -569,7 +586,7 @@ def plan(
             check_customers(conn, viewer, customer_ids)
         if viewer is not None and entry_ids:
             customers_of_entries(conn, viewer, entry_ids)
-        scenarios = load_scenarios(conn)
+        scenarios = scenarios if scenarios is not None else load_scenarios(conn)
         chosen = _find_scenario(scenarios, scenario) if scenario is not None else None
         frames = _frames(
             ledger,
@@ -805,7 +822,9 @@ class _Builder:
 
         # Item states (app and Sage), and the item reasons. Pieces and Sage's reminders are
         # read for the items that can be dunned or shown today only.
-        states = _item_states(self.conn)
+        # Without a thank-you to look for (a forced level), only these items' states count.
+        few = self.force is not None and debits.height <= FEW
+        states = _item_states(self.conn, debits["id"].to_list() if few else None)
         disputed, promised, promised_customers = _as_of_sets(ledger, as_of)
         window = max([-s.day_offset for p in scenarios for s in p.steps if s.phase == PREVENANCE]
                      + [0])  # fmt: skip
@@ -925,7 +944,8 @@ class _Builder:
         wanted = advancing["customer_id"].unique().implode()
         per_customer = (
             live.filter(pl.col("customer_id").is_in(wanted))
-            .join(_last_messages(self.conn, as_of), on="customer_id", how="left")
+            .join(_last_messages(self.conn, as_of, self._few(wanted)), on="customer_id",
+                  how="left")
             .join(last_items, on="customer_id", how="left")
             .join(_scenario_frame(scenarios).drop("min_item", "with_unexpired"),
                   on="scenario_id", how="left")
@@ -1022,7 +1042,7 @@ class _Builder:
         )
         contacts = contacts_for(self.ledger, self.conn, go["customer_id"].to_list())
         reps = _sales_reps(self.conn)
-        portfolio = self._portfolio()
+        portfolio = self._portfolio(self._few(go["customer_id"]))
         for customer in go.select(_CUSTOMER_COLUMNS).iter_rows(named=True):
             cid = customer["customer_id"]
             spec = self.f.scenarios[customer["scenario_id"]]
@@ -1050,14 +1070,21 @@ class _Builder:
                 self._propose(customer, spec, level, group_items, group_credits, contacts,
                               reps, portfolio)  # fmt: skip
 
-    def _portfolio(self) -> dict[int, int]:
+    @staticmethod
+    def _few(ids: pl.Series) -> list[int] | None:
+        """The ids when they are few (their rows are then read by id), else None (all rows)."""
+        flat = ids.explode() if ids.dtype == pl.List else ids
+        return flat.to_list() if flat.len() <= FEW else None
+
+    def _portfolio(self, customer_ids: list[int] | None = None) -> dict[int, int]:
         from src_dash.store import PortfolioAssignment
 
         t = PortfolioAssignment.__table__
+        query = select(t.c.user_id, t.c.customer_id).order_by(t.c.user_id)
+        if customer_ids is not None:
+            query = query.where(t.c.customer_id.in_(customer_ids))
         out: dict[int, int] = {}
-        for user_id, customer_id in self.conn.execute(
-            select(t.c.user_id, t.c.customer_id).order_by(t.c.user_id)
-        ):
+        for user_id, customer_id in self.conn.execute(query):
             out.setdefault(customer_id, user_id)
         return out
 

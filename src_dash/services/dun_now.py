@@ -329,6 +329,7 @@ def _plan_item(engine: Engine, who: Viewer, entry_id: int, level: int, as_of: da
         force_level=level,
         ledger=ledger,
         customers=customers,
+        scenarios=scenarios,
     )
 
 
