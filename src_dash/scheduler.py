@@ -2,6 +2,10 @@
 
 The same jobs run from the app (a lifespan task) or from `src-dash scheduler`. A job that fails
 is logged and tried again at its next time; it never stops the others.
+
+A job may follow a schedule kept in the store (the sync: on or off and its interval, set by an
+admin in the settings): it is read at most every few seconds, and a new interval moves the next
+run at once, measured from the last run, without a restart.
 """
 
 from __future__ import annotations
@@ -14,14 +18,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
+
 from src_dash.config import Settings, load_settings
 
 log = logging.getLogger("src_dash.scheduler")
+SCHEDULE_TTL = 5.0  # seconds a schedule read from the store is trusted before it is read again
 
 
 @dataclass
 class Job:
-    """A job run every `interval_seconds`, first at `next_run` (monotonic seconds)."""
+    """A job run every `interval_seconds`, first at `next_run` (monotonic seconds).
+
+    With a `schedule`, the job asks it for its interval at each tick (given the time): None means
+    the job is off and does not run; another interval replaces `interval_seconds` and moves
+    `next_run` to `last_run` + the new interval.
+    """
 
     name: str
     interval_seconds: float
@@ -31,17 +43,68 @@ class Job:
     failures: int = 0
     last_error: str = ""
     history: list[float] = field(default_factory=list)
+    schedule: Callable[[float], float | None] | None = None
+    enabled: bool = True
+    last_run: float | None = None
+
+
+class StoredSchedule:
+    """The sync's interval as an admin set it in the settings (None when off), read from the
+    store at most once every `ttl` seconds; the environment's interval until one is saved.
+
+    A store that cannot be read (not migrated yet, down) keeps the last known answer.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        ttl: float = SCHEDULE_TTL,
+        engine: Engine | None = None,
+        read: Callable[[], tuple[bool, float]] | None = None,
+    ) -> None:
+        """Read the store `engine` (default: the one of `settings`), or call `read`, which gives
+        (on, seconds)."""
+        self.settings = settings
+        self.ttl = ttl
+        self.engine = engine
+        self._read = read or self._read_store
+        self._value: float | None = float(settings.sync_interval_seconds)
+        self._read_at: float | None = None
+
+    def _read_store(self) -> tuple[bool, float]:
+        from src_dash.services.settings_pages import stored_sync_schedule
+        from src_dash.store.engine import get_engine
+
+        engine = self.engine or get_engine(self.settings.database_url)
+        found = stored_sync_schedule(engine, self.settings.sync_interval_seconds)
+        return found.enabled, float(found.interval_seconds)
+
+    def __call__(self, now: float) -> float | None:
+        """The interval in seconds at `now` (monotonic), or None when the sync is off."""
+        if self._read_at is not None and 0 <= now - self._read_at < self.ttl:
+            return self._value
+        self._read_at = now
+        try:
+            enabled, seconds = self._read()
+        except Exception as exc:  # noqa: BLE001  (keep running on the last known schedule)
+            log.warning("sync schedule not read (%s); keeping the last one", exc)
+            return self._value
+        self._value = seconds if enabled else None
+        return self._value
 
 
 def sync_job() -> object:
     """Sync every active Sage company into the store."""
+    from src_dash.services.settings_pages import mark_automatic_sync
     from src_dash.store.engine import get_engine
     from src_dash.store.migrate import upgrade
     from src_dash.sync import sync_all
 
     settings = load_settings()
     upgrade(settings.database_url)
-    results = sync_all(get_engine(settings.database_url))
+    engine = get_engine(settings.database_url)
+    mark_automatic_sync(engine)
+    results = sync_all(engine)
     for r in results:
         log.info("sync %s: %s, +%d ~%d -%d", r.company, r.status, r.added, r.changed, r.deleted)
     return results
@@ -77,9 +140,17 @@ def delivery_jobs(settings: Settings) -> list[Job]:
 
 
 def default_jobs(settings: Settings | None = None) -> list[Job]:
-    """The app's periodic jobs, with their intervals from the settings."""
+    """The app's periodic jobs, with their intervals from the settings (the sync's then follows
+    the schedule saved in the store)."""
     settings = settings or load_settings()
-    jobs = [Job(name="sync", interval_seconds=settings.sync_interval_seconds, run=sync_job)]
+    jobs = [
+        Job(
+            name="sync",
+            interval_seconds=settings.sync_interval_seconds,
+            run=sync_job,
+            schedule=StoredSchedule(settings),
+        )
+    ]
     if settings.dispatch_interval_seconds > 0:
         jobs += delivery_jobs(settings)
     if settings.exports:
@@ -93,14 +164,37 @@ def default_jobs(settings: Settings | None = None) -> list[Job]:
     return jobs
 
 
+def _follow_schedule(job: Job, now: float) -> None:
+    """Turn the job on or off and move its next run when its schedule changed."""
+    try:
+        interval = job.schedule(now)
+    except Exception:  # a broken schedule keeps the job as it was
+        log.exception("schedule of job %s failed", job.name)
+        return
+    job.enabled = interval is not None
+    if interval is None or interval == job.interval_seconds:
+        return
+    log.info("job %s: every %ss from now on", job.name, interval)
+    job.interval_seconds = interval
+    if job.last_run is not None:
+        job.next_run = job.last_run + interval
+
+
 def run_pending(jobs: list[Job], now: float | None = None) -> list[str]:
-    """Run every job that is due at `now`; return the names of those that ran."""
+    """Run every job that is due at `now`; return the names of those that ran.
+
+    Jobs with a schedule follow it first: off, they are skipped; a new interval moves their
+    next run to their last run plus the new interval (a run now, when that is already past).
+    """
     now = time.monotonic() if now is None else now
     ran = []
     for job in jobs:
-        if now < job.next_run:
+        if job.schedule is not None:
+            _follow_schedule(job, now)
+        if not job.enabled or now < job.next_run:
             continue
         job.next_run = now + job.interval_seconds
+        job.last_run = now
         job.runs += 1
         job.history.append(now)
         try:

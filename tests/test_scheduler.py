@@ -1,11 +1,14 @@
-"""The scheduler runs due jobs at their interval; a failing job does not stop the others."""
+"""The scheduler runs due jobs at their interval; a failing job does not stop the others; the sync
+follows the schedule an admin saves in the settings (on or off, its interval) without a restart."""
 
 from __future__ import annotations
 
 import threading
 
+from sqlalchemy.engine import Engine
+
 from src_dash.config import load_settings
-from src_dash.scheduler import Job, default_jobs, run_forever, run_pending
+from src_dash.scheduler import Job, StoredSchedule, default_jobs, run_forever, run_pending
 
 
 def test_due_jobs_run_at_their_interval():
@@ -92,3 +95,103 @@ def test_exports_are_scheduled_when_configured_and_write_their_files(tmp_path, d
     assert len(lines) - 1 == len(sage_source_truth(demo_base)["customers"])
     assert written[1].read_bytes()[:2] == b"PK"  # an xlsx is a zip
     engine.dispose()
+
+
+def test_a_new_interval_moves_the_next_run_from_the_last_one():
+    calls: list[float] = []
+    interval: list[float | None] = [600]
+    job = Job("sync", 600, lambda: calls.append(1), schedule=lambda now: interval[0])
+    assert run_pending([job], now=0) == ["sync"]
+    assert run_pending([job], now=100) == []
+    interval[0] = 120  # shorter: brought forward to last run + 120
+    assert run_pending([job], now=119) == []
+    assert job.next_run == 120
+    assert run_pending([job], now=120) == ["sync"]
+    interval[0] = 600  # longer: pushed back to last run + 600
+    assert run_pending([job], now=240) == []
+    assert run_pending([job], now=719) == []
+    assert run_pending([job], now=720) == ["sync"]
+    interval[0] = 60  # last run + 60 is long past: it runs at once
+    assert run_pending([job], now=1000) == ["sync"]
+    assert run_pending([job], now=1059) == []
+    assert run_pending([job], now=1060) == ["sync"]
+    assert job.history == [0, 120, 720, 1000, 1060] and len(calls) == 5
+
+
+def test_a_job_switched_off_does_not_run_until_switched_on_again():
+    interval: list[float | None] = [60]
+    job = Job("sync", 60, lambda: None, schedule=lambda now: interval[0])
+    others = Job("dispatch", 60, lambda: None)
+    assert run_pending([job, others], now=0) == ["sync", "dispatch"]
+    interval[0] = None
+    for now in (60, 600, 6000):
+        assert run_pending([job, others], now=now) == ["dispatch"]
+    assert not job.enabled and job.runs == 1
+    interval[0] = 60  # on again: overdue since long, so it runs now
+    assert run_pending([job, others], now=6001) == ["sync"]
+    assert run_pending([job, others], now=6061) == ["sync", "dispatch"]
+
+
+def test_a_broken_schedule_keeps_the_job_as_it_was():
+    def broken(now: float) -> float:
+        raise RuntimeError("store down")
+
+    job = Job("sync", 10, lambda: None, schedule=broken)
+    assert run_pending([job], now=0) == ["sync"]
+    assert run_pending([job], now=10) == ["sync"]
+    assert job.interval_seconds == 10
+
+
+def test_the_stored_schedule_is_read_at_most_once_per_ttl_and_survives_a_failure():
+    reads: list[int] = []
+    answers: list[tuple[bool, float] | Exception] = [(True, 300.0)]
+
+    def read() -> tuple[bool, float]:
+        reads.append(1)
+        answer = answers[-1]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    settings = load_settings({"SRC_DASH_SYNC_INTERVAL": "900"})
+    schedule = StoredSchedule(settings, ttl=5, read=read)
+    assert [schedule(t) for t in (0, 1, 2, 3, 4.9)] == [300.0] * 5
+    assert len(reads) == 1
+    answers.append((False, 300.0))
+    assert schedule(5) is None and len(reads) == 2
+    answers.append(RuntimeError("no such table: store_meta"))
+    assert schedule(10) is None and len(reads) == 3  # the last known answer
+    answers.append((True, 600.0))
+    assert schedule(12) is None and len(reads) == 3
+    assert schedule(15) == 600.0 and len(reads) == 4
+
+
+def test_the_sync_job_follows_what_the_admin_saves_without_a_restart(store: Engine, store_url: str):
+    from src_dash.services.access import viewer
+    from src_dash.services.auth import create_user
+    from src_dash.services.settings_pages import set_sync_schedule
+
+    admin = viewer(store, create_user(store, "chef", "mot-de-passe-long", "admin", name="Chef"))
+    settings = load_settings({"DATABASE_URL": store_url, "SRC_DASH_SYNC_INTERVAL": "900"})
+    [job] = [j for j in default_jobs(settings) if j.name == "sync"]
+    assert isinstance(job.schedule, StoredSchedule)
+    job.schedule = StoredSchedule(settings, engine=store)  # the test's engine, closed after
+    runs: list[float] = []
+    job.run = lambda: runs.append(1)
+
+    assert run_pending([job], now=0) == ["sync"]  # nothing saved: every 900 s
+    assert job.interval_seconds == 900
+    set_sync_schedule(store, admin, 5, True)
+    assert run_pending([job], now=4) == []  # read at 0: trusted for 5 s
+    assert job.interval_seconds == 900
+    assert run_pending([job], now=5) == []  # read again: every 300 s, from the run at 0
+    assert (job.interval_seconds, job.next_run) == (300, 300)
+    assert run_pending([job], now=300) == ["sync"]
+
+    set_sync_schedule(store, admin, 5, False)
+    assert [run_pending([job], now=t) for t in (310, 600, 900, 3600)] == [[], [], [], []]
+    set_sync_schedule(store, admin, 60, True)  # on again: an hour from the last run
+    assert run_pending([job], now=3610) == []
+    assert (job.interval_seconds, job.next_run) == (3600, 3900)
+    assert run_pending([job], now=3900) == ["sync"]
+    assert len(runs) == 3

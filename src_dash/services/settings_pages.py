@@ -1,29 +1,32 @@
 """Admin-only use cases of the settings page ("/reglages") that no other service offers.
 
 Companies and their source (a Sage 100 base over ODBC, or FEC files): list them with their last
-runs, register or change a Sage connection, test it, sync now, import an uploaded FEC file.
+runs, register or change a Sage connection, test it, sync now, import an uploaded FEC file, and
+the schedule of the automatic sync (kept in `store_meta`, read by the scheduler).
 Templates: check, save and preview a draft on a real customer before it is saved. Scenarios:
 thin wrappers over `dunning.scenarios` that always check the admin role (those functions check
 it only when given a viewer). Small lists the forms need (customers to preview on, sales reps,
 contact service names).
 
 Every function takes the viewer first and refuses anyone but an admin (`AccessDenied`), whatever
-the page showed. Every change writes its audit line; bad input raises `SettingsError` (a
-ValueError naming the field) and changes nothing.
+the page showed. Every change writes its audit line; bad input raises `SettingsError` (an
+`InvalidInput`, so a ValueError naming the field) and changes nothing.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 import shutil
 import time
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy.engine import Connection, Engine
 
 from src_dash.clock import today as clock_today
 from src_dash.clock import utcnow
@@ -53,6 +56,7 @@ from src_dash.dunning.templates import (
 from src_dash.money import to_money
 from src_dash.services.access import ADMIN, AccessDenied, Viewer, audit, require
 from src_dash.services.fec_import import import_fec_file
+from src_dash.services.followup import InvalidInput
 from src_dash.sources.fec import FecError
 from src_dash.store import (
     Company,
@@ -60,6 +64,7 @@ from src_dash.store import (
     Customer,
     PortfolioAssignment,
     SalesRep,
+    StoreMeta,
     SyncRun,
 )
 from src_dash.sync import SyncError, bump_data_version, sync_company
@@ -70,9 +75,18 @@ _SECRET_KEYS = re.compile(r"(?i)\b(pwd|password)\s*=\s*(\{[^}]*\}|[^;]*)")
 MAX_FEC_BYTES = 200 * 1024 * 1024
 CONNECT_TIMEOUT = 10
 RUNS_SHOWN = 8
+# The automatic sync's schedule (JSON {"enabled", "minutes"}), and when the scheduler last
+# started it (UTC, ISO), in `store_meta`.
+SCHEDULE_KEY = "sync_schedule"
+LAST_AUTO_SYNC_KEY = "sync_auto_last_run"
+MIN_SYNC_MINUTES, MAX_SYNC_MINUTES = 5, 1440
+# How late a due automatic sync may be before we stop believing a scheduler is running.
+SCHEDULE_SLACK = timedelta(minutes=2)
+
+log = logging.getLogger(__name__)
 
 
-class SettingsError(ValueError):
+class SettingsError(InvalidInput):
     """Input the admin got wrong; the message names the field. Nothing was changed.
 
     Attributes:
@@ -81,8 +95,7 @@ class SettingsError(ValueError):
 
     def __init__(self, field: str, message: str) -> None:
         """Keep the field and build the message `field: message`."""
-        super().__init__(f"{field}: {message}")
-        self.field = field
+        super().__init__(field, message)
         self.message = message
 
 
@@ -132,10 +145,28 @@ class ConnectionCheck:
 
 @dataclass(frozen=True)
 class Schedule:
-    """When the sync runs by itself."""
+    """When the sync runs by itself.
+
+    Attributes:
+        interval_seconds: time between two automatic syncs.
+        enabled: False when an admin turned the automatic sync off (sync now still works).
+        source: "settings" when an admin set it, "environment" when it is the default of
+            `setting` (nothing stored yet).
+        setting: the environment variable that gives the default.
+        next_run_at: when the scheduler will start the next automatic sync (UTC), when known:
+            None when off, or when no scheduler has run it lately.
+    """
 
     interval_seconds: int
+    enabled: bool = True
+    source: str = "environment"
     setting: str = "SRC_DASH_SYNC_INTERVAL"
+    next_run_at: datetime | None = None
+
+    @property
+    def minutes(self) -> int:
+        """The interval in whole minutes (at least 1)."""
+        return max(1, round(self.interval_seconds / 60))
 
 
 @dataclass(frozen=True)
@@ -506,14 +537,157 @@ def import_fec_upload(
     return _last_run(engine, company_id, result.run_id)
 
 
-def sync_schedule(who: Viewer) -> Schedule:
-    """How often the scheduler syncs every active Sage company (set in the environment).
+def _meta(conn: Connection, *keys: str) -> dict[str, str]:
+    t = StoreMeta.__table__
+    return dict(conn.execute(select(t.c.key, t.c.value).where(t.c.key.in_(keys))).all())
+
+
+def _put_meta(conn: Connection, key: str, value: str) -> None:
+    t = StoreMeta.__table__
+    if not conn.execute(update(t).where(t.c.key == key).values(value=value)).rowcount:
+        conn.execute(insert(t).values(key=key, value=value))
+
+
+def _parse_schedule(value: str | None) -> tuple[bool, int] | None:
+    """The stored (enabled, minutes), or None when nothing (or nothing sound) is stored."""
+    if not value:
+        return None
+    try:
+        data = json.loads(value)
+        enabled, minutes = data["enabled"], data["minutes"]
+    except (ValueError, TypeError, KeyError):
+        log.warning("store_meta %s is not a schedule: %r", SCHEDULE_KEY, value)
+        return None
+    if not isinstance(enabled, bool) or not isinstance(minutes, int) or minutes < 1:
+        log.warning("store_meta %s is not a schedule: %r", SCHEDULE_KEY, value)
+        return None
+    return enabled, minutes
+
+
+def stored_sync_schedule(
+    engine: Engine, default_seconds: int | None = None, now: datetime | None = None
+) -> Schedule:
+    """The automatic sync's schedule: the admin's, or the environment's until one is saved.
+
+    One small query; the scheduler calls it (without a viewer: it shows nothing to anyone).
+
+    Args:
+        engine: the store.
+        default_seconds: the interval when nothing is stored (default SRC_DASH_SYNC_INTERVAL).
+        now: the time the next run is measured against (default now, UTC).
+    """
+    if default_seconds is None:
+        default_seconds = load_settings().sync_interval_seconds
+    with engine.connect() as conn:
+        meta = _meta(conn, SCHEDULE_KEY, LAST_AUTO_SYNC_KEY)
+    stored = _parse_schedule(meta.get(SCHEDULE_KEY))
+    if stored is None:
+        schedule = Schedule(int(default_seconds))
+    else:
+        schedule = Schedule(stored[1] * 60, enabled=stored[0], source="settings")
+    last = _parse_time(meta.get(LAST_AUTO_SYNC_KEY))
+    if not schedule.enabled or last is None:
+        return schedule
+    now = now or utcnow()
+    due = last + timedelta(seconds=schedule.interval_seconds)
+    if due < now - SCHEDULE_SLACK:
+        return schedule  # no scheduler started it when due: say only the interval
+    return replace(schedule, next_run_at=max(due, now))
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    try:
+        found = datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+    if found is not None and found.tzinfo is None:
+        found = found.replace(tzinfo=UTC)
+    return found
+
+
+def mark_automatic_sync(engine: Engine, at: datetime | None = None) -> None:
+    """Note that the scheduler starts an automatic sync now (the page says when the next is)."""
+    with engine.begin() as conn:
+        _put_meta(conn, LAST_AUTO_SYNC_KEY, (at or utcnow()).isoformat())
+
+
+def sync_schedule(engine: Engine, who: Viewer, now: datetime | None = None) -> Schedule:
+    """How often the scheduler syncs every active Sage company, and when it will next.
+
+    It is what an admin saved with `set_sync_schedule`, or SRC_DASH_SYNC_INTERVAL until then.
 
     Raises:
         AccessDenied: for a non-admin.
     """
     _admin(who)
-    return Schedule(load_settings().sync_interval_seconds)
+    return stored_sync_schedule(engine, now=now)
+
+
+def sync_minutes(value: object) -> int:
+    """The interval of the automatic sync in minutes, checked: a whole number, 5 to 1440.
+
+    Raises:
+        SettingsError: on the field "interval" otherwise.
+    """
+    if isinstance(value, bool):
+        raise SettingsError("interval", f"{value!r} is not a whole number")
+    if isinstance(value, int):
+        minutes = value
+    else:
+        text = str(value if value is not None else "").strip()
+        if not text:
+            raise SettingsError("interval", "must not be empty")
+        if not re.fullmatch(r"[+-]?\d{1,9}", text):
+            raise SettingsError("interval", f"{text!r} is not a whole number")
+        minutes = int(text)
+    if not MIN_SYNC_MINUTES <= minutes <= MAX_SYNC_MINUTES:
+        raise SettingsError(
+            "interval", f"must be between {MIN_SYNC_MINUTES} and {MAX_SYNC_MINUTES} minutes"
+        )
+    return minutes
+
+
+def set_sync_schedule(
+    engine: Engine, who: Viewer, minutes: object, enabled: bool, now: datetime | None = None
+) -> Schedule:
+    """Turn the automatic sync on or off and set its interval; the scheduler follows it within
+    seconds, without a restart (a shorter interval brings the next run forward).
+
+    Args:
+        engine: the store.
+        who: the admin.
+        minutes: the interval, a whole number of minutes from 5 to 1440 (checked even when off,
+            as it is kept for when the sync is turned on again).
+        enabled: False to stop the automatic sync (sync now from the page still works).
+        now: the time the next run is measured against (default now, UTC).
+
+    Returns:
+        The schedule as stored.
+
+    Raises:
+        AccessDenied: for a non-admin.
+        SettingsError: for a bad interval ("interval") or a switch that is not on or off
+            ("enabled"); nothing is written then.
+    """
+    _admin(who)
+    minutes = sync_minutes(minutes)
+    if not isinstance(enabled, bool):
+        raise SettingsError("enabled", f"{enabled!r} must be on or off")
+    with engine.begin() as conn:
+        before = _parse_schedule(_meta(conn, SCHEDULE_KEY).get(SCHEDULE_KEY))
+        _put_meta(conn, SCHEDULE_KEY, json.dumps({"enabled": enabled, "minutes": minutes}))
+        audit(
+            conn,
+            who,
+            "sync.schedule",
+            "store_meta",
+            None,
+            enabled=enabled,
+            minutes=minutes,
+            was_enabled=before[0] if before else None,
+            was_minutes=before[1] if before else None,
+        )
+    return stored_sync_schedule(engine, now=now)
 
 
 # ---- templates
@@ -802,6 +976,7 @@ __all__ = [
     "find_customers",
     "import_fec_upload",
     "list_companies",
+    "mark_automatic_sync",
     "mask_dsn",
     "portfolio_customers",
     "preview_draft",
@@ -815,6 +990,9 @@ __all__ = [
     "scenarios_for",
     "service_names",
     "set_company_active",
+    "set_sync_schedule",
+    "stored_sync_schedule",
+    "sync_minutes",
     "sync_now",
     "sync_schedule",
     "templates_for",

@@ -1,6 +1,7 @@
 """The settings page ("/reglages") in Chromium: admins edit and preview templates, add dispute
-reasons and cash objectives, test and sync a Sage base, upload FEC files; other roles are
-refused. Screenshots of every tab at phone and desktop sizes go to test-artifacts/screenshots."""
+reasons and cash objectives, test and sync a Sage base, set the automatic sync's schedule,
+upload FEC files; other roles are refused. Screenshots of every tab at phone and desktop sizes
+go to test-artifacts/screenshots."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE, log_in_as, squash
 from playwright.sync_api import Page, expect
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 
 from src_dash.store import (
@@ -25,6 +26,7 @@ from src_dash.store import (
     MessageTemplate,
     Scenario,
     Step,
+    StoreMeta,
     SyncRun,
 )
 from src_dash.store.engine import make_engine
@@ -259,6 +261,82 @@ def test_an_admin_tests_a_sage_connection_syncs_it_and_uploads_fec_files(
     expect(page.locator("#fec-error")).to_have_count(0)
     expect(page.locator("[data-testid=settings-company][data-code=FECWEB]")).to_be_visible()
     assert audit_actions(engine, "company.import_fec")[-1].details["code"] == "FECWEB"
+
+
+def stored_schedule(engine: Engine) -> str | None:
+    meta = StoreMeta.__table__
+    with engine.connect() as conn:
+        return conn.execute(select(meta.c.value).where(meta.c.key == "sync_schedule")).scalar()
+
+
+def test_an_admin_sets_the_automatic_sync_schedule(
+    app, page: Page, engine: Engine, screenshots_dir: Path
+) -> None:
+    try:
+        open_tab(page, app, "companies")
+        block = page.locator("#sync-schedule-section")
+        expect(block).to_be_visible(timeout=LOAD_TIMEOUT)
+        # Nothing saved yet: the environment's 900 s, and where it comes from.
+        summary = page.locator("#sync-schedule")
+        expect(summary).to_contain_text("toutes les 15", timeout=LOAD_TIMEOUT)
+        expect(summary).to_contain_text("SRC_DASH_SYNC_INTERVAL")
+        interval, switch = page.locator("#sync-interval"), page.locator("#sync-enabled")
+        expect(interval).to_have_value("15")
+        expect(switch).to_have_attribute("data-state", "checked")
+
+        # A bad interval: the error under the field, nothing written.
+        interval.fill("3")
+        page.locator("#sync-schedule-save").click()
+        error = page.locator("#sync-interval-error")
+        expect(error).to_have_text(
+            "Intervalle : doit être entre 5 et 1440 minutes", timeout=LOAD_TIMEOUT
+        )
+        assert stored_schedule(engine) is None
+        assert not audit_actions(engine, "sync.schedule")
+        for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+            page.set_viewport_size(viewport)
+            block.scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            block.screenshot(path=screenshots_dir / f"settings-sync-schedule-error-{name}.png")
+        page.set_viewport_size(DESKTOP)
+
+        # A good one: saved, said, audited; typing again clears the error.
+        interval.fill("30")
+        expect(error).to_have_count(0)
+        page.locator("#sync-schedule-save").click()
+        expect(page.locator("[data-sonner-toast]")).to_contain_text(
+            "Planification enregistrée", timeout=LOAD_TIMEOUT
+        )
+        expect(summary).to_contain_text("toutes les 30")
+        expect(summary).not_to_contain_text("SRC_DASH_SYNC_INTERVAL")
+        assert stored_schedule(engine) == '{"enabled": true, "minutes": 30}'
+        [line] = audit_actions(engine, "sync.schedule")
+        assert line.details == {"enabled": True, "minutes": 30} and line.user_id is not None
+
+        page.reload()
+        expect(interval).to_have_value("30", timeout=LOAD_TIMEOUT)
+        expect(switch).to_have_attribute("data-state", "checked")
+        expect(summary).to_contain_text("toutes les 30")
+
+        # Off: the automatic sync stops; sync now stays on each company's card.
+        switch.click()
+        expect(switch).to_have_attribute("data-state", "unchecked")
+        page.locator("#sync-schedule-save").click()
+        expect(summary).to_contain_text("désactivée", timeout=LOAD_TIMEOUT)
+        assert stored_schedule(engine) == '{"enabled": false, "minutes": 30}'
+        page.reload()
+        expect(switch).to_have_attribute("data-state", "unchecked", timeout=LOAD_TIMEOUT)
+        expect(interval).to_have_value("30")
+        expect(page.locator("[data-testid=company-sync]").first).to_be_enabled()
+        for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+            page.set_viewport_size(viewport)
+            block.scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            block.screenshot(path=screenshots_dir / f"settings-sync-schedule-{name}.png")
+    finally:  # the other tests see the environment's schedule
+        with engine.begin() as conn:
+            meta = StoreMeta.__table__
+            conn.execute(delete(meta).where(meta.c.key == "sync_schedule"))
 
 
 def test_an_admin_builds_a_scenario_whose_errors_name_their_step_then_sets_its_thresholds(

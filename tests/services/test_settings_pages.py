@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,13 +27,16 @@ from src_dash.services.admin_settings import (
     set_cash_objective,
 )
 from src_dash.services.auth import seed_demo_users
+from src_dash.services.followup import InvalidInput
 from src_dash.services.settings_pages import (
+    SCHEDULE_SLACK,
     SettingsError,
     check_connection,
     check_draft,
     find_customers,
     import_fec_upload,
     list_companies,
+    mark_automatic_sync,
     mask_dsn,
     portfolio_customers,
     preview_draft,
@@ -45,6 +48,8 @@ from src_dash.services.settings_pages import (
     scenarios_for,
     service_names,
     set_company_active,
+    set_sync_schedule,
+    stored_sync_schedule,
     sync_now,
     sync_schedule,
     templates_for,
@@ -61,6 +66,7 @@ from src_dash.store import (
     MessageTemplate,
     Scenario,
     Step,
+    StoreMeta,
     SyncRun,
 )
 from src_dash.sync import sync_company
@@ -140,7 +146,8 @@ def test_every_settings_call_is_refused_to_the_other_roles(world: World, fec_dir
         lambda w: check_connection(e, w, cid),
         lambda w: sync_now(e, w, cid),
         lambda w: import_fec_upload(e, w, "FEC9", FEC_FILE, (fec_dir / FEC_FILE).read_bytes()),
-        lambda w: sync_schedule(w),
+        lambda w: sync_schedule(e, w),
+        lambda w: set_sync_schedule(e, w, 30, False),
         lambda w: templates_for(e, w),
         lambda w: check_draft(w, "s", html, "t"),
         lambda w: save_draft(e, w, "x1", "fr", subject="s", body_html=html, body_text="t"),
@@ -163,6 +170,7 @@ def test_every_settings_call_is_refused_to_the_other_roles(world: World, fec_dir
             calls[0](None)
     assert snapshot(e) == before
     assert audit_count(e) == audits
+    assert stored_sync_schedule(e).source == "environment"
 
 
 def test_companies_show_their_source_without_the_password_and_their_last_runs(world: World):
@@ -343,6 +351,156 @@ def test_lists_the_forms_need(world: World):
     for customer in everyone:  # names as typed, accents and all ("Électricité")
         assert customer.id in {c.id for c in find_customers(engine, admin, customer.name)}
         assert customer.id in {c.id for c in find_customers(engine, admin, customer.number)}
-    assert sync_schedule(admin).interval_seconds > 0
+    assert sync_schedule(engine, admin).interval_seconds > 0
     reasons = [r.label for r in list_dispute_reasons(engine, admin)]
     assert "Autre" in reasons
+
+
+# ---- the automatic sync's schedule
+
+
+@pytest.fixture
+def people(store: Engine) -> dict[str, Viewer]:
+    """The demo users of a fresh store without a Sage base (so no sales rep user): the schedule
+    needs no data."""
+    from src_dash.store import User
+
+    seed_demo_users(store)
+    with store.connect() as conn:
+        ids = dict(conn.execute(select(User.__table__.c.login, User.__table__.c.id)).all())
+    return {role: viewer(store, ids[login]) for role, login in ROLES.items() if login in ids}
+
+
+def stored_meta(engine: Engine) -> dict[str, str]:
+    t = StoreMeta.__table__
+    with engine.connect() as conn:
+        return dict(conn.execute(select(t.c.key, t.c.value)).all())
+
+
+def audit_rows(engine: Engine, action: str) -> list:
+    a = AuditLog.__table__
+    with engine.connect() as conn:
+        return conn.execute(select(a).where(a.c.action == action).order_by(a.c.id)).all()
+
+
+def test_the_schedule_is_the_environments_until_an_admin_sets_it(
+    store: Engine, people: dict[str, Viewer], monkeypatch: pytest.MonkeyPatch
+):
+    admin = people["admin"]
+    monkeypatch.setenv("SRC_DASH_SYNC_INTERVAL", "600")
+    first = sync_schedule(store, admin)
+    assert (first.interval_seconds, first.minutes, first.enabled) == (600, 10, True)
+    assert (first.source, first.setting, first.next_run_at) == (
+        "environment",
+        "SRC_DASH_SYNC_INTERVAL",
+        None,
+    )
+
+    saved = set_sync_schedule(store, admin, " 30 ", True)
+    assert (saved.interval_seconds, saved.minutes, saved.enabled, saved.source) == (
+        1800,
+        30,
+        True,
+        "settings",
+    )
+    monkeypatch.setenv("SRC_DASH_SYNC_INTERVAL", "60")  # the admin's schedule wins from now on
+    assert sync_schedule(store, admin) == saved
+
+    off = set_sync_schedule(store, admin, 45, False)
+    assert (off.minutes, off.enabled, off.source) == (45, False, "settings")
+    assert sync_schedule(store, admin) == off
+    assert set_sync_schedule(store, admin, "5", True).minutes == 5
+    assert set_sync_schedule(store, admin, "1440", True).minutes == 1440
+
+    lines = audit_rows(store, "sync.schedule")
+    assert len(lines) == 4
+    assert all(line.user_id == admin.user_id for line in lines)
+    assert lines[0].details == {"enabled": True, "minutes": 30}
+    assert lines[1].details == {
+        "enabled": False,
+        "minutes": 45,
+        "was_enabled": True,
+        "was_minutes": 30,
+    }
+
+
+@pytest.mark.parametrize(
+    ("minutes", "enabled", "field", "message"),
+    [
+        ("", True, "interval", "must not be empty"),
+        ("   ", True, "interval", "must not be empty"),
+        (None, True, "interval", "must not be empty"),
+        ("abc", True, "interval", "'abc' is not a whole number"),
+        ("15.5", True, "interval", "'15.5' is not a whole number"),
+        ("15 min", True, "interval", "is not a whole number"),
+        (True, True, "interval", "is not a whole number"),
+        ("4", True, "interval", "must be between 5 and 1440 minutes"),
+        (0, False, "interval", "must be between 5 and 1440 minutes"),
+        ("-30", True, "interval", "must be between 5 and 1440 minutes"),
+        ("1441", True, "interval", "must be between 5 and 1440 minutes"),
+        (30, "yes", "enabled", "must be on or off"),
+    ],
+)
+def test_a_bad_schedule_is_refused_by_field_and_changes_nothing(
+    store: Engine, people: dict[str, Viewer], minutes, enabled, field: str, message: str
+):
+    admin = people["admin"]
+    kept = set_sync_schedule(store, admin, 20, True)
+    meta, audits = stored_meta(store), audit_count(store)
+    with pytest.raises(SettingsError) as error:
+        set_sync_schedule(store, admin, minutes, enabled)
+    assert isinstance(error.value, InvalidInput)
+    assert error.value.field == field
+    assert message in str(error.value) and str(error.value).startswith(f"{field}: ")
+    assert stored_meta(store) == meta
+    assert audit_count(store) == audits
+    assert sync_schedule(store, admin) == kept
+
+
+def test_only_an_admin_reads_or_sets_the_schedule(world: World):
+    store, people = world.engine, world.users
+    set_sync_schedule(store, people["admin"], 20, True)
+    meta, audits = stored_meta(store), audit_count(store)
+    for role in ("collector", "sales_rep", "read_only"):
+        with pytest.raises(AccessDenied, match="may not do this"):
+            set_sync_schedule(store, people[role], 60, False)
+        with pytest.raises(AccessDenied, match="may not do this"):
+            sync_schedule(store, people[role])
+    with pytest.raises(AccessDenied, match="not signed in"):
+        set_sync_schedule(store, None, 60, False)
+    assert stored_meta(store) == meta
+    assert audit_count(store) == audits
+
+
+def test_the_next_automatic_sync_is_said_only_while_a_scheduler_keeps_it(
+    store: Engine, people: dict[str, Viewer]
+):
+    admin = people["admin"]
+    started = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+    set_sync_schedule(store, admin, 30, True)
+    assert sync_schedule(store, admin, now=started).next_run_at is None  # never ran by itself
+
+    mark_automatic_sync(store, started)
+    due = started + timedelta(minutes=30)
+    assert sync_schedule(store, admin, now=started + timedelta(minutes=10)).next_run_at == due
+    # A shorter interval brings it forward, from the last run.
+    set_sync_schedule(store, admin, 15, True)
+    assert sync_schedule(store, admin, now=started + timedelta(minutes=10)).next_run_at == (
+        started + timedelta(minutes=15)
+    )
+    # Due a moment ago: the scheduler starts it within seconds.
+    late = started + timedelta(minutes=16)
+    assert sync_schedule(store, admin, now=late).next_run_at == late
+    # Long overdue: no scheduler is running it, so only the interval is said.
+    stale = started + timedelta(minutes=15) + SCHEDULE_SLACK + timedelta(seconds=1)
+    assert sync_schedule(store, admin, now=stale).next_run_at is None
+    # Off: no next run.
+    set_sync_schedule(store, admin, 15, False)
+    assert sync_schedule(store, admin, now=started).next_run_at is None
+
+
+def test_sync_now_still_works_when_the_automatic_sync_is_off(world: World):
+    admin, engine = world.users["admin"], world.engine
+    assert not set_sync_schedule(engine, admin, 60, False).enabled
+    run = sync_now(engine, admin, world.company_id)
+    assert run.status == "ok"

@@ -14,7 +14,7 @@ import reflex as rx
 from src_dash.dunning.scenarios import ScenarioError
 from src_dash.services.access import AccessDenied
 from src_dash.services.followup import InvalidInput
-from src_dash.services.settings_pages import SettingsError
+from src_dash.services.settings_pages import MAX_SYNC_MINUTES, MIN_SYNC_MINUTES, SettingsError
 from src_dash.ui import i18n
 from src_dash.ui.i18n import t
 from src_dash.ui.state import UiState
@@ -31,6 +31,10 @@ _FRENCH = (
     ("is taken", "est déjà pris"),
     ("must have at least", "doit avoir au moins"),
     ("is not a date", "n'est pas une date"),
+    (
+        f"must be between {MIN_SYNC_MINUTES} and {MAX_SYNC_MINUTES} minutes",
+        f"doit être entre {MIN_SYNC_MINUTES} et {MAX_SYNC_MINUTES} minutes",
+    ),
     ("must be between", "doit être entre"),
     ("you cannot deactivate yourself", "vous ne pouvez pas vous désactiver vous-même"),
     ("you cannot take away your own admin role", "vous ne pouvez pas retirer votre propre rôle"),
@@ -121,15 +125,35 @@ def section(title_key: str, *children: rx.Component, section_id: str, **props) -
     )
 
 
-def field(label_key: str, control: rx.Component, **props) -> rx.Component:
-    """A labelled form control (label above it)."""
+def field(
+    label_key: str,
+    control: rx.Component,
+    error: rx.Var[str] | None = None,
+    error_id: str = "",
+    **props,
+) -> rx.Component:
+    """A labelled form control (label above it), with its error under it when given one; `props`
+    go to the stack (a `width` replaces the full width)."""
+    below = []
+    if error is not None:
+        below.append(
+            rx.cond(
+                error != "",
+                rx.text(
+                    error,
+                    size="1",
+                    color_scheme="red",
+                    word_break="break-word",
+                    role="alert",
+                    id=error_id or None,
+                ),
+            )
+        )
     return rx.vstack(
         rx.text(t(label_key, UiState.lang), size="1", weight="medium", color_scheme="gray"),
         control,
-        spacing="1",
-        width="100%",
-        min_width="0",
-        **props,
+        *below,
+        **{"spacing": "1", "width": "100%", "min_width": "0", **props},
     )
 
 

@@ -1,5 +1,6 @@
 """Settings tab "Sociétés": each company, its Sage connection (test it, sync now), its last runs
-with their errors, the schedule of the automatic sync, and the upload of a FEC file."""
+with their errors, the schedule of the automatic sync (on or off, every so many minutes), and
+the upload of a FEC file."""
 
 from __future__ import annotations
 
@@ -13,14 +14,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from src_dash import clock
 from src_dash.services.access import AccessDenied
 from src_dash.services.settings_pages import (
+    MAX_SYNC_MINUTES,
+    MIN_SYNC_MINUTES,
     CompanyView,
     RunView,
+    Schedule,
     SettingsError,
     check_connection,
     import_fec_upload,
     list_companies,
     save_sage_company,
     set_company_active,
+    set_sync_schedule,
     sync_now,
     sync_schedule,
 )
@@ -91,6 +96,24 @@ def run_row(run: RunView, fmt: Formats) -> RunRow:
     )
 
 
+def schedule_text(schedule: Schedule, fmt: Formats) -> str:
+    """What the page says of the automatic sync: off, when it is next due, or its interval."""
+    lang = fmt.lang
+    if not schedule.enabled:
+        return i18n.text("set.co.schedule_off", lang)
+    minutes = fmt.count(schedule.minutes)
+    if schedule.next_run_at is not None:
+        said = i18n.text("set.co.schedule_next", lang).format(
+            at=fmt.moment(schedule.next_run_at), minutes=minutes
+        )
+    else:
+        said = i18n.text("set.co.schedule", lang).format(minutes=minutes)
+    if schedule.source == "environment":
+        env = i18n.text("set.co.schedule_env", lang).format(setting=schedule.setting)
+        said = f"{said} {env}"
+    return said
+
+
 def company_row(company: CompanyView, fmt: Formats) -> CompanyRow:
     """A company in the viewer's formats."""
     lang = fmt.lang
@@ -120,6 +143,11 @@ class CompaniesState(rx.State):
     companies: list[CompanyRow] = []
     schedule: str = ""
     loaded: bool = False
+
+    # the schedule form, filled when the tab loads and after a save (not by other refreshes)
+    sched_enabled: bool = True
+    sched_minutes: str = ""
+    sched_error: str = ""
     error: str = ""
     done: str = ""
 
@@ -144,14 +172,14 @@ class CompaniesState(rx.State):
     fec_done: str = ""
     fec_busy: bool = False
 
-    async def _read(self) -> None:
+    async def _read(self, form: bool = False) -> None:
         who = await current_viewer(self)
         if who is None:
             return
         fmt = await current_formats(self)
         try:
             found = await asyncio.to_thread(list_companies, get_engine(), who)
-            schedule = sync_schedule(who)
+            schedule = await asyncio.to_thread(sync_schedule, get_engine(), who)
         except (AccessDenied, SQLAlchemyError) as exc:
             self.error = error_text(exc, fmt.lang)
             self.companies = []
@@ -159,10 +187,11 @@ class CompaniesState(rx.State):
             return
         self.error = ""
         self.companies = [company_row(c, fmt) for c in found]
-        minutes = max(1, round(schedule.interval_seconds / 60))
-        self.schedule = i18n.text("set.co.schedule", fmt.lang).format(
-            minutes=fmt.count(minutes), setting=schedule.setting
-        )
+        self.schedule = schedule_text(schedule, fmt)
+        if form:
+            self.sched_enabled = schedule.enabled
+            self.sched_minutes = str(schedule.minutes)
+            self.sched_error = ""
         if not self.fec_code:
             fec = [c.code for c in found if c.source_kind == "fec"]
             self.fec_code = fec[0] if fec else "FEC1"
@@ -172,7 +201,33 @@ class CompaniesState(rx.State):
     async def load(self) -> None:
         """Read the companies, their runs and the schedule."""
         self.done = ""
-        await self._read()
+        await self._read(form=True)
+
+    @rx.event
+    def set_sched_enabled(self, value: bool) -> None:
+        """Turn the automatic sync on or off (saved with the button)."""
+        self.sched_enabled = bool(value)
+
+    @rx.event
+    def set_sched_minutes(self, value: str) -> None:
+        """The interval typed, in minutes."""
+        self.sched_minutes = value
+        self.sched_error = ""
+
+    @rx.event
+    async def save_schedule(self) -> rx.event.EventSpec | None:
+        """Save the schedule of the automatic sync; a bad interval is said under its field."""
+        who = await current_viewer(self)
+        lang = (await current_formats(self)).lang
+        try:
+            await asyncio.to_thread(
+                set_sync_schedule, get_engine(), who, self.sched_minutes, self.sched_enabled
+            )
+        except (AccessDenied, SettingsError, SQLAlchemyError) as exc:
+            self.sched_error = error_text(exc, lang)
+            return None
+        await self._read(form=True)
+        return rx.toast.success(i18n.text("set.co.schedule_saved", lang))
 
     @rx.event
     async def test(self, company_id: int) -> None:
@@ -654,13 +709,64 @@ def _fec_upload() -> rx.Component:
     )
 
 
+def _schedule_form() -> rx.Component:
+    s = CompaniesState
+    return section(
+        "set.co.schedule_title",
+        rx.text(s.schedule, size="2", color_scheme="gray", id="sync-schedule"),
+        rx.text(
+            rx.flex(
+                rx.switch(
+                    checked=s.sched_enabled, on_change=s.set_sched_enabled, id="sync-enabled"
+                ),
+                t("set.co.auto", UiState.lang),
+                as_="span",
+                align="center",
+                spacing="2",
+            ),
+            as_="label",
+            size="2",
+            weight="medium",
+            cursor="pointer",
+        ),
+        # The button sits beside the input, so the error under them never pushes it out of line.
+        field(
+            "set.co.interval",
+            rx.flex(
+                rx.input(
+                    value=s.sched_minutes,
+                    on_change=s.set_sched_minutes,
+                    type="number",
+                    min=MIN_SYNC_MINUTES,
+                    max=MAX_SYNC_MINUTES,
+                    step=1,
+                    inputmode="numeric",
+                    id="sync-interval",
+                    flex="1",
+                    min_width="0",
+                ),
+                rx.button(
+                    rx.icon("save", size=14),
+                    t("set.save", UiState.lang),
+                    on_click=s.save_schedule,
+                    id="sync-schedule-save",
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            error=s.sched_error,
+            error_id="sync-interval-error",
+            max_width="360px",
+        ),
+        section_id="sync-schedule-section",
+    )
+
+
 def companies_tab() -> rx.Component:
     """The companies tab's content."""
     s = CompaniesState
     return rx.vstack(
         rx.flex(
-            rx.text(s.schedule, size="2", color_scheme="gray", id="sync-schedule"),
-            rx.spacer(),
             rx.button(
                 rx.icon("plus", size=14),
                 t("set.co.new", UiState.lang),
@@ -668,10 +774,8 @@ def companies_tab() -> rx.Component:
                 variant="soft",
                 id="company-new",
             ),
-            spacing="2",
+            justify="end",
             width="100%",
-            align=rx.breakpoints(initial="start", sm="center"),
-            direction=rx.breakpoints(initial="column", sm="row"),
         ),
         error_note(s.error, "companies-error"),
         ok_note(s.done, "companies-done"),
@@ -683,6 +787,7 @@ def companies_tab() -> rx.Component:
             width="100%",
             id="settings-companies",
         ),
+        _schedule_form(),
         _fec_upload(),
         spacing="4",
         width="100%",
