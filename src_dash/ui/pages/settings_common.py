@@ -14,7 +14,7 @@ import reflex as rx
 from src_dash.dunning.scenarios import ScenarioError
 from src_dash.services.access import AccessDenied
 from src_dash.services.followup import InvalidInput
-from src_dash.services.settings_pages import MAX_SYNC_MINUTES, MIN_SYNC_MINUTES, SettingsError
+from src_dash.services.settings_pages import SettingsError
 from src_dash.ui import i18n
 from src_dash.ui.i18n import t
 from src_dash.ui.state import UiState
@@ -31,11 +31,6 @@ _FRENCH = (
     ("is taken", "est déjà pris"),
     ("must have at least", "doit avoir au moins"),
     ("is not a date", "n'est pas une date"),
-    (
-        f"must be between {MIN_SYNC_MINUTES} and {MAX_SYNC_MINUTES} minutes",
-        f"doit être entre {MIN_SYNC_MINUTES} et {MAX_SYNC_MINUTES} minutes",
-    ),
-    ("must be between", "doit être entre"),
     ("you cannot deactivate yourself", "vous ne pouvez pas vous désactiver vous-même"),
     ("you cannot take away your own admin role", "vous ne pouvez pas retirer votre propre rôle"),
     ("a sales rep user needs the Sage sales rep they are", "choisissez le commercial Sage"),
@@ -65,6 +60,7 @@ _FRENCH = (
     ),
     ("characters", "caractères"),
 )
+_BETWEEN = re.compile(r"must be between (?P<low>\S+) and (?P<high>\S+)")
 _FIELD = re.compile(r"^(?P<field>[A-Za-z_\[\]0-9.]+): (?P<message>.*)$", re.S)
 
 
@@ -80,6 +76,7 @@ def say(message: str, lang: str) -> str:
     """A service's message in the UI language (known fragments only; the rest as it is)."""
     if i18n.normalise_lang(lang) != "fr":
         return message
+    message = _BETWEEN.sub(r"doit être entre \g<low> et \g<high>", message)
     for english, french in _FRENCH:
         message = message.replace(english, french)
     return message
