@@ -31,6 +31,7 @@ from src_dash.clock import utcnow
 from src_dash.config import load_settings
 from src_dash.sources.records import (
     ENTRY_ROW_FIELDS,
+    NO_FREE_FIELDS,
     CompanyInfo,
     ContactRecord,
     ContactServiceRecord,
@@ -524,7 +525,10 @@ class StoreWriter:
                 counts.deleted += writer.delete(gone)
             inserts, updates = [], []
             for r in batch:
-                row_hash = _digest(pickle.dumps(r, 5))
+                # A row without free fields hashes as rows did before entries had them (the
+                # free fields come last), so the store's hashes stay valid across that upgrade.
+                hashed = r[:-1] if r[-1] == NO_FREE_FIELDS else r
+                row_hash = _digest(pickle.dumps(hashed, 5))
                 found = existing.pop(r[0], None)
                 if found is not None and found[1] == row_hash:
                     counts.unchanged += 1

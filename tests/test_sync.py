@@ -398,3 +398,71 @@ def test_a_partial_promise_is_kept_by_a_partial_payment(store, demo_base):
         StoreWriter(conn, company_id).resolve_promises(TODAY + timedelta(days=1))
     with Session(store) as s:
         assert [s.get(Promise, pid).status for pid in promises] == ["kept", "broken"]
+
+
+def _store_free_fields(engine) -> dict[int, dict[str, str]]:
+    """Entry free fields in the store by source key (cbMarq), those with a value only."""
+    with Session(engine) as s:
+        rows = s.exec(select(Entry.source_key, Entry.free_fields)).all()
+    return {key: fields for key, fields in rows if fields}
+
+
+def test_entry_free_fields_are_read_over_odbc_and_their_changes_synced(store, demo_base):
+    register(store, demo_base)
+    sync_company(store, "DEMO1", full=True, as_of=TODAY)
+    conn = sqlite3.connect(demo_base)
+    start, end = open_period(conn)
+    scope = (
+        "CT_Num IN (SELECT CT_Num FROM F_COMPTET WHERE CT_Type = 0) "
+        "AND substr(JM_Date, 1, 10) BETWEEN ? AND ?"
+    )
+    names = [
+        r[0]
+        for r in conn.execute(
+            "SELECT CB_Name FROM cbSysLibre WHERE CB_File = 'F_ECRITUREC' AND CB_Type <> 0 "
+            "ORDER BY CB_Pos"
+        )
+    ]
+    assert names == ["Code affaire", "N° commande"]
+    expected = {}
+    for key, *values in conn.execute(
+        f'SELECT cbMarq, "Code affaire", "N° commande" FROM F_ECRITUREC WHERE {scope}',
+        (start, end),
+    ):
+        fields = {n: v for n, v in zip(names, values, strict=True) if v}
+        if fields:
+            expected[key] = fields
+    got = _store_free_fields(store)
+    assert got == expected
+    assert any(len(f) == 2 for f in got.values()), "some invoices have both fields"
+    assert {n for f in got.values() for n in f} == set(names)
+
+    # In Sage, an order number is typed on an invoice that had none and an affair code is
+    # cleared on another (the trigger stamps cbModification): the next sync brings both.
+    typed = conn.execute(
+        f"SELECT cbMarq FROM F_ECRITUREC WHERE {scope} AND \"N° commande\" = '' "
+        "AND EC_Sens = 0 ORDER BY cbMarq LIMIT 1",
+        (start, end),
+    ).fetchone()[0]
+    cleared = next(k for k, f in sorted(expected.items()) if "Code affaire" in f and k != typed)
+    conn.execute("UPDATE F_ECRITUREC SET \"N° commande\" = 'CMD-ÉTÉ 42' WHERE cbMarq = ?", (typed,))
+    conn.execute("UPDATE F_ECRITUREC SET \"Code affaire\" = '' WHERE cbMarq = ?", (cleared,))
+    conn.commit()
+    conn.close()
+    version = data_version(store)
+    result = sync_company(store, "DEMO1", as_of=TODAY)
+    assert result.status == "ok", result.error
+    counts = result.tables["entries"]
+    assert (counts.added, counts.changed, counts.deleted) == (0, 2, 0)
+    assert data_version(store) != version
+    got = _store_free_fields(store)
+    assert got[typed] == {**expected.get(typed, {}), "N° commande": "CMD-ÉTÉ 42"}
+    assert got.get(cleared, {}) == {
+        n: v for n, v in expected[cleared].items() if n != "Code affaire"
+    }
+    # Unchanged again: nothing more is written, incremental or full.
+    version = data_version(store)
+    for full in (False, True):
+        again = sync_company(store, "DEMO1", full=full, as_of=TODAY)
+        assert (again.added, again.changed, again.deleted) == (0, 0, 0)
+    assert data_version(store) == version

@@ -373,7 +373,9 @@ class _Group:
 class _Piece:
     """A sales, credit-note or miscellaneous piece (journal VTE or OD) of one third party."""
 
-    __slots__ = ("kind", "day", "tiers", "lines", "ht", "tva", "num", "label", "reference", "aff")
+    __slots__ = (
+        "kind", "day", "tiers", "lines", "ht", "tva", "num", "label", "reference", "aff", "order",
+    )  # fmt: skip
 
     def __init__(self, kind: int, day: int, tiers: _Tiers, ht: int, tva: int) -> None:
         self.kind = kind
@@ -386,6 +388,7 @@ class _Piece:
         self.label = ""
         self.reference = ""
         self.aff = ""
+        self.order = ""  # free field "N° commande" of its F_ECRITUREC lines
 
 
 class _Line:
@@ -1426,6 +1429,11 @@ class _Company:
     def _number_pieces(self) -> None:
         fl = self.flavour
         seq = {_K_INV: 0, _K_AVR: 0, _K_IND: 0, -1: 0}
+        # The customers' order numbers (free field "N° commande") on about a third of the
+        # invoices, numbered per year. A generator of their own, so that the rest of the base
+        # is what it was before the field existed.
+        orders = random.Random(f"orders:{self.spec.code}:{self.spec.seed}")
+        order_seq: dict[int, int] = {}
         for day in sorted(self.pieces_by_day):
             for piece in self.pieces_by_day[day]:
                 if piece.tiers.ct_type == 1:
@@ -1438,6 +1446,10 @@ class _Company:
                 if piece.kind == _K_INV:
                     piece.num = f"{fl.invoice_prefix}{n:07d}"
                     piece.label = f"Fact {piece.num} {piece.tiers.name}"[:35]
+                    if orders.random() < 0.35:
+                        year = date.fromordinal(day).year
+                        order_seq[year] = order_seq.get(year, 0) + 1
+                        piece.order = f"CMD-{year}-{order_seq[year]:05d}"
                 elif piece.kind == _K_AVR:
                     piece.num = f"{fl.credit_prefix}{n:07d}"
                     piece.label = f"{piece.label} {piece.num}"[:35]
@@ -1538,12 +1550,13 @@ class _Company:
             reference = "" if t.ct_type == 1 else piece.reference
             label = piece.label
             aff = piece.aff
+            order = piece.order
         else:
             ec_piece = self._bank_piece(src.day) if t.ct_type == 0 else src.ref[:13]
             ref_piece = src.ref[:17]
             reference = ""
             label = src.label
-            aff = ""
+            aff = order = ""
         if kind in (_K_INV, _K_AVR) and src.due is not None:
             due = self.ds(src.due)
         elif kind == _K_IND:
@@ -1569,7 +1582,7 @@ class _Company:
             self.ds(line.drelance) if line.drelance is not None else None,
             1 if line.kind == _K_RAN else 0, 1 if day < self.B else 0, 0, "", "",
             self.flavour.staff_user if journal in ("BQ1", "OD", "RAN") else "GESC",
-            self.stamp(line.mday), self.stamp(day), aff,
+            self.stamp(line.mday), self.stamp(day), aff, order,
         )  # fmt: skip
 
     def _plain_row(
@@ -1595,7 +1608,7 @@ class _Company:
             journal, jm, jour, self.ds(day), piece, ref, "", label, account, contra, ct_num, 0,
             SENTINEL_1753, 0.0, 0, sens, _money(cents), 0, "", 0, "", 0, 0.0, SENTINEL_1900, 0.0,
             0, None, 0, 1 if day < self.B else 0, point[0], point[1], ta_code, user, stamp,
-            stamp, "",
+            stamp, "", "",
         )  # fmt: skip
 
     def _piece_rows(self, piece: _Piece) -> Iterator[tuple[tuple, bool]]:
@@ -2030,7 +2043,7 @@ _ENTRY_COLUMNS: tuple[str, ...] = (
     "N_Devise", "EC_Sens", "EC_Montant", "EC_Lettre", "EC_Lettrage", "EC_LettreQ", "EC_LettrageQ",
     "EC_StatusRegle", "EC_MontantRegle", "EC_DateRegle", "EC_Devise", "EC_Rappel",
     "EC_DateRelance", "EC_ANType", "EC_Cloture", "EC_Point", "EC_Pointage", "TA_Code",
-    "cbCreateur", "cbModification", "cbCreation", "Code affaire",
+    "cbCreateur", "cbModification", "cbCreation", "Code affaire", "N° commande",
 )  # fmt: skip
 
 

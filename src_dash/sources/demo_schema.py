@@ -64,7 +64,10 @@ FREE_FIELDS_COMPTET: list[Column] = [
     ("Potentiel", "numeric(24,6)", "0"),
 ]
 
-FREE_FIELDS_ECRITUREC: list[Column] = [("Code affaire", "varchar(21)", "''")]
+FREE_FIELDS_ECRITUREC: list[Column] = [
+    ("Code affaire", "varchar(21)", "''"),
+    ("N° commande", "varchar(21)", "''"),
+]
 
 # cbSysLibre rows: (CB_File, CB_Name, CB_Pos, CB_Type, CB_Len). CB_Type: 0 deleted, 9 text,
 # 14 date, 20 amount. "Ancien code" was deleted in Sage: its column no longer exists.
@@ -75,6 +78,7 @@ SYSLIBRE_ROWS: list[tuple[str, str, int, int, int]] = [
     ("F_COMPTET", "Date entrée", 4, 14, 8),
     ("F_COMPTET", "Potentiel", 5, 20, 14),
     ("F_ECRITUREC", "Code affaire", 1, 9, 21),
+    ("F_ECRITUREC", "N° commande", 2, 9, 21),
     ("F_DOCENTETE", "NATURE BL", 1, 9, 21),
     ("F_ARTICLE", "Gamme", 1, 9, 35),
 ]

@@ -6,6 +6,7 @@ FEC). Amounts are Decimal in book currency, signed: debit positive, credit negat
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -112,6 +113,7 @@ class EntryRecord:
     `amount` and `settled_amount` are signed in book currency (debit +, credit -);
     `amount_currency` is signed in `currency` (empty currency means book currency).
     `lettered` means fully lettered; a partly settled line has `settled_amount` not zero.
+    `free_fields` holds the line's free fields that have a value, as text (none in a FEC).
     """
 
     key: int
@@ -139,13 +141,15 @@ class EntryRecord:
     reminder_count: int = 0
     last_reminder_on: date | None = None
     carried_forward: bool = False
+    free_fields: dict[str, str] = field(default_factory=dict)
     modified_at: datetime | None = None
 
 
 # The compact form of an entry that the sync hashes and writes as it is: one tuple per entry,
 # fields in this order, money as integer cents, dates as ISO text (or None), the exchange rate as
 # text. Sources that read millions of rows (Sage 100) build it straight from their rows; others
-# build EntryRecords and turn them into rows with `entry_row`.
+# build EntryRecords and turn them into rows with `entry_row`. The free fields come last, as the
+# JSON text the store keeps ("{}" when there are none: see `free_fields_text`).
 ENTRY_ROW_FIELDS = (
     "key",
     "customer_key",
@@ -173,7 +177,9 @@ ENTRY_ROW_FIELDS = (
     "reminder_count",
     "last_reminder_on",
     "carried_forward",
+    "free_fields",
 )
+NO_FREE_FIELDS = "{}"
 # Longest text the store keeps for these fields.
 ENTRY_TEXT_LIMITS = {
     "journal": 10,
@@ -189,6 +195,11 @@ ENTRY_TEXT_LIMITS = {
 
 def _iso(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
+
+
+def free_fields_text(values: dict[str, str]) -> str:
+    """Free fields as the JSON text of the compact row and the store, in the source's order."""
+    return json.dumps(values, ensure_ascii=False) if values else NO_FREE_FIELDS
 
 
 def entry_row(r: EntryRecord) -> tuple:
@@ -222,6 +233,7 @@ def entry_row(r: EntryRecord) -> tuple:
         r.reminder_count,
         _iso(r.last_reminder_on),
         r.carried_forward,
+        free_fields_text(r.free_fields),
     )
 
 
@@ -238,5 +250,6 @@ def entry_record(row: tuple) -> EntryRecord:
         values["last_reminder_on"] = date.fromisoformat(values["last_reminder_on"])
     if values["exchange_rate"] is not None:
         values["exchange_rate"] = Decimal(values["exchange_rate"])
+    values["free_fields"] = json.loads(values["free_fields"])
     del values["residual"]
     return EntryRecord(**values)

@@ -12,7 +12,7 @@ keys (`*_keys`) when the counts up to the last cbMarq (`count_*`) disagree.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,6 +21,7 @@ import pyodbc
 
 from src_dash.money import to_money
 from src_dash.sources.records import (
+    NO_FREE_FIELDS,
     CompanyInfo,
     ContactRecord,
     ContactServiceRecord,
@@ -29,6 +30,7 @@ from src_dash.sources.records import (
     FiscalYear,
     SalesRepRecord,
     entry_record,
+    free_fields_text,
 )
 from src_dash.sources.sql_dialect import (
     Dialect,
@@ -52,6 +54,8 @@ CONTACT_COLUMNS = (
     "CT_TelPortable, CT_EMail"
 )
 CIVILITIES = {0: "M.", 1: "Mme", 2: "Mlle"}
+# Where an entry read's free-field columns start (after those of `_entry_columns`).
+ENTRY_FREE_START = 25
 
 
 class Sage100Error(RuntimeError):
@@ -109,6 +113,7 @@ class Sage100Reader:
         configure_connection(self.connection, self.dialect, encoding)
         self._currencies: dict[int, str] | None = None
         self._payment_methods: dict[int, str] | None = None
+        self._entry_free_fields: list[str] | None = None
 
     def __enter__(self) -> Sage100Reader:
         return self
@@ -211,15 +216,25 @@ class Sage100Reader:
             for r in rows
         ]
 
-    def free_fields(self) -> list[str]:
-        """Names of the customers' free fields: cbSysLibre rows that are real F_COMPTET columns."""
+    def free_fields(self, table: str = "F_COMPTET") -> list[str]:
+        """Names of a table's free fields: its cbSysLibre rows that are real columns of it.
+
+        Args:
+            table: F_COMPTET (customers, the default) or F_ECRITUREC (entries).
+        """
         rows = self._query(
             "SELECT CB_Name FROM cbSysLibre WHERE CB_File = ? AND CB_Type <> ? ORDER BY CB_Pos",
-            "F_COMPTET",
+            table,
             FREE_FIELD_DELETED,
         ).fetchall()
-        columns = {c.column_name for c in self.connection.cursor().columns(table="F_COMPTET")}
+        columns = {c.column_name for c in self.connection.cursor().columns(table=table)}
         return [_text(r[0]) for r in rows if _text(r[0]) in columns]
+
+    def entry_free_fields(self) -> list[str]:
+        """Names of the entries' free fields (F_ECRITUREC), read once per connection."""
+        if self._entry_free_fields is None:
+            self._entry_free_fields = self.free_fields("F_ECRITUREC")
+        return self._entry_free_fields
 
     def watermark(self, table: str) -> Watermark:
         """Read the highest cbMarq and newest cbModification of a table.
@@ -277,7 +292,7 @@ class Sage100Reader:
     ) -> tuple[list[tuple[str, list[object]]], list[str]]:
         """The queries that read customers (CT_Type = 0), and the free fields they read."""
         free = self.free_fields()
-        cols = CUSTOMER_COLUMNS + "".join(f", [{name}]" for name in free)
+        cols = CUSTOMER_COLUMNS + "".join(f", {_bracket(name)}" for name in free)
         sql = f"SELECT {cols} FROM {self.dialect.table('F_COMPTET')} WHERE CT_Type = ?"
         return self._windowed(sql, [0], window), free
 
@@ -370,6 +385,9 @@ class Sage100Reader:
     def _entry_columns(self) -> str:
         """The select list of an entry read, in ENTRY_ROW order where the server can compute it.
 
+        The entries' free fields come last (from ENTRY_FREE_START), bracket-quoted: their names
+        are those typed in Sage, spaces and accents included.
+
         Signed amounts in cents and dates as ISO text are computed by the server: a million rows
         then reach Python as ints and short strings, ready to be written.
         """
@@ -406,6 +424,7 @@ class Sage100Reader:
                 d.day("EC_DateRelance"),
                 "EC_ANType",
                 d.day("JM_Date"),
+                *(_bracket(name) for name in self.entry_free_fields()),
             ]
         )
 
@@ -433,7 +452,9 @@ class Sage100Reader:
         Yields:
             Lists of rows in the ENTRY_ROW_FIELDS layout of sources.records.
         """
-        convert = _EntryConverter(self.currencies(), self.payment_methods())
+        convert = _EntryConverter(
+            self.currencies(), self.payment_methods(), self.entry_free_fields()
+        )
         for rows in self._fetch(self.entry_query(period, window), batch_size):
             yield [convert(r) for r in rows]
 
@@ -456,7 +477,9 @@ class Sage100Reader:
         """
         sql = f"SELECT {self._entry_columns()} FROM {self.dialect.table('F_ECRITUREC')} WHERE 1 = 1"
         queries = self._windowed(sql, [], window)
-        convert = _EntryConverter(self.currencies(), self.payment_methods())
+        convert = _EntryConverter(
+            self.currencies(), self.payment_methods(), self.entry_free_fields()
+        )
         start, end = period[0].isoformat(), period[1].isoformat()
         for rows in self._fetch(queries, batch_size):
             inside, outside = [], []
@@ -521,6 +544,11 @@ class Sage100Reader:
         return keys
 
 
+def _bracket(name: str) -> str:
+    """A column name quoted for SQL Server and SQLite (a free field's name is free text)."""
+    return "[" + name.replace("]", "]]") + "]"
+
+
 def _free_value(value: object) -> str:
     """A free field's value as text (dates in ISO, amounts with their decimals)."""
     if value is None:
@@ -533,12 +561,29 @@ def _free_value(value: object) -> str:
     return str(value).strip()
 
 
+def _free_fields_text(names: Sequence[str], values: Sequence[object]) -> str:
+    """An entry's free fields with a value, as the compact row's JSON text."""
+    found = {}
+    for name, value in zip(names, values, strict=True):
+        if value is not None and value != "":
+            text = _free_value(value)
+            if text:
+                found[name] = text
+    return free_fields_text(found)
+
+
 class _EntryConverter:
     """Turns F_ECRITUREC rows (see `_entry_columns`) into compact entry rows; the hot loop."""
 
-    def __init__(self, currencies: dict[int, str], payment_methods: dict[int, str]) -> None:
+    def __init__(
+        self,
+        currencies: dict[int, str],
+        payment_methods: dict[int, str],
+        free_fields: Sequence[str] = (),
+    ) -> None:
         self.currencies = currencies
         self.payment_methods = payment_methods
+        self.free_fields = list(free_fields)
 
     def __call__(self, r: pyodbc.Row) -> tuple:
         amount = r[10] or 0
@@ -578,4 +623,7 @@ class _EntryConverter:
             r[21] or 0,
             r[22],
             bool(r[23]),
+            _free_fields_text(self.free_fields, r[ENTRY_FREE_START:])
+            if self.free_fields
+            else NO_FREE_FIELDS,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Column, Index, Numeric
+from sqlalchemy import JSON, BigInteger, Column, Index, Numeric, text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from src_dash.store.types import Money
@@ -15,7 +15,8 @@ class Entry(SQLModel, table=True):
     """One line on a customer account (F_ECRITUREC or a 411 FEC line), owned by the sync.
 
     `amount`, `settled_amount` and `residual` are signed in book currency (debit +). `residual`
-    is what is still open: 0 when fully lettered, else amount - settled amount.
+    is what is still open: 0 when fully lettered, else amount - settled amount. `free_fields`
+    holds the entry's free fields with a value (Sage's cbSysLibre for F_ECRITUREC), as text.
     """
 
     __table_args__ = (
@@ -51,6 +52,12 @@ class Entry(SQLModel, table=True):
     reminder_count: int = 0
     last_reminder_on: date | None = None
     carried_forward: bool = False
+    # The entry's free fields (informations libres of F_ECRITUREC), name -> text, non-empty
+    # values only. The server default fills rows written without it (raw inserts, old rows).
+    free_fields: dict = Field(
+        default_factory=dict,
+        sa_column=Column(JSON, nullable=False, server_default=text("'{}'")),
+    )
     row_hash: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE, fr_eur, squash
+from e2e.helpers import DESKTOP, LOAD_TIMEOUT, NBSP, PHONE, fr_eur, fr_int, squash
 from playwright.sync_api import Page, expect
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Engine
@@ -27,7 +27,13 @@ from src_dash.services import followup
 from src_dash.services.access import AccessDenied, Viewer, viewer
 from src_dash.services.auth import log_in
 from src_dash.services.dun_now import dun_now, item_status, preview_dun
-from src_dash.services.open_items import OpenItemFilters, OpenItemRow, open_items
+from src_dash.services.open_items import (
+    OpenItemFilters,
+    OpenItemRow,
+    filter_choices,
+    open_item_ids,
+    open_items,
+)
 from src_dash.store import (
     Action,
     ActionItem,
@@ -449,3 +455,61 @@ def test_the_page_fits_phone_and_desktop(
         page.keyboard.press("Escape")
         expect(dialog).to_be_hidden()
     assert squash(row.inner_text())
+
+
+@pytest.mark.parametrize(("name", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
+def test_items_are_filtered_on_a_free_field_of_the_entry(
+    app,
+    page: Page,
+    login,
+    engine: Engine,
+    e2e_store,
+    screenshots_dir: Path,
+    name: str,
+    viewport: dict,
+) -> None:
+    """The order number typed on invoices in Sage ("N° commande", a free field of F_ECRITUREC
+    synced from the demo bases) narrows the items to those whose number contains the text."""
+    collector = demo_viewer(engine, "recouvrement")
+    clear_cache()
+    choices = filter_choices(engine, collector, e2e_store.today)
+    assert "N° commande" in choices.entry_free_fields, choices.entry_free_fields
+    year = str(e2e_store.today.year)
+    wanted = OpenItemFilters(entry_free_fields=(("N° commande", f"cmd-{year}"),))
+    expected = open_item_ids(engine, collector, wanted, e2e_store.today)
+    everything = open_items(engine, collector, as_of=e2e_store.today).total
+    assert 0 < len(expected) < everything
+
+    open_page(page, login, "collector", viewport)
+    page.locator("#filters-button").click()
+    panel = page.locator("#filters-panel")
+    expect(panel).to_be_visible()
+    value = page.locator("#filter-entry-free-value")
+    expect(value).to_be_disabled()  # until a field is chosen
+    page.locator("#filter-entry-free-field").click()
+    options = page.get_by_role("option")
+    expect(options.first).to_be_visible()
+    assert sorted(options.all_inner_texts()[1:]) == sorted(choices.entry_free_fields)
+    page.get_by_role("option", name="N° commande", exact=True).click()
+    value.fill(f"CMD-{year}")  # any case: the service lowers both sides
+    count = f"{fr_int(len(expected))}{NBSP}échéance{'s' if len(expected) > 1 else ''}"
+    expect(page.locator("#items-total")).to_have_text(count, timeout=LOAD_TIMEOUT)
+    expect(page.locator("#filters-button")).to_contain_text("1")
+    testid = "item-card" if name == "phone" else "item-row"
+    rows = page.locator(f"[data-testid={testid}]")
+    expect(rows.first).to_be_visible()
+    shown = [int(rows.nth(i).get_attribute("data-row-id")) for i in range(rows.count())]
+    assert shown and set(shown) <= set(expected)
+    width = viewport["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    box = panel.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+    page.screenshot(path=screenshots_dir / f"items-entry-free-filter-{name}.png", full_page=True)
+
+    # No item has that order number: the empty state, then the reset gives every item back.
+    value.fill("pas-une-commande")
+    expect(page.locator("#items-empty")).to_be_visible(timeout=LOAD_TIMEOUT)
+    page.locator("#filters-reset").click()
+    expect(page.locator("#items-total")).to_contain_text(fr_int(everything))
+    expect(value).to_have_value("")
+    expect(value).to_be_disabled()

@@ -31,7 +31,7 @@ from src_dash.services.open_items import (
     open_item_ids,
     open_items,
 )
-from src_dash.store import Action, ActionItem, Customer, ItemState
+from src_dash.store import Action, ActionItem, Customer, Entry, ItemState
 from src_dash.sync import bump_data_version
 
 TODAY = date(2026, 11, 22)
@@ -185,6 +185,76 @@ def test_filters_on_company_sales_rep_customer_profile_and_free_fields(world: Wo
     choices = filter_choices(world.engine, world.users["admin"], TODAY)
     assert choices.free_fields == {"Segment": ("Export", "PME"), "Zone": ("Nord",)}
     assert (choices.profiles, choices.journals) == (("grand compte",), ("BQ", "VTE"))
+
+
+def _set_entry_free_fields(world: World, values: dict[str, dict[str, str]]) -> None:
+    """Give entries free fields as a sync would, and bump the entries' version as it does."""
+    with Session(world.engine) as s:
+        for name, fields in values.items():
+            s.get(Entry, world.entry(name)).free_fields = fields
+        s.commit()
+    with world.engine.begin() as conn:
+        bump_data_version(conn, entries=True)
+
+
+def test_filters_on_the_entries_free_fields(world: World):
+    _set_entry_free_fields(
+        world,
+        {
+            "e10": {"N° commande": "CMD-2026-0007", "Code affaire": "AFF-12"},
+            "e3a": {"N° commande": "cmd-2026-0012"},
+            "e13": {"Code affaire": "Chantier Été"},
+            "e1": {"N° commande": "CMD-2026-0001"},  # lettered: not an open item today
+        },
+    )
+
+    def entry_free(*pairs: tuple[str, str], **kw) -> OpenItemFilters:  # noqa: ANN003
+        return OpenItemFilters(entry_free_fields=pairs, **kw)
+
+    # Contains, in any case (accents too); an empty text keeps the items with a value.
+    assert page(world, filters=entry_free(("N° commande", "cmd-2026"))) == ["e10", "e3a"]
+    assert page(world, filters=entry_free(("N° commande", " 0012 "))) == ["e3a"]
+    assert page(world, filters=entry_free(("Code affaire", "ÉTÉ"))) == ["e13"]
+    assert page(world, filters=entry_free(("Code affaire", ""))) == ["e10", "e13"]
+    assert page(world, filters=entry_free(("N° commande", "c"), ("Code affaire", "aff"))) == ["e10"]
+    assert page(world, filters=entry_free(("Nulle part", "x"))) == []
+    # With the other filters, the customers' free fields among them, and within the scope.
+    late = entry_free(("N° commande", "cmd"), min_days_late=10)
+    assert page(world, filters=late) == ["e10"]
+    with Session(world.engine) as s:
+        s.get(Customer, world.customer("ALPHA")).free_fields = {"Segment": "PME"}
+        s.commit()
+    with world.engine.begin() as conn:
+        bump_data_version(conn)
+    both = entry_free(("N° commande", "cmd"), free_fields=(("Segment", "pme"),))
+    assert page(world, filters=both) == ["e3a"]
+    assert page(world, "u1", filters=entry_free(("N° commande", "cmd"))) == ["e10"]
+    ids = open_item_ids(world.engine, world.users["admin"], entry_free(("N° commande", "")), TODAY)
+    assert ids == (world.entry("e10"), world.entry("e3a"))
+    # A past day's open items have their free fields too (e1 was open on 2026-09-10).
+    past = open_items(
+        world.engine, world.users["admin"], entry_free(("N° commande", "cmd")),
+        as_of=date(2026, 9, 10),
+    )  # fmt: skip
+    assert names(world, past.rows) == ["e10", "e1"]
+    with pytest.raises(InvalidInput, match="entry_free_fields: choose the free field"):
+        page(world, filters=entry_free((" ", "cmd")))
+
+    # The choices: the fields and values of the viewer's open items only.
+    choices = filter_choices(world.engine, world.users["admin"], TODAY)
+    assert choices.entry_free_fields == {
+        "Code affaire": ("AFF-12", "Chantier Été"),
+        "N° commande": ("CMD-2026-0007", "cmd-2026-0012"),
+    }
+    assert choices.free_fields == {"Segment": ("PME",)}
+    assert filter_choices(world.engine, world.users["u1"], TODAY).entry_free_fields == {
+        "Code affaire": ("AFF-12", "Chantier Été"),
+        "N° commande": ("CMD-2026-0007",),
+    }
+
+    # A sync that changes them bumps the entries' version: the next filter sees the change.
+    _set_entry_free_fields(world, {"e3a": {}, "e3b": {"N° commande": "CMD-2026-0013"}})
+    assert page(world, filters=entry_free(("N° commande", "cmd"))) == ["e10", "e3b"]
 
 
 def test_a_viewer_sees_only_their_portfolio(world: World):

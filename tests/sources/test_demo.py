@@ -173,6 +173,26 @@ def test_free_fields_match_cbsyslibre(db: sqlite3.Connection) -> None:
     other_files = {r[0] for r in db.execute("SELECT DISTINCT CB_File FROM cbSysLibre")}
     assert {"F_ECRITUREC", "F_DOCENTETE"} <= other_files
     assert db.execute("SELECT COUNT(*) FROM F_COMPTET WHERE \"Segment\" <> ''").fetchone()[0]
+    entry_fields = [
+        row[0]
+        for row in db.execute(
+            "SELECT CB_Name FROM cbSysLibre WHERE CB_File = 'F_ECRITUREC' AND CB_Type <> 0 "
+            "ORDER BY CB_Pos"
+        )
+    ]
+    entry_columns = {row[1] for row in db.execute('PRAGMA table_info("F_ECRITUREC")')}
+    assert entry_fields == ["Code affaire", "N° commande"]
+    assert set(entry_fields) <= entry_columns
+    # Order numbers on part of the customers' invoices (debits of the sales journal) only.
+    kinds = db.execute(
+        "SELECT DISTINCT JO_Num, EC_Sens, CT_Num <> '' FROM F_ECRITUREC WHERE \"N° commande\" <> ''"
+    ).fetchall()
+    assert {k for k in kinds if k[0] != "RAN"} == {("VTE", 0, 1)}
+    share = db.execute(
+        "SELECT AVG(\"N° commande\" <> '') FROM F_ECRITUREC "
+        "WHERE JO_Num = 'VTE' AND EC_Sens = 0 AND CT_Num <> ''"
+    ).fetchone()[0]
+    assert 0.2 < share < 0.5
 
 
 def test_fiscal_years(db: sqlite3.Connection) -> None:

@@ -133,6 +133,69 @@ def test_entries_are_customer_lines_of_the_open_years_signed_by_ec_sens(base):
     assert min(posting) >= date(2025, 1, 1) and max(posting) <= TODAY
 
 
+def test_entry_free_fields_are_read_as_text_by_their_bracketed_names(base):
+    # Two more free fields of F_ECRITUREC, a date and an amount, as Sage adds them: a column
+    # and a cbSysLibre row; a deleted one (CB_Type 0) keeps its column but is not read.
+    conn = sqlite3.connect(base)
+    conn.execute('ALTER TABLE F_ECRITUREC ADD COLUMN "Date livrée" datetime NULL')
+    conn.execute('ALTER TABLE F_ECRITUREC ADD COLUMN "Frais annexes" numeric(24,6) NULL')
+    conn.execute('ALTER TABLE F_ECRITUREC ADD COLUMN "Ancien" varchar(21) NULL')
+    conn.executemany(
+        "INSERT INTO cbSysLibre (CB_File, CB_Name, CB_Pos, CB_Type, CB_Len, CB_Flag, CB_Formule, "
+        "CB_Creator) VALUES ('F_ECRITUREC', ?, ?, ?, 8, 0, '', 'TEST')",
+        [("Date livrée", 3, 14), ("Frais annexes", 4, 20), ("Ancien", 5, 0)],
+    )
+    scope = (
+        "CT_Num IN (SELECT CT_Num FROM F_COMPTET WHERE CT_Type = 0) "
+        "AND substr(JM_Date, 1, 4) >= '2025'"
+    )
+    first, second = (
+        r[0]
+        for r in conn.execute(
+            f"SELECT cbMarq FROM F_ECRITUREC WHERE {scope} AND \"N° commande\" = '' "
+            "ORDER BY cbMarq LIMIT 2"
+        )
+    )
+    conn.execute(
+        'UPDATE F_ECRITUREC SET "Date livrée" = \'2026-03-04 00:00:00\', "Frais annexes" = 12.5, '
+        "\"Ancien\" = 'x' WHERE cbMarq = ?",
+        (first,),
+    )
+    conn.execute(
+        "UPDATE F_ECRITUREC SET \"Date livrée\" = '1900-01-01 00:00:00', \"N° commande\" = ' ' "
+        "WHERE cbMarq = ?",
+        (second,),
+    )
+    orders = {
+        r[0]: r[1]
+        for r in conn.execute(
+            f'SELECT cbMarq, "N° commande" FROM F_ECRITUREC WHERE {scope} AND "N° commande" <> \'\''
+        )
+    }
+    conn.commit()
+    conn.close()
+    with reader(base) as r:
+        assert r.entry_free_fields() == [
+            "Code affaire",
+            "N° commande",
+            "Date livrée",
+            "Frais annexes",
+        ]
+        entries = {e.key: e for e in all_entries(r)}
+    assert entries[first].free_fields == {"Date livrée": "2026-03-04", "Frais annexes": "12.50"}
+    # A sentinel date and blanks are no value: left out.
+    assert entries[second].free_fields == {}
+    got = {
+        k: e.free_fields["N° commande"]
+        for k, e in entries.items()
+        if "N° commande" in e.free_fields
+    }
+    assert got == {k: v for k, v in orders.items() if v.strip()}
+    # DEMO2 numbers its customers: no affair codes; only invoices carry an order number.
+    assert all("Code affaire" not in e.free_fields for e in entries.values())
+    assert all(e.amount > 0 for e in entries.values() if "N° commande" in e.free_fields)
+
+
 def test_a_window_reads_new_rows_and_rows_changed_since(base):
     with reader(base) as r:
         mark = r.watermark("F_ECRITUREC")

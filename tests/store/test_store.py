@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, inspect, select, type_coerce
+from sqlalchemy import BigInteger, inspect, select, text, type_coerce
 from sqlmodel import Session, SQLModel
 
 from src_dash.store import Company, Customer, Entry, SyncRun
@@ -24,6 +24,50 @@ def test_migrations_downgrade_to_nothing_and_upgrade_again(store, store_url):
     assert "entry" not in inspect(store).get_table_names()
     upgrade(store_url)
     assert "entry" in inspect(store).get_table_names()
+    assert pending_model_changes(store_url) == []
+
+
+def test_entries_kept_through_0006_get_empty_free_fields_and_keep_their_state(store, store_url):
+    downgrade(store_url, "0005")
+    assert "free_fields" not in {c["name"] for c in inspect(store).get_columns("entry")}
+    with Session(store) as s:
+        company = Company(code="C1", name="Société", currency="EUR")
+        s.add(company)
+        s.flush()
+        customer = Customer(company_id=company.id, number="C001")
+        s.add(customer)
+        s.flush()
+        ids = {"company": company.id, "customer": customer.id}
+        s.commit()
+    with store.begin() as conn:
+        entry_id = conn.execute(
+            text(
+                "INSERT INTO entry (company_id, customer_id, source_key, journal, posting_date, "
+                "piece, reference, label, account, amount, residual, currency, lettering_code, "
+                "lettered, settled_amount, settlement_status, payment_method, reminder_count, "
+                "carried_forward, row_hash) VALUES (:company, :customer, 7, 'VTE', '2026-01-05', "
+                "'', '', '', '411', 1250, 1250, '', '', false, 0, 0, '', 0, false, 0) RETURNING id"
+            ),
+            ids,
+        ).scalar_one()
+        conn.execute(
+            text("INSERT INTO item_state (entry_id, level, stop_reason) VALUES (:e, 2, '')"),
+            {"e": entry_id},
+        )
+    upgrade(store_url)
+    with Session(store) as s:
+        entry = s.exec(select(Entry)).scalars().one()
+        assert (entry.source_key, entry.free_fields) == (7, {})
+        entry.free_fields = {"N° commande": "CMD-1"}
+        s.commit()
+    with store.connect() as conn:
+        assert conn.execute(text("SELECT level FROM item_state")).scalar() == 2
+    # Down again: the entry and its state stay, only the column goes.
+    downgrade(store_url, "0005")
+    with store.connect() as conn:
+        assert conn.execute(text("SELECT source_key FROM entry")).scalar() == 7
+        assert conn.execute(text("SELECT level FROM item_state")).scalar() == 2
+    upgrade(store_url)
     assert pending_model_changes(store_url) == []
 
 

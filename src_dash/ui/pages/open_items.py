@@ -187,6 +187,13 @@ def _amount(text: str) -> Decimal | None:
     return value
 
 
+def _free_pairs(field: str, value: str) -> tuple[tuple[str, str], ...]:
+    """A free-field filter's (name, text) pair, once a field is chosen and a text typed."""
+    if field != ALL and value.strip():
+        return ((field, value.strip()),)
+    return ()
+
+
 def _day(text: str) -> date | None:
     try:
         return date.fromisoformat(text) if text else None
@@ -213,6 +220,8 @@ class OpenItemsState(rx.State):
     max_amount: str = ""
     free_field: str = ALL
     free_value: str = ""
+    entry_free_field: str = ALL
+    entry_free_value: str = ""
     sort: str = "due_date"
     descending: bool = False
     page: int = 0
@@ -237,6 +246,7 @@ class OpenItemsState(rx.State):
     profile_options: list[Choice] = []
     journal_options: list[str] = []
     free_fields: list[str] = []
+    entry_free_fields: list[str] = []
 
     @rx.var
     def active_filters(self) -> int:
@@ -253,7 +263,8 @@ class OpenItemsState(rx.State):
                 self.min_days != ALL,
                 bool(self.due_from or self.due_to),
                 bool(self.min_amount or self.max_amount),
-                self.free_field != ALL and bool(self.free_value.strip()),
+                bool(_free_pairs(self.free_field, self.free_value)),
+                bool(_free_pairs(self.entry_free_field, self.entry_free_value)),
             ]
         )
 
@@ -279,9 +290,6 @@ class OpenItemsState(rx.State):
         return bool(self.rows) and all(r.entry_id in chosen for r in self.rows)
 
     def _filters(self) -> OpenItemFilters:
-        free: tuple[tuple[str, str], ...] = ()
-        if self.free_field != ALL and self.free_value.strip():
-            free = ((self.free_field, self.free_value.strip()),)
         try:
             low, high = _amount(self.min_amount), _amount(self.max_amount)
             self.amount_error = False
@@ -314,7 +322,8 @@ class OpenItemsState(rx.State):
             due_from=_day(self.due_from),
             due_to=_day(self.due_to),
             states=(self.item_state,) if self.item_state != ALL else (),
-            free_fields=free,
+            free_fields=_free_pairs(self.free_field, self.free_value),
+            entry_free_fields=_free_pairs(self.entry_free_field, self.entry_free_value),
             search=self.search.strip(),
         )
 
@@ -327,6 +336,7 @@ class OpenItemsState(rx.State):
         self.profile_options = [Choice(NONE, none)] + [Choice(p, p) for p in found.profiles]
         self.journal_options = list(found.journals)
         self.free_fields = sorted(found.free_fields)
+        self.entry_free_fields = sorted(found.entry_free_fields)
 
     def _selected_words(self, fmt: Formats) -> None:
         n = len(self.selected)
@@ -512,13 +522,25 @@ class OpenItemsState(rx.State):
         await self._first_page()
 
     @rx.event
+    async def set_entry_free_field(self, value: str) -> None:
+        """The entry free field (informations libres of the entry) the filter bears on."""
+        self.entry_free_field = value or ALL
+        await self._first_page()
+
+    @rx.event
+    async def set_entry_free_value(self, value: str) -> None:
+        """The words the entry free field must contain."""
+        self.entry_free_value = value
+        await self._first_page()
+
+    @rx.event
     async def reset_filters(self) -> None:
         """Back to every open item, no search."""
         self.search = self.due_from = self.due_to = ""
         self.company = self.sales_rep = self.profile = self.journal = ALL
-        self.item_state = self.min_days = self.free_field = ALL
+        self.item_state = self.min_days = self.free_field = self.entry_free_field = ALL
         self.grades, self.levels = [], []
-        self.min_amount = self.max_amount = self.free_value = ""
+        self.min_amount = self.max_amount = self.free_value = self.entry_free_value = ""
         await self._first_page()
 
     @rx.event
@@ -718,6 +740,9 @@ def _days() -> rx.Component:
 
 
 def _due_range() -> rx.Component:
+    # A date input needs about 140px to show its calendar button: side by side when the cell
+    # is wide enough, else one under the other (without wrapping, the second one spilled over
+    # the next column of the panel on a desktop, four columns).
     return rx.vstack(
         _label("items.filter.due"),
         rx.hstack(
@@ -727,6 +752,8 @@ def _due_range() -> rx.Component:
                 on_change=S.set_due_from.debounce(400),
                 size="2",
                 width="100%",
+                min_width="0",
+                flex="1 1 140px",
                 id="filter-due-from",
                 aria_label=_w("items.filter.due"),
             ),
@@ -736,14 +763,19 @@ def _due_range() -> rx.Component:
                 on_change=S.set_due_to.debounce(400),
                 size="2",
                 width="100%",
+                min_width="0",
+                flex="1 1 140px",
                 id="filter-due-to",
                 aria_label=_w("items.filter.and"),
             ),
             spacing="2",
+            wrap="wrap",
             width="100%",
+            min_width="0",
         ),
         spacing="1",
         width="100%",
+        min_width="0",
     )
 
 
@@ -781,31 +813,56 @@ def _amounts() -> rx.Component:
     )
 
 
-def _free_field() -> rx.Component:
+def _free_filter(
+    label_key: str,
+    fields: rx.Var[list[str]],
+    field: rx.Var[str],
+    value: rx.Var[str],
+    on_field: rx.EventHandler,
+    on_value: rx.EventHandler,
+    id_prefix: str,
+) -> rx.Component:
+    """A free-field filter: the field chosen among `fields`, then the text it must contain."""
     return rx.vstack(
-        _label("items.filter.free"),
+        _label(label_key),
         rx.select.root(
-            rx.select.trigger(width="100%", id="filter-free-field"),
+            rx.select.trigger(width="100%", id=f"{id_prefix}-field"),
             rx.select.content(
                 rx.select.item(_w("items.filter.free_none"), value=ALL),
-                rx.foreach(S.free_fields, lambda f: rx.select.item(f, value=f)),
+                rx.foreach(fields, lambda f: rx.select.item(f, value=f)),
             ),
-            value=S.free_field,
-            on_change=S.set_free_field,
+            value=field,
+            on_change=on_field,
             size="2",
         ),
         rx.input(
-            value=S.free_value,
-            on_change=S.set_free_value.debounce(400),
+            value=value,
+            on_change=on_value.debounce(400),
             placeholder=t("items.filter.free_value", UiState.lang),
-            disabled=S.free_field == ALL,
+            disabled=field == ALL,
             size="2",
             width="100%",
-            id="filter-free-value",
+            id=f"{id_prefix}-value",
+            aria_label=_w(label_key),
         ),
         spacing="1",
         width="100%",
+        min_width="0",
     )
+
+
+def _free_field() -> rx.Component:
+    return _free_filter(
+        "items.filter.free", S.free_fields, S.free_field, S.free_value,
+        S.set_free_field, S.set_free_value, "filter-free",
+    )  # fmt: skip
+
+
+def _entry_free_field() -> rx.Component:
+    return _free_filter(
+        "items.filter.entry_free", S.entry_free_fields, S.entry_free_field, S.entry_free_value,
+        S.set_entry_free_field, S.set_entry_free_value, "filter-entry-free",
+    )  # fmt: skip
 
 
 def _filters_panel() -> rx.Component:
@@ -832,6 +889,7 @@ def _filters_panel() -> rx.Component:
                 _due_range(),
                 _amounts(),
                 _free_field(),
+                _entry_free_field(),
                 columns=rx.breakpoints(initial="1", sm="2", lg="4"),
                 spacing="4",
                 width="100%",
