@@ -39,12 +39,12 @@ from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.components.data_table import TableColumn, data_table, pager
+from src_dash.ui.components.filters import ALL, free_field_filter
 from src_dash.ui.components.layout import as_of_line, page_frame, page_title
 from src_dash.ui.i18n import Formats, t
 from src_dash.ui.state import UiState
 
 ROUTE = "/clients"
-ALL = "all"
 NONE = "none"  # "no sales rep", "no profile"
 DAY_STEPS = ("1", "30", "60", "90", "120")
 GRADE_COLORS = {"A": "green", "B": "teal", "C": "amber", "D": "orange", "E": "red"}
@@ -653,30 +653,11 @@ def _amounts() -> rx.Component:
 
 
 def _free_field() -> rx.Component:
-    return rx.vstack(
-        _label("customers.filter.free"),
-        rx.select.root(
-            rx.select.trigger(width="100%", id="filter-free-field"),
-            rx.select.content(
-                rx.select.item(t("customers.filter.free_none", UiState.lang), value=ALL),
-                rx.foreach(CustomersState.free_fields, lambda f: rx.select.item(f, value=f)),
-            ),
-            value=CustomersState.free_field,
-            on_change=CustomersState.set_free_field,
-            size="2",
-        ),
-        rx.input(
-            value=CustomersState.free_value,
-            on_change=CustomersState.set_free_value.debounce(400),
-            placeholder=t("customers.filter.free_value", UiState.lang),
-            disabled=CustomersState.free_field == ALL,
-            size="2",
-            width="100%",
-            id="filter-free-value",
-        ),
-        spacing="1",
-        width="100%",
-    )
+    return free_field_filter(
+        "customers.filter.free", "customers.filter.free_none", "customers.filter.free_value",
+        CustomersState.free_fields, CustomersState.free_field, CustomersState.free_value,
+        CustomersState.set_free_field, CustomersState.set_free_value, "filter-free",
+    )  # fmt: skip
 
 
 def _switch(label_key: str, checked: rx.Var[bool], on_change, id_: str) -> rx.Component:  # noqa: ANN001

@@ -38,6 +38,7 @@ from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.components.data_table import pager
+from src_dash.ui.components.filters import ALL, free_field_filter
 from src_dash.ui.components.item_actions import (
     item_dialogs,
     level_name,
@@ -51,7 +52,6 @@ from src_dash.ui.state import UiState
 ROUTE = "/echeances"
 CAMPAIGNS_ROUTE = "/campagnes"
 CUSTOMERS_ROUTE = "/clients"
-ALL = "all"
 NONE = "none"
 PAGE_SIZES = ("25", "50", "100")
 DAY_STEPS = ("1", "30", "60", "90", "120")
@@ -813,55 +813,19 @@ def _amounts() -> rx.Component:
     )
 
 
-def _free_filter(
-    label_key: str,
-    fields: rx.Var[list[str]],
-    field: rx.Var[str],
-    value: rx.Var[str],
-    on_field: rx.EventHandler,
-    on_value: rx.EventHandler,
-    id_prefix: str,
-) -> rx.Component:
-    """A free-field filter: the field chosen among `fields`, then the text it must contain."""
-    return rx.vstack(
-        _label(label_key),
-        rx.select.root(
-            rx.select.trigger(width="100%", id=f"{id_prefix}-field"),
-            rx.select.content(
-                rx.select.item(_w("items.filter.free_none"), value=ALL),
-                rx.foreach(fields, lambda f: rx.select.item(f, value=f)),
-            ),
-            value=field,
-            on_change=on_field,
-            size="2",
-        ),
-        rx.input(
-            value=value,
-            on_change=on_value.debounce(400),
-            placeholder=t("items.filter.free_value", UiState.lang),
-            disabled=field == ALL,
-            size="2",
-            width="100%",
-            id=f"{id_prefix}-value",
-            aria_label=_w(label_key),
-        ),
-        spacing="1",
-        width="100%",
-        min_width="0",
-    )
-
-
 def _free_field() -> rx.Component:
-    return _free_filter(
-        "items.filter.free", S.free_fields, S.free_field, S.free_value,
-        S.set_free_field, S.set_free_value, "filter-free",
+    return free_field_filter(
+        "items.filter.free", "items.filter.free_none", "items.filter.free_value",
+        S.free_fields, S.free_field, S.free_value, S.set_free_field, S.set_free_value,
+        "filter-free",
     )  # fmt: skip
 
 
 def _entry_free_field() -> rx.Component:
-    return _free_filter(
-        "items.filter.entry_free", S.entry_free_fields, S.entry_free_field, S.entry_free_value,
-        S.set_entry_free_field, S.set_entry_free_value, "filter-entry-free",
+    return free_field_filter(
+        "items.filter.entry_free", "items.filter.free_none", "items.filter.free_value",
+        S.entry_free_fields, S.entry_free_field, S.entry_free_value, S.set_entry_free_field,
+        S.set_entry_free_value, "filter-entry-free",
     )  # fmt: skip
 
 
