@@ -1,10 +1,11 @@
 """Page "/reglages": the admin's settings, one tab per subject.
 
 Companies and their Sage connection (test, sync now, last runs, schedule) with the FEC upload;
-scenarios and steps; templates (editor, check, preview); contact services in To or Cc;
-thresholds; dispute reasons; cash objectives; users and portfolios. Admins only: the page's
-on_load sends anyone else home, and every handler passes the viewer to services that refuse
-anyone but an admin. `/reglages?tab=templates` opens a tab directly.
+scenarios and steps; the profile rules that pick each customer's scenario; templates (editor,
+check, preview); contact services in To or Cc; thresholds; dispute reasons; cash objectives;
+users and portfolios. Admins only: the page's on_load sends anyone else home, and every handler
+passes the viewer to services that refuse anyone but an admin. `/reglages?tab=templates` opens a
+tab directly.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from src_dash.ui.pages.settings_lists import (
     objectives_tab,
     reasons_tab,
 )
+from src_dash.ui.pages.settings_profiles import ProfileRulesState, profiles_tab
 from src_dash.ui.pages.settings_users import UsersState, users_tab
 from src_dash.ui.state import UiState
 
@@ -38,6 +40,7 @@ ROUTE = "/reglages"
 TABS: tuple[tuple[str, str, str, type[rx.State]], ...] = (
     ("companies", "set.tab.companies", "building-2", CompaniesState),
     ("scenarios", "set.tab.scenarios", "route", ScenariosState),
+    ("profiles", "set.tab.profiles", "tags", ProfileRulesState),
     ("templates", "set.tab.templates", "mail", TemplateEditorState),
     ("services", "set.tab.services", "contact", ServicesState),
     ("thresholds", "set.tab.thresholds", "sliders-horizontal", ScenariosState),
@@ -94,7 +97,7 @@ def _tab_content(key: str, body: rx.Component, state: type[rx.State]) -> rx.Comp
 
 
 def _phone_picker() -> rx.Component:
-    """On phones the eight tabs do not fit a row: a select picks the tab instead."""
+    """On phones the nine tabs do not fit a row: a select picks the tab instead."""
     return rx.box(
         rx.select.root(
             rx.select.trigger(id="settings-tab-select", width="100%"),
@@ -124,6 +127,7 @@ def settings_page() -> rx.Component:
     bodies = {
         "companies": companies_tab(),
         "scenarios": scenarios_tab(),
+        "profiles": profiles_tab(),
         "templates": template_editor(),
         "services": services_tab(),
         "thresholds": thresholds_tab(),
