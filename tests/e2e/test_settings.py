@@ -39,6 +39,7 @@ FEC_FILE = "000000000FEC20231231.txt"
 TABS = (
     "companies",
     "scenarios",
+    "profiles",
     "templates",
     "services",
     "thresholds",
