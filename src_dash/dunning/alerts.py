@@ -9,8 +9,10 @@ An alert is resolved by a user, or by the scan when its cause is gone.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import and_, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
@@ -21,6 +23,7 @@ from src_dash.services.access import WORK, AccessDenied, Viewer, audit, require,
 from src_dash.store import (
     Action,
     Alert,
+    Company,
     Contact,
     ContactService,
     Customer,
@@ -55,6 +58,129 @@ SCANNED_KINDS = (ACTION_OVERDUE, NO_CONTACT, DO_NOT_DUN, PROMISE_BROKEN)
 
 
 @dataclass(frozen=True)
+class AlertFacts:
+    """What an alert's English text says, read back from it so the UI can say it in the user's
+    language (the alert table keeps only the text: no column for its parameters).
+
+    Attributes:
+        form: which sentence it is, e.g. "do_not_dun", "email_refused", "email_attempts".
+        count: a number of items or attempts.
+        on: a day (an action's, a promise's).
+        amount: an amount in book currency (a promise's).
+        code: a code the UI translates (an action's kind).
+        note: text kept as it came (a mail server's answer, a step's name).
+    """
+
+    form: str
+    count: int | None = None
+    on: date | None = None
+    amount: Decimal | None = None
+    code: str = ""
+    note: str = ""
+
+
+_DAY = r"(\d{4}-\d{2}-\d{2})"
+# Per kind, the sentences `_wanted`, the runs and the dispatcher write, each with the name of
+# its form and how its groups are read; the customer's "number name: " before them is left out
+# (the page shows the customer). Anchored at the end, so a colon in a name does no harm.
+_FORMS: dict[str, tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]] = {
+    DO_NOT_DUN: (
+        ("do_not_dun", re.compile(r": not to be dunned, (\d+) item\(s\) overdue\Z"), ("count",)),
+    ),
+    NO_CONTACT: (
+        (
+            "no_contact",
+            re.compile(r": no email address to dun (\d+) overdue item\(s\)\Z"),
+            ("count",),
+        ),
+    ),
+    ACTION_OVERDUE: (
+        (
+            "action_overdue",
+            re.compile(rf": (\w+) action due on {_DAY} not done\Z"),
+            ("code", "on"),
+        ),
+    ),
+    PROMISE_BROKEN: (
+        (
+            "promise_broken",
+            re.compile(rf": promise of (-?\d+(?:\.\d+)?) for {_DAY} not kept\Z"),
+            ("amount", "on"),
+        ),
+    ),
+    EMAIL_FAILED: (
+        ("email_refused", re.compile(r"\Aemail refused: (.*)\Z", re.S), ("note",)),
+        (
+            "email_attempts",
+            re.compile(r"\Aemail not sent after (\d+) attempts: (.*)\Z", re.S),
+            ("count", "note"),
+        ),
+    ),
+    EMAIL_BOUNCED: (
+        ("email_bounced", re.compile(r"\Aemail bounced: (.*)\Z", re.S), ("note",)),
+        ("some_refused", re.compile(r"\Asome recipients refused: (.*)\Z", re.S), ("note",)),
+    ),
+    EMAIL_UNCERTAIN: (
+        (
+            "email_uncertain",
+            re.compile(
+                r"\Athe mail server may or may not have this email \((.*)\); check its log, "
+                r"and send it again by hand if it is missing\Z",
+                re.S,
+            ),
+            ("note",),
+        ),
+    ),
+    SMTP_UNREACHABLE: (
+        (
+            "smtp_unreachable",
+            re.compile(r"\Athe mail server cannot be reached: (.*)\Z", re.S),
+            ("note",),
+        ),
+    ),
+    NO_RECIPIENT: (
+        (
+            "no_recipient",
+            re.compile(r": an email step is due but nobody can receive it(?: \((.*)\))?\Z", re.S),
+            ("note",),
+        ),
+    ),
+}
+
+
+_NO_CONTACT = re.compile(r" \(\w+\): no contact to write to\Z")
+
+
+def alert_facts(kind: str, text: str) -> AlertFacts | None:
+    """What an alert's text says (see `AlertFacts`), or None for a text of another shape (an
+    old or a cut one): the UI then shows the text as it is."""
+    for form, pattern, names in _FORMS.get(kind, ()):
+        found = pattern.search(text)
+        if found is None:
+            continue
+        values: dict[str, object] = {}
+        try:
+            for name, value in zip(names, found.groups(), strict=True):
+                if value is None:
+                    continue
+                if name == "count":
+                    values[name] = int(value)
+                elif name == "on":
+                    values[name] = date.fromisoformat(value)
+                elif name == "amount":
+                    values[name] = Decimal(value)
+                else:
+                    values[name] = value
+        except (ValueError, InvalidOperation):
+            return None
+        if form == "no_recipient" and values.get("note"):
+            # The planner's detail: "<step> (email): no contact to write to" -> the step.
+            values["note"] = _NO_CONTACT.sub("", str(values["note"]))
+        return AlertFacts(form, **values)  # type: ignore[arg-type]
+    return None
+
+
+@dataclass(frozen=True)
 class AlertRow:
     """An alert as the UI lists it."""
 
@@ -69,6 +195,9 @@ class AlertRow:
     action_id: int | None
     created_at: datetime
     resolved_at: datetime | None
+    # What the text says, for the UI's words (None: show the text as it is).
+    facts: AlertFacts | None = None
+    currency: str = "EUR"  # the book currency of the customer's company (of `facts.amount`)
 
 
 @dataclass(frozen=True)
@@ -162,10 +291,12 @@ def list_alerts(
     limit: int = 200,
 ) -> list[AlertRow]:
     """The alerts the viewer may see (their customers', and those on no customer), newest first."""
-    a, c = Alert.__table__, Customer.__table__
+    a, c, k = Alert.__table__, Customer.__table__, Company.__table__
     query = (
-        select(a, c.c.number, c.c.name)
-        .select_from(a.outerjoin(c, c.c.id == a.c.customer_id))
+        select(a, c.c.number, c.c.name, k.c.currency.label("book_currency"))
+        .select_from(
+            a.outerjoin(c, c.c.id == a.c.customer_id).outerjoin(k, k.c.id == c.c.company_id)
+        )
         .where(or_(a.c.customer_id.is_(None), scope_clause(viewer.scope)))
         .order_by(a.c.created_at.desc(), a.c.id.desc())
         .limit(limit)
@@ -189,6 +320,8 @@ def list_alerts(
             action_id=r.action_id,
             created_at=r.created_at,
             resolved_at=r.resolved_at,
+            facts=alert_facts(r.kind, r.text or ""),
+            currency=r.book_currency or "EUR",
         )
         for r in rows
     ]

@@ -113,8 +113,17 @@ class Exclusion:
     reason: str  # one of EXCLUSION_REASONS
     entry_id: int | None = None  # None when the whole customer is left out
     piece: str = ""
-    detail: str = ""  # e.g. the stop reason and its end date
+    detail: str = ""  # in English, for the CLI and the logs: e.g. the stop reason and its end
     residual: Decimal = Decimal("0.00")
+    # What the detail says, for the UI to say it in the user's language (None / "" when the
+    # detail does not name it): an amount in book currency (the balance of a customer in
+    # credit, the scenario's minimum per customer), a day (the last message, the end of a
+    # stop), free text kept as typed (a stop's reason, the name of a step) and a level (the
+    # level with no step, or the step nobody can receive).
+    amount: Decimal | None = None
+    on: date | None = None
+    note: str = ""
+    level: int | None = None
 
 
 @dataclass(frozen=True)

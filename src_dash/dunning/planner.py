@@ -718,19 +718,23 @@ class _Builder:
     # -- exclusions
 
     def _exclude_rows(self, frame: pl.DataFrame, reason_col: str, detail_col: str | None) -> None:
+        """Exclusions from a frame's rows; its optional columns ``detail_amount`` (cents),
+        ``detail_on`` (a date) and ``detail_note`` (free text) give the detail's parameters."""
         if frame.is_empty():
             return
-        columns = ["customer_id", "number", "name", reason_col, "residual"]
+        columns: list[str | pl.Expr] = ["customer_id", "number", "name", reason_col, "residual"]
         has_entry = "id" in frame.columns
         if has_entry:
-            columns.append("id")
+            columns += ["id", "piece"]
         if detail_col:
             columns.append(detail_col)
-        if has_entry:
-            columns.append("piece")
+        for name, dtype in (("detail_amount", pl.Int64), ("detail_on", pl.Date),
+                            ("detail_note", pl.String)):  # fmt: skip
+            columns.append(name if name in frame.columns else pl.lit(None, dtype).alias(name))
         for row in frame.select(columns).iter_rows(named=True):
             reason = row[reason_col]
             self.counts[f"excluded:{reason}"] += 1
+            cents = row["detail_amount"]
             self.exclusions.append(
                 Exclusion(
                     customer_id=row["customer_id"],
@@ -741,10 +745,22 @@ class _Builder:
                     piece=row["piece"] if has_entry else "",
                     detail=(row[detail_col] or "") if detail_col else "",
                     residual=_money(row["residual"]),
+                    amount=None if cents is None else _money(cents),
+                    on=row["detail_on"],
+                    note=row["detail_note"] or "",
                 )
             )
 
-    def _exclude(self, customer: dict, reason: str, detail: str = "", residual: int = 0) -> None:
+    def _exclude(
+        self,
+        customer: dict,
+        reason: str,
+        detail: str = "",
+        residual: int = 0,
+        *,
+        note: str = "",
+        level: int | None = None,
+    ) -> None:
         self.counts[f"excluded:{reason}"] += 1
         self.exclusions.append(
             Exclusion(
@@ -754,6 +770,8 @@ class _Builder:
                 reason=reason,
                 detail=detail,
                 residual=_money(residual),
+                note=note,
+                level=level,
             )
         )
 
@@ -809,6 +827,11 @@ class _Builder:
             .when(pl.col("customer_reason") == "in_credit")
             .then(pl.lit("balance ") + _cents_text(pl.col("balance")))
             .otherwise(pl.lit("")),
+            detail_amount=pl.when(pl.col("customer_reason") == "in_credit").then("balance"),
+            detail_on=pl.when(pl.col("customer_reason") == "customer_stopped").then("stop_until"),
+            detail_note=pl.when(pl.col("customer_reason") == "customer_stopped").then(
+                pl.col("stop_reason").fill_null("")
+            ),
         )
         self._exclude_rows(shown, "customer_reason", "detail")
         excluded_ids = out["customer_id"].implode()
@@ -891,7 +914,11 @@ class _Builder:
                     )
                     .otherwise(pl.lit(""))
                 )
-                .otherwise(pl.lit(""))
+                .otherwise(pl.lit("")),
+                detail_on=pl.when(pl.col("item_reason") == "item_stopped").then("item_stop_until"),
+                detail_note=pl.when(pl.col("item_reason") == "item_stopped").then(
+                    pl.col("item_stop_reason").fill_null("")
+                ),
             ),
             "item_reason",
             "detail",
@@ -992,6 +1019,10 @@ class _Builder:
             .when(pl.col("late_reason") == "in_credit")
             .then(pl.lit("overdue covered by credits"))
             .otherwise(pl.lit("")),
+            detail_on=pl.when(pl.col("late_reason") == "too_soon").then("last_contact"),
+            detail_amount=pl.when(pl.col("late_reason") == "below_customer_threshold").then(
+                pl.col("min_customer").cast(pl.Int64)
+            ),
         )
         self._exclude_rows(late_out, "late_reason", "detail")
         go = per_customer.filter(pl.col("late_reason").is_null())
@@ -1102,7 +1133,9 @@ class _Builder:
         cid = customer["customer_id"]
         steps = _steps_at(spec, level)
         if not steps:
-            self._exclude(customer, "no_step", f"the scenario has no step for level {level}")
+            self._exclude(
+                customer, "no_step", f"the scenario has no step for level {level}", level=level
+            )
             return
         rep_name, rep_email = reps.get(customer["sales_rep_id"], ("", ""))
         moving = sorted(i.entry_id for i in items if i.advances)
@@ -1126,6 +1159,8 @@ class _Builder:
                     "no_recipient",
                     f"{step.name or step.phase} ({step.channel}): no contact to write to",
                     to_cents(total),
+                    note=step.name,
+                    level=level,
                 )
                 continue
             phase = PREVENANCE if level == 0 else RELANCE

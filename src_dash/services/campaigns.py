@@ -109,9 +109,14 @@ class ExclusionLine:
     reason: str
     entry_id: int | None
     piece: str
-    detail: str
+    detail: str  # the planner's, in English
     residual: Decimal
     currency: str
+    # The detail's parameters (see `dunning.model.Exclusion`), for the UI's words.
+    amount: Decimal | None = None
+    on: date | None = None
+    note: str = ""
+    level: int | None = None
 
 
 @dataclass(frozen=True)
@@ -430,6 +435,10 @@ def preview(
             detail=e.detail,
             residual=e.residual,
             currency=currency_of.get(e.customer_id, "EUR") or "EUR",
+            amount=e.amount,
+            on=e.on,
+            note=e.note,
+            level=e.level,
         )
         for e in sorted(
             result.exclusions, key=lambda e: (e.reason, e.customer_number, e.piece or "")

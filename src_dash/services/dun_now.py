@@ -39,7 +39,16 @@ from sqlalchemy.engine import Connection, Engine
 from src_dash.analytics.ledger import Ledger, get_ledger
 from src_dash.clock import today as clock_today
 from src_dash.config import Settings
-from src_dash.dunning.model import EMAIL, LETTER, PHONE, Plan, PlannedItem, Proposal, Recipient
+from src_dash.dunning.model import (
+    EMAIL,
+    LETTER,
+    PHONE,
+    Exclusion,
+    Plan,
+    PlannedItem,
+    Proposal,
+    Recipient,
+)
 from src_dash.services.access import WORK, AccessDenied, Viewer, customers_of_entries, require
 from src_dash.services.followup import InvalidInput
 from src_dash.store import (
@@ -80,14 +89,28 @@ class NotDunnable(InvalidInput):
 
     Attributes:
         reason: one of the planner's exclusion reasons (disputed, promised, item_stopped, ...).
-        detail: the planner's detail (a stop's reason and end, a missing recipient, ...).
+        detail: the planner's detail in English (a stop's reason and end, a missing
+            recipient, ...).
+        exclusion: the planner's exclusion, whose parameters (amount, day, note, level) let
+            the UI say the detail in the user's language; None when the reason was found
+            before planning.
+        currency: the customer's book currency (of the exclusion's amount).
     """
 
-    def __init__(self, reason: str, detail: str = "") -> None:
+    def __init__(
+        self,
+        reason: str,
+        detail: str = "",
+        *,
+        exclusion: Exclusion | None = None,
+        currency: str = "EUR",
+    ) -> None:
         """Keep the reason; the field at fault is the level."""
         super().__init__("level", f"not dunnable: {reason}{f' ({detail})' if detail else ''}")
         self.reason = reason
         self.detail = detail
+        self.exclusion = exclusion
+        self.currency = currency
 
 
 @dataclass(frozen=True)
@@ -188,9 +211,9 @@ def _why_not(found: Plan, entry_id: int) -> NotDunnable:
     for reason in BLOCKING:
         for x in mine:
             if x.reason == reason:
-                return NotDunnable(reason, x.detail)
+                return NotDunnable(reason, x.detail, exclusion=x)
     if mine:
-        return NotDunnable(mine[0].reason, mine[0].detail)
+        return NotDunnable(mine[0].reason, mine[0].detail, exclusion=mine[0])
     return NotDunnable("no_step")
 
 
@@ -366,16 +389,20 @@ def preview_dun(
     with engine.connect() as conn:
         entry_id = _entry(conn, who, entry_id)
         # Checked live: the preview's ledger may be a few seconds old.
-        reason = _blocked(conn, [entry_id], as_of)
-    if reason:
-        raise NotDunnable(reason)
+        refused = _blocked(conn, [entry_id], as_of)
+    if refused is not None:
+        raise refused
     try:
         found = _plan_item(engine, who, entry_id, level, as_of)
     except PlanError as exc:
         raise InvalidInput("level", str(exc)) from exc
     proposals = _proposals(found, entry_id)
     if not proposals:
-        raise _why_not(found, entry_id)
+        refused = _why_not(found, entry_id)
+        if refused.exclusion is not None and refused.exclusion.amount is not None:
+            with engine.connect() as conn:
+                refused.currency = _book_currency(conn, refused.exclusion.customer_id)
+        raise refused
     channels = tuple(dict.fromkeys(p.channel for p in proposals))
     if channel in (None, ""):
         channel = channels[0]
@@ -412,18 +439,29 @@ def preview_dun(
     )
 
 
-def _blocked(conn: Connection, entry_ids: list[int], as_of: date) -> str:
-    """A reason the items may no longer be dunned (changed since the preview), or ""."""
+def _blocked(conn: Connection, entry_ids: list[int], as_of: date) -> NotDunnable | None:
+    """Why the items may no longer be dunned (changed since the preview), or None; a stop
+    says its reason and end as the planner would."""
     for s in _statuses(conn, entry_ids, as_of).values():
         if s.dispute_id is not None:
-            return "disputed"
+            return NotDunnable("disputed")
         if s.promised_on is not None and s.promised_on >= as_of:
-            return "promised"
-        if s.item_stopped:
-            return "item_stopped"
+            return NotDunnable("promised")
         if s.stopped:
-            return "customer_stopped"
-    return ""
+            reason = "item_stopped" if s.item_stopped else "customer_stopped"
+            until = f" (until {s.stop_until.isoformat()})" if s.stop_until else ""
+            stop = Exclusion(
+                customer_id=s.customer_id,
+                customer_number="",
+                customer_name="",
+                reason=reason,
+                entry_id=s.entry_id if s.item_stopped else None,
+                detail=f"{s.stop_reason}{until}",
+                note=s.stop_reason,
+                on=s.stop_until,
+            )
+            return NotDunnable(reason, stop.detail, exclusion=stop)
+    return None
 
 
 def dun_now(engine: Engine, who: Viewer, preview: DunPreview) -> DunResult:
@@ -446,9 +484,9 @@ def dun_now(engine: Engine, who: Viewer, preview: DunPreview) -> DunResult:
     moving = [i.entry_id for i in proposal.items if i.advances]
     with engine.connect() as conn:
         customers_of_entries(conn, who, moving)
-        reason = _blocked(conn, moving, proposal.as_of)
-    if reason:
-        raise NotDunnable(reason)
+        refused = _blocked(conn, moving, proposal.as_of)
+    if refused is not None:
+        raise refused
     result = create_run(engine, [proposal], viewer=who, approve=True)
     if result.errors:
         raise InvalidInput("template", result.errors[0].message)

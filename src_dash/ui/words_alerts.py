@@ -27,6 +27,34 @@ WORDS = {
         "alerts.kind.do_not_dun": "Client à ne pas relancer",
         "alerts.kind.promise_broken": "Promesse non tenue",
         "alerts.kind.no_recipient": "Aucun destinataire",
+        "alerts.text.do_not_dun.one": "Marqué «\u00a0ne pas relancer\u00a0», "
+        "{count}\u00a0échéance échue",
+        "alerts.text.do_not_dun.many": "Marqué «\u00a0ne pas relancer\u00a0», "
+        "{count}\u00a0échéances échues",
+        "alerts.text.no_contact.one": "Aucune adresse e-mail pour relancer {count}\u00a0échéance "
+        "échue",
+        "alerts.text.no_contact.many": "Aucune adresse e-mail pour relancer "
+        "{count}\u00a0échéances échues",
+        "alerts.text.action_overdue": "Action «\u00a0{kind}\u00a0» prévue le {day}, non faite",
+        "alerts.text.promise_broken": "Promesse de {amount} pour le {day} non tenue",
+        "alerts.text.email_refused": "Courriel refusé\u00a0: {note}",
+        "alerts.text.email_attempts.one": "Courriel non envoyé après {count}\u00a0tentative\u00a0: "
+        "{note}",
+        "alerts.text.email_attempts.many": "Courriel non envoyé après {count}\u00a0tentatives"
+        "\u00a0: {note}",
+        "alerts.text.email_bounced": "Courriel rejeté\u00a0: {note}",
+        "alerts.text.some_refused": "Destinataires refusés\u00a0: {note}",
+        "alerts.text.email_uncertain": "Le serveur de messagerie a peut-être reçu ce courriel "
+        "({note})\u00a0: vérifiez son journal et renvoyez-le à la main s'il manque",
+        "alerts.text.smtp_unreachable": "Le serveur de messagerie est injoignable\u00a0: {note}",
+        "alerts.text.no_recipient": "Une relance par courriel est due mais personne ne peut la "
+        "recevoir ({note})",
+        "alerts.text.no_recipient.bare": "Une relance par courriel est due mais personne ne peut "
+        "la recevoir",
+        "alerts.action.step": "relance",
+        "alerts.action.call": "appel",
+        "alerts.action.promise_followup": "suivi de promesse",
+        "alerts.action.other": "autre",
         "mailbox.title": "Boîte d'envoi locale",
         "mailbox.subtitle": "Les courriels reçus par le serveur SMTP local de l'installation "
         "intégrée\u00a0: rien n'est parti vers l'extérieur.",
@@ -73,6 +101,26 @@ WORDS = {
         "alerts.kind.do_not_dun": "Customer not to be dunned",
         "alerts.kind.promise_broken": "Promise broken",
         "alerts.kind.no_recipient": "No recipient",
+        "alerts.text.do_not_dun.one": "Not to be dunned, {count} item overdue",
+        "alerts.text.do_not_dun.many": "Not to be dunned, {count} items overdue",
+        "alerts.text.no_contact.one": "No email address to dun {count} overdue item",
+        "alerts.text.no_contact.many": "No email address to dun {count} overdue items",
+        "alerts.text.action_overdue": "“{kind}” action due on {day}, not done",
+        "alerts.text.promise_broken": "Promise of {amount} for {day} not kept",
+        "alerts.text.email_refused": "Email refused: {note}",
+        "alerts.text.email_attempts.one": "Email not sent after {count} attempt: {note}",
+        "alerts.text.email_attempts.many": "Email not sent after {count} attempts: {note}",
+        "alerts.text.email_bounced": "Email bounced: {note}",
+        "alerts.text.some_refused": "Some recipients refused: {note}",
+        "alerts.text.email_uncertain": "The mail server may or may not have this email "
+        "({note}): check its log, and send it again by hand if it is missing",
+        "alerts.text.smtp_unreachable": "The mail server cannot be reached: {note}",
+        "alerts.text.no_recipient": "An email step is due but nobody can receive it ({note})",
+        "alerts.text.no_recipient.bare": "An email step is due but nobody can receive it",
+        "alerts.action.step": "dunning",
+        "alerts.action.call": "call",
+        "alerts.action.promise_followup": "promise follow-up",
+        "alerts.action.other": "other",
         "mailbox.title": "Local outbox",
         "mailbox.subtitle": "The emails the local SMTP server of the embedded install received: "
         "nothing left for the outside world.",

@@ -19,6 +19,7 @@ _EXCLUSIONS_FR = {
     "act.excl.no_scenario": "Aucun scénario actif pour le profil de ce client.",
     "act.excl.no_recipient": "Aucun contact à qui écrire pour ce niveau "
     "(services en destinataire principal sans e-mail).",
+    "act.excl.with_detail": "{reason}\u00a0: {detail}",
 }
 _EXCLUSIONS_EN = {
     "act.excl.do_not_dun": "This customer is marked “do not dun” in Sage.",
@@ -38,6 +39,7 @@ _EXCLUSIONS_EN = {
     "act.excl.no_scenario": "No active scenario for this customer's profile.",
     "act.excl.no_recipient": "Nobody to write to at this level (no email in the main "
     "recipients' services).",
+    "act.excl.with_detail": "{reason}: {detail}",
 }
 
 WORDS = {

@@ -12,7 +12,14 @@ from smtp_helpers import make_ledger
 from sqlalchemy import delete, select, update
 
 from src_dash.analytics.scope import Scope
-from src_dash.dunning.alerts import list_alerts, raise_alert, raise_alerts, resolve_alert
+from src_dash.dunning.alerts import (
+    AlertFacts,
+    alert_facts,
+    list_alerts,
+    raise_alert,
+    raise_alerts,
+    resolve_alert,
+)
 from src_dash.services.access import AccessDenied, viewer
 from src_dash.store import Action, Alert, Contact, Customer, Promise
 
@@ -84,6 +91,21 @@ def test_the_scan_raises_each_kind_once_and_resolves_it_when_its_cause_is_gone(s
         "action_overdue": 1,
         "promise_broken": 2,
     }
+    # What each text says is read back for the UI's words (the table has no column for it).
+    found = {x.key: x for x in list_alerts(store, viewer(store, ids["user"]))}
+    assert {k: found[k].kind for k in expected} == expected
+    do_not_dun = found[f"do_not_dun:c{c0}"].facts
+    assert do_not_dun.form == "do_not_dun" and do_not_dun.count >= 1
+    assert found[f"no_contact:c{c1}"].facts.form == "no_contact"
+    assert found[f"action_overdue:a{action}"].facts == AlertFacts(
+        "action_overdue", on=date(2026, 11, 21), code="call"
+    )
+    promise = found[f"promise_broken:p{broken}"]
+    assert promise.facts == AlertFacts(
+        "promise_broken", on=date(2026, 11, 10), amount=Decimal("100.00")
+    )
+    assert promise.currency == "EUR"
+
     # Idempotent.
     again = raise_alerts(store, TODAY)
     assert (again.raised, again.resolved, again.open) == ({}, {}, 5)
@@ -125,3 +147,37 @@ def test_alerts_of_the_dispatch_stay_until_a_user_resolves_them(store):
     # Raised again after it was resolved: a new alert.
     with store.begin() as conn:
         assert raise_alert(conn, "email_failed", "email_failed:m1", "refused") is not None
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "facts"),
+    [
+        ("email_failed", "email refused: 550 5.1.1 no such user",
+         AlertFacts("email_refused", note="550 5.1.1 no such user")),
+        ("email_failed", "email not sent after 5 attempts: 451 try later",
+         AlertFacts("email_attempts", count=5, note="451 try later")),
+        ("email_bounced", "email bounced: 550 mailbox full",
+         AlertFacts("email_bounced", note="550 mailbox full")),
+        ("email_bounced", "some recipients refused: a@x.test: 550; b@x.test: 551",
+         AlertFacts("some_refused", note="a@x.test: 550; b@x.test: 551")),
+        ("email_uncertain", "the mail server may or may not have this email (lost (after DATA)); "
+         "check its log, and send it again by hand if it is missing",
+         AlertFacts("email_uncertain", note="lost (after DATA)")),
+        ("smtp_unreachable", "the mail server cannot be reached: [Errno 111] refused",
+         AlertFacts("smtp_unreachable", note="[Errno 111] refused")),
+        ("no_recipient", "C1 Dupont: SA: an email step is due but nobody can receive it "
+         "(Relance 2 (email): no contact to write to)",
+         AlertFacts("no_recipient", note="Relance 2")),
+        ("no_recipient", "C1 Dupont: an email step is due but nobody can receive it",
+         AlertFacts("no_recipient")),
+        ("promise_broken", "C1 A: promise of 1250.50 for 2026-11-10 not kept",
+         AlertFacts("promise_broken", on=date(2026, 11, 10), amount=Decimal("1250.50"))),
+        # Old, cut or foreign texts, and a text under another kind: shown as they are.
+        ("promise_broken", "C1 A: promise of 1250.50 for 2026-13-40 not kept", None),
+        ("do_not_dun", "C1 A: not to be dunned, 3 item(s) overdue (cut", None),
+        ("email_failed", "the mail server cannot be reached: x", None),
+        ("unknown_kind", "email refused: x", None),
+    ],
+)  # fmt: skip
+def test_alert_facts_read_the_texts_the_app_writes(kind: str, text: str, facts) -> None:
+    assert alert_facts(kind, text) == facts

@@ -84,6 +84,9 @@ def test_a_step_waits_for_its_delay_and_a_prevenance_goes_before_the_due_date(wo
     assert p.counts["excluded:no_step"] == 2  # EARLY and FRESH: late, nothing due yet
     explained = world.plan(customer_ids=[early, fresh])
     assert [e.reason for e in explained.exclusions] == ["no_step", "no_step"]
+    assert {(e.detail, e.level, e.amount) for e in explained.exclusions} == {
+        ("no step due yet", None, None)
+    }
     # Five days later R1 is due for FRESH, and 5 more for EARLY's R2.
     assert _levels(world.plan(days(2)), fresh) == [(1, "email")]
     assert _levels(world.plan(days(5)), early) == [(2, "email")]
@@ -98,6 +101,8 @@ def test_minimum_gap_between_two_messages_to_one_customer(world):
     assert _of(p, cid) == []
     (excluded,) = [e for e in p.exclusions if e.customer_id == cid]
     assert excluded.reason == "too_soon" and excluded.detail == f"last message on {days(-2)}"
+    # The detail's parameters, for the UI to say it in the user's language.
+    assert (excluded.on, excluded.amount, excluded.note) == (days(-2), None, "")
     assert _levels(world.plan(days(3)), cid) == [(2, "email")]
     other = world.customer("FAILED")
     world.item(other, "400.00", days(-40))
@@ -139,12 +144,22 @@ def test_customers_left_out_with_their_reason(world):
     assert _reasons(p, dormant) == [("dormant", None)]
     assert _reasons(p, credit) == [("in_credit", None)]
     assert [e.detail for e in p.exclusions if e.customer_id == credit] == ["balance -200.00"]
+    assert [(e.amount, e.on) for e in p.exclusions if e.customer_id == credit] == [
+        (D("-200.00"), None)
+    ]
     assert _reasons(p, forever) == [("customer_stopped", None)]
     assert _reasons(p, unknown) == [("no_scenario", None)]
     (stop,) = [e for e in p.exclusions if e.customer_id == stopped]
     assert stop.reason == "customer_stopped"
     assert stop.detail == f"accord du gérant (until {days(10)})"
+    assert (stop.note, stop.on, stop.amount) == ("accord du gérant", days(10), None)
     assert stop.residual == D("300.00")
+    (ever,) = [e for e in p.exclusions if e.customer_id == forever]
+    assert (ever.detail, ever.note, ever.on) == (
+        "procédure collective",
+        "procédure collective",
+        None,
+    )
     # A stop ends on its end date: dunned again from that day.
     assert _levels(p, released) == [(1, "email")]
     assert _levels(world.plan(days(10)), stopped) == [(1, "email")]
@@ -179,6 +194,10 @@ def test_items_left_out_with_their_reason(world):
     )
     stop = next(e for e in p.exclusions if e.entry_id == stopped)
     assert stop.detail == f"avoir à venir (until {days(5)})" and stop.piece
+    assert (stop.note, stop.on, stop.amount) == ("avoir à venir", days(5), None)
+    assert [(e.detail, e.note, e.on) for e in p.exclusions if e.entry_id == disputed] == [
+        ("", "", None)
+    ]
     (proposal,) = _of(p, cid)
     assert sorted(i.entry_id for i in proposal.items) == sorted([ok, released, closed, promise_due])
     assert proposal.total == D("1200.00")
@@ -191,6 +210,7 @@ def test_customer_threshold_journals_and_document_kinds(world):
     (excluded,) = [e for e in p.exclusions if e.customer_id == small]
     assert (excluded.reason, excluded.residual) == ("below_customer_threshold", D("30.00"))
     assert excluded.detail == "minimum 50.00"
+    assert (excluded.amount, excluded.on, excluded.note) == (D("50.00"), None, "")
 
     mixed = world.customer("MIXED")
     invoice = world.item(mixed, "300.00", days(-40), journal="VTE")

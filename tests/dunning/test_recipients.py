@@ -92,6 +92,10 @@ def test_the_plan_writes_to_the_contacts_and_says_when_nobody_can_be_written_to(
     assert nobody not in by_customer
     (excluded,) = [e for e in p.exclusions if e.customer_id == nobody]
     assert excluded.reason == "no_recipient" and "email" in excluded.detail
+    step = next(s for s in get_scenario(world.engine, "PME").steps if s.level == 1)
+    assert (excluded.note, excluded.level) == (step.name, 1) and excluded.detail.startswith(
+        f"{step.name or step.phase} (email)"
+    )
     assert p.counts["excluded:no_recipient"] == 1
 
     # A letter step still goes (it needs no email address), and the sales rep may be copied.

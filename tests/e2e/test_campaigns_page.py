@@ -231,9 +231,19 @@ def test_a_campaign_previews_is_approved_sent_and_prints_its_letters(
     shown = page.locator("#exclusions-card")
     for excluded in expected.exclusions[:5]:
         expect(shown).to_contain_text(excluded.customer_name)
-    if any(e.reason == "too_soon" for e in expected.exclusions):
-        expect(shown).to_contain_text("dernier envoi le")
+    # The planner's details in French, with amounts and days in the French formats (the
+    # planner writes "balance -1660.00", "last message on 2026-11-16" for the CLI).
+    listed = expected.exclusions[:100]
+    credit = next(e for e in listed if e.reason == "in_credit" and e.amount is not None)
+    soon = next(e for e in listed if e.reason == "too_soon" and e.on is not None)
+    expect(shown).to_contain_text(credit.customer_name)
+    card = squash(shown.inner_text())
+    assert squash(f"solde {fr_eur(credit.amount)}") in card, card
+    assert f"dernier envoi le {soon.on:%d/%m/%Y}" in card, card
+    assert credit.detail not in card and soon.detail not in card
     full_page_shot(page, screenshots_dir / "campaigns-preview-desktop.png")
+    shown.scroll_into_view_if_needed()
+    shown.screenshot(path=screenshots_dir / "campaigns-exclusions-desktop.png")
 
     # Open a message before it goes: the email as the customer will read it.
     first_email = page.locator(f"[data-testid=proposal][data-key='{emails[0].key}']")
@@ -307,6 +317,13 @@ def test_the_campaign_page_fits_a_phone(
     full_page_shot(page, screenshots_dir / "campaigns-preview-phone.png")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page is {width}px wide on a 390px phone"
+    page.locator("#exclusions-toggle").click()
+    shown = page.locator("#exclusions-card")
+    expect(shown).to_contain_text("solde -")
+    shown.scroll_into_view_if_needed()
+    shown.screenshot(path=screenshots_dir / "campaigns-exclusions-phone.png")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the exclusions are {width}px wide on a 390px phone"
     runs = page.locator("#recent-runs [data-testid=open-run]")
     if runs.count():
         runs.first.click()

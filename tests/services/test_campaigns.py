@@ -158,6 +158,21 @@ def test_the_preview_counts_totals_and_reasons_and_writes_nothing(base: Base):
     assert counts(base.engine) == before
 
 
+def test_an_exclusion_keeps_the_parameters_of_its_detail(base: Base):
+    beta = base.customers["BETA"]
+    base.world.set_customer(beta, stop_reason="accord du gérant", stop_until=days(10))
+    clear_cache()
+    seen = campaigns.preview(base.engine, base.users["collector"], CampaignCriteria(), TODAY)
+    (stop,) = [e for e in seen.exclusions if e.customer_id == beta]
+    assert (stop.reason, stop.detail) == (
+        "customer_stopped",
+        f"accord du gérant (until {days(10)})",
+    )
+    assert (stop.note, stop.on, stop.amount, stop.currency) == (
+        "accord du gérant", days(10), None, "EUR",
+    )  # fmt: skip
+
+
 def test_criteria_narrow_the_campaign(base: Base):
     who = base.users["admin"]
 

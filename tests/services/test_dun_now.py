@@ -173,6 +173,24 @@ def test_an_item_disputed_promised_or_stopped_is_not_dunned(demo: Engine) -> Non
     assert refused.value.reason == "promised"
 
 
+def test_a_stop_refusal_keeps_its_reason_and_end_for_the_ui(demo: Engine) -> None:
+    collector = who(demo, "recouvrement")
+    item = emailable(demo, collector)
+    preview = preview_dun(demo, collector, item.entry_id, 1, as_of=TODAY)
+    until = TODAY + timedelta(days=9)
+    followup.stop_dunning(demo, collector, [item.entry_id], "avoir à venir", until, today=TODAY)
+    for attempt in (
+        lambda: preview_dun(demo, collector, item.entry_id, 1, as_of=TODAY),
+        lambda: dun_now(demo, collector, preview),
+    ):
+        with pytest.raises(NotDunnable) as refused:
+            attempt()
+        x = refused.value.exclusion
+        assert refused.value.reason == "item_stopped" == x.reason
+        assert refused.value.detail == f"avoir à venir (until {until.isoformat()})"
+        assert (x.note, x.on, x.entry_id) == ("avoir à venir", until, item.entry_id)
+
+
 def test_the_fresh_state_of_items_matches_the_open_items_table(demo: Engine) -> None:
     collector = who(demo, "recouvrement")
     rows = open_items(

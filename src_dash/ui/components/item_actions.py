@@ -39,6 +39,7 @@ from src_dash.services.dun_now import (
 from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
+from src_dash.ui.details import exclusion_detail
 from src_dash.ui.i18n import Formats, t
 from src_dash.ui.state import UiState
 
@@ -131,12 +132,25 @@ def _detail(exc: Exception) -> str:
     return text[len(prefix) :] if field and text.startswith(prefix) else text
 
 
-def error_text(exc: followup.InvalidInput, lang: str) -> str:
-    """What to show next to the field at fault, in the UI language."""
+def error_text(exc: followup.InvalidInput, lang: str, fmt: Formats | None = None) -> str:
+    """What to show next to the field at fault, in the UI language; with the viewer's formats,
+    a refusal to dun says the planner's detail too (a stop's reason and end, a balance)."""
     if isinstance(exc, NotDunnable):
         key = f"act.excl.{exc.reason}"
         if key in i18n.CATALOG[i18n.DEFAULT_LANG]:
-            return i18n.text(key, lang)
+            sentence = i18n.text(key, lang)
+            x = exc.exclusion
+            if fmt is None or x is None:
+                return sentence
+            detail = exclusion_detail(
+                x.reason, x.detail, fmt, currency=exc.currency, amount=x.amount, on=x.on,
+                note=x.note, level=x.level,
+            )  # fmt: skip
+            if not detail:
+                return sentence
+            return i18n.text("act.excl.with_detail", lang).format(
+                reason=sentence.rstrip("."), detail=detail
+            ) + ("." if sentence.endswith(".") else "")
     key = f"act.err.{exc.field}"
     if key not in i18n.CATALOG[i18n.DEFAULT_LANG]:
         key = "act.err.other"
@@ -191,7 +205,7 @@ class ItemActionsState(rx.State):
                 field = "stop_reason"
             if field not in FIELDS.get(self.dialog, ()):
                 field = GENERAL
-            self.errors = {field: error_text(exc, fmt.lang)}
+            self.errors = {field: error_text(exc, fmt.lang, fmt)}
         else:
             self.errors = {GENERAL: i18n.text("act.err.store", fmt.lang)}
 

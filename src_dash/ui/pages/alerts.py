@@ -20,6 +20,7 @@ from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.components.layout import page_frame, page_title
+from src_dash.ui.details import alert_text
 from src_dash.ui.i18n import Formats, t
 from src_dash.ui.pages.customers import customer_href
 from src_dash.ui.state import UiState
@@ -77,7 +78,7 @@ def format_alerts(rows: list[AlertRow], fmt: Formats) -> list[AlertView]:
                 customer_id=r.customer_id or 0,
                 href=customer_href(r.customer_id) if r.customer_id else "",
                 customer=name,
-                text=r.text,
+                text=alert_text(r.kind, r.text, r.facts, fmt, r.currency),
                 date=fmt.moment(r.created_at),
             )
         )

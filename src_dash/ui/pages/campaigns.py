@@ -17,8 +17,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import re
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import reflex as rx
@@ -42,6 +40,7 @@ from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.components.data_table import TableColumn, data_table
 from src_dash.ui.components.layout import as_of_line, page_frame, page_title
+from src_dash.ui.details import exclusion_detail
 from src_dash.ui.i18n import Formats, t
 from src_dash.ui.pages.customers import customer_href
 from src_dash.ui.state import UiState
@@ -225,33 +224,6 @@ def reason_rows(found: CampaignPreview, fmt: Formats) -> list[ReasonRow]:
     return out
 
 
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def detail_text(detail: str, currency: str, fmt: Formats) -> str:
-    """The planner's detail of an exclusion (plain English with ISO dates and amounts) in the
-    viewer's language and formats; an unknown detail is shown as it is."""
-    w = _words(fmt.lang)
-
-    def days(text: str) -> str:
-        return _ISO_DAY.sub(lambda m: fmt.day(date.fromisoformat(m.group(0))), text)
-
-    if found := re.fullmatch(r"balance (-?\d+(?:\.\d+)?)", detail):
-        return w["camp.detail.balance"].format(amount=fmt.money(Decimal(found[1]), currency))
-    if found := re.fullmatch(r"minimum (-?\d+(?:\.\d+)?)", detail):
-        return w["camp.detail.minimum"].format(amount=fmt.money(Decimal(found[1]), currency))
-    if found := re.fullmatch(r"last message on (\d{4}-\d{2}-\d{2})", detail):
-        return w["camp.detail.last_message"].format(day=days(found[1]))
-    if detail == "overdue covered by credits":
-        return w["camp.detail.covered"]
-    if found := re.fullmatch(r"(.*): no contact to write to", detail):
-        return w["camp.detail.no_contact"].format(step=found[1])
-    if found := re.fullmatch(r"(.*) \(until (\d{4}-\d{2}-\d{2})\)", detail):
-        until = w["camp.detail.until"].format(day=days(found[2]))
-        return f"{found[1]} ({until})" if found[1] else until
-    return detail
-
-
 def exclusion_columns(lang: str) -> list[TableColumn]:
     """The columns of the table of what is left out."""
     w = _words(lang)
@@ -279,7 +251,16 @@ def exclusion_rows(found: CampaignPreview, fmt: Formats) -> list[dict[str, str]]
                 "reason": w.get(f"camp.reason.{e.reason}", e.reason),
                 "_color.reason": "orange" if e.entry_id is not None else "gray",
                 "piece": e.piece,
-                "detail": detail_text(e.detail, e.currency, fmt),
+                "detail": exclusion_detail(
+                    e.reason,
+                    e.detail,
+                    fmt,
+                    currency=e.currency,
+                    amount=e.amount,
+                    on=e.on,
+                    note=e.note,
+                    level=e.level,
+                ),  # fmt: skip
                 "amount": fmt.money(e.residual, e.currency),
             }
         )
