@@ -20,6 +20,7 @@ import logging
 from decimal import Decimal, InvalidOperation
 
 import reflex as rx
+from babel import Locale
 from sqlalchemy.exc import SQLAlchemyError
 
 from src_dash.clock import today as clock_today
@@ -195,12 +196,18 @@ def proposal_rows(found: CampaignPreview, fmt: Formats) -> list[ProposalRow]:
             channel=p.channel,
             channel_label=_channel_label(p.channel, w),
             level_label=_level_label(p.level, w),
-            items_text=w["camp.items_n"].format(n=fmt.count(p.items)),
+            items_text=_counted(w, "camp.items", p.items, fmt),
             total_text=fmt.money(p.total, p.currency),
             to_text=", ".join((*p.to, *p.cc)),
         )
         for p in found.proposals
     ]
+
+
+def _counted(w: dict[str, str], key: str, n: int, fmt: Formats) -> str:
+    """ "1 client", "3 clients": the form the locale's plural rule picks (0: singular in French)."""
+    form = "one" if Locale.parse(fmt.locale).plural_form(n) == "one" else "n"
+    return w[f"{key}_{form}"].format(n=fmt.count(n))
 
 
 def reason_rows(found: CampaignPreview, fmt: Formats) -> list[ReasonRow]:
@@ -210,9 +217,9 @@ def reason_rows(found: CampaignPreview, fmt: Formats) -> list[ReasonRow]:
     for r in found.reasons:
         parts = []
         if r.customers and not r.items:
-            parts.append(w["camp.customers_n"].format(n=fmt.count(r.customers)))
+            parts.append(_counted(w, "camp.customers", r.customers, fmt))
         if r.items:
-            parts.append(w["camp.items_n"].format(n=fmt.count(r.items)))
+            parts.append(_counted(w, "camp.items", r.items, fmt))
         out.append(
             ReasonRow(
                 reason=r.reason,
