@@ -58,6 +58,7 @@ from src_dash.dunning.model import (
     Plan,
     PlannedItem,
     Proposal,
+    Recipient,
 )
 from src_dash.dunning.profiles import hand_settings, load_rules, profile_frame
 from src_dash.dunning.recipients import ContactRow, contacts_for, load_contacts, resolve
@@ -275,6 +276,23 @@ def _stopped(reason: str, until: str, as_of: date) -> pl.Expr:
     """Stopped while a reason or an end date is set, released on the end date."""
     r, u = pl.col(reason).fill_null(""), pl.col(until)
     return ((r != "") | u.is_not_null()) & (u.is_null() | (pl.lit(as_of) < u))
+
+
+def _recipients(
+    customer: dict, step: StepSpec, contacts: dict[int, list[ContactRow]], reps: dict
+) -> tuple[tuple[Recipient, ...], tuple[Recipient, ...]]:
+    """To and Cc of a step's message to a customer (its contacts, its email, its sales rep)."""
+    rep_name, rep_email = reps.get(customer["sales_rep_id"], ("", ""))
+    return resolve(
+        to_services=step.to_services,
+        cc_services=step.cc_services,
+        cc_sales_rep=step.cc_sales_rep,
+        contacts=contacts.get(customer["customer_id"], ()),
+        customer_email=customer["email"] or "",
+        customer_name=customer["name"] or "",
+        sales_rep_email=rep_email,
+        sales_rep_name=rep_name,
+    )
 
 
 def _find_scenario(scenarios: list[ScenarioSpec], wanted: int | str) -> ScenarioSpec:
@@ -1130,28 +1148,17 @@ class _Builder:
         reps: dict[int, tuple[str, str]],
         portfolio: dict[int, int],
     ) -> None:
-        cid = customer["customer_id"]
         steps = _steps_at(spec, level)
         if not steps:
             self._exclude(
                 customer, "no_step", f"the scenario has no step for level {level}", level=level
             )
             return
-        rep_name, rep_email = reps.get(customer["sales_rep_id"], ("", ""))
         moving = sorted(i.entry_id for i in items if i.advances)
         digest = hashlib.sha1(",".join(map(str, moving)).encode()).hexdigest()[:10]
         language = spec.language or customer["language"] or "fr"
         for step in steps:
-            to, cc = resolve(
-                to_services=step.to_services,
-                cc_services=step.cc_services,
-                cc_sales_rep=step.cc_sales_rep,
-                contacts=contacts.get(cid, ()),
-                customer_email=customer["email"] or "",
-                customer_name=customer["name"] or "",
-                sales_rep_email=rep_email,
-                sales_rep_name=rep_name,
-            )
+            to, cc = _recipients(customer, step, contacts, reps)
             if step.channel == "email" and not to:
                 total = sum((i.residual for i in items), Decimal("0.00"))
                 self._exclude(
@@ -1163,39 +1170,11 @@ class _Builder:
                     level=level,
                 )
                 continue
-            phase = PREVENANCE if level == 0 else RELANCE
-            total = sum((i.residual for i in items), Decimal("0.00"))
-            self.proposals.append(
-                Proposal(
-                    key=f"{self.as_of.isoformat()}/{cid}/{step.id}/L{level}/{digest}",
-                    as_of=self.as_of,
-                    company_id=customer["company_id"],
-                    customer_id=cid,
-                    customer_number=customer["number"],
-                    customer_name=customer["name"],
-                    scenario_id=spec.id,
-                    scenario_name=spec.name,
-                    step_id=step.id,
-                    phase=phase,
-                    level=level,
-                    channel=step.channel,
-                    template_code=step.template_code,
-                    language=language,
-                    items=tuple(items),
-                    total=total,
-                    book_currency=customer["book_currency"] or "EUR",
-                    to=to,
-                    cc=cc,
-                    needs_approval=step.needs_approval,
-                    assigned_to=customer["collector_id"] or portfolio.get(cid),
-                    credits=credits,
-                    step_name=step.name,
-                    profile=customer["profile"] or "",
-                    penalties=spec.penalties and not customer["no_penalties"],
-                )
-            )
-            self.counts[f"channel:{step.channel}"] += 1
-            self.counts[f"level:{level}"] += 1
+            self._add(
+                customer, spec, step, RELANCE if level else PREVENANCE, level, language, items,
+                sum((i.residual for i in items), Decimal("0.00")), to, cc, portfolio, digest,
+                credits=credits, penalties=spec.penalties and not customer["no_penalties"],
+            )  # fmt: skip
 
     def _thank_you(
         self,
@@ -1281,54 +1260,70 @@ class _Builder:
         reps: dict[int, tuple[str, str]],
         portfolio: dict[int, int],
     ) -> None:
-        cid = customer["customer_id"]
         if not items:
             return
-        rep_name, rep_email = reps.get(customer["sales_rep_id"], ("", ""))
         ids = sorted(i.entry_id for i in items)
         digest = hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:10]
         for step in steps:
-            to, cc = resolve(
-                to_services=step.to_services,
-                cc_services=step.cc_services,
-                cc_sales_rep=step.cc_sales_rep,
-                contacts=contacts.get(cid, ()),
-                customer_email=customer["email"] or "",
-                customer_name=customer["name"] or "",
-                sales_rep_email=rep_email,
-                sales_rep_name=rep_name,
-            )
+            to, cc = _recipients(customer, step, contacts, reps)
             if step.channel == "email" and not to:
                 continue  # no alert for a thank-you nobody can receive
-            self.proposals.append(
-                Proposal(
-                    key=f"{self.as_of.isoformat()}/{cid}/{step.id}/L{THANK_YOU_LEVEL}/{digest}",
-                    as_of=self.as_of,
-                    company_id=customer["company_id"],
-                    customer_id=cid,
-                    customer_number=customer["number"],
-                    customer_name=customer["name"],
-                    scenario_id=spec.id,
-                    scenario_name=spec.name,
-                    step_id=step.id,
-                    phase=REMERCIEMENT,
-                    level=THANK_YOU_LEVEL,
-                    channel=step.channel,
-                    template_code=step.template_code,
-                    language=spec.language or customer["language"] or "fr",
-                    items=tuple(items),
-                    total=sum((i.amount for i in items), Decimal("0.00")),
-                    book_currency=customer["book_currency"] or "EUR",
-                    to=to,
-                    cc=cc,
-                    needs_approval=step.needs_approval,
-                    assigned_to=customer["collector_id"] or portfolio.get(cid),
-                    step_name=step.name,
-                    profile=customer["profile"] or "",
-                )
+            self._add(
+                customer, spec, step, REMERCIEMENT, THANK_YOU_LEVEL,
+                spec.language or customer["language"] or "fr", items,
+                sum((i.amount for i in items), Decimal("0.00")), to, cc, portfolio, digest,
+            )  # fmt: skip
+
+    def _add(
+        self,
+        customer: dict,
+        spec: ScenarioSpec,
+        step: StepSpec,
+        phase: str,
+        level: int,
+        language: str,
+        items: list[PlannedItem],
+        total: Decimal,
+        to: tuple[Recipient, ...],
+        cc: tuple[Recipient, ...],
+        portfolio: dict[int, int],
+        digest: str,
+        credits: tuple[PlannedItem, ...] = (),
+        penalties: bool = False,
+    ) -> None:
+        """Propose one step's message (or call) to a customer, and count it."""
+        cid = customer["customer_id"]
+        self.proposals.append(
+            Proposal(
+                key=f"{self.as_of.isoformat()}/{cid}/{step.id}/L{level}/{digest}",
+                as_of=self.as_of,
+                company_id=customer["company_id"],
+                customer_id=cid,
+                customer_number=customer["number"],
+                customer_name=customer["name"],
+                scenario_id=spec.id,
+                scenario_name=spec.name,
+                step_id=step.id,
+                phase=phase,
+                level=level,
+                channel=step.channel,
+                template_code=step.template_code,
+                language=language,
+                items=tuple(items),
+                total=total,
+                book_currency=customer["book_currency"] or "EUR",
+                to=to,
+                cc=cc,
+                needs_approval=step.needs_approval,
+                assigned_to=customer["collector_id"] or portfolio.get(cid),
+                credits=credits,
+                step_name=step.name,
+                profile=customer["profile"] or "",
+                penalties=penalties,
             )
-            self.counts[f"channel:{step.channel}"] += 1
-            self.counts[f"level:{THANK_YOU_LEVEL}"] += 1
+        )
+        self.counts[f"channel:{step.channel}"] += 1
+        self.counts[f"level:{level}"] += 1
 
     def result(self) -> Plan:
         proposals = sorted(
