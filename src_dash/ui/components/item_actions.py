@@ -39,6 +39,7 @@ from src_dash.services.dun_now import (
 from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
+from src_dash.ui.choice import Choice
 from src_dash.ui.details import exclusion_detail
 from src_dash.ui.i18n import Formats, t
 from src_dash.ui.state import UiState
@@ -93,14 +94,6 @@ def refresh_rows_of(state: type[rx.State]) -> type[rx.State]:
     if state not in _REFRESH:
         _REFRESH.append(state)
     return state
-
-
-@dataclasses.dataclass
-class Choice:
-    """An option of a select."""
-
-    value: str = ""
-    label: str = ""
 
 
 @dataclasses.dataclass

@@ -33,6 +33,7 @@ from src_dash.services.worklist import (
 from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
+from src_dash.ui.choice import Choice
 from src_dash.ui.components.layout import as_of_line, page_frame, page_title
 from src_dash.ui.i18n import Formats, t
 from src_dash.ui.pages.customers import GRADE_COLORS, customer_href
@@ -116,14 +117,6 @@ class SheetLine:
     detail: str = ""
     status: str = ""
     color: str = "gray"
-
-
-@dataclasses.dataclass
-class Choice:
-    """An option of a select."""
-
-    value: str = ""
-    label: str = ""
 
 
 def _words(lang: str) -> dict[str, str]:

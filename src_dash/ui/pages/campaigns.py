@@ -39,6 +39,7 @@ from src_dash.services.customers import filter_options
 from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
+from src_dash.ui.choice import Choice
 from src_dash.ui.components.data_table import TableColumn, data_table
 from src_dash.ui.components.layout import as_of_line, page_frame, page_title
 from src_dash.ui.details import exclusion_detail
@@ -75,14 +76,6 @@ STATUS_ORDER = ("held", "queued", "sending", "handover", "sent", "uncertain", "f
                 "cancelled")  # fmt: skip
 CHANNEL_ICONS = {"email": "mail", "letter": "file-text", "phone": "phone"}
 logger = logging.getLogger(__name__)
-
-
-@dataclasses.dataclass
-class Choice:
-    """An option of a select."""
-
-    value: str = ""
-    label: str = ""
 
 
 @dataclasses.dataclass

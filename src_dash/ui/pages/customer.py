@@ -37,6 +37,7 @@ from src_dash.services.customer_edit import (
 from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
+from src_dash.ui.choice import Choice
 from src_dash.ui.components.data_table import TableColumn, data_table
 from src_dash.ui.components.layout import page_frame, page_title
 from src_dash.ui.i18n import Formats, t
@@ -94,14 +95,6 @@ class Field:
     label: str = ""
     value: str = ""
     key: str = ""
-
-
-@dataclasses.dataclass
-class Choice:
-    """An option of a select."""
-
-    value: str = ""
-    label: str = ""
 
 
 @dataclasses.dataclass

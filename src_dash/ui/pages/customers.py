@@ -38,6 +38,7 @@ from src_dash.services.customers import (
 from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
+from src_dash.ui.choice import Choice
 from src_dash.ui.components.data_table import TableColumn, data_table, pager
 from src_dash.ui.components.filters import ALL, free_field_filter
 from src_dash.ui.components.layout import as_of_line, page_frame, page_title
@@ -54,14 +55,6 @@ logger = logging.getLogger(__name__)
 def customer_href(customer_id: int) -> str:
     """The route of a customer's card."""
     return f"{ROUTE}/{customer_id}"
-
-
-@dataclasses.dataclass
-class Choice:
-    """One option of a filter."""
-
-    value: str = ""
-    label: str = ""
 
 
 @dataclasses.dataclass

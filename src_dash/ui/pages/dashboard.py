@@ -35,6 +35,7 @@ from src_dash.services.dashboard import (
 from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer, login_url
+from src_dash.ui.choice import Choice
 from src_dash.ui.components.charts import (
     Bar,
     MonthBars,
@@ -53,14 +54,6 @@ CUSTOMER_ROUTE = "/clients/{id}"
 GRADE_COLORS = {"A": "green", "B": "teal", "C": "amber", "D": "orange", "E": "red"}
 KPI_KEYS = ("outstanding", "overdue", "dso", "add", "cei", "cash", "promises", "disputes")
 logger = logging.getLogger(__name__)
-
-
-@dataclasses.dataclass
-class Choice:
-    """One option of a filter."""
-
-    value: str = ""
-    label: str = ""
 
 
 @dataclasses.dataclass

@@ -37,6 +37,7 @@ from src_dash.services.open_items import (
 from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
+from src_dash.ui.choice import Choice
 from src_dash.ui.components.data_table import pager
 from src_dash.ui.components.filters import ALL, free_field_filter
 from src_dash.ui.components.item_actions import (
@@ -63,14 +64,6 @@ STATE_COLORS = {"disputed": "orange", "promised": "blue", "stopped": "gray", "no
 # Sorts that read best from the largest first.
 DESCENDING_FIRST = ("residual", "level", "last_action", "days_late")
 logger = logging.getLogger(__name__)
-
-
-@dataclasses.dataclass
-class Choice:
-    """One option of a filter."""
-
-    value: str = ""
-    label: str = ""
 
 
 @dataclasses.dataclass

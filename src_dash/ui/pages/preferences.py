@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -22,6 +21,7 @@ from src_dash.services.preferences import (
 from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import AuthState, current_viewer
+from src_dash.ui.choice import Choice
 from src_dash.ui.components.layout import page_frame, page_title
 from src_dash.ui.i18n import Formats, t
 from src_dash.ui.state import UiState
@@ -30,14 +30,6 @@ ROUTE = "/preferences"
 SAMPLE_AMOUNT = Decimal("-12345.67")
 SAMPLE_DAY = date(2026, 11, 22)
 SAMPLE_MOMENT = datetime(2026, 11, 22, 8, 15, tzinfo=UTC)
-
-
-@dataclasses.dataclass
-class Choice:
-    """One option of a select: its value and what the user reads."""
-
-    value: str = ""
-    label: str = ""
 
 
 def currency_choices(lang: str) -> list[Choice]:

@@ -6,7 +6,6 @@ viewer and passes it to the services, which refuse anyone but an admin.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 import reflex as rx
@@ -16,6 +15,7 @@ from src_dash.services.access import AccessDenied
 from src_dash.services.followup import InvalidInput
 from src_dash.services.settings_pages import SettingsError
 from src_dash.ui import i18n
+from src_dash.ui.choice import Choice
 from src_dash.ui.i18n import t
 from src_dash.ui.state import UiState
 
@@ -74,14 +74,6 @@ _FRENCH = (
 )
 _BETWEEN = re.compile(r"must be between (?P<low>\S+) and (?P<high>\S+)")
 _FIELD = re.compile(r"^(?P<field>[A-Za-z_\[\]0-9.]+): (?P<message>.*)$", re.S)
-
-
-@dataclasses.dataclass
-class Choice:
-    """One option of a select: its value and what the user reads."""
-
-    value: str = ""
-    label: str = ""
 
 
 def say(message: str, lang: str) -> str:
