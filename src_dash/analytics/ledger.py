@@ -40,6 +40,7 @@ from __future__ import annotations
 import io
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -212,7 +213,7 @@ def _bounced_ids(conn: Connection, candidates: list[int]) -> list[int]:
     params = {f"w{i}": f"%{w}%" for i, w in enumerate(BOUNCE_WORDS)}
     found: list[int] = []
     for start in range(0, len(candidates), 500):
-        chunk = ", ".join(str(int(i)) for i in candidates[start : start + 500])
+        chunk = id_list(candidates[start : start + 500])
         sql = text(f"SELECT id FROM entry WHERE id IN ({chunk}) AND ({words})")
         found += [r[0] for r in conn.execute(sql, params).all()]
     return found
@@ -340,6 +341,14 @@ def _typed(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
         elif dtype == pl.String:
             casts.append(pl.col(name).fill_null(""))
     return frame.with_columns(casts) if casts else frame
+
+
+def id_list(ids: Iterable[object]) -> str:
+    """Integer ids listed inline in SQL (`IN (...)`); "NULL" (matches nothing) when empty.
+
+    Each one is turned into an int first, so nothing else can reach the SQL.
+    """
+    return ", ".join(str(int(i)) for i in ids) or "NULL"  # type: ignore[call-overload]
 
 
 def read_table(conn: Connection, table: _Table) -> pl.DataFrame:

@@ -45,7 +45,7 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
-from src_dash.analytics.ledger import Ledger, get_ledger, read_table
+from src_dash.analytics.ledger import Ledger, get_ledger, id_list, read_table
 from src_dash.analytics.ledger import _Table as Table
 from src_dash.analytics.scoring import score_frame
 from src_dash.clock import today as clock_today
@@ -140,7 +140,7 @@ def _among(column: str, ids: list[int] | None) -> str:
     """A WHERE clause keeping the rows of a few ids (integers: listed inline), or ""."""
     if ids is None:
         return ""
-    return f" WHERE {column} IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})"
+    return f" WHERE {column} IN ({id_list(ids)})"
 
 
 def _item_states(conn: Connection, entry_ids: list[int] | None = None) -> pl.DataFrame:
@@ -223,7 +223,7 @@ def _entry_details(conn: Connection, ids: list[int]) -> pl.DataFrame:
             rows = cur.fetchall()
     else:
         for start in range(0, len(ids), 10000):
-            chunk = ",".join(str(i) for i in ids[start : start + 10000])
+            chunk = id_list(ids[start : start + 10000])
             cur = raw.cursor()
             try:
                 cur.execute(f"SELECT {columns} FROM entry WHERE id IN ({chunk})")
@@ -986,9 +986,9 @@ class _Builder:
 
         # Per customer: gap since the last message, thresholds.
         last_items = debits.group_by("customer_id").agg(pl.col("last").max().alias("last_item_on"))
-        wanted = advancing["customer_id"].unique().implode()
+        wanted = advancing["customer_id"].unique()
         per_customer = (
-            live.filter(pl.col("customer_id").is_in(wanted))
+            live.filter(pl.col("customer_id").is_in(wanted.implode()))
             .join(_last_messages(self.conn, as_of, self._few(wanted)), on="customer_id",
                   how="left")
             .join(last_items, on="customer_id", how="left")
@@ -1122,8 +1122,7 @@ class _Builder:
     @staticmethod
     def _few(ids: pl.Series) -> list[int] | None:
         """The ids when they are few (their rows are then read by id), else None (all rows)."""
-        flat = ids.explode() if ids.dtype == pl.List else ids
-        return flat.to_list() if flat.len() <= FEW else None
+        return ids.to_list() if ids.len() <= FEW else None
 
     def _portfolio(self, customer_ids: list[int] | None = None) -> dict[int, int]:
         from src_dash.store import PortfolioAssignment

@@ -26,7 +26,7 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from src_dash.analytics.ledger import Ledger, read_table
+from src_dash.analytics.ledger import Ledger, id_list, read_table
 from src_dash.analytics.ledger import _Table as Table
 from src_dash.dunning.model import Recipient
 from src_dash.store import Contact, ContactService
@@ -147,8 +147,7 @@ def contacts_for(
     """
     ids = sorted({int(i) for i in customer_ids})
     if len(ids) <= FEW_CUSTOMERS:
-        listed = ", ".join(str(i) for i in ids) or "NULL"
-        sql = f"{_CONTACTS.sql} WHERE customer_id IN ({listed})"
+        sql = f"{_CONTACTS.sql} WHERE customer_id IN ({id_list(ids)})"
         frame = read_table(conn, Table(sql, _CONTACTS.schema))
         frame = frame.filter(pl.col("email").str.contains("@"))
     else:

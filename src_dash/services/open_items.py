@@ -21,7 +21,7 @@ import polars as pl
 from sqlalchemy.engine import Connection, Engine
 
 from src_dash.analytics.balances import money
-from src_dash.analytics.ledger import Ledger, _Table, get_ledger, read_table
+from src_dash.analytics.ledger import Ledger, _Table, get_ledger, id_list, read_table
 from src_dash.analytics.scoring import score_frame
 from src_dash.clock import today as clock_today
 from src_dash.money import to_cents
@@ -341,8 +341,7 @@ def _texts_by_ids(engine: Engine, ids: list[int]) -> pl.DataFrame:
     """Piece, reference and label of some entries (ids are integers: listed inline)."""
     if not ids:
         return pl.DataFrame(schema=TEXT_SCHEMA)
-    listed = ", ".join(str(int(i)) for i in ids)
-    sql = f"SELECT id, piece, reference, label FROM entry WHERE id IN ({listed})"
+    sql = f"SELECT id, piece, reference, label FROM entry WHERE id IN ({id_list(ids)})"
     with engine.connect() as conn:
         return _rows_frame(conn, sql, TEXT_SCHEMA)
 
