@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import Row, Table, exists, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from src_dash.analytics.scope import Scope, scope_for_user
@@ -149,6 +149,26 @@ def check_customers(conn: Connection, who: Viewer, customer_ids: Iterable[int]) 
     )
     if found != wanted:
         raise AccessDenied("customer not found")
+
+
+def owned_row(
+    conn: Connection, who: Viewer, table: Table, row_id: object, what: str, lock: bool = False
+) -> Row:
+    """The row of `table` (a promise, a dispute, an action...) with this id, once checked that
+    its customer (`customer_id`) is in the viewer's scope.
+
+    Args:
+        lock: select it FOR UPDATE (PostgreSQL), for a change that depends on its status.
+
+    Raises:
+        AccessDenied: "<what> not found", for an unknown id or a customer out of scope alike.
+    """
+    query = select(table).where(table.c.id == row_id)
+    row = conn.execute(query.with_for_update() if lock else query).first()
+    if row is None:
+        raise AccessDenied(f"{what} not found")
+    check_customers(conn, who, [row.customer_id])
+    return row
 
 
 def customers_of_entries(conn: Connection, who: Viewer, entry_ids: Iterable[int]) -> dict[int, int]:

@@ -23,7 +23,15 @@ from sqlalchemy.engine import Connection, Engine
 from src_dash.clock import today as clock_today
 from src_dash.clock import utcnow
 from src_dash.money import ZERO, to_money
-from src_dash.services.access import NOTE, WORK, AccessDenied, Viewer, audit, check_customers
+from src_dash.services.access import (
+    NOTE,
+    WORK,
+    AccessDenied,
+    Viewer,
+    audit,
+    check_customers,
+    owned_row,
+)
 from src_dash.services.access import require as require_role
 from src_dash.store import (
     Action,
@@ -438,10 +446,7 @@ def cancel_promise(engine: Engine, who: Viewer, promise_id: int, note: str = "")
     note = text_field(note, "note", 500)
     p, a = Promise.__table__, Action.__table__
     with engine.begin() as conn:
-        row = conn.execute(select(p).where(p.c.id == promise_id)).first()
-        if row is None:
-            raise AccessDenied("promise not found")
-        check_customers(conn, who, [row.customer_id])
+        row = owned_row(conn, who, p, promise_id, "promise")
         if row.status != "pending":
             raise InvalidInput("promise", f"is {row.status}, not pending")
         now = utcnow()
@@ -586,10 +591,7 @@ def close_dispute(engine: Engine, who: Viewer, dispute_id: int, note: str = "") 
     note = text_field(note, "note", 1000)
     d, di, r = Dispute.__table__, DisputeItem.__table__, DisputeReason.__table__
     with engine.begin() as conn:
-        row = conn.execute(select(d).where(d.c.id == dispute_id)).first()
-        if row is None:
-            raise AccessDenied("dispute not found")
-        check_customers(conn, who, [row.customer_id])
+        row = owned_row(conn, who, d, dispute_id, "dispute")
         if row.status != "open":
             raise InvalidInput("dispute", "is already closed")
         conn.execute(d.update().where(d.c.id == row.id).values(status="closed", closed_at=utcnow()))
@@ -724,10 +726,7 @@ def clear_flag(engine: Engine, who: Viewer, flag_id: int) -> FlagView:
     require_role(who, NOTE)
     f = Flag.__table__
     with engine.begin() as conn:
-        row = conn.execute(select(f).where(f.c.id == flag_id)).first()
-        if row is None:
-            raise AccessDenied("flag not found")
-        check_customers(conn, who, [row.customer_id])
+        row = owned_row(conn, who, f, flag_id, "flag")
         if row.cleared_at is not None:
             raise InvalidInput("flag", "is already cleared")
         now = utcnow()

@@ -28,6 +28,7 @@ from src_dash.services.access import (
     Viewer,
     audit,
     check_customers,
+    owned_row,
     scope_clause,
 )
 from src_dash.services.access import require as require_role
@@ -346,10 +347,7 @@ def complete_action(
     note = text_field(note, "note", 1000)
     a = Action.__table__
     with engine.begin() as conn:
-        row = conn.execute(select(a).where(a.c.id == action_id).with_for_update()).first()
-        if row is None:
-            raise AccessDenied("action not found")
-        check_customers(conn, who, [row.customer_id])
+        row = owned_row(conn, who, a, action_id, "action", lock=True)
         if row.status not in OPEN_STATUSES:
             raise InvalidInput("action", f"is already {row.status}")
         if row.kind == "step" and status == "done":
