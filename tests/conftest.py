@@ -23,6 +23,16 @@ PG_ADMIN_URL = os.environ.get("SRC_DASH_TEST_PG", "postgresql://postgres@127.0.0
 SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Pin "today" and "now" (src_dash.clock) to TODAY for the whole run, whatever the real date.
+
+    Every record a test writes through the product is then stamped on TODAY, as the figures that
+    read them are computed as of TODAY; the browser tests' app inherits the same pin. A test that
+    travels sets SRC_DASH_TODAY itself (monkeypatch), and the real date never leaks in.
+    """
+    os.environ["SRC_DASH_TODAY"] = TODAY.isoformat()
+
+
 def _pg_server_url(database: str) -> str:
     base, _, _ = PG_ADMIN_URL.rpartition("/")
     return f"{base}/{database}"

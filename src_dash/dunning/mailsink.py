@@ -15,7 +15,6 @@ import itertools
 import os
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from email import message_from_bytes
 from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser
@@ -23,6 +22,7 @@ from email.policy import default as default_policy
 from email.utils import getaddresses
 from pathlib import Path
 
+from src_dash.clock import utcnow
 from src_dash.config import load_settings
 
 _SEQ = itertools.count(1)
@@ -46,7 +46,7 @@ class SinkHandler:
 
     def store(self, mail_from: str, rcpt_tos: list[str], content: bytes) -> Path:
         """Write one message; return its file."""
-        now = datetime.now(UTC)
+        now = utcnow()
         with _SEQ_LOCK:
             seq = next(_SEQ)
         name = f"{now:%Y%m%dT%H%M%S%f}-{os.getpid()}-{seq:06d}.eml"

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Engine
 
 from src_dash.analytics.ledger import clear_cache
+from src_dash.clock import utcnow
 from src_dash.services.access import Viewer, viewer
 from src_dash.services.customer_card import CustomerCard, customer_card
 from src_dash.services.customers import CustomerQuery, list_customers
@@ -170,7 +171,7 @@ def test_a_sales_rep_reads_and_notes_but_does_not_work_the_account(
 def undo_changes(engine: Engine, customer) -> Iterator[None]:
     """Remove what the collector's test adds, so the store is as the other tests expect it."""
     customer_id, _ = customer
-    started = datetime.now(UTC)
+    started = utcnow()
     yield
     c = Customer.__table__
     with engine.begin() as conn:
