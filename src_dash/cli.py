@@ -77,6 +77,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if not args.no_sync:
             result = sync_company(engine, spec.code, full=True, as_of=as_of)
             line["sync"] = result.as_dict()
+            if result.status == "ok":
+                from src_dash.services.reconcile import record_reconciliation
+
+                found = record_reconciliation(engine, result.run_id, spec.code)
+                line["reconciliation"] = found.as_dict()
             if result.status != "ok":
                 _print_json({"companies": [*out, line]})
                 return 1
@@ -132,6 +137,7 @@ def cmd_company(args: argparse.Namespace) -> int:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     """Sync one company or all of them."""
+    from src_dash.services.reconcile import record_after_runs
     from src_dash.sync import sync_all, sync_company
 
     engine = _store()
@@ -140,8 +146,41 @@ def cmd_sync(args: argparse.Namespace) -> int:
         results = [sync_company(engine, args.company, full=args.full, as_of=as_of)]
     else:
         results = sync_all(engine, full=args.full, as_of=as_of)
-    _print_json([r.as_dict() for r in results])
+    checked = record_after_runs(engine, results)
+    _print_json(
+        [
+            r.as_dict()
+            | ({"reconciliation": checked[r.company].as_dict()} if r.company in checked else {})
+            for r in results
+        ]
+    )
     return 0 if all(r.status == "ok" for r in results) else 1
+
+
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    """Compare the app's outstanding with the books, per company and customer."""
+    from src_dash.services.reconcile import reconcile
+
+    engine = _store()
+    try:
+        found = reconcile(engine, args.company, args.as_of or today())
+    except LookupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json([r.as_dict() for r in found])
+    else:
+        head = ("company", "source", "books", "app", "difference")
+        print(f"{head[0]:10} {head[1]:>16} {head[2]:>16} {head[3]:>16} {head[4]:>14}  customers")
+        for r in found:
+            source = f"{r.source_total:>16,.2f}" if r.source_total is not None else f"{'-':>16}"
+            print(
+                f"{r.company:10} {source} {r.books_total:>16,.2f} {r.app_total:>16,.2f} "
+                f"{r.difference:>14,.2f}  {r.customers_differing}"
+            )
+            for g in r.customers:
+                print(f"  {g.number:12} {g.name[:30]:30} {g.difference:>14,.2f}")
+    return 0 if all(r.ok for r in found) else 1
 
 
 def cmd_import_fec(args: argparse.Namespace) -> int:
@@ -293,6 +332,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--terms-days", type=int, default=30)
     p.add_argument("--as-of", type=_date, default=None)
     p.set_defaults(func=cmd_import_fec)
+
+    p = sub.add_parser("reconcile", help="the app's outstanding against the books")
+    p.add_argument("--company", default=None)
+    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_reconcile)
 
     p = sub.add_parser("status", help="what was synced, per company")
     p.add_argument("--json", action="store_true")

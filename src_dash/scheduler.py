@@ -95,6 +95,7 @@ class StoredSchedule:
 
 def sync_job() -> object:
     """Sync every active Sage company into the store."""
+    from src_dash.services.reconcile import record_after_runs
     from src_dash.services.settings_pages import mark_automatic_sync
     from src_dash.store.engine import get_engine
     from src_dash.store.migrate import upgrade
@@ -105,6 +106,7 @@ def sync_job() -> object:
     engine = get_engine(settings.database_url)
     mark_automatic_sync(engine)
     results = sync_all(engine)
+    record_after_runs(engine, results)
     for r in results:
         log.info("sync %s: %s, +%d ~%d -%d", r.company, r.status, r.added, r.changed, r.deleted)
     return results

@@ -22,8 +22,9 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
-from sqlalchemy import BigInteger, func, insert, select, type_coerce, update
+from sqlalchemy import BigInteger, delete, func, insert, select, type_coerce, update
 from sqlalchemy.engine import Connection, Engine
 
 from src_dash.clock import today as clock_today
@@ -50,6 +51,7 @@ from src_dash.store import (
     Promise,
     PromiseItem,
     SalesRep,
+    SourceBalance,
     StoreMeta,
     SyncCursor,
     SyncRun,
@@ -620,6 +622,22 @@ class StoreWriter:
             deleted += self.delete_entries_not_in(keys, low, high)
         return deleted
 
+    def source_balances(self, balances: dict[str, tuple[Decimal, int]]) -> None:
+        """Replace the company's source balances (customer -> balance, lines) by these."""
+        table = SourceBalance.__table__
+        self.conn.execute(delete(table).where(table.c.company_id == self.company_id))
+        rows = [
+            {
+                "company_id": self.company_id,
+                "customer_number": number,
+                "balance": balance,
+                "lines": lines,
+            }
+            for number, (balance, lines) in balances.items()
+        ]
+        for start in range(0, len(rows), 20000):
+            self.conn.execute(insert(table), rows[start : start + 20000])
+
     def resolve_promises(self, as_of: date) -> TableCounts:
         """Decide pending promises: kept once paid, broken when still unpaid past their date.
 
@@ -916,6 +934,7 @@ def sync_company(
                         reader, period, customer_keys, upto
                     )
             result.tables["entries"] = counts
+            writer.source_balances(reader.customer_balances(period))
             result.tables["promises"] = writer.resolve_promises(as_of)
             # Rows of F_ECRITUREC up to the new cbMarq, for the next run's check for deletions:
             # those counted above plus the new ones (a cheap range count on the key).
@@ -961,12 +980,22 @@ def import_snapshot(
     entries: list[EntryRecord],
     period: tuple[date, date],
     as_of: date | None = None,
+    source_balances: dict[str, tuple[Decimal, int]] | None = None,
 ) -> SyncResult:
     """Write a whole-period snapshot (a FEC file) for a company.
 
     Entries of the company posted within `period` that the snapshot no longer has are deleted;
     customers are added or updated, never removed (a file lists only those with entries).
+    `source_balances` (customer -> balance, lines) defaults to the sum of `entries`: the
+    file's own customer lines, which the reconciliation compares with the app's outstanding.
     """
+    if source_balances is None:
+        totals: dict[str, list] = {}
+        for record in entries:
+            got = totals.setdefault(record.customer_key, [Decimal("0.00"), 0])
+            got[0] += record.amount
+            got[1] += 1
+        source_balances = {k: (v[0], v[1]) for k, v in totals.items()}
     company = _company(engine, code)
     as_of = as_of or clock_today()
 
@@ -977,6 +1006,7 @@ def import_snapshot(
         result.tables["entries"] = writer.entries(
             _batched([entry_row(r) for r in entries], 20000), full=True, delete_scope=period
         )
+        writer.source_balances(source_balances)
         result.tables["promises"] = writer.resolve_promises(as_of)
 
     result = _run(engine, company, "fec", body)

@@ -199,8 +199,8 @@ def daily_flows(ledger: Ledger, scope: Scope, as_of: date) -> pl.DataFrame:
         by_company = ledger.memo(
             ("flows", as_of), lambda: flows(view.posted, ["company_id", "posting_date"])
         )
-        if scope.company_ids is not None:
-            by_company = by_company.filter(pl.col("company_id").is_in(list(scope.company_ids)))
+        companies = ledger.active_company_ids(scope)
+        by_company = by_company.filter(pl.col("company_id").is_in(companies.implode()))
         return by_company.group_by("posting_date").agg(pl.col("sales", "cash").sum())
     return flows(ledger.scoped(view.posted, scope), ["posting_date"])
 
@@ -334,9 +334,9 @@ def kpi_values(
     cash = int(days.filter(pl.col("posting_date") >= month_start(as_of))["cash"].sum() or 0)
     disputes, disputed = open_disputes(ledger, scope, view)
     ids = ledger.customer_ids(scope)
-    currencies = ledger.companies
-    if scope.company_ids is not None:
-        currencies = currencies.filter(pl.col("company_id").is_in(list(scope.company_ids)))
+    currencies = ledger.companies.filter(
+        pl.col("company_id").is_in(ledger.active_company_ids(scope).implode())
+    )
     return Kpis(
         as_of=as_of,
         book_currency=",".join(sorted(set(currencies["book_currency"].to_list()))) or "EUR",

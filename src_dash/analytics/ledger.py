@@ -18,9 +18,10 @@ computed from the entries or the parties alone is kept too (`Ledger.memo(..., ke
 
 Rules applied once per load:
 - Only the open fiscal years count: entries posted before the company's `open_from` (or after
-  `open_to`) are left out, and carried-forward lines count only on the first date that has
-  some within the open period: later ones carry a year that is still open, whose own lines
-  are in the store (both would count twice).
+  `open_to`) are left out, and carried-forward lines count only when posted on or before the
+  company's first ordinary line in the open period (the first opening, detailed or not): later
+  ones carry a year that is still open, whose own lines are in the store (both would count
+  twice).
 - Each line gets a kind: in a "bank" journal (more credit than debit lines) a credit is a
   payment and a debit is an other debit (rejected payment, refund, exchange difference);
   elsewhere a debit is an invoice and a credit a credit note. Carried-forward lines keep the
@@ -30,9 +31,14 @@ Rules applied once per load:
   DateLet) or else the latest posting date of its credit lines (Sage keeps no lettering date).
 
 As of a date D (`Ledger.view(D)`): lines posted after D are ignored; a lettered group whose
-settlement date is after D is taken as not lettered, and the credits of the group posted by D
-are applied to its debits in due-date order (the partial settlements known at D); a line with
-no lettering code keeps its stored settlement only if it was settled by D.
+settlement date is after D, or that does not net to zero, is taken as not lettered, and the
+credits of the group posted by D are applied to its debits in due-date order (the partial
+settlements known at D); a line with no lettering code keeps its stored settlement only if it
+was settled by D and the customer's settlements balance.
+
+The invariant: for every customer and every D, the residuals of the open items add up to the
+balance (debit - credit) of the customer's lines posted by D in the open period, to the cent.
+Lettering decides which items are open, never how much is owed.
 """
 
 from __future__ import annotations
@@ -223,7 +229,8 @@ def _small_tables(dialect: str) -> dict[str, _Table]:
     d, ts = (lambda c: _iso(dialect, c)), (lambda c: _iso_utc(dialect, c))
     return {
         "companies": _Table(
-            f"SELECT id, code, name, currency, {d('open_from')}, {d('open_to')} FROM company",
+            f"SELECT id, code, name, currency, {d('open_from')}, {d('open_to')}, "
+            f"{_bool('active')} FROM company",
             {
                 "company_id": pl.Int32,
                 "code": pl.String,
@@ -231,6 +238,7 @@ def _small_tables(dialect: str) -> dict[str, _Table]:
                 "book_currency": pl.String,
                 "open_from": _DATE,
                 "open_to": _DATE,
+                "active": pl.Boolean,
             },
         ),
         "customers": _Table(
@@ -512,14 +520,19 @@ class Ledger:
         return shelf[keep].get(key, compute)
 
     def customer_ids(self, scope: Scope) -> pl.Series | None:
-        """Ids of the customers in `scope`, or None when the scope filters nothing."""
-        if scope.is_everything:
+        """Ids of the customers in `scope`, or None when the scope filters nothing.
+
+        A company switched off in the settings is out of every scope: one rule for the
+        dashboard, the lists, the exports, the planner, the reports and the CLI.
+        """
+        inactive = self.companies.filter(~pl.col("active"))["company_id"]
+        if scope.is_everything and inactive.is_empty():
             return None
         with self._lock:
             found = self._scopes.get(scope)
         if found is not None:
             return found
-        frame = self.customers
+        frame = self.customers.filter(~pl.col("company_id").is_in(inactive.implode()))
         if scope.company_ids is not None:
             frame = frame.filter(pl.col("company_id").is_in(list(scope.company_ids)))
         if scope.sales_rep_ids is not None:
@@ -537,6 +550,13 @@ class Ledger:
             self._scopes[scope] = ids
         return ids
 
+    def active_company_ids(self, scope: Scope) -> pl.Series:
+        """Ids of the companies switched on in the settings that `scope` covers."""
+        frame = self.companies.filter(pl.col("active"))
+        if scope.company_ids is not None:
+            frame = frame.filter(pl.col("company_id").is_in(list(scope.company_ids)))
+        return frame["company_id"]
+
     def scoped(self, frame: pl.DataFrame, scope: Scope) -> pl.DataFrame:
         """Rows of `frame` (with a customer_id column) that belong to `scope`."""
         ids = self.customer_ids(scope)
@@ -548,24 +568,26 @@ class Ledger:
 def _prepare_entries(entries: pl.DataFrame, companies: pl.DataFrame) -> pl.DataFrame:
     """Apply the open-period rule, classify lines and compute lettering groups."""
     bounds = companies.select("company_id", "open_from", "open_to")
-    first_carried = (
-        entries.lazy()
-        .filter(pl.col("carried_forward"))
-        .join(bounds.lazy(), on="company_id", how="left")
-        .filter(pl.col("open_from").is_null() | (pl.col("posting_date") >= pl.col("open_from")))
+    in_period = (
+        pl.col("open_from").is_null() | (pl.col("posting_date") >= pl.col("open_from"))
+    ) & (pl.col("open_to").is_null() | (pl.col("posting_date") <= pl.col("open_to")))
+    dated = entries.lazy().join(bounds.lazy(), on="company_id", how="left").filter(in_period)
+    # The opening that counts is the first one: carried-forward lines posted on or before the
+    # company's first ordinary line. Later ones open a year whose own lines are here too.
+    # Detailed carried-forward lines keep their original dates, all before that first line.
+    first_plain = (
+        dated.filter(~pl.col("carried_forward"))
         .group_by("company_id")
-        .agg(pl.col("posting_date").min().alias("first_carried"))
+        .agg(pl.col("posting_date").min().alias("first_plain"))
     )
     frame = (
-        entries.lazy()
-        .join(bounds.lazy(), on="company_id", how="left")
-        .join(first_carried, on="company_id", how="left")
+        dated.join(first_plain, on="company_id", how="left")
         .filter(
-            (pl.col("open_from").is_null() | (pl.col("posting_date") >= pl.col("open_from")))
-            & (pl.col("open_to").is_null() | (pl.col("posting_date") <= pl.col("open_to")))
-            & (~pl.col("carried_forward") | (pl.col("posting_date") == pl.col("first_carried")))
+            ~pl.col("carried_forward")
+            | pl.col("first_plain").is_null()
+            | (pl.col("posting_date") <= pl.col("first_plain"))
         )
-        .drop("open_from", "open_to", "first_carried")
+        .drop("open_from", "open_to", "first_plain")
         .collect()
     )
     # Bank journals: more credit than debit lines (few pairs: compared one by one).
@@ -609,6 +631,8 @@ def _prepare_entries(entries: pl.DataFrame, companies: pl.DataFrame) -> pl.DataF
                 pl.col("posting_date").filter(pl.col("amount") < 0).max(),
                 pl.col("posting_date").max(),
             ).alias("group_settled_on"),
+            pl.col("amount").sum().alias("group_net"),
+            pl.col("posting_date").max().alias("group_last_posted"),
         )
     )
     # An entry without a code is a group of its own.
@@ -617,6 +641,8 @@ def _prepare_entries(entries: pl.DataFrame, companies: pl.DataFrame) -> pl.DataF
         .join(groups, on="group_key", how="left")
         .with_columns(
             group_lettered=pl.coalesce("group_lettered", "lettered"),
+            group_net=pl.coalesce("group_net", "amount"),
+            group_last_posted=pl.coalesce("group_last_posted", "posting_date"),
             group_settled_on=pl.when(pl.col("group_key").is_null())
             .then(
                 pl.when(pl.col("lettered")).then(
@@ -631,13 +657,31 @@ def _prepare_entries(entries: pl.DataFrame, companies: pl.DataFrame) -> pl.DataF
 
 def _build_view(entries: pl.DataFrame, as_of: date) -> LedgerView:
     posted = entries.filter(pl.col("posting_date") <= as_of)
-    done = pl.col("group_lettered") & (pl.col("group_settled_on") <= as_of)
-    alone = posted.filter(pl.col("group_key").is_null() & ~done)
-    alone = alone.with_columns(
-        residual=pl.when(pl.col("settled_on").is_null() | (pl.col("settled_on") <= as_of))
-        .then(pl.col("amount") - pl.col("settled_amount"))
-        .otherwise(pl.col("amount"))
+    # Lettering decides which items are open, never how much is owed: a group is settled only
+    # when it is lettered by as_of, all its lines are posted by then and they net to zero. A
+    # group that does not net to zero (lettered across years, with a difference written off
+    # elsewhere, partial) keeps its difference open on its lines, like a group not yet lettered.
+    done = (
+        pl.col("group_lettered")
+        & (pl.col("group_settled_on") <= as_of)
+        & (pl.col("group_last_posted") <= as_of)
+        & (pl.col("group_net") == 0)
     )
+    alone = posted.filter(pl.col("group_key").is_null() & ~done)
+    known = pl.col("settled_on").is_null() | (pl.col("settled_on") <= as_of)
+    alone = alone.with_columns(
+        applied=pl.when(known).then(pl.col("settled_amount")).otherwise(0),
+    )
+    # Settled amounts of unlettered lines (Sage's partial settlements) move money from a payment
+    # to an invoice: per customer they add up to zero. Where they do not (a settlement whose other
+    # side is outside the open period or not on this account), they are not applied at all, so
+    # the customer's open items still add up to its balance.
+    balanced = pl.col("applied").sum().over("customer_id") == 0
+    alone = alone.with_columns(
+        residual=pl.when(balanced)
+        .then(pl.col("amount") - pl.col("applied"))
+        .otherwise(pl.col("amount"))
+    ).drop("applied")
     # Groups not lettered by as_of: their credits known by then settle their debits in
     # due-date order.
     pending = posted.filter(pl.col("group_key").is_not_null() & ~done).sort(

@@ -42,6 +42,8 @@ NO_CONTACT = "no_contact"  # a customer with a balance due and nobody to write t
 DO_NOT_DUN = "do_not_dun"  # a customer marked "not to be dunned" with items overdue
 PROMISE_BROKEN = "promise_broken"
 NO_RECIPIENT = "no_recipient"  # a run met an email step with nobody to write to
+# The app's outstanding of a company differs from the balance of its source (services.reconcile).
+RECONCILIATION_GAP = "reconciliation_gap"
 ALERT_KINDS = (
     EMAIL_FAILED,
     EMAIL_BOUNCED,
@@ -52,6 +54,7 @@ ALERT_KINDS = (
     DO_NOT_DUN,
     PROMISE_BROKEN,
     NO_RECIPIENT,
+    RECONCILIATION_GAP,
 )
 # The kinds the scan decides (raised while their cause lasts, resolved when it is gone).
 SCANNED_KINDS = (ACTION_OVERDUE, NO_CONTACT, DO_NOT_DUN, PROMISE_BROKEN)
@@ -136,6 +139,16 @@ _FORMS: dict[str, tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]] = {
             "smtp_unreachable",
             re.compile(r"\Athe mail server cannot be reached: (.*)\Z", re.S),
             ("note",),
+        ),
+    ),
+    RECONCILIATION_GAP: (
+        (
+            "reconciliation_gap",
+            re.compile(
+                r"\Acompany (\S+): the outstanding differs from the books by (-?\d+(?:\.\d+)?) "
+                r"on (\d+) customer\(s\)\Z"
+            ),
+            ("note", "amount", "count"),
         ),
     ),
     NO_RECIPIENT: (

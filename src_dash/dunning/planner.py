@@ -47,6 +47,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from src_dash.analytics.ledger import Ledger, get_ledger, id_list, read_table
 from src_dash.analytics.ledger import _Table as Table
+from src_dash.analytics.scope import EVERYTHING
 from src_dash.analytics.scoring import score_frame
 from src_dash.clock import today as clock_today
 from src_dash.dunning.model import (
@@ -472,7 +473,8 @@ def _customers(
         .then(pl.lit("no_scenario"))
         .otherwise(pl.lit(None, dtype=pl.String))
     )
-    frame = frame.with_columns(customer_reason=reason)
+    # A company switched off in the settings is dunned no more (one scope rule for all).
+    frame = ledger.scoped(frame, EVERYTHING).with_columns(customer_reason=reason)
     if criteria is not None:
         frame = _customer_criteria(frame, ledger, as_of, criteria)
     return frame

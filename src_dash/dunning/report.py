@@ -215,8 +215,6 @@ def _day_range(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
 
 def _scoped(query, scope: Scope, customer_id_column):  # noqa: ANN001, ANN202
     c = Customer.__table__
-    if scope.is_everything:
-        return query
     return query.where(customer_id_column.in_(select(c.c.id).where(scope_clause(scope))))
 
 
@@ -359,11 +357,10 @@ def daily_report(engine: Engine, user_id: int, as_of: date | None = None) -> Dai
             )
         ).one()
         open_alerts = select(func.count()).select_from(al).where(al.c.resolved_at.is_(None))
-        if not scope.is_everything:
-            in_scope = select(Customer.__table__.c.id).where(scope_clause(scope))
-            open_alerts = open_alerts.where(
-                or_(al.c.customer_id.is_(None), al.c.customer_id.in_(in_scope))
-            )
+        in_scope = select(Customer.__table__.c.id).where(scope_clause(scope))
+        open_alerts = open_alerts.where(
+            or_(al.c.customer_id.is_(None), al.c.customer_id.in_(in_scope))
+        )
         alerts = _count(conn, open_alerts)
     figures = (
         Figure("outstanding_total", k.outstanding),

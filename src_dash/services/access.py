@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 from src_dash.analytics.scope import Scope, scope_for_user
 from src_dash.clock import utcnow
 from src_dash.services.auth import signed_in
-from src_dash.store import AuditLog, Customer, Entry, PortfolioAssignment, User
+from src_dash.store import AuditLog, Company, Customer, Entry, PortfolioAssignment, User
 
 # What each role may do beyond reading its scope.
 WORK = frozenset({"admin", "collector"})  # dun, promise, dispute, stop, call, campaigns
@@ -105,9 +105,14 @@ def require(who: Viewer | None, allowed: Iterable[str]) -> Viewer:
 
 
 def scope_clause(scope: Scope):  # noqa: ANN201  (a SQLAlchemy boolean clause)
-    """A WHERE clause on `customer` that keeps only the customers of a scope."""
+    """A WHERE clause on `customer` that keeps only the customers of a scope.
+
+    The customers of a company switched off in the settings are in no scope, as in the
+    analytics (`Ledger.customer_ids`): every figure and list leaves them out alike.
+    """
     c = Customer.__table__
-    clauses = []
+    co = Company.__table__
+    clauses = [c.c.company_id.in_(select(co.c.id).where(co.c.active.is_(True)))]
     if scope.customer_ids is not None:
         clauses.append(c.c.id.in_(sorted(scope.customer_ids)))
     if scope.company_ids is not None:
@@ -123,8 +128,6 @@ def scope_clause(scope: Scope):  # noqa: ANN201  (a SQLAlchemy boolean clause)
                 exists().where(p.c.customer_id == c.c.id, p.c.user_id.in_(ids)),
             )
         )
-    if not clauses:
-        return c.c.id.is_not(None)
     clause = clauses[0]
     for more in clauses[1:]:
         clause = clause & more

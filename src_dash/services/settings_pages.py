@@ -57,6 +57,7 @@ from src_dash.money import to_money
 from src_dash.services.access import ADMIN, AccessDenied, Viewer, audit, require
 from src_dash.services.fec_import import import_fec_file
 from src_dash.services.followup import InvalidInput
+from src_dash.services.reconcile import record_after_runs
 from src_dash.sources.fec import FecError
 from src_dash.store import (
     Company,
@@ -455,6 +456,7 @@ def sync_now(engine: Engine, who: Viewer, company_id: int, full: bool = False) -
             return _last_run(engine, company.id, result.run_id)
         return _last_run(engine, company.id)
     result = sync_company(engine, company.code, full=full)
+    record_after_runs(engine, [result])
     return _last_run(engine, company.id, result.run_id)
 
 

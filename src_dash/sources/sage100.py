@@ -382,6 +382,61 @@ class Sage100Reader:
         )
         return f"{self._customers_scope()} AND JM_Date >= ? AND JM_Date <= ?"
 
+    def balance_queries(self, period: tuple[date, date]) -> list[tuple[str, list[object]]]:
+        """The queries `customer_balances` runs: ordinary lines per customer, carried-forward
+        lines per customer and posting day, and the first ordinary line's day."""
+        d = self.dialect
+        signed = "CASE WHEN EC_Sens = 1 THEN -EC_Montant ELSE EC_Montant END"
+        cents = f"CAST(ROUND({signed} * 100, 0) AS BIGINT)"
+        day = d.day_plus("JM_Date", "EC_Jour - 1")
+        table = d.table("F_ECRITUREC")
+        plain: list[object] = []
+        carried: list[object] = []
+        plain_sql = (
+            f"SELECT CT_Num, SUM({cents}), COUNT(*) FROM {table} "
+            f"WHERE {self._entries_scope(period, plain)} AND EC_ANType = 0 GROUP BY CT_Num"
+        )
+        carried_sql = (
+            f"SELECT CT_Num, {day}, SUM({cents}), COUNT(*) FROM {table} "
+            f"WHERE {self._entries_scope(period, carried)} AND EC_ANType <> 0 "
+            f"GROUP BY CT_Num, {day}"
+        )
+        first: list[object] = []
+        first_sql = (
+            f"SELECT MIN({day}) FROM {table} "
+            f"WHERE {self._entries_scope(period, first)} AND EC_ANType = 0"
+        )
+        return [(plain_sql, plain), (carried_sql, carried), (first_sql, first)]
+
+    def customer_balances(self, period: tuple[date, date]) -> dict[str, tuple[Decimal, int]]:
+        """Each customer's receivable balance over the open years, summed by the server.
+
+        Debit - credit of the customer's lines, the carried-forward lines ("à-nouveaux") counted
+        only up to the first ordinary line's day, as the analytics count them (a later opening
+        carries a year whose own lines are read too). The reconciliation compares it with the
+        app's outstanding.
+
+        Returns:
+            customer number -> (balance, number of lines).
+        """
+        (plain_sql, plain), (carried_sql, carried), (first_sql, first_params) = (
+            self.balance_queries(period)
+        )
+        found: dict[str, list[int]] = {}
+        for number, total, count in self._query(plain_sql, *plain).fetchall():
+            key = (number or "").strip()
+            got = found.setdefault(key, [0, 0])
+            got[0] += int(total or 0)
+            got[1] += int(count or 0)
+        first = self._query(first_sql, *first_params).fetchone()[0]
+        first = str(first)[:10] if first else None
+        for number, day, total, count in self._query(carried_sql, *carried).fetchall():
+            if first is None or str(day)[:10] <= first:
+                got = found.setdefault((number or "").strip(), [0, 0])
+                got[0] += int(total or 0)
+                got[1] += int(count or 0)
+        return {k: (Decimal(v[0]).scaleb(-2), v[1]) for k, v in found.items()}
+
     def _entry_columns(self) -> str:
         """The select list of an entry read, in ENTRY_ROW order where the server can compute it.
 

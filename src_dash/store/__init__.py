@@ -14,7 +14,7 @@ from src_dash.store.followup import (
     Promise,
     PromiseItem,
 )
-from src_dash.store.ops import AuditLog, StoreMeta, SyncCursor, SyncRun
+from src_dash.store.ops import AuditLog, SourceBalance, StoreMeta, SyncCursor, SyncRun
 from src_dash.store.planning import ProfileRule
 from src_dash.store.users import CashObjective, PortfolioAssignment, User, UserSession
 
@@ -43,6 +43,7 @@ __all__ = [
     "Promise",
     "PromiseItem",
     "SalesRep",
+    "SourceBalance",
     "Scenario",
     "Step",
     "StoreMeta",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from src_dash.clock import utcnow
-from src_dash.store.types import UTCDateTime
+from src_dash.store.types import Money, UTCDateTime
 
 
 class SyncRun(SQLModel, table=True):
@@ -29,6 +30,23 @@ class SyncRun(SQLModel, table=True):
     deleted: int = 0
     details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     error: str = ""
+
+
+class SourceBalance(SQLModel, table=True):
+    """The receivable balance of one customer computed from the source itself at the last run.
+
+    Sage 100: debit - credit of the customer's F_ECRITUREC lines of the open years, summed by
+    the server (carried-forward lines on their first date only, as the analytics count them);
+    FEC: the file's customer lines. Replaced whole by every successful run of the company, and
+    compared with the app's outstanding by the reconciliation.
+    """
+
+    __tablename__ = "source_balance"
+
+    company_id: int = Field(foreign_key="company.id", primary_key=True)
+    customer_number: str = Field(max_length=40, primary_key=True)
+    balance: Decimal = Field(sa_type=Money)
+    lines: int = 0
 
 
 class SyncCursor(SQLModel, table=True):

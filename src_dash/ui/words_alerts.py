@@ -27,6 +27,9 @@ WORDS = {
         "alerts.kind.do_not_dun": "Client à ne pas relancer",
         "alerts.kind.promise_broken": "Promesse non tenue",
         "alerts.kind.no_recipient": "Aucun destinataire",
+        "alerts.kind.reconciliation_gap": "Écart de rapprochement",
+        "alerts.text.reconciliation_gap": "Société {note}\u00a0: l'encours diffère de la "
+        "comptabilité de {amount} (clients concernés\u00a0: {count})",
         "alerts.text.do_not_dun.one": "Marqué «\u00a0ne pas relancer\u00a0», "
         "{count}\u00a0échéance échue",
         "alerts.text.do_not_dun.many": "Marqué «\u00a0ne pas relancer\u00a0», "
@@ -101,6 +104,9 @@ WORDS = {
         "alerts.kind.do_not_dun": "Customer not to be dunned",
         "alerts.kind.promise_broken": "Promise broken",
         "alerts.kind.no_recipient": "No recipient",
+        "alerts.kind.reconciliation_gap": "Reconciliation gap",
+        "alerts.text.reconciliation_gap": "Company {note}: the outstanding differs from the "
+        "books by {amount} (customers concerned: {count})",
         "alerts.text.do_not_dun.one": "Not to be dunned, {count} item overdue",
         "alerts.text.do_not_dun.many": "Not to be dunned, {count} items overdue",
         "alerts.text.no_contact.one": "No email address to dun {count} overdue item",

@@ -91,15 +91,16 @@ def test_cache_follows_the_data_version(hand):
     first = get_ledger(hand.engine)
     assert get_ledger(hand.engine) is first
     with hand.engine.begin() as conn:
-        conn.exec_driver_sql(f"UPDATE entry SET residual = 0 WHERE id = {hand.entries['e11']}")
+        # The unapplied payment was 350.00, not 300.00 (Money is stored in cents).
+        e11 = hand.entries["e11"]
         conn.exec_driver_sql(
-            f"UPDATE entry SET settled_amount = amount WHERE id = {hand.entries['e11']}"
+            f"UPDATE entry SET amount = -35000, residual = -35000 WHERE id = {e11}"
         )
         bump_data_version(conn, entries=True)
     second = get_ledger(hand.engine)
     assert second is not first and second.version == first.version + 1
     assert second.entries is not first.entries
-    assert "e11" not in residuals(hand, TODAY)
+    assert residuals(hand, TODAY)["e11"] == -35000
 
 
 def test_a_change_outside_the_entries_reuses_them(hand):

@@ -37,6 +37,7 @@ KIND_STYLES = {
     "do_not_dun": ("gray", "ban"),
     "promise_broken": ("red", "handshake"),
     "no_recipient": ("orange", "user-x"),
+    "reconciliation_gap": ("red", "scale"),
 }
 logger = logging.getLogger(__name__)
 
