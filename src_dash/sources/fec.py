@@ -1,114 +1,98 @@
 """Reader of FEC files (Fichier des Écritures Comptables, LPF art. A47 A-1).
 
 `read_fec` parses a whole file, validates every line and returns plain records: the customers
-found on the auxiliary accounts of the 411 lines, and those lines as entries. Nothing is written;
+found on the receivable accounts (411, and 416 "clients douteux") and their lines as entries,
+with a report of what else of class 41 was left out, by reason and amount. Nothing is written;
 the first problem found raises a `FecError` naming the file, the line, the column and what is
-wrong, so a caller never gets a partial result.
+wrong, so a caller never gets a partial result. What did not stop the reading but changes what
+the numbers mean is said in `FecFile.warnings`.
 
 Accepted variants: tab or `|` separator (detected from the header), 18 columns (BIC/IS), 21 or 22
 columns (BA/BNC), unknown extra columns (ignored), `Montant` + `Sens` instead of `Debit` +
-`Credit`, UTF-8 with or without BOM else ISO-8859-15, padded fields, a trailing separator, CR,
-LF, CRLF and CR CR LF line ends, blank lines. Amounts use a decimal comma (a dot is accepted, since
-the format has no thousands separator), may be zero-padded and carry a sign as first character.
-Dates are AAAAMMJJ only; an empty (or all-zero) date is accepted where the date is optional.
+`Credit`, UTF-8 with or without BOM, Windows-1252 or ISO-8859-15 (see `fec_text`), padded
+fields, a trailing separator (on every line, or on the header and its lines), CR, LF, CRLF and
+CR CR LF line ends, blank lines. Amounts use a decimal comma (a decimal point is accepted),
+may be zero-padded and carry a sign as first character; "6.000" is refused as ambiguous (see
+`fec_format`). Dates are AAAAMMJJ with years 1900 to 2100; an empty (or all-zero) date is
+accepted where the date is optional.
+
+The customers (see `fec_accounts`): the auxiliary account (CompAuxNum) of a 411 or 416 line;
+without one, a detailed general account (411DUPONT) is the customer, and a collective one
+(41100000) gathers its lines in one customer "Clients divers", with a warning.
 """
 
 from __future__ import annotations
 
-import codecs
 import hashlib
-import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
-from itertools import chain
+from decimal import Decimal
 from pathlib import Path
 
-from src_dash.money import CENT, ZERO, to_money
+from src_dash.money import ZERO
+from src_dash.sources.fec_accounts import (
+    EXCLUSION_REASONS,
+    ExcludedLines,
+    account_kind,
+    bucket_name,
+    is_detailed,
+    looks_like_cash_bucket,
+)
+from src_dash.sources.fec_format import (
+    SENS,
+    STANDARD_COLUMNS,
+    Columns,
+    FecError,
+    is_grouped,
+    looks_like_amount,
+    normalise_name,
+    parse_cents,
+    parse_date,
+    parse_file_name,
+    read_header,
+)
+from src_dash.sources.fec_text import LineCopies, detect, iter_lines
 from src_dash.sources.records import CompanyInfo, CustomerRecord, EntryRecord
 
 __all__ = [
-    "CUSTOMER_ACCOUNT_PREFIX",
+    "CUSTOMER_KEY_LIMIT",
+    "EXCLUSION_REASONS",
+    "RECEIVABLE_PREFIXES",
     "STANDARD_COLUMNS",
+    "ExcludedLines",
     "FecError",
     "FecFile",
     "read_fec",
 ]
 
-#: The 18 columns of A47 A-1, in order. `Debit` and `Credit` may be replaced by `Montant` + `Sens`.
-STANDARD_COLUMNS: tuple[str, ...] = (
-    "JournalCode",
-    "JournalLib",
-    "EcritureNum",
-    "EcritureDate",
-    "CompteNum",
-    "CompteLib",
-    "CompAuxNum",
-    "CompAuxLib",
-    "PieceRef",
-    "PieceDate",
-    "EcritureLib",
-    "Debit",
-    "Credit",
-    "EcritureLet",
-    "DateLet",
-    "ValidDate",
-    "Montantdevise",
-    "Idevise",
-)
+#: General accounts whose lines are customer entries (416: doubtful).
+RECEIVABLE_PREFIXES = ("411", "416")
+#: The longest customer key (auxiliary or general account number) the store keeps.
+CUSTOMER_KEY_LIMIT = 20
 
-#: Lines on general accounts starting with this prefix are customer lines.
-CUSTOMER_ACCOUNT_PREFIX = "411"
-
-# Non-standard columns that give a due date, by normalised name.
-_DUE_DATE_NAMES = ("dateecheance", "dateech", "echeance")
-# Other date columns of the BA/BNC variants, validated when present.
-_EXTRA_DATE_NAMES = ("daterglt",)
-_KNOWN_NAMES = frozenset(
-    [c.lower() for c in STANDARD_COLUMNS]
-    + ["montant", "sens", "daterglt", "moderglt", "natop", "idclient"]
-    + list(_DUE_DATE_NAMES)
-)
-_SENS = {"d": 1, "+1": 1, "1": 1, "+": 1, "c": -1, "-1": -1, "-": -1}
 _CARRIED_FORWARD_CODES = frozenset({"AN", "RAN"})
 _CARRIED_FORWARD_WORDS = frozenset({"nouveau", "nouveaux", "report", "reports", "ran"})
 _FILE_NAME_HINT = "<SIREN>FEC<AAAAMMJJ>"
 _MISSING = object()
 _CACHE_LIMIT = 200_000
+# Exact copies of earlier lines above this share of the file are worth a warning; a few are
+# normal (two identical lines of one entry).
+_DUPLICATE_SHARE = 0.05
+_SHOWN = 5
 
 
-class FecError(ValueError):
-    """A FEC file that cannot be read, with where and what.
+def _cents_text(cents: int) -> str:
+    return str(Decimal(cents).scaleb(-2))
 
-    `str(error)` reads like
-    ``111111111FEC20221231.TXT, line 12, column Debit: '12,3x' is not an amount``.
 
-    Attributes:
-        path: The file.
-        line: 1-based physical line number (the header is line 1), or None for the whole file.
-        column: The column name as written in the header (or the standard name when it is
-            missing), or None.
-        message: What is wrong.
-    """
+def _entry_name(key: str) -> str:
+    """An entry's "JournalCode EcritureNum" from its key in the reader's sums."""
+    journal, _, number = key.partition("\x1f")
+    return f"{journal.strip()} {number.strip()}"
 
-    def __init__(self, path: Path, line: int | None, column: str | None, message: str) -> None:
-        self.path = Path(path)
-        self.line = line
-        self.column = column
-        self.message = message
-        super().__init__(self.__str__())
 
-    def __str__(self) -> str:
-        where = [self.path.name]
-        if self.line is not None:
-            where.append(f"line {self.line}")
-        if self.column is not None:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {self.message}"
-
-    def __reduce__(self) -> tuple[type[FecError], tuple[Path, int | None, str | None, str]]:
-        return (FecError, (self.path, self.line, self.column, self.message))
+def _listed(items: list[str]) -> str:
+    return ", ".join(items[:_SHOWN]) + (", ..." if len(items) > _SHOWN else "")
 
 
 @dataclass(frozen=True)
@@ -120,15 +104,21 @@ class FecFile:
         siren: The SIREN from the file name, or "" when the name is not `<SIREN>FEC<AAAAMMJJ>`.
         closing_date: The fiscal-year closing date from the file name, or None.
         company: Name from the SIREN (a FEC holds nothing better), currency EUR.
-        customers: One per auxiliary account seen on a 411 line, sorted by number.
-        entries: The 411 lines that have an auxiliary account, in file order.
+        customers: One per customer key (auxiliary account, detailed 411/416 account, or
+            collective account gathering lines without CompAuxNum), sorted by key.
+        entries: The lines of those customers on 411 and 416 accounts, in file order.
         period_start: Earliest EcritureDate of the whole file.
         period_end: Latest EcritureDate of the whole file.
         line_count: Number of data lines (header and blank lines excluded).
-        encoding: "utf-8", "utf-8-sig" (with BOM) or "iso-8859-15".
+        encoding: "utf-8", "utf-8-sig" (with BOM), "cp1252" or "iso-8859-15".
         separator: "\\t" or "|".
         columns: Column names as written in the header (a trailing empty name dropped).
         warnings: Things that did not stop the reading but deserve a look.
+        excluded: Lines of class 41 that are not customer entries, by reason.
+        receivable_balance: Debit - credit of every line taken as a customer entry.
+        customer_balances: Debit - credit of each customer's lines, by customer key.
+        suspect_customers: Keys of customers whose name says they collect cash receipts
+            (RECETTE CB, CAISSE, DIVERS): imported, but perhaps not customers.
     """
 
     path: Path
@@ -144,9 +134,15 @@ class FecFile:
     separator: str
     columns: list[str]
     warnings: list[str] = field(default_factory=list)
+    excluded: list[ExcludedLines] = field(default_factory=list)
+    receivable_balance: Decimal = ZERO
+    customer_balances: dict[str, Decimal] = field(default_factory=dict)
+    suspect_customers: list[str] = field(default_factory=list)
 
 
-def read_fec(path: Path | str, terms_days: int = 30) -> FecFile:
+def read_fec(
+    path: Path | str, terms_days: int = 30, not_customers: frozenset[str] = frozenset()
+) -> FecFile:
     """Read and validate a whole FEC file and return its customers and customer entries.
 
     Args:
@@ -154,174 +150,32 @@ def read_fec(path: Path | str, terms_days: int = 30) -> FecFile:
         terms_days: Payment terms used to infer the due date of debit lines when the file has no
             due-date column: due date = PieceDate (else EcritureDate) + terms_days. Credit lines
             are due on their document date.
+        not_customers: Customer keys to leave out (cash-receipt accounts, say); their lines are
+            counted in `FecFile.excluded` as "not_a_customer".
 
     Returns:
-        The file's customers, 411 entries, period and format details.
+        The file's customers, customer entries, exclusions, balances, period and format.
 
     Raises:
-        FecError: On the first problem: unreadable or empty file, missing header column, wrong
-            number of fields, bad date or amount, and so on.
+        FecError: On the first problem: unreadable or empty file, mixed encodings, missing
+            header column, wrong number of fields, bad or ambiguous date or amount, empty
+            JournalCode or EcritureNum, and so on.
         ValueError: When `terms_days` is negative.
     """
     if terms_days < 0:
         raise ValueError(f"terms_days must be 0 or more, not {terms_days}")
     path = Path(path)
     try:
-        return _Reader(path, terms_days).read()
+        return _Reader(path, terms_days, frozenset(not_customers)).read()
     except OSError as exc:
         raise FecError(path, None, None, f"cannot be read ({exc.strerror or exc})") from exc
-
-
-# --- reading bytes -----------------------------------------------------------------------------
-
-
-def _detect(path: Path) -> tuple[str, bool]:
-    """Return (encoding, cr_only) of a file, reading it once in chunks.
-
-    The encoding is UTF-8 when the whole file decodes as UTF-8 (a BOM gives "utf-8-sig"), else
-    ISO-8859-15, which decodes any byte.
-    """
-    with path.open("rb") as fh:
-        head = fh.read(1 << 20)
-        if not head.strip():
-            raise FecError(path, None, None, "the file is empty")
-        has_bom = head.startswith(codecs.BOM_UTF8)
-        if not has_bom and head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            raise FecError(
-                path, None, None, "UTF-16 is not supported; save the file as UTF-8 or ISO-8859-15"
-            )
-        cr_only = b"\n" not in head and b"\r" in head
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        chunk = head
-        try:
-            while chunk:
-                decoder.decode(chunk)
-                chunk = fh.read(1 << 20)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "iso-8859-15", cr_only
-    return ("utf-8-sig" if has_bom else "utf-8"), cr_only
-
-
-def _iter_blocks(path: Path, encoding: str, cr_only: bool) -> Iterator[list[str]]:
-    """Yield the file's lines, without their line ends, in lists of a few megabytes.
-
-    Decoding and splitting whole blocks keeps the per-line work in C; a block always ends on a
-    line end, so a multi-byte character is never cut.
-    """
-    codec = "utf-8" if encoding == "utf-8-sig" else encoding
-    eol = b"\r" if cr_only else b"\n"
-    rest = b""
-    first = True
-    with path.open("rb") as fh:
-        while True:
-            chunk = fh.read(1 << 22)
-            data = rest + chunk
-            if chunk:
-                cut = data.rfind(eol) + 1
-                if not cut:
-                    rest = data
-                    continue
-                data, rest = data[:cut], data[cut:]
-            elif not data:
-                return
-            if first:
-                first = False
-                if data.startswith(codecs.BOM_UTF8):
-                    data = data[3:]
-            text = data.decode(codec)
-            if cr_only:
-                lines = text.split("\r")
-            else:
-                # CR LF and CR CR LF: every CR just before an LF belongs to the line end.
-                while "\r\n" in text:
-                    text = text.replace("\r\n", "\n")
-                lines = text.split("\n")
-            if chunk:
-                lines.pop()  # the empty string after the block's last line end
-            yield lines
-            if not chunk:
-                return
-
-
-def _iter_lines(path: Path, encoding: str, cr_only: bool) -> Iterator[tuple[int, str]]:
-    """Yield (physical line number, text without its line end); line 1 is the first line."""
-    return enumerate(chain.from_iterable(_iter_blocks(path, encoding, cr_only)), 1)
-
-
-# --- field parsers -----------------------------------------------------------------------------
-
-
-def _parse_date(raw: str) -> date | None:
-    """Parse an AAAAMMJJ date; None when empty or all zeros. Raises ValueError when bad."""
-    s = raw.strip()
-    if not s or s == "00000000":
-        return None
-    if len(s) != 8 or not (s.isascii() and s.isdigit()):
-        raise ValueError(f"{s!r} is not a date in the AAAAMMJJ format")
-    try:
-        return date(int(s[:4]), int(s[4:6]), int(s[6:]))
-    except ValueError:
-        raise ValueError(f"{s!r} is not a valid date") from None
-
-
-def _parse_amount(raw: str, exact: bool = True) -> Decimal:
-    """Parse a FEC amount ("-0000000069,60", "12.5", "" = 0). Raises ValueError when bad.
-
-    With `exact`, more than two significant decimals is an error; otherwise they are rounded.
-    """
-    s = raw.strip()
-    if not s:
-        return ZERO
-    text = s.replace(",", ".")
-    body = text[1:] if text[0] in "+-" else text
-    # isdigit alone would accept "²" or "٣"; Decimal alone would accept "1_000", "1e3", "NaN".
-    if not (body.isascii() and body.replace(".", "", 1).isdigit()):
-        raise ValueError(f"{s!r} is not an amount")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:  # pragma: no cover - excluded by the checks above
-        raise ValueError(f"{s!r} is not an amount") from None
-    rounded = value.quantize(CENT)
-    if rounded != value:
-        if exact:
-            raise ValueError(f"{s!r} has more than 2 decimals")
-        return to_money(value)
-    return rounded
-
-
-def _parse_cents(raw: str) -> int:
-    """Parse a book amount into integer cents, like `_parse_amount` but faster (the hot loop)."""
-    s = raw.strip()
-    if not s:
-        return 0
-    body = s[1:] if s[0] in "+-" else s
-    whole, _, frac = body.replace(",", ".").partition(".")
-    digits = whole + frac
-    if not (digits.isascii() and digits.isdigit()):
-        raise ValueError(f"{s!r} is not an amount")
-    if len(frac) != 2:
-        if len(frac) < 2:
-            frac = frac.ljust(2, "0")
-        elif frac[2:].strip("0"):
-            raise ValueError(f"{s!r} has more than 2 decimals")
-        else:
-            frac = frac[:2]
-    cents = int(whole + frac)
-    return -cents if s[0] == "-" else cents
-
-
-def _normalise_name(name: str) -> str:
-    """Header name for comparison: stripped, without accents, lower case."""
-    decomposed = unicodedata.normalize("NFKD", name.strip())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def _is_carried_forward(code: str, lib: str) -> bool:
     """Whether a journal looks like à-nouveaux (AN, RAN, "A nouveaux", "Report à nouveau")."""
     if code.upper() in _CARRIED_FORWARD_CODES:
         return True
-    words = "".join(c if c.isalnum() else " " for c in _normalise_name(lib)).split()
+    words = "".join(c if c.isalnum() else " " for c in normalise_name(lib)).split()
     return any(w in _CARRIED_FORWARD_WORDS for w in words)
 
 
@@ -333,109 +187,66 @@ def _entry_key(content: str, occurrence: int) -> int:
     return (int.from_bytes(digest, "big") >> 1) or 1
 
 
-def _parse_file_name(name: str) -> tuple[str, date | None]:
-    """Return (SIREN, closing date) from `<SIREN>FEC<AAAAMMJJ>[.ext]`, or ("", None)."""
-    stem = name.split(".", 1)[0]
-    # Tolerate what follows the date ("... (1).txt", "..._v2.txt"): copies get renamed so.
-    siren, tail = stem[:9], stem[12:20]
-    if stem[9:12].upper() != "FEC" or not (siren.isascii() and siren.isdigit()):
-        return "", None
-    try:
-        closing = _parse_date(tail) if len(tail) == 8 else None
-    except ValueError:
-        closing = None
-    if closing is None:
-        return "", None
-    return siren, closing
+class _Tally:
+    """How many lines had some condition, their amount in cents, and the first of them."""
 
-
-# --- the reader --------------------------------------------------------------------------------
-
-
-class _Columns:
-    """Indexes of the columns the reader needs, from the header."""
-
-    def __init__(self, path: Path, line: int, names: list[str]) -> None:
-        index: dict[str, int] = {}
-        for i, name in enumerate(names):
-            key = _normalise_name(name)
-            if not key:
-                continue
-            if key in index:
-                raise FecError(path, line, name, "appears twice in the header")
-            index[key] = i
-        self.names = names
-        has_dc = "debit" in index and "credit" in index
-        has_ms = "montant" in index and "sens" in index
-        self.debit_credit = has_dc or not has_ms
-        for std in STANDARD_COLUMNS:
-            low = std.lower()
-            if low not in index and (self.debit_credit or low not in ("debit", "credit")):
-                hint = " (or Montant and Sens)" if low in ("debit", "credit") else ""
-                raise FecError(path, line, std, f"missing in the header{hint}")
-
-        def at(name: str) -> int:
-            return index[name.lower()]
-
-        self.journal_code = at("JournalCode")
-        self.journal_lib = at("JournalLib")
-        self.ecriture_num = at("EcritureNum")
-        self.ecriture_date = at("EcritureDate")
-        self.compte_num = at("CompteNum")
-        self.comp_aux_num = at("CompAuxNum")
-        self.comp_aux_lib = at("CompAuxLib")
-        self.piece_ref = at("PieceRef")
-        self.piece_date = at("PieceDate")
-        self.ecriture_lib = at("EcritureLib")
-        self.ecriture_let = at("EcritureLet")
-        self.date_let = at("DateLet")
-        self.montant_devise = at("Montantdevise")
-        self.idevise = at("Idevise")
-        if self.debit_credit:
-            self.first_amount, self.second_amount = at("Debit"), at("Credit")
-        else:
-            self.first_amount, self.second_amount = at("Montant"), at("Sens")
-        self.due_date = next((index[n] for n in _DUE_DATE_NAMES if n in index), None)
-        self.payment_method = index.get("moderglt")
-        optional = [self.piece_date, self.date_let, at("ValidDate")]
-        optional += [index[n] for n in _EXTRA_DATE_NAMES if n in index]
-        if self.due_date is not None:
-            optional.append(self.due_date)
-        self.optional_dates = tuple(optional)
-
-
-class _LineTally:
-    """How many lines had some condition, and the first of them."""
+    __slots__ = ("cents", "count", "first", "names")
 
     def __init__(self) -> None:
         self.count = 0
         self.first = 0
+        self.cents = 0
+        self.names: set[str] = set()
 
-    def add(self, line: int) -> None:
+    def add(self, line: int, cents: int = 0, name: str = "") -> None:
         """Count one more line."""
         if not self.count:
             self.first = line
         self.count += 1
+        self.cents += cents
+        if name:
+            self.names.add(name)
 
 
 class _Reader:
     """One reading of one file; holds the caches and counters of the hot loop."""
 
-    cols: _Columns
+    cols: Columns
     separator: str
 
-    def __init__(self, path: Path, terms_days: int) -> None:
+    def __init__(self, path: Path, terms_days: int, not_customers: frozenset[str]) -> None:
         self.path = path
         self.terms = timedelta(days=terms_days)
+        self.not_customers = not_customers
         self.dates: dict[str, date | None] = {}
         self.amounts: dict[str, int] = {}
+        self.currency_amounts: dict[str, int] = {}
         self.journals: dict[tuple[str, str], bool] = {}
         self.occurrences: dict[str, int] = {}
         self.customer_names: dict[str, str] = {}
         self.entries: list[EntryRecord] = []
         self.groups: dict[tuple[str, str], Decimal] = {}
-        self.no_aux = _LineTally()
-        self.both_sides = _LineTally()
+        self.both_sides = _Tally()
+        self.grouped_amount: tuple[int, str, int] | None = None
+        # Class 41: account -> (receivable, "411"/"416" or reason, detailed); customer balances
+        # in cents; the accounts seen with a CompAuxNum; collective lines without one, per
+        # account; lines left out, per reason.
+        self.kinds: dict[str, tuple[bool, str, bool]] = {}
+        self.balances: dict[str, int] = {}
+        self.aux_accounts: set[str] = set()
+        self.no_aux: dict[str, _Tally] = {}
+        self.excluded: dict[str, _Tally] = {}
+        # Entries ("JournalCode\x1fEcritureNum" as written) -> debit - credit in cents, and
+        # their first line; the key "" stands for "before the first line".
+        self.entry_sums: dict[str, int] = {"": 0}
+        self.entry_firsts: dict[str, int] = {"": 0}
+        self.last_entry = ""
+        # Line width: the header's field count without and with its trailing separators, and
+        # the first data line when the data lines (not the header) end with a separator.
+        self.width = self.usual = 0
+        self.header_trailing = False
+        self.trailing = False
+        self.tail_first = 0
 
     def fail(self, line: int | None, column: int | str | None, message: str) -> FecError:
         """Build the error for a line and a column (index into the header, or a name)."""
@@ -448,7 +259,7 @@ class _Reader:
         value = self.dates.get(raw, _MISSING)
         if value is _MISSING:
             try:
-                value = _parse_date(raw)
+                value = parse_date(raw)
             except ValueError as exc:
                 raise self.fail(line, i, str(exc)) from None
             if len(self.dates) > _CACHE_LIMIT:
@@ -456,50 +267,67 @@ class _Reader:
             self.dates[raw] = value
         return value  # type: ignore[return-value]
 
-    def amount_at(self, fields: list[str], i: int, line: int) -> int:
-        """Parse (and cache) the book amount in column `i` of a line, in cents."""
+    def amount_at(self, fields: list[str], i: int, line: int, exact: bool = True) -> int:
+        """Parse (and cache) the amount in column `i` of a line, in cents.
+
+        `exact` is for book amounts (Debit, Credit, Montant); an amount in currency may have
+        more decimals, rounded.
+        """
         raw = fields[i]
-        value = self.amounts.get(raw)
+        cache = self.amounts if exact else self.currency_amounts
+        value = cache.get(raw)
         if value is None:
             try:
-                value = _parse_cents(raw)
+                value = parse_cents(raw, exact)
             except ValueError as exc:
                 raise self.fail(line, i, str(exc)) from None
-            if len(self.amounts) > _CACHE_LIMIT:
-                self.amounts.clear()
-            self.amounts[raw] = value
+            if self.grouped_amount is None and is_grouped(raw):
+                self.grouped_amount = (line, raw.strip(), value)
+            if len(cache) > _CACHE_LIMIT:
+                cache.clear()
+            cache[raw] = value
         return value
 
     def read(self) -> FecFile:
         """Read the file; see `read_fec`."""
         path = self.path
-        encoding, cr_only = _detect(path)
-        lines = _iter_lines(path, encoding, cr_only)
-        header_line, separator, names, usual = self.read_header(lines)
+        encoding, cr_only = detect(path)
+        copies = LineCopies(path.stat().st_size // 100)
+        lines = iter_lines(path, encoding, cr_only, copies)
+        header_line, separator, names, usual = read_header(path, lines)
         self.separator = separator
-        self.cols = cols = _Columns(path, header_line, names)
-        width = len(names)
-        trailing = usual > width
+        self.cols = cols = Columns(path, header_line, names)
+        self.width, self.usual = len(names), usual
+        self.header_trailing = self.trailing = usual > len(names)
+        trailing = self.trailing
 
         # Locals for the hot loop: one pass over possibly millions of lines.
         i_date, i_acct = cols.ecriture_date, cols.compte_num
+        i_journal, i_number = cols.journal_code, cols.ecriture_num
         i_first, i_second = cols.first_amount, cols.second_amount
         i_md = cols.montant_devise
         optional_dates = cols.optional_dates
         debit_credit = cols.debit_credit
         dates, amounts_get = self.dates, self.amounts.get
         dates_get = dates.get
-        prefix = CUSTOMER_ACCOUNT_PREFIX
         period_start, period_end = date.max, date.min
         balance = 0  # cents
         line_count = 0
+        # The entry (JournalCode, EcritureNum as written) of the lines that follow each other,
+        # and its debit - credit so far. Keys are text: millions of small tuples or lists
+        # would keep the garbage collector busy.
+        entry_sums, entry_firsts = self.entry_sums, self.entry_firsts
+        entry_journal = entry_number = "\x00"  # no field is that: the first line starts one
+        entry_key = ""
+        entry_cents = 0
 
         for number, text in lines:
             fields = text.split(separator)
             if len(fields) != usual or (trailing and fields[-1]):
-                if not text.strip():
-                    continue
-                fields = self.fit(number, fields, width)
+                if not text.replace(separator, "").strip():
+                    continue  # a blank line, or a line of empty fields
+                fields = self.fit(number, fields, line_count)
+                usual, trailing = self.usual, self.trailing
             raw = fields[i_date]
             posted = dates_get(raw, _MISSING)
             if posted is _MISSING or posted is None:
@@ -507,7 +335,14 @@ class _Reader:
                 if posted is None:
                     if not text.replace(separator, "").strip():
                         continue  # a line of empty fields carries nothing
-                    raise self.fail(number, i_date, "is empty")
+                    shown = raw.strip()
+                    raise self.fail(
+                        number,
+                        i_date,
+                        f"{shown!r} means no date; the posting date is required"
+                        if shown
+                        else "is empty",
+                    )
             for i in optional_dates:
                 if fields[i] not in dates:
                     self.date_at(fields, i, number)
@@ -530,85 +365,108 @@ class _Reader:
                 cents = first * self.sens(fields, number, first)
             balance += cents
             md = fields[i_md]
-            if md and not md.isspace():
-                try:
-                    _parse_amount(md, exact=False)
-                except ValueError as exc:
-                    raise self.fail(number, i_md, str(exc)) from None
+            if md and not md.isspace() and md not in self.currency_amounts:
+                self.amount_at(fields, i_md, number, exact=False)
 
             account = fields[i_acct].strip()
             if not account:
                 raise self.fail(number, i_acct, "is empty")
+            if fields[i_number] != entry_number or fields[i_journal] != entry_journal:
+                entry_sums[entry_key] += entry_cents
+                entry_journal, entry_number = fields[i_journal], fields[i_number]
+                entry_key = f"{entry_journal}\x1f{entry_number}"
+                entry_cents = 0
+                if entry_key not in entry_sums:
+                    if not entry_journal.strip() or not entry_number.strip():
+                        raise self.fail(
+                            number, i_journal if not entry_journal.strip() else i_number, "is empty"
+                        )
+                    entry_sums[entry_key] = 0
+                    entry_firsts[entry_key] = number
+            entry_cents += cents
             line_count += 1
-            if account.startswith(prefix):
-                self.customer_line(number, fields, account, posted, cents)
+
+            if account.startswith("41"):
+                self.class_41_line(number, fields, account, posted, cents)
 
         if line_count == 0:
             raise FecError(path, None, None, "the file has a header but no entries")
+        entry_sums[entry_key] += entry_cents
+        self.last_entry = entry_key
+        duplicates = (copies.copies, copies.first, copies.modulus > 1)
         return self.result(
-            encoding, separator, names, line_count, period_start, period_end, balance
+            encoding, separator, names, line_count, period_start, period_end, balance, duplicates
         )
 
-    def read_header(self, lines: Iterator[tuple[int, str]]) -> tuple[int, str, list[str], int]:
-        """Find the header (first non-blank line).
+    def too_many_fields(self, line: int, count: int, note: str = "") -> FecError:
+        """The error of a line with more fields than the header."""
+        shown = "tab" if self.separator == "\t" else "'|'"
+        return FecError(
+            self.path,
+            line,
+            None,
+            f"expected {self.width} fields, found {count} (is there a {shown} inside a field?"
+            f"{note})",
+        )
 
-        Returns:
-            Its line number, the separator, the column names without trailing empty names (a
-            trailing separator), and the number of fields the header had (the usual line width).
+    def fit(self, number: int, fields: list[str], lines_before: int) -> list[str]:
+        """The fields of a line whose field count differs from the header's, or raise.
+
+        A field too many shifts every later field one column right: a debit read as a credit,
+        an amount read as a lettering code. So extra fields are accepted only as a trailing
+        separator: empty, after the last column, and either the header ends with as many
+        separators or every data line has exactly one (decided on the first data line, which
+        must read right in place; a later line without it refuses the file).
         """
-        number, text = next(((n, t) for n, t in lines if t.strip()), (0, ""))
-        if not number:
-            raise FecError(self.path, None, None, "the file is empty")
-        best: tuple[int, str, list[str]] | None = None
-        for separator in ("\t", "|"):
-            names = [n.strip() for n in text.split(separator)]
-            known = sum(_normalise_name(n) in _KNOWN_NAMES for n in names)
-            if known >= 2 and (best is None or known > best[0]):
-                best = (known, separator, names)
-        if best is None:
-            for other in (";", ","):
-                if sum(_normalise_name(n) in _KNOWN_NAMES for n in text.split(other)) >= 2:
-                    raise FecError(
-                        self.path,
-                        number,
-                        None,
-                        f"the separator must be a tab or '|', not {other!r}",
-                    )
-            raise FecError(
-                self.path,
-                number,
-                None,
-                "not a FEC header: expected column names such as JournalCode and EcritureDate "
-                "separated by tabs or '|'",
-            )
-        _, separator, names = best
-        usual = len(names)
-        while names and not names[-1]:
-            names.pop()
-        return number, separator, names, usual
-
-    def fit(self, number: int, fields: list[str], width: int) -> list[str]:
-        """Accept a line with extra empty trailing fields (a trailing separator), else raise."""
-        count = len(fields)
-        if count == width:
-            return fields
-        if count > width and not "".join(fields[width:]).strip():
-            return fields[:width]
+        count, width = len(fields), self.width
         if count < width:
             # Name the first missing column: that is where the line falls short.
             raise self.fail(number, count, f"expected {width} fields, found {count}")
-        shown = "tab" if self.separator == "\t" else "'|'"
-        raise FecError(
-            self.path,
-            number,
-            None,
-            f"expected {width} fields, found {count} (is there a {shown} inside a field?)",
-        )
+        if count == width:
+            if self.tail_first:
+                raise self.too_many_fields(
+                    self.tail_first, width + 1, f" line {number} has {width}"
+                )
+            return fields
+        extra_empty = not "".join(fields[width:]).strip()
+        if self.header_trailing:
+            if count <= self.usual and extra_empty:
+                return fields[:width]
+            raise self.too_many_fields(number, count)
+        if count == width + 1 and extra_empty and not lines_before and self.reads_in_place(fields):
+            self.tail_first = number
+            self.usual, self.trailing = width + 1, True
+            return fields[:width]
+        raise self.too_many_fields(number, count)
+
+    def reads_in_place(self, fields: list[str]) -> bool:
+        """Whether a line's fields read as their columns (no sign of a shift by an extra field)."""
+        cols = self.cols
+        try:
+            if parse_date(fields[cols.ecriture_date]) is None:
+                return False
+            for i in cols.optional_dates:
+                parse_date(fields[i])
+            parse_cents(fields[cols.first_amount])
+            if cols.debit_credit:
+                parse_cents(fields[cols.second_amount])
+            elif fields[cols.second_amount].strip().lower() not in SENS:
+                return False
+            md = fields[cols.montant_devise].strip()
+            if md:
+                parse_cents(md, exact=False)
+                # A date shifted into Montantdevise reads as an amount without decimals.
+                if len(md) == 8 and md.isdigit() and parse_date(md) is not None:
+                    return False
+        except ValueError:
+            return False
+        lettering, currency = fields[cols.ecriture_let].strip(), fields[cols.idevise].strip()
+        return not (looks_like_amount(lettering) or looks_like_amount(currency))
 
     def sens(self, fields: list[str], number: int, montant: int) -> int:
         """The sign given by the Sens column of a Montant + Sens file."""
         raw = fields[self.cols.second_amount].strip()
-        sign = _SENS.get(raw.lower())
+        sign = SENS.get(raw.lower())
         if sign is None:
             if not raw and not montant:
                 return 1
@@ -616,18 +474,73 @@ class _Reader:
             raise self.fail(number, self.cols.second_amount, shown)
         return sign
 
-    def customer_line(
+    def kind(self, account: str) -> tuple[bool, str, bool]:
+        """(receivable, "411"/"416" or exclusion reason, detailed) of a class 41 account."""
+        found = self.kinds.get(account)
+        if found is None:
+            receivable, code = account_kind(account)
+            found = self.kinds[account] = (receivable, code, receivable and is_detailed(account))
+        return found
+
+    def exclude(self, reason: str, name: str, number: int, cents: int) -> None:
+        """Count a line of class 41 left out of the customer entries."""
+        tally = self.excluded.get(reason)
+        if tally is None:
+            tally = self.excluded[reason] = _Tally()
+        tally.add(number, cents, name)
+
+    def class_41_line(
         self, number: int, fields: list[str], account: str, posted: date, cents: int
     ) -> None:
-        """Turn a 411 line into an entry (or count it when it has no auxiliary account)."""
+        """Turn a 411/416 line into a customer's entry, or count it as left out."""
+        receivable, code, detailed = self.kind(account)
+        if not receivable:
+            self.exclude(code, account, number, cents)
+            return
         cols = self.cols
         aux = fields[cols.comp_aux_num].strip()
-        if not aux:
-            self.no_aux.add(number)
+        if aux:
+            key, name_column = aux, cols.comp_aux_lib
+        else:
+            key, name_column = account, cols.compte_lib
+        if key in self.not_customers:
+            self.exclude("not_a_customer", key, number, cents)
             return
+        names = self.customer_names
+        if key not in names and len(key) > CUSTOMER_KEY_LIMIT:
+            raise self.fail(
+                number,
+                cols.comp_aux_num if aux else cols.compte_num,
+                f"{key!r} is longer than {CUSTOMER_KEY_LIMIT} characters, the longest customer "
+                "number the app keeps",
+            )
+        if aux:
+            self.aux_accounts.add(account)
+        elif not detailed:
+            tally = self.no_aux.get(account)
+            if tally is None:
+                tally = self.no_aux[account] = _Tally()
+                names[key] = bucket_name(account)
+            tally.add(number, cents)
+        if not names.get(key):
+            names[key] = fields[name_column].strip()
+        self.balances[key] = self.balances.get(key, 0) + cents
+        self.customer_entry(number, fields, account, aux, key, posted, cents, code == "416")
+
+    def customer_entry(
+        self,
+        number: int,
+        fields: list[str],
+        account: str,
+        aux: str,
+        customer: str,
+        posted: date,
+        cents: int,
+        doubtful: bool,
+    ) -> None:
+        """Add the entry of a customer's line."""
+        cols = self.cols
         amount = Decimal(cents).scaleb(-2)
-        if not self.customer_names.get(aux):
-            self.customer_names[aux] = fields[cols.comp_aux_lib].strip()
         journal = fields[cols.journal_code].strip()
         journal_key = (journal, fields[cols.journal_lib])
         carried = self.journals.get(journal_key)
@@ -640,6 +553,8 @@ class _Reader:
         # Every date of the line was validated (and cached) by the main loop.
         document_date = self.date_at(fields, cols.piece_date, number)
         lettering = fields[cols.ecriture_let].strip()
+        if lettering and looks_like_amount(lettering):
+            raise self.shifted(number, cols.ecriture_let, lettering, "a lettering code")
         lettering_date = self.date_at(fields, cols.date_let, number) if lettering else None
         due = self.date_at(fields, cols.due_date, number) if cols.due_date is not None else None
         if due is None:
@@ -651,10 +566,12 @@ class _Reader:
         if currency == "EUR":
             currency = ""
         elif currency:
+            if looks_like_amount(currency):
+                raise self.shifted(number, cols.idevise, currency, "a currency code")
             raw_md = fields[cols.montant_devise]
             if raw_md.strip():
-                md = abs(_parse_amount(raw_md, exact=False))
-                amount_currency = -md if amount < 0 else md
+                md = abs(Decimal(self.amount_at(fields, cols.montant_devise, number, False)))
+                amount_currency = (-md if amount < 0 else md).scaleb(-2)
         payment_method = (
             fields[cols.payment_method].strip() if cols.payment_method is not None else ""
         )
@@ -680,13 +597,13 @@ class _Reader:
         occurrence = self.occurrences.get(content, 0)
         self.occurrences[content] = occurrence + 1
         if lettering:
-            group = (aux, lettering)
+            group = (customer, lettering)
             self.groups[group] = self.groups.get(group, ZERO) + amount
 
         self.entries.append(
             EntryRecord(
                 key=_entry_key(content, occurrence),
-                customer_key=aux,
+                customer_key=customer,
                 journal=journal,
                 posting_date=posted,
                 document_date=document_date,
@@ -707,7 +624,15 @@ class _Reader:
                 settled_on=lettering_date,
                 payment_method=payment_method,
                 carried_forward=carried,
+                doubtful=doubtful,
             )
+        )
+
+    def shifted(self, number: int, column: int, value: str, what: str) -> FecError:
+        """The error of a value that belongs to another column (a field too many before it)."""
+        shown = "tab" if self.separator == "\t" else "'|'"
+        return self.fail(
+            number, column, f"{value!r} is not {what} (is there a {shown} inside a field?)"
         )
 
     def result(
@@ -719,39 +644,29 @@ class _Reader:
         period_start: date,
         period_end: date,
         balance: int,
+        duplicates: tuple[int, int, bool],
     ) -> FecFile:
         """Assemble the FecFile and its warnings."""
         path = self.path
-        siren, closing = _parse_file_name(path.name)
-        warnings: list[str] = []
-        if not siren:
-            warnings.append(
-                f"the file name does not follow {_FILE_NAME_HINT}: no SIREN nor closing date"
-            )
-        if self.no_aux.count:
-            warnings.append(
-                f"{self.no_aux.count} line(s) on {CUSTOMER_ACCOUNT_PREFIX} accounts have no "
-                f"CompAuxNum and are not customer entries (first at line {self.no_aux.first})"
-            )
-        if self.both_sides.count:
-            warnings.append(
-                f"{self.both_sides.count} line(s) have both a Debit and a Credit; their amount "
-                f"is Debit - Credit (first at line {self.both_sides.first})"
-            )
-        if balance:
-            total = Decimal(balance).scaleb(-2)
-            warnings.append(f"the file does not balance: debits - credits = {total}")
-        open_groups = sorted(f"{a}/{c}" for (a, c), total in self.groups.items() if total)
-        if open_groups:
-            shown = ", ".join(open_groups[:5]) + (", ..." if len(open_groups) > 5 else "")
-            warnings.append(
-                f"{len(open_groups)} lettering group(s) on customer accounts do not net to zero "
-                f"(partial lettering?): {shown}"
-            )
+        siren, closing = parse_file_name(path.name)
         customers = [
             CustomerRecord(key=key, name=name or key)
             for key, name in sorted(self.customer_names.items())
         ]
+        suspects = [
+            c.key for c in customers if c.key not in self.no_aux and looks_like_cash_bucket(c.name)
+        ]
+        excluded = [
+            ExcludedLines(
+                reason=reason,
+                accounts=tuple(sorted(tally.names)),
+                lines=tally.count,
+                amount=Decimal(tally.cents).scaleb(-2),
+                first_line=tally.first,
+            )
+            for reason, tally in sorted(self.excluded.items(), key=lambda kv: kv[1].first)
+        ]
+        warnings = self.warnings(siren, line_count, balance, duplicates, excluded, suspects)
         company = CompanyInfo(name=f"SIREN {siren}" if siren else path.stem, currency="EUR")
         return FecFile(
             path=path,
@@ -767,4 +682,92 @@ class _Reader:
             separator=separator,
             columns=list(names),
             warnings=warnings,
+            excluded=excluded,
+            receivable_balance=Decimal(sum(self.balances.values())).scaleb(-2),
+            customer_balances={k: Decimal(v).scaleb(-2) for k, v in sorted(self.balances.items())},
+            suspect_customers=suspects,
         )
+
+    def warnings(
+        self,
+        siren: str,
+        line_count: int,
+        balance: int,
+        duplicates: tuple[int, int, bool],
+        excluded: list[ExcludedLines],
+        suspects: list[str],
+    ) -> list[str]:
+        """What the user must see: the reading went through but these change the numbers."""
+        out: list[str] = []
+        if not siren:
+            out.append(
+                f"the file name does not follow {_FILE_NAME_HINT}: no SIREN nor closing date"
+            )
+        if self.grouped_amount is not None:
+            line, raw, cents = self.grouped_amount
+            out.append(
+                f"amounts are written with thousands separators, read as such: {raw!r} = "
+                f"{_cents_text(cents)} (first at line {line})"
+            )
+        for account, tally in sorted(self.no_aux.items()):
+            name, total = self.customer_names[account], _cents_text(tally.cents)
+            if account in self.aux_accounts:
+                out.append(
+                    f"{tally.count} line(s) on the collective account {account} have no "
+                    f"CompAuxNum (balance {total}, first at line {tally.first}): they go to one "
+                    f"customer '{name}' ({account})"
+                )
+            else:
+                out.append(
+                    f"the collective account {account} has no auxiliary accounts: its "
+                    f"{tally.count} line(s) (balance {total}, first at line {tally.first}) are "
+                    f"one customer '{name}' ({account})"
+                )
+        for item in excluded:
+            out.append(
+                f"{item.lines} line(s) on {_listed(list(item.accounts))} are not customer "
+                f"entries: {item.description} (balance {item.amount}, first at line "
+                f"{item.first_line})"
+            )
+        if suspects:
+            shown = [f"{k} ({self.customer_names[k] or k})" for k in suspects]
+            out.append(
+                f"{len(suspects)} customer(s) look like accounts of cash receipts rather than "
+                f"customers: {_listed(shown)}; they are imported: set them aside as not "
+                "customers if they are not"
+            )
+        if self.both_sides.count:
+            out.append(
+                f"{self.both_sides.count} line(s) have both a Debit and a Credit; their amount "
+                f"is Debit - Credit (first at line {self.both_sides.first})"
+            )
+        firsts = self.entry_firsts
+        unbalanced = sorted((firsts[k], k, c) for k, c in self.entry_sums.items() if c)
+        if unbalanced:
+            shown = [f"{_entry_name(k)} from line {f} ({_cents_text(c)})" for f, k, c in unbalanced]
+            out.append(
+                f"{len(unbalanced)} entr{'y does' if len(unbalanced) == 1 else 'ies do'} not "
+                f"balance (debit - credit by JournalCode and EcritureNum): {_listed(shown)}"
+            )
+            if self.entry_sums[self.last_entry]:
+                out.append(
+                    f"the last entry of the file ({_entry_name(self.last_entry)}, from line "
+                    f"{firsts[self.last_entry]}) does not balance: were the last lines of the file "
+                    "cut off?"
+                )
+        if balance:
+            out.append(f"the file does not balance: debits - credits = {_cents_text(balance)}")
+        copies, first_copy, sampled = duplicates
+        if copies and copies >= _DUPLICATE_SHARE * line_count:
+            about = "about " if sampled else ""
+            out.append(
+                f"{about}{copies} of {line_count} lines are exact copies of earlier lines (first "
+                f"at line {first_copy}): was the file, or part of it, appended twice?"
+            )
+        open_groups = sorted(f"{a}/{c}" for (a, c), total in self.groups.items() if total)
+        if open_groups:
+            out.append(
+                f"{len(open_groups)} lettering group(s) on customer accounts do not net to zero "
+                f"(partial lettering?): {_listed(open_groups)}"
+            )
+        return out

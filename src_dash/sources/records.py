@@ -114,6 +114,7 @@ class EntryRecord:
     `amount_currency` is signed in `currency` (empty currency means book currency).
     `lettered` means fully lettered; a partly settled line has `settled_amount` not zero.
     `free_fields` holds the line's free fields that have a value, as text (none in a FEC).
+    `doubtful` marks a line on a doubtful-receivables account (416, clients douteux).
     """
 
     key: int
@@ -143,6 +144,7 @@ class EntryRecord:
     carried_forward: bool = False
     free_fields: dict[str, str] = field(default_factory=dict)
     modified_at: datetime | None = None
+    doubtful: bool = False
 
 
 # The compact form of an entry that the sync hashes and writes as it is: one tuple per entry,

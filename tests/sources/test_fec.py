@@ -116,6 +116,12 @@ def test_real_file_111111111(fec_dir: Path) -> None:
     # Exact duplicate lines (three identical à-nouveaux lines) still get distinct keys.
     assert len({e.key for e in fec.entries}) == 151
     assert all(0 < e.key < 2**63 for e in fec.entries)
+    # Every class 41 line is a 411 line with an auxiliary account: nothing left out, no doubt.
+    assert fec.excluded == [] and fec.suspect_customers == []
+    assert not any(e.doubtful for e in fec.entries)
+    assert fec.receivable_balance == sum(e.amount for e in fec.entries) == Decimal("14416.52")
+    assert sum(fec.customer_balances.values()) == fec.receivable_balance
+    assert fec.customer_balances["41100540"] == Decimal("373.65")
 
 
 def test_real_file_000000000(fec_dir: Path) -> None:
@@ -134,7 +140,31 @@ def test_real_file_000000000(fec_dir: Path) -> None:
     assert all(e.carried_forward == (e.journal == "AD") for e in fec.entries)
     assert {e.payment_method for e in fec.entries} == {"CH"}  # ModeRglt of the BNC variant
     assert {e.entry_no for e in fec.entries} == {0}
-    assert fec.warnings == []
+    # Its four "customers" are where the shop books its takings: imported, and pointed out.
+    assert fec.suspect_customers == ["CCB", "CCHQ", "CESP", "CVIR"]
+    assert fec.warnings == [
+        "4 customer(s) look like accounts of cash receipts rather than customers: CCB (RECETTE "
+        "CB), CCHQ (RECETTE CHQ), CESP (RECETTE ESPECES), CVIR (RECETTES VIREMENT); they are "
+        "imported: set them aside as not customers if they are not"
+    ]
+    assert fec.excluded == []
+    assert fec.receivable_balance == Decimal("27771.70")
+    assert fec.customer_balances == {
+        "CCB": Decimal("1510.52"),
+        "CCHQ": Decimal("542.00"),
+        "CESP": Decimal("25719.18"),
+        "CVIR": Decimal("0.00"),
+    }
+    left_out = read_fec(fec_dir / REAL_000, not_customers=frozenset({"CCB", "CESP"}))
+    assert [c.key for c in left_out.customers] == ["CCHQ", "CVIR"]
+    (excluded,) = left_out.excluded
+    assert (excluded.reason, excluded.accounts, excluded.lines) == (
+        "not_a_customer",
+        ("CCB", "CESP"),
+        141,
+    )
+    assert excluded.amount == Decimal("27229.70")
+    assert left_out.receivable_balance == Decimal("542.00")
 
 
 @pytest.mark.parametrize("name", [REAL_111, REAL_000])
@@ -493,14 +523,19 @@ def test_warnings(tmp_path: Path) -> None:
     assert (fec.siren, fec.closing_date, fec.company.name) == ("", None, "export")
     assert fec.warnings == [
         "the file name does not follow <SIREN>FEC<AAAAMMJJ>: no SIREN nor closing date",
-        "1 line(s) on 411 accounts have no CompAuxNum and are not customer entries "
-        "(first at line 11)",
+        "1 line(s) on the collective account 41100000 have no CompAuxNum (balance 24.00, first "
+        "at line 11): they go to one customer 'Clients divers' (41100000)",
         "1 line(s) have both a Debit and a Credit; their amount is Debit - Credit "
         "(first at line 3)",
+        "1 entry does not balance (debit - credit by JournalCode and EcritureNum): BQ 2 from "
+        "line 5 (20.00)",
         "the file does not balance: debits - credits = 20.00",
         "1 lettering group(s) on customer accounts do not net to zero (partial lettering?): C001/A",
     ]
-    assert len(fec.entries) == 5  # the line without CompAuxNum is not an entry
+    # The line without CompAuxNum is an entry of the collective account's catch-all customer.
+    assert len(fec.entries) == 6
+    assert (fec.entries[4].customer_key, fec.entries[4].amount) == ("41100000", Decimal("24.00"))
+    assert ("41100000", "Clients divers") in [(c.key, c.name) for c in fec.customers]
 
 
 def test_entry_number_only_when_numeric(tmp_path: Path) -> None:
@@ -571,7 +606,22 @@ def with_change(index: int, **values: str) -> list[dict[str, str]]:
     [
         (3, "Debit", "12,3x", "'12,3x' is not an amount"),
         (4, "Credit", "1 200,00", "'1 200,00' is not an amount"),
-        (4, "Credit", "1.200,00", "'1.200,00' is not an amount"),
+        (4, "Credit", "6.000", "'6.000' is ambiguous: write 6000,00 or 6,00"),
+        (4, "Credit", "1.234", "'1.234' is ambiguous: write 1234,00"),
+        (4, "Credit", "12,340", "'12,340' is ambiguous: write 12340,00 or 12,34"),
+        (4, "Credit", "12.34,56", "'12.34,56' is not an amount"),
+        (4, "Credit", "1,234.567,89", "'1,234.567,89' is not an amount"),
+        (
+            4,
+            "Credit",
+            "10000000000000,00",
+            "'10000000000000,00' is too large (at most 9999999999999,99)",
+        ),
+        (6, "EcritureDate", "00010101", "'00010101' is out of range (years 1900 to 2100)"),
+        (6, "EcritureDate", "19000101", "'19000101' means no date; the posting date is required"),
+        (6, "PieceDate", "99991231", "'99991231' is out of range (years 1900 to 2100)"),
+        (6, "JournalCode", " ", "is empty"),
+        (6, "EcritureNum", "", "is empty"),
         (4, "Credit", "1e3", "'1e3' is not an amount"),
         (4, "Credit", "12,345", "'12,345' has more than 2 decimals"),
         (6, "EcritureDate", "2024-03-01", "'2024-03-01' is not a date in the AAAAMMJJ format"),
