@@ -24,8 +24,10 @@ Rules applied once per load:
   twice).
 - Each line gets a kind: in a "bank" journal (more credit than debit lines) a credit is a
   payment and a debit is an other debit (rejected payment, refund, exchange difference);
-  elsewhere a debit is an invoice and a credit a credit note. Carried-forward lines keep the
-  kind of their sign but count neither as sales nor as cash.
+  elsewhere a debit is an invoice and a credit a credit note, except a debit without a due
+  date or labelled as a fee (recovery fee, late interest: FEE_PATTERNS), which is a fee, due
+  on its posting date. Carried-forward lines keep the kind of their sign but count neither as
+  sales nor as cash.
 - A lettering group is the lines of one customer with one lettering code. It is lettered when
   all its lines are; its settlement date is the latest lettering date of its lines (FEC
   DateLet) or else the latest posting date of its credit lines (Sage keeps no lettering date).
@@ -61,7 +63,19 @@ KIND_INVOICE = "invoice"
 KIND_CREDIT_NOTE = "credit_note"
 KIND_PAYMENT = "payment"
 KIND_OTHER_DEBIT = "other_debit"
-KINDS = pl.Enum([KIND_INVOICE, KIND_CREDIT_NOTE, KIND_PAYMENT, KIND_OTHER_DEBIT])
+KIND_FEE = "fee"  # recovery fees, late interest, adjustments: due on their posting date
+KINDS = pl.Enum([KIND_INVOICE, KIND_CREDIT_NOTE, KIND_PAYMENT, KIND_OTHER_DEBIT, KIND_FEE])
+# Labels of debits that are fees or interest rather than sales (LIKE patterns, lower case; `_`
+# stands for an accented letter).
+FEE_PATTERNS = (
+    "%indemnit%forfaitaire%",
+    "%frais de recouvrement%",
+    "%frais de relance%",
+    "%int_r_ts de retard%",
+    "%p_nalit_s de retard%",
+    "%recovery fee%",
+    "%late interest%",
+)
 
 # Labels of bank debits that are rejected payments (impayés), lower-case ASCII fragments.
 BOUNCE_WORDS = ("impay", "rejet", "unpaid", "retour prlv", "retour lcr")
@@ -223,6 +237,14 @@ def _bounced_ids(conn: Connection, candidates: list[int]) -> list[int]:
         sql = text(f"SELECT id FROM entry WHERE id IN ({chunk}) AND ({words})")
         found += [r[0] for r in conn.execute(sql, params).all()]
     return found
+
+
+def _fee_ids(conn: Connection) -> list[int]:
+    """Debit lines whose label says they are fees or interest (one scan of the labels)."""
+    words = " OR ".join(f"lower(label) LIKE :f{i}" for i in range(len(FEE_PATTERNS)))
+    params = {f"f{i}": p for i, p in enumerate(FEE_PATTERNS)}
+    sql = text(f"SELECT id FROM entry WHERE amount > 0 AND ({words})")
+    return [r[0] for r in conn.execute(sql, params).all()]
 
 
 def _small_tables(dialect: str) -> dict[str, _Table]:
@@ -565,8 +587,11 @@ class Ledger:
         return frame.filter(pl.col("customer_id").is_in(ids.implode()))
 
 
-def _prepare_entries(entries: pl.DataFrame, companies: pl.DataFrame) -> pl.DataFrame:
+def _prepare_entries(
+    entries: pl.DataFrame, companies: pl.DataFrame, fee_ids: list[int] | None = None
+) -> pl.DataFrame:
     """Apply the open-period rule, classify lines and compute lettering groups."""
+    fee_ids = fee_ids or []
     bounds = companies.select("company_id", "open_from", "open_to")
     in_period = (
         pl.col("open_from").is_null() | (pl.col("posting_date") >= pl.col("open_from"))
@@ -601,10 +626,18 @@ def _prepare_entries(entries: pl.DataFrame, companies: pl.DataFrame) -> pl.DataF
     for company_id, journal in banks.select("company_id", "journal").iter_rows():
         is_bank = is_bank | ((pl.col("company_id") == company_id) & (pl.col("journal") == journal))
     credit = pl.col("amount") < 0
+    # A debit outside the bank journals with no due date (or a fee's label) is a fee: due on its
+    # posting date, dunned, but neither a sale nor the invoice that makes a customer late.
+    fee_list = pl.Series(fee_ids, dtype=pl.Int64).implode()
+    fee = pl.col("due_date").is_null() | pl.col("id").is_in(fee_list)
     kind = (
         pl.when(is_bank & ~pl.col("carried_forward"))
         .then(pl.when(credit).then(pl.lit(KIND_PAYMENT)).otherwise(pl.lit(KIND_OTHER_DEBIT)))
-        .otherwise(pl.when(credit).then(pl.lit(KIND_CREDIT_NOTE)).otherwise(pl.lit(KIND_INVOICE)))
+        .when(credit)
+        .then(pl.lit(KIND_CREDIT_NOTE))
+        .when(fee & ~pl.col("carried_forward"))
+        .then(pl.lit(KIND_FEE))
+        .otherwise(pl.lit(KIND_INVOICE))
         .cast(KINDS)
     )
     # One integer per lettering group (customer, code); lines without a code get none.
@@ -738,7 +771,10 @@ def _build_view(entries: pl.DataFrame, as_of: date) -> LedgerView:
         days_overdue=(pl.lit(as_of) - pl.col("due")).dt.total_days().clip(lower_bound=0),
     ).drop("amount_currency")
     settled = posted.filter(
-        done & (pl.col("amount") > 0) & pl.col("due_date").is_not_null()
+        done
+        & (pl.col("amount") > 0)
+        & pl.col("due_date").is_not_null()
+        & (pl.col("kind") != KIND_FEE)
     ).select(
         "id",
         "company_id",
@@ -826,7 +862,7 @@ def load_ledger(engine: Engine, previous: Ledger | None = None) -> Ledger:
             entries = _read_sqlite_entries(conn, small["customers"])
         else:
             entries = read_table(conn, _entry_table(dialect))
-        entries = _prepare_entries(entries, companies)
+        entries = _prepare_entries(entries, companies, _fee_ids(conn))
         candidates = entries.filter(pl.col("kind") == KIND_OTHER_DEBIT)["id"].to_list()
         bounced = _bounced_ids(conn, candidates) if candidates else []
     entries = entries.with_columns(bounced=pl.col("id").is_in(bounced)).drop("bounce_label")

@@ -29,7 +29,7 @@ import polars as pl
 from sqlalchemy.engine import Engine
 
 from src_dash.analytics.balances import money
-from src_dash.analytics.ledger import Ledger, get_ledger
+from src_dash.analytics.ledger import KIND_FEE, Ledger, get_ledger
 from src_dash.analytics.scope import EVERYTHING, Scope
 from src_dash.clock import today as clock_today
 
@@ -154,7 +154,11 @@ def _score_frame(ledger: Ledger, as_of: date) -> pl.DataFrame:
     current = view.open_items.group_by("customer_id").agg(
         positive.sum().alias("exposure"),
         positive.filter(pl.col("days_overdue") > 0).sum().alias("overdue"),
-        (positive.cast(pl.Float64) * pl.col("days_overdue")).sum().alias("od_weighted"),
+        # Fees and interest are due on posting: they would make a customer look late.
+        (positive.cast(pl.Float64) * pl.col("days_overdue"))
+        .filter(pl.col("kind") != KIND_FEE)
+        .sum()
+        .alias("od_weighted"),
     )
     disputes = (
         ledger.disputes.filter(pl.col("opened_on").is_between(start, as_of, closed="right"))

@@ -42,6 +42,7 @@ ENTRY_TITLES = {
     "credit_note": "credit_note",
     "payment": "payment",
     "other_debit": "other_debit",
+    "fee": "fee",
 }
 
 # Audit lines on a customer that are timeline events, and the event kind of each.

@@ -10,7 +10,7 @@ import polars as pl
 from sqlalchemy.engine import Engine
 
 from src_dash.analytics.balances import money
-from src_dash.analytics.ledger import Ledger, get_ledger
+from src_dash.analytics.ledger import KIND_FEE, Ledger, get_ledger
 from src_dash.analytics.scope import EVERYTHING, Scope
 from src_dash.analytics.scoring import grade, score_frame
 from src_dash.clock import today as clock_today
@@ -46,7 +46,11 @@ def top_frame(ledger: Ledger, scope: Scope, as_of: date) -> pl.DataFrame:
         positive.filter(pl.col("days_overdue") > 0).sum().alias("overdue"),
         pl.col("residual").sum().alias("outstanding"),
         positive.sum().alias("exposure"),
-        pl.col("days_overdue").filter(pl.col("residual") > 0).max().fill_null(0).alias("oldest"),
+        pl.col("days_overdue")
+        .filter((pl.col("residual") > 0) & (pl.col("kind") != KIND_FEE))
+        .max()
+        .fill_null(0)
+        .alias("oldest"),
     )
     scores = score_frame(ledger, as_of).select("customer_id", "number", "name", "score")
     return per_customer.join(scores, on="customer_id", how="left").with_columns(

@@ -64,7 +64,7 @@ class PlannedItem:
     residual_currency: Decimal | None  # in that currency, when it differs from the book's
     level: int  # the level this message sends (0 prévenance, 1..5, 6 thank-you)
     previous_level: int  # the level reached before
-    kind: str = "invoice"  # invoice | credit_note | payment | other_debit (the ledger's kinds)
+    kind: str = "invoice"  # invoice | credit_note | payment | other_debit | fee (ledger kinds)
     # False for an item listed only to show the account situation (already dunned, no step due
     # yet): it keeps its level, and its ItemState must not change (neither level nor date).
     advances: bool = True

@@ -705,7 +705,7 @@ def _planned(
                 reference=cols["reference"][i],
                 journal=cols["journal"][i],
                 posting_date=cols["posting_date"][i],
-                due_date=cols["due_date"][i],
+                due_date=cols["due"][i],  # lines without one are due on their posting date
                 days_late=(as_of - cols["due"][i]).days,
                 amount=_money(cols["amount"][i]),
                 residual=_money(cols["residual"][i]),

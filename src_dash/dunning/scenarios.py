@@ -46,7 +46,8 @@ from src_dash.store import (
 PHASES = (PREVENANCE, RELANCE, REMERCIEMENT)
 CHANNELS = (EMAIL, LETTER, PHONE, OTHER)
 OFFSET_FROM = ("due_date", "previous_step")
-DUNNED_KINDS = ("invoice", "other_debit")  # what a scenario may dun (credits are never dunned)
+# What a scenario may dun (credits are never dunned).
+DUNNED_KINDS = ("invoice", "other_debit", "fee")
 LANGUAGES = ("", "fr", "en")
 GRADE_LETTERS = ("A", "B", "C", "D", "E")
 THANK_YOU_LEVEL = 6

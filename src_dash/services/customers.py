@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 
 from src_dash.analytics.balances import money
 from src_dash.analytics.exports import write_xlsx
-from src_dash.analytics.ledger import Ledger, get_ledger, read_table
+from src_dash.analytics.ledger import KIND_FEE, Ledger, get_ledger, read_table
 from src_dash.analytics.ledger import _Table as Table
 from src_dash.analytics.scoring import GRADES, score_frame
 from src_dash.clock import today as clock_today
@@ -329,7 +329,10 @@ def _build_frame(engine: Engine, ledger: Ledger, as_of: date) -> pl.DataFrame:
             positive.filter(~overdue).sum().alias("not_due"),
             pl.col("residual").clip(upper_bound=0).sum().alias("credits"),
             pl.len().alias("open_items"),
-            pl.col("days_overdue").filter(pl.col("residual") > 0).max().alias("oldest_days"),
+            pl.col("days_overdue")
+            .filter((pl.col("residual") > 0) & (pl.col("kind") != KIND_FEE))
+            .max()
+            .alias("oldest_days"),
         )
     )
     scores = score_frame(ledger, as_of).select("customer_id", "score")

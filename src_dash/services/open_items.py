@@ -21,7 +21,7 @@ import polars as pl
 from sqlalchemy.engine import Connection, Engine
 
 from src_dash.analytics.balances import money
-from src_dash.analytics.ledger import Ledger, _Table, get_ledger, id_list, read_table
+from src_dash.analytics.ledger import KIND_FEE, Ledger, _Table, get_ledger, id_list, read_table
 from src_dash.analytics.scoring import score_frame
 from src_dash.clock import today as clock_today
 from src_dash.money import to_cents
@@ -608,9 +608,14 @@ def open_items(
         texts = _texts(engine, ledger, as_of).select("id", column)
         kept = kept.join(texts, on="id", how="left")
     by = [column] + [c for c in ("due", "id") if c != column]
+    order = [descending] + [False] * (len(by) - 1)
+    if sort == "due_date":
+        # Invoices first: fees and interest, due on posting, would fill the first page.
+        kept = kept.with_columns(_fee_last=pl.col("kind") == KIND_FEE)
+        by, order = ["_fee_last", *by], [False, *order]
     rows = (
         kept.lazy()
-        .sort(by, descending=[descending] + [False] * (len(by) - 1), nulls_last=True)
+        .sort(by, descending=order, nulls_last=True)
         .slice(page * page_size, page_size)
         .collect()
     )

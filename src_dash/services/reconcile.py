@@ -169,9 +169,7 @@ def reconcile_company(
         reference = pl.col("b")
     frame = frame.with_columns(gap=reference - pl.col("a"))
     differing = frame.filter((pl.col("gap") != 0) | (pl.col("b") != pl.col("a")))
-    shown = differing.sort(pl.col("gap").abs(), "number", descending=[True, False]).head(
-        GAPS_SHOWN
-    )
+    shown = differing.sort(pl.col("gap").abs(), "number", descending=[True, False]).head(GAPS_SHOWN)
     source_total = money(int(frame["source"].sum())) if comparable else None
     books_total = money(int(frame["b"].sum()))
     app_total = money(int(frame["a"].sum()))

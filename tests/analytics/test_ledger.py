@@ -170,3 +170,49 @@ def test_callers_asking_together_share_one_load(hand, monkeypatch):
     for t in threads:
         t.join()
     assert len(loads) == 1 and len({id(x) for x in got}) == 1
+
+
+def test_fees_are_their_own_kind_due_on_posting_and_not_what_makes_a_customer_late(hand):
+    """A 40 € recovery fee without a due date (OD) and late interest labelled as such: kind
+    "fee", due on their posting date, open and counted, but the oldest overdue item and the
+    score's days late are the invoices'."""
+    from sqlalchemy import insert
+
+    from src_dash.analytics.scope import EVERYTHING
+    from src_dash.analytics.top import top_frame
+    from src_dash.store import Entry
+
+    with hand.engine.begin() as conn:
+        rows = [
+            ("OD", date(2025, 3, 1), None, "40.00", "Indemnité forfaitaire de recouvrement"),
+            ("OD", date(2025, 3, 2), date(2025, 3, 2), "12.00", "Intérêts de retard F123"),
+        ]
+        for n, (journal, posted, due, amount, label) in enumerate(rows, start=100):
+            conn.execute(
+                insert(Entry.__table__).values(
+                    company_id=hand.company,
+                    customer_id=hand.customers["ALPHA"],
+                    source_key=n,
+                    journal=journal,
+                    posting_date=posted,
+                    account="411000",
+                    label=label,
+                    amount=amount,
+                    residual=amount,
+                    due_date=due,
+                    free_fields={},
+                )
+            )
+        bump_data_version(conn, entries=True)
+    ledger = get_ledger(hand.engine)
+    view = ledger.view(TODAY)
+    fees = view.open_items.filter(pl.col("kind") == "fee")
+    assert sorted(fees["residual"].to_list()) == [1200, 4000]
+    assert fees["due"].to_list() == fees["posting_date"].to_list()
+    alpha = top_frame(ledger, EVERYTHING, TODAY).filter(
+        pl.col("customer_id") == hand.customers["ALPHA"]
+    )
+    # ALPHA's oldest invoice still open is e3a, due 2026-11-14: 8 days, not the fee's 631.
+    assert alpha["oldest"].to_list() == [8]
+    kinds = dict(ledger.entries.select("id", "kind").rows())
+    assert kinds[hand.entries["e1"]] == "invoice"

@@ -66,6 +66,7 @@ EVENT_GROUPS = {
     "invoice": "entry",
     "credit_note": "entry",
     "other_debit": "entry",
+    "fee": "entry",
     "payment": "payment",
     "bounced_payment": "bad",
     "message": "message",
