@@ -184,16 +184,32 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
 
 def cmd_import_fec(args: argparse.Namespace) -> int:
-    """Import a FEC file into a company; a bad file is refused and nothing is written."""
-    from src_dash.services.fec_import import import_fec_file
+    """Import a FEC file into a company; a bad file is refused and nothing is written.
+
+    Prints the run and the file's report (warnings, lines left out, receivable balance); with
+    --dry-run, the report and what an import would change, writing nothing. An import that
+    would delete entries already imported is refused without --confirm-deletions.
+    """
+    from src_dash.services.fec_import import DeletionsNotConfirmed, import_fec_file
     from src_dash.sources.fec import FecError
     from src_dash.sync import SyncError
 
     engine = _store()
     try:
         result = import_fec_file(
-            engine, Path(args.file), args.company, args.terms_days, as_of=args.as_of
+            engine,
+            Path(args.file),
+            args.company,
+            args.terms_days,
+            as_of=args.as_of,
+            dry_run=args.dry_run,
+            confirm_deletions=args.confirm_deletions,
+            not_customers=frozenset(args.not_customer),
         )
+    except DeletionsNotConfirmed as exc:
+        _print_json(exc.outcome.as_dict())
+        print(f"error: {exc} (--confirm-deletions)", file=sys.stderr)
+        return 1
     except (FecError, SyncError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -226,6 +242,10 @@ def cmd_status(args: argparse.Namespace) -> int:
                         "last_sync_at": r.last_sync_at.isoformat() if r.last_sync_at else None,
                         "last_sync_status": r.last_sync_status,
                         "last_sync_error": r.last_sync_error,
+                        "reconciliation_gap": (
+                            str(r.reconciliation_gap) if r.reconciliation_gap is not None else None
+                        ),
+                        "reconciliation_customers": r.reconciliation_customers,
                     }
                     for r in rows
                 ],
@@ -331,6 +351,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--company", required=True)
     p.add_argument("--terms-days", type=int, default=30)
     p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument(
+        "--dry-run", action="store_true", help="check the file and say what would change"
+    )
+    p.add_argument(
+        "--confirm-deletions",
+        action="store_true",
+        help="accept deleting entries already imported that the file no longer has",
+    )
+    p.add_argument(
+        "--not-customer",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="a customer key to leave out (a cash-receipt account); repeatable",
+    )
     p.set_defaults(func=cmd_import_fec)
 
     p = sub.add_parser("reconcile", help="the app's outstanding against the books")

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from src_dash.analytics.balances import balances
 from src_dash.money import ZERO
+from src_dash.services.reconcile import last_reconciliations
 from src_dash.store import Company, Customer, SyncRun
 
 
@@ -28,6 +29,11 @@ class CompanyStatus:
     last_sync_at: datetime | None
     last_sync_status: str
     last_sync_error: str
+    # The reconciliation recorded with the last successful run (services.reconcile): source
+    # (else books) minus app, and the customers that differ (first ones). None: never checked.
+    reconciliation_gap: Decimal | None = None
+    reconciliation_customers: int = 0
+    reconciliation_examples: tuple[tuple[str, str, Decimal], ...] = ()
 
 
 def company_statuses(
@@ -56,8 +62,10 @@ def company_statuses(
             .group_by(Customer.company_id)
         ).all()
     )
+    checked = last_reconciliations(session.get_bind())
     result: list[CompanyStatus] = []
     for company in companies:
+        rec = checked.get(company.code) or {}
         balance = by_company.get(company.code)
         last = session.exec(
             select(SyncRun)
@@ -77,6 +85,12 @@ def company_statuses(
                 last_sync_at=(last.finished_at or last.started_at) if last else None,
                 last_sync_status=last.status if last else "",
                 last_sync_error=last.error if last else "",
+                reconciliation_gap=Decimal(rec["difference"]) if rec else None,
+                reconciliation_customers=int(rec.get("customers_differing", 0)),
+                reconciliation_examples=tuple(
+                    (g["number"], g["name"], Decimal(g["difference"]))
+                    for g in rec.get("customers", ())[:5]
+                ),
             )
         )
     return result

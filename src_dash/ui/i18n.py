@@ -49,6 +49,8 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "field.overdue": "Échu",
         "sync.last": "Dernière synchronisation\u00a0:",
         "sync.error": "Erreur\u00a0:",
+        "sync.reconciliation": "Rapprochement\u00a0:",
+        "sync.reconciliation.gap": "écart",
     },
     "en": {
         "app.tagline": "Credit collection",
@@ -69,6 +71,8 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "field.overdue": "Overdue",
         "sync.last": "Last sync:",
         "sync.error": "Error:",
+        "sync.reconciliation": "Reconciliation:",
+        "sync.reconciliation.gap": "difference",
     },
 }
 

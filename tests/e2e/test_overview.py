@@ -106,6 +106,9 @@ def test_cards_show_the_store_figures_in_french(
         expected_label = {"ok": "Réussie", "failed": "Échec"}.get(s.last_sync_status)
         if expected_label:
             assert field(page, card, "sync-status") == expected_label
+        # The demo's sync reconciled every company with its Sage base to the cent.
+        assert s.reconciliation_gap == 0
+        assert field(page, card, "reconciliation") == "écart " + fr_eur(s.reconciliation_gap)
 
     total = "#total-EUR"
     assert field(page, total, "customers") == fr_int(sum(s.customers for s in statuses))

@@ -10,8 +10,9 @@ from decimal import Decimal
 import sqlglot
 from sage_helpers import TODAY, register, sage_source_truth
 from sqlalchemy import select
+from sqlmodel import Session
 
-from src_dash.dunning.alerts import RECONCILIATION_GAP
+from src_dash.dunning.alerts import RECONCILIATION_GAP, alert_facts
 from src_dash.services.fec_import import import_fec_file
 from src_dash.services.reconcile import (
     last_reconciliations,
@@ -19,6 +20,7 @@ from src_dash.services.reconcile import (
     record_after_runs,
     record_reconciliation,
 )
+from src_dash.services.status import company_statuses
 from src_dash.sources.sage100 import Sage100Reader
 from src_dash.sources.sql_dialect import SQL_SERVER
 from src_dash.store import Alert, Company, SyncRun
@@ -41,6 +43,9 @@ def test_a_synced_demo_reconciles_to_the_cent_and_records_it_with_the_run(store,
     assert found.app_total == sum(truth["balances"].values())
     recorded = last_reconciliations(store)["DEMO1"]
     assert recorded["difference"] == "0.00" and recorded["customers_differing"] == 0
+    with Session(store) as session:
+        (status,) = company_statuses(session, TODAY)
+    assert status.reconciliation_gap == 0 and status.reconciliation_customers == 0
     with store.connect() as conn:
         assert conn.execute(select(Alert.__table__.c.id)).first() is None
 
@@ -83,6 +88,12 @@ def test_a_line_changed_in_sage_after_the_sync_shows_as_a_gap_then_an_alert(stor
         (alert,) = alerts.all()
     assert alert.kind == RECONCILIATION_GAP
     assert "DEMO1" in alert.text and "12.34" in alert.text
+    facts = alert_facts(alert.kind, alert.text)
+    assert (facts.note, facts.amount, facts.count) == ("DEMO1", Decimal("12.34"), 1)
+    with Session(store) as session:
+        (status,) = company_statuses(session, TODAY)
+    assert status.reconciliation_gap == Decimal("12.34") and status.reconciliation_customers == 1
+    assert status.reconciliation_examples[0][0] == number
 
     _sync(store, demo_base)  # the change reaches the store: no gap, the alert is resolved
     (found,) = reconcile(store, "DEMO1", TODAY)

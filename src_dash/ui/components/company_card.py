@@ -37,6 +37,10 @@ class CompanyCard:
     status_label: str = ""
     status_color: str = "gray"
     error: str = ""
+    # The reconciliation of the last run: "0,00 €" (ok) or the gap and the customers concerned.
+    reconciliation: str = ""
+    reconciliation_ok: bool = True
+    reconciliation_customers: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -83,6 +87,44 @@ def stat(
         ),
         spacing="1",
         min_width="0",
+    )
+
+
+def _reconciliation(card: rx.Var[CompanyCard]) -> rx.Component:
+    """The app's outstanding against the books: green at 0,00, red with the customers that
+    differ otherwise."""
+    return rx.vstack(
+        rx.hstack(
+            rx.icon(
+                rx.cond(card.reconciliation_ok, "circle-check", "scale"),
+                size=14,
+                color=rx.cond(card.reconciliation_ok, "var(--green-11)", "var(--red-11)"),
+            ),
+            rx.text(t("sync.reconciliation", UiState.lang), size="1", color_scheme="gray"),
+            rx.text(
+                t("sync.reconciliation.gap", UiState.lang),
+                " ",
+                card.reconciliation,
+                size="1",
+                weight="medium",
+                color=rx.cond(card.reconciliation_ok, "var(--green-11)", "var(--red-11)"),
+                custom_attrs={"data-testid": "reconciliation"},
+            ),
+            align="center",
+            spacing="1",
+            wrap="wrap",
+        ),
+        rx.foreach(
+            card.reconciliation_customers,
+            lambda line: rx.text(
+                line,
+                size="1",
+                color_scheme="red",
+                custom_attrs={"data-testid": "reconciliation-customer"},
+            ),
+        ),
+        spacing="1",
+        width="100%",
     )
 
 
@@ -136,6 +178,7 @@ def company_card(card: rx.Var[CompanyCard]) -> rx.Component:
                 spacing="1",
                 wrap="wrap",
             ),
+            rx.cond(card.reconciliation != "", _reconciliation(card)),
             rx.cond(
                 card.error != "",
                 rx.callout.root(

@@ -72,6 +72,16 @@ def company_cards(
                 status_label=i18n.sync_status_label(s.last_sync_status, lang),
                 status_color=STATUS_COLORS.get(s.last_sync_status, "gray"),
                 error=_short(s.last_sync_error) if s.last_sync_status != "ok" else "",
+                reconciliation=(
+                    fmt.money(s.reconciliation_gap, s.currency)
+                    if s.reconciliation_gap is not None
+                    else ""
+                ),
+                reconciliation_ok=s.reconciliation_gap == 0 and not s.reconciliation_customers,
+                reconciliation_customers=[
+                    f"{number} {name}\u00a0: {fmt.money(gap, s.currency)}"
+                    for number, name, gap in s.reconciliation_examples
+                ],
             )
         )
     return cards
