@@ -306,6 +306,7 @@ class _Reader:
         i_journal, i_number = cols.journal_code, cols.ecriture_num
         i_first, i_second = cols.first_amount, cols.second_amount
         i_md = cols.montant_devise
+        i_let, i_currency = cols.ecriture_let, cols.idevise
         optional_dates = cols.optional_dates
         debit_credit = cols.debit_credit
         dates, amounts_get = self.dates, self.amounts.get
@@ -368,6 +369,10 @@ class _Reader:
             if md and not md.isspace() and md not in self.currency_amounts:
                 self.amount_at(fields, i_md, number, exact=False)
 
+            # No lettering code nor currency has a comma: one there is an amount shifted right
+            # by a separator typed in a field before it.
+            if "," in fields[i_let] or "," in fields[i_currency]:
+                self.check_not_shifted(number, fields)
             account = fields[i_acct].strip()
             if not account:
                 raise self.fail(number, i_acct, "is empty")
@@ -393,7 +398,7 @@ class _Reader:
             raise FecError(path, None, None, "the file has a header but no entries")
         entry_sums[entry_key] += entry_cents
         self.last_entry = entry_key
-        duplicates = (copies.copies, copies.first, copies.modulus > 1)
+        duplicates = (copies.copies, copies.first, copies.run, copies.modulus > 1)
         return self.result(
             encoding, separator, names, line_count, period_start, period_end, balance, duplicates
         )
@@ -567,7 +572,7 @@ class _Reader:
             currency = ""
         elif currency:
             if looks_like_amount(currency):
-                raise self.shifted(number, cols.idevise, currency, "a currency code")
+                raise self.shifted(number, cols.idevise, currency, "a currency")
             raw_md = fields[cols.montant_devise]
             if raw_md.strip():
                 md = abs(Decimal(self.amount_at(fields, cols.montant_devise, number, False)))
@@ -628,6 +633,14 @@ class _Reader:
             )
         )
 
+    def check_not_shifted(self, number: int, fields: list[str]) -> None:
+        """Refuse a line whose EcritureLet or Idevise holds an amount."""
+        cols = self.cols
+        for column, what in ((cols.ecriture_let, "a lettering code"), (cols.idevise, "a currency")):
+            value = fields[column].strip()
+            if looks_like_amount(value):
+                raise self.shifted(number, column, value, what)
+
     def shifted(self, number: int, column: int, value: str, what: str) -> FecError:
         """The error of a value that belongs to another column (a field too many before it)."""
         shown = "tab" if self.separator == "\t" else "'|'"
@@ -644,7 +657,7 @@ class _Reader:
         period_start: date,
         period_end: date,
         balance: int,
-        duplicates: tuple[int, int, bool],
+        duplicates: tuple[int, int, tuple[int, int], bool],
     ) -> FecFile:
         """Assemble the FecFile and its warnings."""
         path = self.path
@@ -693,7 +706,7 @@ class _Reader:
         siren: str,
         line_count: int,
         balance: int,
-        duplicates: tuple[int, int, bool],
+        duplicates: tuple[int, int, tuple[int, int], bool],
         excluded: list[ExcludedLines],
         suspects: list[str],
     ) -> list[str]:
@@ -757,12 +770,13 @@ class _Reader:
                 )
         if balance:
             out.append(f"the file does not balance: debits - credits = {_cents_text(balance)}")
-        copies, first_copy, sampled = duplicates
+        copies, first_copy, (start, end), sampled = duplicates
         if copies and copies >= _DUPLICATE_SHARE * line_count:
             about = "about " if sampled else ""
+            run = f"; lines {start} to {end} repeat earlier lines" if end - start >= 2 else ""
             out.append(
                 f"{about}{copies} of {line_count} lines are exact copies of earlier lines (first "
-                f"at line {first_copy}): was the file, or part of it, appended twice?"
+                f"at line {first_copy}{run}): was the file, or part of it, appended twice?"
             )
         open_groups = sorted(f"{a}/{c}" for (a, c), total in self.groups.items() if total)
         if open_groups:

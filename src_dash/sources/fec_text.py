@@ -167,10 +167,14 @@ class LineCopies:
     every line is counted; beyond, only the lines whose hash is a multiple of a modulus (a
     line and its copies have the same hash, so they are sampled together) and the count is
     scaled back up: an estimate, to keep the memory small on files of millions of lines.
+    Blocks with many copies are also walked line by line, for the longest run of copies (a body
+    pasted twice is one long run).
 
     Attributes:
-        copies: Lines that repeat an earlier line (blank lines included).
+        copies: Lines that repeat an earlier line (blank lines left out).
         first: The physical line number of the first of them, or 0.
+        run: The first and last line numbers of the longest run of consecutive copies (blank
+            lines aside), or (0, 0).
         modulus: 1 when every line was counted, else the sampling modulus.
     """
 
@@ -178,38 +182,55 @@ class LineCopies:
         self.modulus = max(1, expected_lines // exact_lines + (expected_lines > exact_lines))
         self.copies = 0
         self.first = 0
+        self.run = (0, 0)
         # Blank lines are all alike: the empty line's hash is there from the start, and the
         # blank lines are taken off the count.
         self._empty = hash("")
         self._seen: set[int] = {self._empty}
         self._offset = 0
+        self._run_start = self._run_length = self._longest = 0
 
     def add(self, block: list[str]) -> None:
         """Count the copies in a block of lines (the next lines of the file)."""
+        modulus = self.modulus
         hashes = list(map(hash, block))
-        if self.modulus > 1:
-            modulus = self.modulus
+        if modulus > 1:
             hashes = [h for h in hashes if not h % modulus]
         seen = self._seen
         fresh = set(hashes)
         found = len(hashes) - len(fresh) + len(fresh & seen)
-        if not self._empty % self.modulus:
+        if not self._empty % modulus:
             found -= block.count("")
-        if found and not self.first:
-            earlier = set(seen)
-            for number, text in enumerate(block, self._offset + 1):
-                if not text:
-                    continue
-                digest = hash(text)
-                if self.modulus > 1 and digest % self.modulus:
-                    continue
-                if digest in earlier:
-                    self.first = number
-                    break
-                earlier.add(digest)
-        self.copies += found * self.modulus
+        if (found and not self.first) or found * 20 >= len(hashes):
+            self._walk(block)
+        else:
+            self._run_length = 0  # a block with few copies ends a run (near enough)
+        self.copies += found * modulus
         seen |= fresh
         self._offset += len(block)
+
+    def _walk(self, block: list[str]) -> None:
+        """Find the first copy and the runs of copies of a block, line by line."""
+        seen, modulus = self._seen, self.modulus
+        block_seen: set[int] = set()
+        for number, text in enumerate(block, self._offset + 1):
+            if not text:
+                continue
+            digest = hash(text)
+            if modulus > 1 and digest % modulus:
+                continue
+            if digest in seen or digest in block_seen:
+                if not self.first:
+                    self.first = number
+                if not self._run_length:
+                    self._run_start = number
+                self._run_length += 1
+                if self._run_length > self._longest:
+                    self._longest = self._run_length
+                    self.run = (self._run_start, number)
+            else:
+                block_seen.add(digest)
+                self._run_length = 0
 
     def blocks(self, blocks: Iterator[list[str]]) -> Iterator[list[str]]:
         """Pass the blocks through, counting their copies."""
