@@ -91,3 +91,51 @@ def test_import_fec_refuses_a_bad_file_with_its_line(env, capsys, tmp_path):
     assert "line 3" in err and "EcritureDate" in err
     code, out, _ = run(capsys, "status", "--json")
     assert json.loads(out)["companies"] == []
+
+
+def test_import_fec_prints_the_files_report(env, capsys, fec_dir):
+    path = fec_dir / "000000000FEC20231231.txt"
+    code, out, _ = run(capsys, "import-fec", str(path), "--company", "FEC1")
+    assert code == 0
+    printed = json.loads(out)
+    assert printed["status"] == "ok" and printed["added"] > 0 and printed["run_id"]
+    assert printed["customers"] == 4 and printed["receivable_balance"] == "27771.70"
+    assert printed["excluded"] == [] and printed["encoding"] == "utf-8"
+    assert printed["suspect_customers"] == ["CCB", "CCHQ", "CESP", "CVIR"]
+    assert printed["warnings"][0].startswith("4 customer(s) look like accounts of cash receipts")
+    assert printed["period"] == {"start": "2021-01-01", "end": "2023-06-30"}
+
+    code, out, _ = run(
+        capsys, "import-fec", str(path), "--company", "FEC2", "--not-customer", "CCB",
+        "--not-customer", "CESP",
+    )  # fmt: skip
+    printed = json.loads(out)
+    assert code == 0 and printed["customers"] == 2 and printed["receivable_balance"] == "542.00"
+    assert printed["excluded"][0]["reason"] == "not_a_customer"
+
+
+def test_import_fec_dry_run_writes_nothing_and_deletions_need_confirming(
+    env, capsys, fec_dir, tmp_path
+):
+    source = fec_dir / "111111111FEC20221231.TXT"
+    code, out, _ = run(capsys, "import-fec", str(source), "--company", "FEC1", "--dry-run")
+    printed = json.loads(out)
+    assert code == 0 and printed["dry_run"] is True and printed["status"] == "dry_run"
+    assert printed["would_change"]["added"] == 151 and printed["customers"] == 34
+    code, out, _ = run(capsys, "status", "--json")
+    assert json.loads(out)["companies"] == []
+
+    assert run(capsys, "import-fec", str(source), "--company", "FEC1")[0] == 0
+    lines = source.read_bytes().split(b"\n")
+    newer = tmp_path / source.name
+    newer.write_bytes(b"\n".join(lines[:5] + lines[7:]))  # an invoice line and another gone
+    code, out, _ = run(capsys, "import-fec", str(newer), "--company", "FEC1", "--dry-run")
+    assert json.loads(out)["would_change"]["deleted"] == 1
+    code, out, err = run(capsys, "import-fec", str(newer), "--company", "FEC1")
+    assert code == 1
+    assert "would delete 1 entry of FEC1" in err and "--confirm-deletions" in err
+    assert json.loads(out)["would_change"]["deleted"] == 1
+    code, out, _ = run(capsys, "import-fec", str(newer), "--company", "FEC1", "--confirm-deletions")
+    printed = json.loads(out)
+    assert code == 0 and printed["deleted"] == 1
+    assert any("does not balance" in w for w in printed["warnings"])

@@ -449,7 +449,7 @@ def sync_now(engine: Engine, who: Viewer, company_id: int, full: bool = False) -
         if not company.source_dsn or not path.is_file():
             raise SettingsError("file", f"the FEC file of {company.code} is no longer there")
         try:
-            result = import_fec_file(engine, path, company.code)
+            result = import_fec_file(engine, path, company.code, confirm_deletions=True)
         except (FecError, SyncError):
             pass  # the run is recorded with its error; read it below
         else:
@@ -517,7 +517,7 @@ def import_fec_upload(
     target = target_dir / _safe_filename(filename)
     target.write_bytes(data)
     try:
-        result = import_fec_file(engine, target, code, as_of=as_of)
+        result = import_fec_file(engine, target, code, as_of=as_of, confirm_deletions=True)
     except Exception:
         shutil.rmtree(target_dir, ignore_errors=True)
         raise
