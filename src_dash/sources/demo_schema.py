@@ -531,11 +531,15 @@ def create_indexes_and_triggers(conn: sqlite3.Connection) -> None:
     for name, table, cols in INDEXES:
         unique = "UNIQUE " if name in UNIQUE_INDEXES else ""
         conn.execute(f"CREATE {unique}INDEX {name} ON {table} ({cols})")
+    # A change is stamped with the current minute, or with the newest stamp of the table when
+    # the clock is behind it: a demo base is built for its "today", which may be ahead of the
+    # machine's clock, and a server's stamps never go back in time.
     for table in TRIGGERED_TABLES:
         conn.execute(
             f"CREATE TRIGGER TG_CBUPD_{table} AFTER UPDATE ON {table} FOR EACH ROW "
             "WHEN NEW.cbModification IS OLD.cbModification BEGIN "
-            f"UPDATE {table} SET cbModification = strftime('%Y-%m-%d %H:%M:00','now') "
+            f"UPDATE {table} SET cbModification = max(strftime('%Y-%m-%d %H:%M:00','now'), "
+            f"(SELECT max(cbModification) FROM {table})) "
             "WHERE cbMarq = NEW.cbMarq; END"
         )
 
