@@ -32,6 +32,7 @@ from sqlalchemy.engine import Engine
 
 from src_dash.analytics.dashboard import dashboard
 from src_dash.analytics.ledger import clear_cache, get_ledger, load_ledger
+from src_dash.analytics.reconcile import reconcile
 from src_dash.analytics.scoring import roc_auc, score_frame
 
 PG_SERVER = os.environ.get("SRC_DASH_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
@@ -364,6 +365,11 @@ def bench_analytics(
             for n in ("entries", "customers", "contacts", "promises", "disputes")
         )
         sql_sqlite, answers = _timed(lambda: sql_figures(engine, today))
+        reconciled, found = _timed(lambda: reconcile(engine, None, today), repeat=5)
+        report["reconciliation"] = {
+            "warm_all_companies_ms": _ms(reconciled),
+            "differences": {r.company: str(r.difference) for r in found},
+        }
         report["sqlite"] = {
             "cold_load_ledger_ms": _ms(cold_load),
             "cold_all_dashboard_figures_ms": _ms(cold_all),
