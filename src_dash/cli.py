@@ -213,7 +213,14 @@ def cmd_import_fec(args: argparse.Namespace) -> int:
     except (FecError, SyncError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    _print_json(result.as_dict())
+    out = result.as_dict()
+    if not args.dry_run:
+        from src_dash.services.reconcile import record_after_runs
+
+        checked = record_after_runs(engine, [result])
+        if args.company in checked:
+            out["reconciliation"] = checked[args.company].as_dict()
+    _print_json(out)
     return 0
 
 

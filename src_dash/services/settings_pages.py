@@ -453,6 +453,7 @@ def sync_now(engine: Engine, who: Viewer, company_id: int, full: bool = False) -
         except (FecError, SyncError):
             pass  # the run is recorded with its error; read it below
         else:
+            record_after_runs(engine, [result])
             return _last_run(engine, company.id, result.run_id)
         return _last_run(engine, company.id)
     result = sync_company(engine, company.code, full=full)
@@ -521,6 +522,7 @@ def import_fec_upload(
     except Exception:
         shutil.rmtree(target_dir, ignore_errors=True)
         raise
+    record_after_runs(engine, [result])
     with engine.begin() as conn:
         company_id = conn.execute(select(co.c.id).where(co.c.code == code)).scalar_one()
         audit(
