@@ -85,6 +85,11 @@ def _cents_text(cents: int) -> str:
     return str(Decimal(cents).scaleb(-2))
 
 
+def _entry_key_text(journal: str, number: str) -> str:
+    """The key of an entry in the reader's sums, from its JournalCode and EcritureNum."""
+    return f"{journal}\x1f{number}"
+
+
 def _entry_name(key: str) -> str:
     """An entry's "JournalCode EcritureNum" from its key in the reader's sums."""
     journal, _, number = key.partition("\x1f")
@@ -236,10 +241,10 @@ class _Reader:
         self.aux_accounts: set[str] = set()
         self.no_aux: dict[str, _Tally] = {}
         self.excluded: dict[str, _Tally] = {}
-        # Entries ("JournalCode\x1fEcritureNum" as written) -> debit - credit in cents, and
-        # their first line; the key "" stands for "before the first line".
-        self.entry_sums: dict[str, int] = {"": 0}
-        self.entry_firsts: dict[str, int] = {"": 0}
+        # Entries with runs of lines that do not net to zero ("JournalCode\x1fEcritureNum" as
+        # written) -> debit - credit in cents, and the first line of such a run.
+        self.entry_sums: dict[str, int] = {}
+        self.entry_firsts: dict[str, int] = {}
         self.last_entry = ""
         # Line width: the header's field count without and with its trailing separators, and
         # the first data line when the data lines (not the header) end with a separator.
@@ -306,7 +311,7 @@ class _Reader:
         i_journal, i_number = cols.journal_code, cols.ecriture_num
         i_first, i_second = cols.first_amount, cols.second_amount
         i_md = cols.montant_devise
-        i_let, i_currency = cols.ecriture_let, cols.idevise
+        i_let = cols.ecriture_let
         optional_dates = cols.optional_dates
         debit_credit = cols.debit_credit
         dates, amounts_get = self.dates, self.amounts.get
@@ -314,13 +319,12 @@ class _Reader:
         period_start, period_end = date.max, date.min
         balance = 0  # cents
         line_count = 0
-        # The entry (JournalCode, EcritureNum as written) of the lines that follow each other,
-        # and its debit - credit so far. Keys are text: millions of small tuples or lists
-        # would keep the garbage collector busy.
-        entry_sums, entry_firsts = self.entry_sums, self.entry_firsts
-        entry_journal = entry_number = "\x00"  # no field is that: the first line starts one
-        entry_key = ""
-        entry_cents = 0
+        # The run of lines of one entry (JournalCode, EcritureNum as written) that follow each
+        # other: its debit - credit and first line. Only a run that does not net to zero is
+        # kept (sums add up, so an entry split in runs still nets right), so a sound file
+        # builds no table of its entries.
+        entry_journal = entry_number = "\x00"  # no field is that: the first line starts a run
+        entry_cents = entry_first = 0
 
         for number, text in lines:
             fields = text.split(separator)
@@ -369,25 +373,22 @@ class _Reader:
             if md and not md.isspace() and md not in self.currency_amounts:
                 self.amount_at(fields, i_md, number, exact=False)
 
-            # No lettering code nor currency has a comma: one there is an amount shifted right
+            # No lettering code has a comma: one there is an amount (the Credit) shifted right
             # by a separator typed in a field before it.
-            if "," in fields[i_let] or "," in fields[i_currency]:
+            if "," in fields[i_let]:
                 self.check_not_shifted(number, fields)
             account = fields[i_acct].strip()
             if not account:
                 raise self.fail(number, i_acct, "is empty")
             if fields[i_number] != entry_number or fields[i_journal] != entry_journal:
-                entry_sums[entry_key] += entry_cents
+                if entry_cents:
+                    self.unbalanced_run(entry_journal, entry_number, entry_cents, entry_first)
                 entry_journal, entry_number = fields[i_journal], fields[i_number]
-                entry_key = f"{entry_journal}\x1f{entry_number}"
-                entry_cents = 0
-                if entry_key not in entry_sums:
-                    if not entry_journal.strip() or not entry_number.strip():
-                        raise self.fail(
-                            number, i_journal if not entry_journal.strip() else i_number, "is empty"
-                        )
-                    entry_sums[entry_key] = 0
-                    entry_firsts[entry_key] = number
+                entry_cents, entry_first = 0, number
+                if not entry_number.strip():
+                    raise self.fail(number, i_number, "is empty")
+                if not entry_journal.strip():
+                    raise self.fail(number, i_journal, "is empty")
             entry_cents += cents
             line_count += 1
 
@@ -396,8 +397,9 @@ class _Reader:
 
         if line_count == 0:
             raise FecError(path, None, None, "the file has a header but no entries")
-        entry_sums[entry_key] += entry_cents
-        self.last_entry = entry_key
+        if entry_cents:
+            self.unbalanced_run(entry_journal, entry_number, entry_cents, entry_first)
+        self.last_entry = _entry_key_text(entry_journal, entry_number)
         duplicates = (copies.copies, copies.first, copies.run, copies.modulus > 1)
         return self.result(
             encoding, separator, names, line_count, period_start, period_end, balance, duplicates
@@ -498,7 +500,7 @@ class _Reader:
         self, number: int, fields: list[str], account: str, posted: date, cents: int
     ) -> None:
         """Turn a 411/416 line into a customer's entry, or count it as left out."""
-        receivable, code, detailed = self.kind(account)
+        receivable, code, detailed = self.kinds.get(account) or self.kind(account)
         if not receivable:
             self.exclude(code, account, number, cents)
             return
@@ -558,7 +560,8 @@ class _Reader:
         # Every date of the line was validated (and cached) by the main loop.
         document_date = self.date_at(fields, cols.piece_date, number)
         lettering = fields[cols.ecriture_let].strip()
-        if lettering and looks_like_amount(lettering):
+        # (A comma there was refused by the main loop; an amount with a point is refused here.)
+        if lettering and "." in lettering and looks_like_amount(lettering):
             raise self.shifted(number, cols.ecriture_let, lettering, "a lettering code")
         lettering_date = self.date_at(fields, cols.date_let, number) if lettering else None
         due = self.date_at(fields, cols.due_date, number) if cols.due_date is not None else None
@@ -571,7 +574,7 @@ class _Reader:
         if currency == "EUR":
             currency = ""
         elif currency:
-            if looks_like_amount(currency):
+            if "." in currency and looks_like_amount(currency):
                 raise self.shifted(number, cols.idevise, currency, "a currency")
             raw_md = fields[cols.montant_devise]
             if raw_md.strip():
@@ -632,6 +635,12 @@ class _Reader:
                 doubtful=doubtful,
             )
         )
+
+    def unbalanced_run(self, journal: str, number: str, cents: int, first: int) -> None:
+        """Add a run of lines that does not net to zero to its entry's debit - credit."""
+        key = _entry_key_text(journal, number)
+        self.entry_sums[key] = self.entry_sums.get(key, 0) + cents
+        self.entry_firsts.setdefault(key, first)
 
     def check_not_shifted(self, number: int, fields: list[str]) -> None:
         """Refuse a line whose EcritureLet or Idevise holds an amount."""
@@ -762,7 +771,7 @@ class _Reader:
                 f"{len(unbalanced)} entr{'y does' if len(unbalanced) == 1 else 'ies do'} not "
                 f"balance (debit - credit by JournalCode and EcritureNum): {_listed(shown)}"
             )
-            if self.entry_sums[self.last_entry]:
+            if self.entry_sums.get(self.last_entry):
                 out.append(
                     f"the last entry of the file ({_entry_name(self.last_entry)}, from line "
                     f"{firsts[self.last_entry]}) does not balance: were the last lines of the file "
