@@ -915,6 +915,18 @@ def loaded_ledger(engine: Engine) -> Ledger | None:
         return _CACHE.get(engine.url.render_as_string(hide_password=False))
 
 
+def open_residuals(engine: Engine, ids: Iterable[int], as_of: date | None = None) -> dict:
+    """The residual (Decimal) of each of these entries that is open as of a date (default
+    today), as the pages show it: the ledger's, which keeps the invariant, not the one the
+    source wrote on the line. Entries not open are missing from the result."""
+    from decimal import Decimal
+
+    wanted = pl.Series(list(ids), dtype=pl.Int64)
+    items = get_ledger(engine).view(as_of).open_items
+    found = items.filter(pl.col("id").is_in(wanted.implode())).select("id", "residual")
+    return {i: Decimal(r).scaleb(-2) for i, r in found.iter_rows()}
+
+
 def clear_cache() -> None:
     """Forget every cached ledger (tests, benchmarks)."""
     with _CACHE_LOCK:

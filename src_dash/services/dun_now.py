@@ -36,7 +36,7 @@ import polars as pl
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection, Engine
 
-from src_dash.analytics.ledger import Ledger, get_ledger
+from src_dash.analytics.ledger import Ledger, get_ledger, open_residuals
 from src_dash.clock import today as clock_today
 from src_dash.config import Settings
 from src_dash.dunning.model import (
@@ -197,8 +197,8 @@ def _entry(conn: Connection, who: Viewer, entry_id: object) -> int:
     except (TypeError, ValueError) as exc:
         raise AccessDenied("item not found") from exc
     customers_of_entries(conn, who, [entry_id])
-    e = Entry.__table__
-    residual = conn.execute(select(e.c.residual).where(e.c.id == entry_id)).scalar()
+    # Open as the pages show it (the ledger's residual), not as the source wrote the line.
+    residual = open_residuals(conn.engine, [entry_id]).get(entry_id)
     if residual is None or residual <= 0:
         raise InvalidInput("items", f"{entry_id} is not an open debit")
     return entry_id

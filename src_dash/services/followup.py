@@ -20,6 +20,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
+from src_dash.analytics.ledger import open_residuals
 from src_dash.clock import today as clock_today
 from src_dash.clock import utcnow
 from src_dash.money import ZERO, to_money
@@ -238,6 +239,18 @@ def _customer(conn: Connection, who: Viewer, customer_id: int):  # noqa: ANN202
     return conn.execute(select(table).where(table.c.id == customer_id)).one()
 
 
+@dataclass(frozen=True)
+class OpenRow:
+    """An item a collector acts on, with its residual as the pages show it."""
+
+    id: int
+    customer_id: int
+    piece: str
+    residual: Decimal
+    due_date: date | None
+    posting_date: date
+
+
 def _items(
     conn: Connection,
     customer_id: int,
@@ -263,7 +276,14 @@ def _items(
         .where(e.c.id.in_(ids))
         .with_for_update()
     ).all()
-    by_id = {r.id: r for r in rows}
+    # The residuals the pages show (the ledger's), not the ones the source wrote on the lines.
+    residuals = open_residuals(conn.engine, ids)
+    by_id = {
+        r.id: OpenRow(
+            r.id, r.customer_id, r.piece, residuals.get(r.id, ZERO), r.due_date, r.posting_date
+        )
+        for r in rows
+    }
     for entry_id in ids:
         row = by_id.get(entry_id)
         is_open = row is not None and (row.residual > ZERO if debit_only else row.residual != ZERO)
@@ -764,8 +784,9 @@ def _items_in_scope(conn: Connection, who: Viewer, entry_ids: Iterable[object] |
     if len(rows) != len(ids):
         raise AccessDenied("item not found")
     check_customers(conn, who, {r.customer_id for r in rows.values()})
+    residuals = open_residuals(conn.engine, ids)
     for entry_id in ids:
-        if rows[entry_id].residual == ZERO:
+        if residuals.get(entry_id, ZERO) == ZERO:
             raise InvalidInput("items", f"{rows[entry_id].piece} is not open")
     return [rows[i] for i in ids]
 
