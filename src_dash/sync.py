@@ -139,6 +139,16 @@ def _digest(data: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big") >> 1
 
 
+def entry_row_hash(row: tuple) -> int:
+    """The hash the store keeps for an entry row (ENTRY_ROW_FIELDS), to tell a changed entry.
+
+    A row without free fields hashes as rows did before entries had them (the free fields come
+    last), so the store's hashes stay valid across that upgrade.
+    """
+    hashed = row[:-1] if row[-1] == NO_FREE_FIELDS else row
+    return _digest(pickle.dumps(hashed, 5))
+
+
 def record_hash(record: object) -> int:
     """A stable 63-bit hash of a source record's values, to tell changed rows from unchanged."""
     getter = _GETTERS.get(type(record))
@@ -527,10 +537,7 @@ class StoreWriter:
                 counts.deleted += writer.delete(gone)
             inserts, updates = [], []
             for r in batch:
-                # A row without free fields hashes as rows did before entries had them (the
-                # free fields come last), so the store's hashes stay valid across that upgrade.
-                hashed = r[:-1] if r[-1] == NO_FREE_FIELDS else r
-                row_hash = _digest(pickle.dumps(hashed, 5))
+                row_hash = entry_row_hash(r)
                 found = existing.pop(r[0], None)
                 if found is not None and found[1] == row_hash:
                     counts.unchanged += 1

@@ -58,6 +58,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from src_dash.analytics.scope import Scope
 from src_dash.clock import today as clock_today
+from src_dash.money import from_cents
 
 KIND_INVOICE = "invoice"
 KIND_CREDIT_NOTE = "credit_note"
@@ -919,12 +920,10 @@ def open_residuals(engine: Engine, ids: Iterable[int], as_of: date | None = None
     """The residual (Decimal) of each of these entries that is open as of a date (default
     today), as the pages show it: the ledger's, which keeps the invariant, not the one the
     source wrote on the line. Entries not open are missing from the result."""
-    from decimal import Decimal
-
     wanted = pl.Series(list(ids), dtype=pl.Int64)
     items = get_ledger(engine).view(as_of).open_items
     found = items.filter(pl.col("id").is_in(wanted.implode())).select("id", "residual")
-    return {i: Decimal(r).scaleb(-2) for i, r in found.iter_rows()}
+    return {i: from_cents(r) for i, r in found.iter_rows()}
 
 
 def clear_cache() -> None:

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine
 from src_dash.analytics.balances import money
 from src_dash.analytics.ledger import Ledger, get_ledger
 from src_dash.clock import today as clock_today
+from src_dash.money import to_cents
 from src_dash.store import SourceBalance
 
 GAPS_SHOWN = 50  # customers listed with a reconciliation, largest differences first
@@ -116,7 +117,7 @@ def _source_frame(engine: Engine, company_id: int) -> pl.DataFrame | None:
     return pl.DataFrame(
         {
             "number": [r[0] for r in rows],
-            "source": [int(r[1] * 100) for r in rows],
+            "source": [to_cents(r[1]) for r in rows],
         },
         schema={"number": pl.String, "source": pl.Int64},
     )

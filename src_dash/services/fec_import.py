@@ -10,8 +10,6 @@ is refused unless the deletions are confirmed; a dry run says what an import wou
 
 from __future__ import annotations
 
-import hashlib
-import pickle
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -21,16 +19,24 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from src_dash.sources.fec import ExcludedLines, FecFile, read_fec
-from src_dash.sources.records import NO_FREE_FIELDS, EntryRecord, entry_row
+from src_dash.sources.records import entry_row
 from src_dash.store import Company, Customer, Entry
-from src_dash.sync import SyncError, SyncResult, TableCounts, import_snapshot, register_company
+from src_dash.sync import (
+    SyncError,
+    SyncResult,
+    TableCounts,
+    entry_row_hash,
+    import_snapshot,
+    register_company,
+)
 
 __all__ = ["DeletionsNotConfirmed", "ImportOutcome", "StoreChanges", "import_fec_file"]
 
 
-@dataclass(frozen=True)
-class StoreChanges:
-    """What importing a file changes in the store's entries and customers.
+@dataclass
+class StoreChanges(TableCounts):
+    """What importing a file changes in the store's entries (the counts of a run on them) and
+    customers.
 
     Attributes:
         added: Entries of the file the store does not have.
@@ -41,21 +47,11 @@ class StoreChanges:
         new_customers: Customers of the file the store does not have.
     """
 
-    added: int = 0
-    changed: int = 0
-    deleted: int = 0
-    unchanged: int = 0
     new_customers: int = 0
 
     def as_dict(self) -> dict[str, int]:
         """The counts as a plain dict."""
-        return {
-            "added": self.added,
-            "changed": self.changed,
-            "deleted": self.deleted,
-            "unchanged": self.unchanged,
-            "new_customers": self.new_customers,
-        }
+        return super().as_dict() | {"new_customers": self.new_customers}
 
 
 @dataclass(frozen=True)
@@ -270,14 +266,6 @@ def import_fec_file(
     return replace(outcome, result=result)
 
 
-def _row_hash(entry: EntryRecord) -> int:
-    """The hash the sync keeps for an entry (as `StoreWriter._entries` computes it)."""
-    row = entry_row(entry)
-    hashed = row[:-1] if row[-1] == NO_FREE_FIELDS else row
-    digest = hashlib.blake2b(pickle.dumps(hashed, 5), digest_size=8).digest()
-    return int.from_bytes(digest, "big") >> 1
-
-
 def store_changes(
     engine: Engine, company_code: str, fec: FecFile, with_changes: bool = True
 ) -> StoreChanges:
@@ -310,7 +298,7 @@ def store_changes(
         stored_hash = stored.pop(entry.key, None)
         if stored_hash is None:
             added += 1
-        elif with_changes and stored_hash != _row_hash(entry):
+        elif with_changes and stored_hash != entry_row_hash(entry_row(entry)):
             changed += 1
         else:
             unchanged += 1

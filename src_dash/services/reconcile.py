@@ -34,10 +34,8 @@ def record_reconciliation(engine: Engine, run_id: int, code: str) -> Reconciliat
         details = conn.execute(select(runs.c.details).where(runs.c.id == run_id)).scalar() or {}
         details = dict(details) | {"reconciliation": found.as_dict()}
         conn.execute(update(runs).where(runs.c.id == run_id).values(details=details))
-        if found.ok:
-            resolve_key(conn, key)
-        else:
-            resolve_key(conn, key)  # a new gap replaces the last one's text
+        resolve_key(conn, key)  # a clean run closes it; a new gap replaces the last one's text
+        if not found.ok:
             raise_alert(
                 conn,
                 RECONCILIATION_GAP,
