@@ -48,6 +48,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Build the demo Sage bases, register their companies and sync them."""
+    from src_dash.services.reconcile import record_after_runs
     from src_dash.sources.demo import build_demo_base, default_specs, odbc_connection_string
     from src_dash.sync import register_company, sync_company
 
@@ -77,10 +78,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if not args.no_sync:
             result = sync_company(engine, spec.code, full=True, as_of=as_of)
             line["sync"] = result.as_dict()
-            if result.status == "ok":
-                from src_dash.services.reconcile import record_reconciliation
-
-                found = record_reconciliation(engine, result.run_id, spec.code)
+            for found in record_after_runs(engine, [result]).values():
                 line["reconciliation"] = found.as_dict()
             if result.status != "ok":
                 _print_json({"companies": [*out, line]})
