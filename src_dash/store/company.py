@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger
+from sqlalchemy import JSON, BigInteger, Column, text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from src_dash.clock import utcnow
@@ -32,6 +32,11 @@ class Company(SQLModel, table=True):
     open_from: date | None = None  # first day of the oldest open fiscal year
     open_to: date | None = None  # last day of the newest open fiscal year
     active: bool = True
+    # Account keys the admin said are no customers (cash-receipt buckets): left out of the
+    # company's next FEC imports.
+    not_customers: list = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default=text("'[]'"))
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Numeric, text
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Index, Numeric, false, text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from src_dash.store.types import Money
@@ -52,6 +52,12 @@ class Entry(SQLModel, table=True):
     reminder_count: int = 0
     last_reminder_on: date | None = None
     carried_forward: bool = False
+    # A line on a doubtful-receivables account (416, clients douteux): counted, shown apart,
+    # not dunned by default.
+    doubtful: bool = Field(
+        default=False,
+        sa_column=Column(Boolean, nullable=False, default=False, server_default=false()),
+    )
     # The entry's free fields (informations libres of F_ECRITUREC), name -> text, non-empty
     # values only. The server default fills rows written without it (raw inserts, old rows).
     free_fields: dict = Field(

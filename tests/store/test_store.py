@@ -30,15 +30,21 @@ def test_migrations_downgrade_to_nothing_and_upgrade_again(store, store_url):
 def test_entries_kept_through_0006_get_empty_free_fields_and_keep_their_state(store, store_url):
     downgrade(store_url, "0005")
     assert "free_fields" not in {c["name"] for c in inspect(store).get_columns("entry")}
+    # Raw inserts: the models describe the newest schema, this one is 0005's.
+    with store.begin() as conn:
+        company_id = conn.execute(
+            text(
+                "INSERT INTO company (code, name, currency, source_kind, source_dsn, "
+                "source_encoding, siret, address, postal_code, city, country, email, phone, "
+                "logo_path, active, created_at) VALUES ('C1', 'Société', 'EUR', 'sage100', '', "
+                "'', '', '', '', '', '', '', '', '', true, '2026-01-01') RETURNING id"
+            )
+        ).scalar_one()
     with Session(store) as s:
-        company = Company(code="C1", name="Société", currency="EUR")
-        s.add(company)
-        s.flush()
-        customer = Customer(company_id=company.id, number="C001")
+        customer = Customer(company_id=company_id, number="C001")
         s.add(customer)
-        s.flush()
-        ids = {"company": company.id, "customer": customer.id}
         s.commit()
+        ids = {"company": company_id, "customer": customer.id}
     with store.begin() as conn:
         entry_id = conn.execute(
             text(
