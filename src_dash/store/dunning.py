@@ -127,7 +127,8 @@ class Message(SQLModel, table=True):
     pdf_path: str = Field(default="", max_length=300)
     # held (waits for approval) | queued | sending (claimed by a dispatcher) | handover (the end
     # of data may be on its way to the server) | sent | uncertain (a dispatcher died in the
-    # handover) | failed | bounced | cancelled. See src_dash/dunning/outbox.py.
+    # handover) | failed | bounced | cancelled. See src_dash/dunning/outbox.py. Letters: queued
+    # (to print) | printed | sent (posted).
     status: str = Field(default="queued", max_length=10, index=True)
     idempotency_key: str = Field(max_length=80, unique=True)
     attempts: int = 0
@@ -147,6 +148,15 @@ class Message(SQLModel, table=True):
     claim: str = Field(default="", max_length=40)  # the dispatcher holding it while sending
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     smtp_message_id: str = Field(default="", max_length=200)  # the Message-ID header sent
+    # Until when the dispatcher's claim holds (a claim past it belongs to nobody).
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Letters: the grouped PDF it was put in to print, then printed (confirmed by a user), then
+    # posted on a day (only then is it sent; see src_dash/dunning/letter_post.py).
+    print_file: str = Field(default="", max_length=300)
+    printed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    printed_by: int | None = Field(default=None, foreign_key="app_user.id")
+    posted_on: date | None = None
+    posted_by: int | None = Field(default=None, foreign_key="app_user.id")
 
 
 class MessageItem(SQLModel, table=True):
