@@ -41,7 +41,7 @@ _TABLE_FR = """
       <th style="text-align:left;padding:4px 6px">Pièce</th>
       <th style="text-align:left;padding:4px 6px">Référence</th>
       <th style="text-align:left;padding:4px 6px">Échéance</th>
-      <th style="text-align:right;padding:4px 6px">Retard</th>
+      <th style="text-align:right;padding:4px 6px">{% if overdue %}Retard{% else %}Statut{% endif %}</th>
       <th style="text-align:center;padding:4px 6px">Niveau</th>
       <th style="text-align:right;padding:4px 6px">Reste dû</th>
     </tr>
@@ -52,8 +52,8 @@ _TABLE_FR = """
       <td style="padding:4px 6px">{{ item.piece }}</td>
       <td style="padding:4px 6px">{{ item.reference }}</td>
       <td style="padding:4px 6px">{{ item.due_date|date }}</td>
-      <td style="text-align:right;padding:4px 6px">{% if item.days_late > 0 %}{{ item.days_late }} j{% else %}à échoir{% endif %}</td>
-      <td style="text-align:center;padding:4px 6px">{% if item.level >= 1 %}R{{ item.level }}{% else %}–{% endif %}</td>
+      <td style="text-align:right;padding:4px 6px">{% if item.overdue %}{{ item.days_late }} j{% else %}à échoir{% endif %}</td>
+      <td style="text-align:center;padding:4px 6px">{% if item.level >= 1 and item.overdue %}R{{ item.level }}{% else %}–{% endif %}</td>
       <td style="text-align:right;padding:4px 6px">{{ item.owed|money(item.currency) }}</td>
     </tr>
   {% endfor %}
@@ -78,7 +78,7 @@ _TABLE_FR = """
 </table>
 """  # noqa: E501
 
-_TEXT_TABLE_FR = """{% for item in items %}- {{ item.piece }} ({{ item.reference }}), échéance du {{ item.due_date|date }}{% if item.days_late > 0 %}, {{ item.days_late }} jours de retard{% endif %}{% if item.level >= 1 %}, relance R{{ item.level }}{% endif %} : {{ item.owed|money(item.currency) }}
+_TEXT_TABLE_FR = """{% for item in items %}- {{ item.piece }} ({{ item.reference }}), échéance du {{ item.due_date|date }}{% if item.overdue %}, {{ item.days_late }} jours de retard{% if item.level >= 1 %}, relance R{{ item.level }}{% endif %}{% else %}, à échoir{% endif %} : {{ item.owed|money(item.currency) }}
 {% endfor %}{% for item in credits %}- {{ item.piece }} ({% if item.kind == 'payment' %}règlement non affecté{% else %}avoir{% endif %}) : {{ item.owed|money(item.currency) }}
 {% endfor %}{% for line in totals.owed %}Total restant dû : {{ line.amount|money(line.currency) }}
 {% endfor %}"""  # noqa: E501
@@ -90,7 +90,7 @@ _TABLE_EN = """
       <th style="text-align:left;padding:4px 6px">Document</th>
       <th style="text-align:left;padding:4px 6px">Reference</th>
       <th style="text-align:left;padding:4px 6px">Due date</th>
-      <th style="text-align:right;padding:4px 6px">Overdue</th>
+      <th style="text-align:right;padding:4px 6px">{% if overdue %}Overdue{% else %}Status{% endif %}</th>
       <th style="text-align:center;padding:4px 6px">Reminder</th>
       <th style="text-align:right;padding:4px 6px">Amount due</th>
     </tr>
@@ -101,8 +101,8 @@ _TABLE_EN = """
       <td style="padding:4px 6px">{{ item.piece }}</td>
       <td style="padding:4px 6px">{{ item.reference }}</td>
       <td style="padding:4px 6px">{{ item.due_date|date }}</td>
-      <td style="text-align:right;padding:4px 6px">{% if item.days_late > 0 %}{{ item.days_late }} days{% else %}not yet due{% endif %}</td>
-      <td style="text-align:center;padding:4px 6px">{% if item.level >= 1 %}#{{ item.level }}{% else %}–{% endif %}</td>
+      <td style="text-align:right;padding:4px 6px">{% if item.overdue %}{{ item.days_late }} days{% else %}not yet due{% endif %}</td>
+      <td style="text-align:center;padding:4px 6px">{% if item.level >= 1 and item.overdue %}#{{ item.level }}{% else %}–{% endif %}</td>
       <td style="text-align:right;padding:4px 6px">{{ item.owed|money(item.currency) }}</td>
     </tr>
   {% endfor %}
@@ -127,7 +127,7 @@ _TABLE_EN = """
 </table>
 """  # noqa: E501
 
-_TEXT_TABLE_EN = """{% for item in items %}- {{ item.piece }} ({{ item.reference }}), due {{ item.due_date|date }}{% if item.days_late > 0 %}, {{ item.days_late }} days overdue{% endif %}{% if item.level >= 1 %}, reminder #{{ item.level }}{% endif %}: {{ item.owed|money(item.currency) }}
+_TEXT_TABLE_EN = """{% for item in items %}- {{ item.piece }} ({{ item.reference }}), due {{ item.due_date|date }}{% if item.overdue %}, {{ item.days_late }} days overdue{% if item.level >= 1 %}, reminder #{{ item.level }}{% endif %}{% else %}, not yet due{% endif %}: {{ item.owed|money(item.currency) }}
 {% endfor %}{% for item in credits %}- {{ item.piece }} ({% if item.kind == 'payment' %}unapplied payment{% else %}credit note{% endif %}): {{ item.owed|money(item.currency) }}
 {% endfor %}{% for line in totals.owed %}Total due: {{ line.amount|money(line.currency) }}
 {% endfor %}"""  # noqa: E501
@@ -145,14 +145,14 @@ _SIGNATURE_EN = """Accounts receivable
 {{ company.name }}{% if company.phone %} – {{ company.phone }}{% endif %}{% if company.email %} – {{ company.email }}{% endif %}"""  # noqa: E501
 
 _PENALTIES_FR = (
-    "{% if penalties.enabled %}Conformément à l'article L441-10 du Code de commerce, tout retard "
+    "{% if penalties.applies %}Conformément à l'article L441-10 du Code de commerce, tout retard "
     "de paiement entraîne de plein droit des pénalités au taux de {{ penalties.rate|percent }} "
     "l'an (taux de la BCE majoré de 10 points), soit {{ penalties.interest|money }} à ce jour, "
     "ainsi qu'une indemnité forfaitaire pour frais de recouvrement de "
     "{{ penalties.indemnity_per_invoice|money('EUR') }} par facture.{% endif %}"
 )
 _PENALTIES_EN = (
-    "{% if penalties.enabled %}Under French law (Code de commerce, article L441-10), late "
+    "{% if penalties.applies %}Under French law (Code de commerce, article L441-10), late "
     "payment bears interest at {{ penalties.rate|percent }} a year (the ECB rate plus 10 points), "
     "{{ penalties.interest|money }} to date, and a flat recovery fee of "
     "{{ penalties.indemnity_per_invoice|money('EUR') }} per invoice.{% endif %}"
@@ -203,10 +203,31 @@ def _template(code: str, lang: str, name: str, subject: str, paragraphs, after=(
             "text": text}  # fmt: skip
 
 
+def _due(overdue: str, not_due: str) -> str:
+    """Words for overdue items, or others when no item of the message is overdue on the send
+    date (a relance template used for items not yet due must not say "échue" nor threaten)."""
+    return f"{{% if overdue %}}{overdue}{{% else %}}{not_due}{{% endif %}}"
+
+
+_NOT_DUE_FR = (
+    "Nous nous permettons de vous rappeler que {% if items|length > 1 %}les sommes ci-dessous "
+    "arriveront{% else %}la somme ci-dessous arrivera{% endif %} prochainement à échéance."
+)
+_NOT_DUE_2_FR = (
+    "Nous vous remercions de bien vouloir en prévoir le règlement à l'échéance, ou de nous "
+    "signaler toute difficulté."
+)
+_NOT_DUE_EN = (
+    "This is a courtesy reminder that the amount{% if items|length > 1 %}s below fall{% else %}"
+    " below falls{% endif %} due shortly."
+)
+_NOT_DUE_2_EN = "Please arrange payment on the due date, or let us know of any issue."
+
 _PAID_FR = (
     "Si votre règlement nous est parvenu entre-temps, merci de ne pas tenir compte de ce message."
 )
 _PAID_EN = "If your payment has crossed this message, please disregard it."
+_PAID_FR_LATER = "Si le règlement est déjà programmé, merci de ne pas tenir compte de ce courrier."
 
 TEMPLATES = [
     _template(
@@ -237,13 +258,24 @@ TEMPLATES = [
         "relance1",
         "fr",
         "Relance 1 – rappel courtois",
-        "{{ company.name }} – rappel de facture{% if items|length > 1 %}s{% endif %} échue"
-        "{% if items|length > 1 %}s{% endif %}",
+        "{{ company.name }} – "
+        + _due(
+            "rappel de facture{% if items|length > 1 %}s{% endif %} échue"
+            "{% if items|length > 1 %}s{% endif %}",
+            "échéance{% if items|length > 1 %}s{% endif %} à venir",
+        ),
         [
-            "Sauf erreur ou omission de notre part, nous n'avons pas reçu à ce jour le règlement "
-            "des sommes ci-dessous, arrivées à échéance. Il s'agit sans doute d'un simple oubli.",
-            "Nous vous remercions de bien vouloir procéder à leur règlement dans les meilleurs "
-            "délais, ou de nous signaler toute difficulté.",
+            _due(
+                "Sauf erreur ou omission de notre part, nous n'avons pas reçu à ce jour le "
+                "règlement des sommes ci-dessous, arrivées à échéance. Il s'agit sans doute d'un "
+                "simple oubli.",
+                _NOT_DUE_FR,
+            ),
+            _due(
+                "Nous vous remercions de bien vouloir procéder à leur règlement dans les "
+                "meilleurs délais, ou de nous signaler toute difficulté.",
+                _NOT_DUE_2_FR,
+            ),
         ],
         [_PAID_FR],
     ),
@@ -251,12 +283,18 @@ TEMPLATES = [
         "relance1",
         "en",
         "Reminder 1 – friendly reminder",
-        "{{ company.name }} – payment reminder",
+        "{{ company.name }} – " + _due("payment reminder", "payment falling due soon"),
         [
-            "According to our records, the amounts below are now past due. This is probably an "
-            "oversight.",
-            "We would be grateful if you could arrange payment at your earliest convenience, or "
-            "let us know of any issue.",
+            _due(
+                "According to our records, the amounts below are now past due. This is probably "
+                "an oversight.",
+                _NOT_DUE_EN,
+            ),
+            _due(
+                "We would be grateful if you could arrange payment at your earliest convenience, "
+                "or let us know of any issue.",
+                _NOT_DUE_2_EN,
+            ),
         ],
         [_PAID_EN],
     ),
@@ -264,13 +302,19 @@ TEMPLATES = [
         "relance2",
         "fr",
         "Relance 2",
-        "{{ company.name }} – deuxième relance",
+        "{{ company.name }} – " + _due("deuxième relance", "échéance à venir"),
         [
-            "Malgré notre précédent rappel, nous constatons que les sommes ci-dessous restent "
-            "impayées à ce jour.",
-            "Nous vous demandons de bien vouloir régulariser votre situation sous huit jours. "
-            "Votre interlocuteur reste à votre disposition pour convenir d'une date de "
-            "règlement.",
+            _due(
+                "Malgré notre précédent rappel, nous constatons que les sommes ci-dessous restent "
+                "impayées à ce jour.",
+                _NOT_DUE_FR,
+            ),
+            _due(
+                "Nous vous demandons de bien vouloir régulariser votre situation sous huit jours. "
+                "Votre interlocuteur reste à votre disposition pour convenir d'une date de "
+                "règlement.",
+                _NOT_DUE_2_FR,
+            ),
         ],
         [_PENALTIES_FR, _PAID_FR],
     ),
@@ -278,11 +322,14 @@ TEMPLATES = [
         "relance2",
         "en",
         "Reminder 2",
-        "{{ company.name }} – second reminder",
+        "{{ company.name }} – " + _due("second reminder", "payment falling due soon"),
         [
-            "Despite our previous reminder, the amounts below remain unpaid.",
-            "Please settle your account within eight days, or contact us to agree on a payment "
-            "date.",
+            _due("Despite our previous reminder, the amounts below remain unpaid.", _NOT_DUE_EN),
+            _due(
+                "Please settle your account within eight days, or contact us to agree on a "
+                "payment date.",
+                _NOT_DUE_2_EN,
+            ),
         ],
         [_PENALTIES_EN, _PAID_EN],
     ),
@@ -290,12 +337,18 @@ TEMPLATES = [
         "relance3",
         "fr",
         "Relance 3 – règlement urgent",
-        "{{ company.name }} – troisième relance : règlement urgent",
+        "{{ company.name }} – " + _due("troisième relance : règlement urgent", "échéance à venir"),
         [
-            "Nos précédentes relances étant restées sans effet, nous vous demandons de régler "
-            "sans délai les sommes ci-dessous.",
-            "À défaut de règlement sous huit jours, nous nous verrons contraints de suspendre nos "
-            "livraisons et d'engager une procédure de recouvrement.",
+            _due(
+                "Nos précédentes relances étant restées sans effet, nous vous demandons de régler "
+                "sans délai les sommes ci-dessous.",
+                _NOT_DUE_FR,
+            ),
+            _due(
+                "À défaut de règlement sous huit jours, nous nous verrons contraints de suspendre "
+                "nos livraisons et d'engager une procédure de recouvrement.",
+                _NOT_DUE_2_FR,
+            ),
         ],
         [_PENALTIES_FR, _PAID_FR],
     ),
@@ -303,12 +356,19 @@ TEMPLATES = [
         "relance3",
         "en",
         "Reminder 3 – urgent",
-        "{{ company.name }} – third reminder: payment urgently required",
+        "{{ company.name }} – "
+        + _due("third reminder: payment urgently required", "payment falling due soon"),
         [
-            "Our previous reminders having remained unanswered, we ask you to pay the amounts "
-            "below without delay.",
-            "Failing payment within eight days, we will have to put deliveries on hold and start "
-            "collection proceedings.",
+            _due(
+                "Our previous reminders having remained unanswered, we ask you to pay the amounts "
+                "below without delay.",
+                _NOT_DUE_EN,
+            ),
+            _due(
+                "Failing payment within eight days, we will have to put deliveries on hold and "
+                "start collection proceedings.",
+                _NOT_DUE_2_EN,
+            ),
         ],
         [_PENALTIES_EN, _PAID_EN],
     ),
@@ -316,12 +376,19 @@ TEMPLATES = [
         "relance3_lettre",
         "fr",
         "Relance 3 – courrier",
-        "Relance : factures impayées – {{ customer.name }}",
+        _due("Relance : factures impayées", "Échéances à venir") + " – {{ customer.name }}",
         [
-            "Nos précédentes relances étant restées sans effet, nous vous demandons de régler "
-            "sans délai les sommes ci-dessous, arrêtées au {{ as_of|longdate }}.",
-            "À défaut de règlement sous huit jours à réception de ce courrier, nous nous verrons "
-            "contraints de suspendre nos livraisons et d'engager une procédure de recouvrement.",
+            _due(
+                "Nos précédentes relances étant restées sans effet, nous vous demandons de régler "
+                "sans délai les sommes ci-dessous, arrêtées au {{ as_of|longdate }}.",
+                _NOT_DUE_FR,
+            ),
+            _due(
+                "À défaut de règlement sous huit jours à réception de ce courrier, nous nous "
+                "verrons contraints de suspendre nos livraisons et d'engager une procédure de "
+                "recouvrement.",
+                _NOT_DUE_2_FR,
+            ),
         ],
         [_PENALTIES_FR],
     ),
@@ -329,12 +396,18 @@ TEMPLATES = [
         "relance3_lettre",
         "en",
         "Reminder 3 – letter",
-        "Unpaid invoices – {{ customer.name }}",
+        _due("Unpaid invoices", "Invoices falling due") + " – {{ customer.name }}",
         [
-            "Our previous reminders having remained unanswered, we ask you to pay without delay "
-            "the amounts below, as at {{ as_of|longdate }}.",
-            "Failing payment within eight days of receipt of this letter, we will have to put "
-            "deliveries on hold and start collection proceedings.",
+            _due(
+                "Our previous reminders having remained unanswered, we ask you to pay without "
+                "delay the amounts below, as at {{ as_of|longdate }}.",
+                _NOT_DUE_EN,
+            ),
+            _due(
+                "Failing payment within eight days of receipt of this letter, we will have to "
+                "put deliveries on hold and start collection proceedings.",
+                _NOT_DUE_2_EN,
+            ),
         ],
         [_PENALTIES_EN],
     ),
@@ -342,7 +415,7 @@ TEMPLATES = [
         "appel",
         "fr",
         "Appel de relance (trame)",
-        "Appeler {{ customer.name }} – {{ totals.net|money }} échus",
+        "Appeler {{ customer.name }} – {{ totals.net|money }} " + _due("échus", "à échoir"),
         [
             "Trame d'appel : se présenter, rappeler les relances envoyées (niveau R{{ level }}) "
             "et les pièces ci-dessous.",
@@ -354,7 +427,7 @@ TEMPLATES = [
         "appel",
         "en",
         "Reminder call (script)",
-        "Call {{ customer.name }} – {{ totals.net|money }} overdue",
+        "Call {{ customer.name }} – {{ totals.net|money }} " + _due("overdue", "not yet due"),
         [
             "Call script: introduce yourself, recall the reminders sent (level {{ level }}) and "
             "the documents below.",
@@ -366,38 +439,59 @@ TEMPLATES = [
         "mise_en_demeure",
         "fr",
         "Mise en demeure de payer",
-        "Mise en demeure de payer – {{ customer.name }}",
+        _due("Mise en demeure de payer", "Échéances à venir") + " – {{ customer.name }}",
         [
-            "<strong>Lettre recommandée avec accusé de réception</strong>",
-            "Objet : mise en demeure de payer",
-            "Malgré nos relances successives, nous constatons que les sommes ci-dessous, "
-            "arrêtées au {{ as_of|longdate }}, restent impayées.",
-            "En conséquence, nous vous mettons en demeure de nous régler la somme de "
-            "{{ totals.net|money }} dans un délai de huit jours à compter de la réception de la "
-            "présente.",
-            "À défaut, nous engagerons sans autre avis une procédure judiciaire de recouvrement "
-            "(injonction de payer), dont les frais resteront à votre charge.",
+            _due("<strong>Lettre recommandée avec accusé de réception</strong>", "Courrier"),
+            _due("Objet : mise en demeure de payer", "Objet : échéances à venir"),
+            _due(
+                "Malgré nos relances successives, nous constatons que les sommes ci-dessous, "
+                "arrêtées au {{ as_of|longdate }}, restent impayées.",
+                _NOT_DUE_FR,
+            ),
+            _due(
+                "En conséquence, nous vous mettons en demeure de nous régler la somme de "
+                "{{ totals.net|money }} dans un délai de huit jours à compter de la réception de "
+                "la présente.",
+                _NOT_DUE_2_FR,
+            ),
+            _due(
+                "À défaut, nous engagerons sans autre avis une procédure judiciaire de "
+                "recouvrement (injonction de payer), dont les frais resteront à votre charge.",
+                "Nous restons à votre disposition pour toute question.",
+            ),
         ],
         [
             _PENALTIES_FR,
-            "La présente vaut mise en demeure au sens de l'article 1344 du Code civil et fait "
-            "courir les intérêts moratoires.",
+            _due(
+                "La présente vaut mise en demeure au sens de l'article 1344 du Code civil et fait "
+                "courir les intérêts moratoires.",
+                _PAID_FR_LATER,
+            ),
         ],
     ),
     _template(
         "mise_en_demeure",
         "en",
         "Final notice before legal action",
-        "Final notice before legal action – {{ customer.name }}",
+        _due("Final notice before legal action", "Invoices falling due") + " – {{ customer.name }}",
         [
-            "<strong>Registered letter with acknowledgement of receipt</strong>",
-            "Subject: formal notice to pay",
-            "Despite our repeated reminders, the amounts below, as at {{ as_of|longdate }}, "
-            "remain unpaid.",
-            "We hereby give you formal notice to pay {{ totals.net|money }} within eight days of "
-            "receipt of this letter.",
-            "Failing this, we will start legal collection proceedings without further notice, "
-            "at your expense.",
+            _due("<strong>Registered letter with acknowledgement of receipt</strong>", "Letter"),
+            _due("Subject: formal notice to pay", "Subject: invoices falling due"),
+            _due(
+                "Despite our repeated reminders, the amounts below, as at {{ as_of|longdate }}, "
+                "remain unpaid.",
+                _NOT_DUE_EN,
+            ),
+            _due(
+                "We hereby give you formal notice to pay {{ totals.net|money }} within eight days "
+                "of receipt of this letter.",
+                _NOT_DUE_2_EN,
+            ),
+            _due(
+                "Failing this, we will start legal collection proceedings without further "
+                "notice, at your expense.",
+                "We remain at your disposal for any question.",
+            ),
         ],
         [_PENALTIES_EN],
     ),

@@ -9,8 +9,12 @@ joiner, lipsum, namespace) are out of reach. The HTML body is auto-escaped.
 
 Variables (the same for emails and letters, see `letter_context`):
 
-- ``as_of`` (date), ``language``, ``phase`` (prevenance, relance, remerciement), ``level``
-  (0-6), ``channel``, ``step_name``, ``scenario`` (its name)
+- ``as_of`` (date, the send date), ``language``, ``phase`` (prevenance, relance, remerciement),
+  ``level`` (0-6), ``channel``, ``step_name``, ``scenario`` (its name)
+- ``overdue``: whether some item of the message is past its due date on the send date; the
+  overdue wording ("échue", "malgré notre précédent rappel"), the penalties and the 40 EUR
+  indemnity belong under ``{% if overdue %}`` (or an item's ``item.overdue``), never to a
+  message about items not yet due
 - ``company``: name, code, address, postal_code, city, country, email, phone, siret, currency,
   logo_path, logo_url (a data: URL of the logo, "" when none)
 - ``customer``: number, name, address, address2, postal_code, city, country, email, phone,
@@ -21,13 +25,14 @@ Variables (the same for emails and letters, see `letter_context`):
 - ``items``: each with piece, reference, journal, kind, posting_date, due_date, days_late,
   level, previous_level, amount, residual (book currency), currency (the item's),
   residual_currency (None when the item is in book currency), owed (in the item's currency),
-  interest, indemnity
+  interest, indemnity (zero for an item not overdue), overdue (past due on the send date)
 - ``credits``: the open credits deducted (same keys; residual and owed are negative)
 - ``totals``: count, residual (sum of the items), credits (sum of the credits), net, currency
   (book), owed (list of {currency, amount}: what is asked per currency, net of credits)
 - ``free_fields``: the customer's free fields (dict)
-- ``penalties``: enabled, ecb_rate, rate, indemnity_per_invoice, interest, indemnity, total,
-  invoices (zeros when not enabled)
+- ``penalties``: enabled, applies (enabled and some item overdue: what the penalties
+  paragraph tests), ecb_rate, rate, indemnity_per_invoice, interest, indemnity, total,
+  invoices (zeros when not enabled; only overdue items count)
 
 Filters beyond Jinja's own: ``money`` (``x|money`` in book currency, ``x|money('USD')``),
 ``date`` (22/11/2026; 22 Nov 2026 in English), ``longdate`` (22 novembre 2026), ``percent``.
@@ -78,6 +83,7 @@ MAX_LOGO_BYTES = 512 * 1024
 
 VARIABLES: dict[str, tuple[str, ...]] = {
     "as_of": (),
+    "overdue": (),
     "language": (),
     "phase": (),
     "level": (),
@@ -99,14 +105,14 @@ VARIABLES: dict[str, tuple[str, ...]] = {
     "totals": ("count", "residual", "credits", "net", "currency", "owed"),
     "free_fields": (),
     "penalties": (
-        "enabled", "ecb_rate", "rate", "indemnity_per_invoice", "interest", "indemnity", "total",
-        "invoices",
+        "enabled", "applies", "ecb_rate", "rate", "indemnity_per_invoice", "interest", "indemnity",
+        "total", "invoices",
     ),
 }  # fmt: skip
 ITEM_KEYS = (
     "piece", "reference", "journal", "kind", "posting_date", "due_date", "days_late", "level",
     "previous_level", "amount", "residual", "currency", "residual_currency", "owed", "interest",
-    "indemnity",
+    "indemnity", "overdue",
 )  # fmt: skip
 GLOBALS = ("range",)
 
@@ -293,8 +299,8 @@ def check_template(
     """Check a template before it is saved: syntax, unknown variables, sandbox escapes.
 
     Each field is parsed and scanned, then rendered on a sample context where every variable
-    has a value (two items, a credit, penalties on), so an unknown attribute in a branch the
-    sample takes is found too.
+    has a value (two items, a credit, penalties on), on a minimal one and on one whose item is
+    not yet due, so an unknown attribute in a branch one of them takes is found too.
 
     Returns:
         The problems, each naming its field and line; empty when the template is good.
@@ -306,7 +312,12 @@ def check_template(
         if found:
             problems += found
             continue
-        for context in (sample_context(language), sample_context(language, minimal=True)):
+        samples = (
+            sample_context(language),
+            sample_context(language, minimal=True),
+            sample_context(language, not_due=True),
+        )
+        for context in samples:
             try:
                 _render_field(field, source or "", context)
             except TemplateError as exc:
@@ -541,10 +552,17 @@ def _sales_rep(row: object | None) -> dict:
     return {"name": name, "email": row.email, "phone": row.phone}
 
 
+def is_overdue(item: PlannedItem, as_of: date) -> bool:
+    """Whether an item is owed and past its due date on the send date (`as_of`)."""
+    due = item.due_date or item.posting_date
+    return item.residual > 0 and due is not None and due < as_of
+
+
 def _item(item: PlannedItem, as_of: date, book: str, ecb: Decimal, penalties_on: bool) -> dict:
     currency = item.currency or book
     owed = item.residual_currency if item.residual_currency is not None else item.residual
-    if penalties_on and item.residual > 0:
+    overdue = is_overdue(item, as_of)
+    if penalties_on and overdue:
         part = item_penalty(
             item.residual, item.due_date, as_of, is_invoice=item.kind == "invoice", ecb=ecb
         )
@@ -568,6 +586,7 @@ def _item(item: PlannedItem, as_of: date, book: str, ecb: Decimal, penalties_on:
         "owed": owed,
         "interest": interest,
         "indemnity": indemnity,
+        "overdue": overdue,
     }
 
 
@@ -601,8 +620,10 @@ def build_context(
         owed[row["currency"]] = owed.get(row["currency"], ZERO) + row["owed"]
     interest = sum((i["interest"] for i in item_rows), ZERO)
     indemnity = sum((i["indemnity"] for i in item_rows), ZERO)
+    overdue = any(i["overdue"] for i in item_rows)
     return {
         "as_of": as_of,
+        "overdue": overdue,
         "language": language,
         "phase": phase,
         "level": level,
@@ -626,6 +647,7 @@ def build_context(
         "free_fields": customer.get("free_fields", {}),
         "penalties": {
             "enabled": penalties_on,
+            "applies": penalties_on and overdue,
             "ecb_rate": ecb,
             "rate": legal_rate(ecb),
             "indemnity_per_invoice": Decimal("40.00"),
@@ -637,13 +659,14 @@ def build_context(
     }
 
 
-def sample_context(language: str = "fr", *, minimal: bool = False) -> dict:
+def sample_context(language: str = "fr", *, minimal: bool = False, not_due: bool = False) -> dict:
     """A context where every variable has a value, to check and preview templates.
 
     Args:
         language: fr or en.
         minimal: one item, no credit, no contact, no sales rep, penalties off (the other
             side of the usual branches).
+        not_due: one item not yet due (a prévenance), penalties on but not applying.
     """
     as_of = date(2026, 11, 22)
 
@@ -667,7 +690,9 @@ def sample_context(language: str = "fr", *, minimal: bool = False) -> dict:
         )
 
     items = (
-        (item(1, 2, 20, "1200.00"),)
+        (item(1, 0, -10, "1200.00"),)
+        if not_due
+        else (item(1, 2, 20, "1200.00"),)
         if minimal
         else (
             item(1, 2, 20, "1200.00"),
@@ -729,10 +754,10 @@ def sample_context(language: str = "fr", *, minimal: bool = False) -> dict:
     return build_context(
         as_of=as_of,
         language=language if language in LOCALES else "fr",
-        phase="relance",
+        phase="prevenance" if not_due else "relance",
         level=max(i.level for i in items),
         channel="email",
-        step_name="Relance 3",
+        step_name="Prévenance" if not_due else "Relance 3",
         scenario="PME",
         company=company,
         customer=customer,
