@@ -40,7 +40,6 @@ from src_dash.store import (
     Alert,
     Customer,
     Dispute,
-    Entry,
     Message,
     Promise,
     StoreMeta,
@@ -239,16 +238,20 @@ def daily_report(engine: Engine, user_id: int, as_of: date | None = None) -> Dai
     k = board.kpis
     ledger = get_ledger(engine)
     flows = daily_flows(ledger, scope, as_of)
+    # Items falling due today, open as the pages show them (the ledger's residual).
+    due_today = ledger.scoped(ledger.view(as_of).open_items, scope).filter(
+        (pl.col("due") == as_of) & (pl.col("residual") > 0)
+    )
+    items_due = (due_today.height, int(due_today["residual"].sum() or 0))
     yesterday = as_of - timedelta(days=1)
     cash_yesterday = flows.filter(pl.col("posting_date") == yesterday)["cash"].sum()
     zone = _zone(user.timezone)
     y_start, y_end = _day_range(yesterday, zone)
-    m, a, p, d, e, al = (
+    m, a, p, d, al = (
         Message.__table__,
         Action.__table__,
         Promise.__table__,
         Dispute.__table__,
-        Entry.__table__,
         Alert.__table__,
     )
     with engine.connect() as conn:
@@ -345,15 +348,6 @@ def daily_report(engine: Engine, user_id: int, as_of: date | None = None) -> Dai
                 ),
                 scope,
                 p.c.customer_id,
-            )
-        ).one()
-        items_due = conn.execute(
-            _scoped(
-                select(func.count(), _cents(e.c.residual)).where(
-                    e.c.residual > 0, e.c.due_date == as_of
-                ),
-                scope,
-                e.c.customer_id,
             )
         ).one()
         open_alerts = select(func.count()).select_from(al).where(al.c.resolved_at.is_(None))
