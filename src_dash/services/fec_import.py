@@ -6,16 +6,21 @@ without refusing the file (warnings, class 41 lines left out, customers that loo
 receipts) comes back in the `ImportOutcome`, with the receivable balance of the file, so the
 caller shows it. A re-import that would delete entries already imported for the file's period
 is refused unless the deletions are confirmed; a dry run says what an import would change.
+
+The accounts the admin set aside as not customers (cash-receipt buckets) are kept per company
+(`company.not_customers`): every import of the company leaves them out, with those given to the
+call, and a confirmed import keeps what it was given for the next one.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from src_dash.sources.fec import ExcludedLines, FecFile, read_fec
@@ -30,7 +35,13 @@ from src_dash.sync import (
     register_company,
 )
 
-__all__ = ["DeletionsNotConfirmed", "ImportOutcome", "StoreChanges", "import_fec_file"]
+__all__ = [
+    "DeletionsNotConfirmed",
+    "ImportOutcome",
+    "StoreChanges",
+    "import_fec_file",
+    "kept_not_customers",
+]
 
 
 @dataclass
@@ -79,6 +90,9 @@ class ImportOutcome:
         warnings: What the reader noticed without refusing the file.
         changes: What the import changes (for a dry run: would change) in the store.
         result: The run that wrote the file, or None for a dry run.
+        not_customers: The customer keys left out as not customers (those kept for the company
+            and those given), sorted.
+        suspect_names: The name of each suspect customer.
     """
 
     company: str
@@ -98,6 +112,8 @@ class ImportOutcome:
     warnings: list[str]
     changes: StoreChanges
     result: SyncResult | None = None
+    not_customers: tuple[str, ...] = ()
+    suspect_names: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def run_id(self) -> int | None:
@@ -163,6 +179,7 @@ class ImportOutcome:
             "excluded": [e.as_dict() for e in self.excluded],
             "suspect_customers": list(self.suspect_customers),
             "warnings": list(self.warnings),
+            "not_customers": list(self.not_customers),
         }
         if self.dry_run:
             out["would_change"] = self.changes.as_dict()
@@ -197,6 +214,8 @@ def import_fec_file(
     dry_run: bool = False,
     confirm_deletions: bool = False,
     not_customers: frozenset[str] = frozenset(),
+    with_kept: bool = True,
+    company_name: str = "",
 ) -> ImportOutcome:
     """Import `path` into `company_code`; the same file imported again changes nothing.
 
@@ -210,9 +229,14 @@ def import_fec_file(
         confirm_deletions: accept that the import deletes entries of the company posted within
             the file's period that the file no longer has.
         not_customers: customer keys to leave out (cash-receipt accounts): see `read_fec`.
+        with_kept: also leave out the keys kept for the company; False when `not_customers` is
+            the whole choice (an admin who untied a key kept before).
+        company_name: the name of a new company (default: the file's, "SIREN 123456789"); an
+            existing company keeps its name unless one is given.
 
     Returns:
-        The file's report and the run (none for a dry run).
+        The file's report and the run (none for a dry run). A confirmed import keeps the keys
+        it left out as the company's `not_customers`.
 
     Raises:
         FecError: the file is not a valid FEC (line, column and reason in the message); nothing
@@ -221,13 +245,18 @@ def import_fec_file(
             False; nothing is written.
         SyncError: the company is fed by a Sage base, or the write failed (nothing written).
     """
-    fec = read_fec(path, terms_days=terms_days, not_customers=not_customers)
+    co = Company.__table__
     with engine.connect() as conn:
-        kind = conn.execute(
-            select(Company.__table__.c.source_kind).where(Company.__table__.c.code == company_code)
-        ).scalar()
+        row = conn.execute(
+            select(co.c.source_kind, co.c.not_customers).where(co.c.code == company_code)
+        ).first()
+    kind = row.source_kind if row is not None else None
     if kind is not None and kind != "fec":
         raise SyncError(f"company {company_code} is fed by {kind}; FEC files go to FEC companies")
+    leave_out = frozenset(k.strip() for k in not_customers if k and k.strip())
+    if with_kept and row is not None:
+        leave_out |= frozenset(_keys(row.not_customers))
+    fec = read_fec(path, terms_days=terms_days, not_customers=leave_out)
     changes = store_changes(engine, company_code, fec, with_changes=dry_run)
     outcome = ImportOutcome(
         company=company_code,
@@ -246,14 +275,20 @@ def import_fec_file(
         suspect_customers=fec.suspect_customers,
         warnings=fec.warnings,
         changes=changes,
+        not_customers=tuple(sorted(leave_out)),
+        suspect_names={
+            c.key: c.name for c in fec.customers if c.key in set(fec.suspect_customers)
+        },
     )
     if dry_run:
         return outcome
     if changes.deleted and not confirm_deletions:
         changes = store_changes(engine, company_code, fec)
         raise DeletionsNotConfirmed(replace(outcome, dry_run=True, changes=changes))
-    # Only now, with the file read and checked whole, is anything written.
-    register_company(engine, company_code, fec.company.name, "fec", str(path.resolve()))
+    # Only now, with the file read and checked whole, is anything written. A re-import keeps
+    # the name the admin gave the company.
+    name = company_name.strip() or (fec.company.name if row is None else "")
+    register_company(engine, company_code, name, "fec", str(path.resolve()))
     result = import_snapshot(
         engine,
         company_code,
@@ -262,8 +297,34 @@ def import_fec_file(
         fec.entries,
         (fec.period_start, fec.period_end),
         as_of=as_of,
+        excluded=fec.excluded,
+        warnings=fec.warnings,
     )
+    keep = sorted(leave_out)
+    if row is None or _keys(row.not_customers) != keep:
+        with engine.begin() as conn:
+            conn.execute(update(co).where(co.c.code == company_code).values(not_customers=keep))
     return replace(outcome, result=result)
+
+
+def kept_not_customers(engine: Engine, company_code: str) -> list[str]:
+    """The customer keys kept as not customers for a company (none for an unknown one)."""
+    co = Company.__table__
+    with engine.connect() as conn:
+        found = conn.execute(select(co.c.not_customers).where(co.c.code == company_code)).scalar()
+    return _keys(found)
+
+
+def _keys(value: object) -> list[str]:
+    """The sorted keys of a `not_customers` column (a JSON list; text on some drivers)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return []
+    if not isinstance(value, list):
+        return []
+    return sorted({str(k).strip() for k in value if str(k).strip()})
 
 
 def store_changes(

@@ -1,8 +1,9 @@
 """Admin-only use cases of the settings page ("/reglages") that no other service offers.
 
 Companies and their source (a Sage 100 base over ODBC, or FEC files): list them with their last
-runs, register or change a Sage connection, test it, sync now, import an uploaded FEC file, and
-the schedule of the automatic sync (kept in `store_meta`, read by the scheduler).
+runs, register or change a Sage connection, test it, sync now, and the schedule of the automatic
+sync (kept in `store_meta`, read by the scheduler). The upload of a FEC file is in `fec_upload`
+(`import_fec_upload` is still found here).
 Templates: check, save and preview a draft on a real customer before it is saved. Scenarios:
 thin wrappers over `dunning.scenarios` that always check the admin role (those functions check
 it only when given a viewer). Small lists the forms need (customers to preview on, sales reps,
@@ -18,7 +19,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import shutil
 import time
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -59,6 +59,7 @@ from src_dash.services.fec_import import import_fec_file
 from src_dash.services.followup import InvalidInput
 from src_dash.services.reconcile import record_after_runs
 from src_dash.sources.fec import FecError
+from src_dash.sources.left_out import LeftOutLines, run_report
 from src_dash.store import (
     Company,
     ContactService,
@@ -73,7 +74,6 @@ from src_dash.sync import SyncError, bump_data_version, sync_company
 CODE_PATTERN = re.compile(r"[A-Z0-9_\-]{1,20}")
 # Keys of an ODBC connection string whose value is a secret, masked whenever it is shown.
 _SECRET_KEYS = re.compile(r"(?i)\b(pwd|password)\s*=\s*(\{[^}]*\}|[^;]*)")
-MAX_FEC_BYTES = 200 * 1024 * 1024
 CONNECT_TIMEOUT = 10
 RUNS_SHOWN = 8
 # The automatic sync's schedule (JSON {"enabled", "minutes"}), and when the scheduler last
@@ -102,7 +102,8 @@ class SettingsError(InvalidInput):
 
 @dataclass(frozen=True)
 class RunView:
-    """One run of the sync or of a FEC import."""
+    """One run of the sync or of a FEC import, with its report: the lines of class 41 it left
+    out (by reason and account, with their amount) and its warnings."""
 
     id: int
     company_id: int
@@ -115,6 +116,8 @@ class RunView:
     changed: int
     deleted: int
     error: str
+    excluded: tuple[LeftOutLines, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,7 @@ def _source_label(kind: str, dsn: str) -> str:
 
 
 def _run_view(row: object) -> RunView:
+    excluded, warnings = run_report(row.details)
     return RunView(
         id=row.id,
         company_id=row.company_id,
@@ -218,6 +222,8 @@ def _run_view(row: object) -> RunView:
         changed=row.changed or 0,
         deleted=row.deleted or 0,
         error=row.error or "",
+        excluded=tuple(excluded),
+        warnings=tuple(warnings),
     )
 
 
@@ -471,74 +477,6 @@ def _last_run(engine: Engine, company_id: int, run_id: int | None = None) -> Run
     if row is None:
         raise SettingsError("company", "no run recorded")
     return _run_view(row)
-
-
-def _safe_filename(name: str) -> str:
-    base = Path(str(name or "").replace("\\", "/")).name.strip()
-    base = re.sub(r"[^A-Za-z0-9._\-]", "_", base)[:120].lstrip(".")
-    return base or "fec.txt"
-
-
-def import_fec_upload(
-    engine: Engine,
-    who: Viewer,
-    company_code_value: str,
-    filename: str,
-    data: bytes,
-    folder: Path | None = None,
-    as_of: date | None = None,
-) -> RunView:
-    """Import an uploaded FEC file into a company (created when new); a bad file changes nothing.
-
-    The file is kept under `<data dir>/fec-imports/<code>/<time>/` (never in the public upload
-    folder) as the company's source, so "sync now" can import it again.
-
-    Raises:
-        AccessDenied: for a non-admin.
-        SettingsError: for a bad company code, an empty or too large file, or a Sage company.
-        FecError: the file is not a valid FEC; its message names the file, line and column.
-        SyncError: the write failed (nothing written).
-    """
-    _admin(who)
-    code = company_code(company_code_value)
-    if not data:
-        raise SettingsError("file", "the file is empty")
-    if len(data) > MAX_FEC_BYTES:
-        raise SettingsError("file", f"larger than {MAX_FEC_BYTES // (1024 * 1024)} MB")
-    co = Company.__table__
-    with engine.connect() as conn:
-        kind = conn.execute(select(co.c.source_kind).where(co.c.code == code)).scalar()
-    if kind is not None and kind != "fec":
-        raise SettingsError(
-            "company", f"{code} is fed by a Sage base; FEC files go to FEC companies"
-        )
-    root = folder or load_settings().data_dir / "fec-imports"
-    target_dir = root / code / utcnow().strftime("%Y%m%dT%H%M%S%f")
-    target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / _safe_filename(filename)
-    target.write_bytes(data)
-    try:
-        result = import_fec_file(engine, target, code, as_of=as_of, confirm_deletions=True)
-    except Exception:
-        shutil.rmtree(target_dir, ignore_errors=True)
-        raise
-    record_after_runs(engine, [result])
-    with engine.begin() as conn:
-        company_id = conn.execute(select(co.c.id).where(co.c.code == code)).scalar_one()
-        audit(
-            conn,
-            who,
-            "company.import_fec",
-            "company",
-            company_id,
-            code=code,
-            file=target.name,
-            run_id=result.run_id,
-            added=result.added,
-            changed=result.changed,
-            deleted=result.deleted,
-        )
-    return _last_run(engine, company_id, result.run_id)
 
 
 def _meta(conn: Connection, *keys: str) -> dict[str, str]:
@@ -978,7 +916,6 @@ __all__ = [
     "company_code",
     "delete_scenario_for",
     "find_customers",
-    "import_fec_upload",
     "list_companies",
     "mark_automatic_sync",
     "mask_dsn",
@@ -1002,3 +939,12 @@ __all__ = [
     "templates_for",
     "check_connection",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """`import_fec_upload` moved to `fec_upload` (which imports this module): found there."""
+    if name == "import_fec_upload":
+        from src_dash.services.fec_upload import import_fec_upload
+
+        return import_fec_upload
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
