@@ -17,7 +17,7 @@ from babel.numbers import format_currency
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
 
-from src_dash.analytics.ledger import get_ledger
+from src_dash.analytics.ledger import get_ledger, open_residuals
 from src_dash.analytics.scoring import grade, score_frame
 from src_dash.clock import today as clock_today
 from src_dash.clock import utcnow
@@ -268,16 +268,22 @@ def worklist(
     with engine.connect() as conn:
         rows = conn.execute(query).all()
         ids = [r.id for r in rows]
-        totals: dict[int, tuple[int, Decimal]] = {}
+        links: list[tuple[int, int]] = []
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            for action_id, count, amount in conn.execute(
-                select(ai.c.action_id, func.count(ai.c.id), func.sum(e.c.residual))
-                .select_from(ai.join(e, e.c.id == ai.c.entry_id))
-                .where(ai.c.action_id.in_(chunk))
-                .group_by(ai.c.action_id)
-            ):
-                totals[action_id] = (int(count), amount if amount is not None else ZERO)
+            links.extend(
+                conn.execute(
+                    select(ai.c.action_id, ai.c.entry_id)
+                    .select_from(ai.join(e, e.c.id == ai.c.entry_id))
+                    .where(ai.c.action_id.in_(chunk))
+                ).tuples()
+            )
+    # What is still open on the items, as the pages show it (the ledger's residual).
+    open_now = open_residuals(engine, {entry_id for _, entry_id in links}, today)
+    totals: dict[int, tuple[int, Decimal]] = {}
+    for action_id, entry_id in links:
+        count, amount = totals.get(action_id, (0, ZERO))
+        totals[action_id] = (count + 1, amount + open_now.get(entry_id, ZERO))
     items = [
         WorkItem(
             action_id=r.id,
