@@ -20,6 +20,7 @@ from decimal import Decimal
 import pyodbc
 
 from src_dash.money import to_money
+from src_dash.sources.left_out import ACCOUNT_GROUPS, OTHER_41, LeftOutLines
 from src_dash.sources.records import (
     NO_FREE_FIELDS,
     CompanyInfo,
@@ -436,6 +437,59 @@ class Sage100Reader:
                 got[0] += int(total or 0)
                 got[1] += int(count or 0)
         return {k: (Decimal(v[0]).scaleb(-2), v[1]) for k, v in found.items()}
+
+    def left_out_query(self, period: tuple[date, date]) -> tuple[str, list[object]]:
+        """The query `left_out_lines` runs: class 41 lines of the open years the sync does not
+        take, per reason and account group, in one statement.
+
+        Carried-forward lines count up to the first ordinary customer line's day, as in
+        `balance_queries`. The groups are computed in a derived table, as SQL Server takes no
+        subquery in a GROUP BY expression.
+        """
+        d = self.dialect
+        table = d.table("F_ECRITUREC")
+        signed = "CASE WHEN EC_Sens = 1 THEN -EC_Montant ELSE EC_Montant END"
+        day = d.day_plus("JM_Date", "EC_Jour - 1")
+        blank = "LTRIM(RTRIM(COALESCE(CT_Num, ''))) = ''"
+        groups = " ".join(f"WHEN CG_Num LIKE '{g}%' THEN '{g}'" for g in ACCOUNT_GROUPS)
+        start, end = period
+        # The parameters, in the order of their marks: the period, then the first day's scope.
+        params: list[object] = [
+            d.datetime_param(datetime(start.year, start.month, start.day)),
+            d.datetime_param(datetime(end.year, end.month, end.day)),
+        ]
+        first = (
+            f"SELECT MIN({day}) FROM {table} "
+            f"WHERE {self._entries_scope(period, params)} AND EC_ANType = 0"
+        )
+        sql = (
+            "SELECT reason, account, SUM(cents), COUNT(*) FROM ("
+            f"SELECT CASE WHEN {blank} THEN 'no_third_party' "
+            "ELSE 'third_party_not_customer' END AS reason, "
+            f"CASE {groups} ELSE '{OTHER_41}' END AS account, "
+            f"CAST(ROUND({signed} * 100, 0) AS BIGINT) AS cents FROM {table} "
+            "WHERE CG_Num LIKE '41%' AND JM_Date >= ? AND JM_Date <= ? "
+            f"AND ({blank} OR NOT ({self._customers_scope()})) "
+            f"AND (EC_ANType = 0 OR {day} <= COALESCE(({first}), '9999-12-31'))"
+            ") left_out GROUP BY reason, account ORDER BY reason, account"
+        )
+        return sql, params
+
+    def left_out_lines(self, period: tuple[date, date]) -> list[LeftOutLines]:
+        """The lines of class 41 accounts of the open years that the sync does not take as
+        customer entries (no third party, or one that is not a customer), by reason and account
+        group, with their debit - credit: nothing of class 41 is dropped without being counted.
+        """
+        sql, params = self.left_out_query(period)
+        return [
+            LeftOutLines(
+                reason=_text(reason),
+                account=_text(account),
+                lines=_int(count),
+                amount=Decimal(int(total or 0)).scaleb(-2),
+            )
+            for reason, account, total, count in self._query(sql, *params).fetchall()
+        ]
 
     def _entry_columns(self) -> str:
         """The select list of an entry read, in ENTRY_ROW order where the server can compute it.
