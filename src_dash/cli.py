@@ -252,6 +252,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                         ),
                         "reconciliation_customers": r.reconciliation_customers,
                     }
+                    | r.report_dict()
                     for r in rows
                 ],
             }

@@ -19,7 +19,7 @@ import queue
 import socket
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -30,6 +30,8 @@ from sqlalchemy.engine import Connection, Engine
 from src_dash.clock import today as clock_today
 from src_dash.clock import utcnow
 from src_dash.config import load_settings
+from src_dash.sources.fec_accounts import ExcludedLines
+from src_dash.sources.left_out import LeftOutLines, from_fec, left_out_warnings
 from src_dash.sources.records import (
     ENTRY_ROW_FIELDS,
     NO_FREE_FIELDS,
@@ -91,7 +93,12 @@ class TableCounts:
 
 @dataclass
 class SyncResult:
-    """The outcome of one run."""
+    """The outcome of one run.
+
+    `excluded` and `warnings` are the run's report, kept in its details: the lines of class 41
+    the source has and the run did not take as customer entries (by reason and account), and
+    what the user must know of the numbers.
+    """
 
     company: str
     run_id: int
@@ -100,6 +107,8 @@ class SyncResult:
     seconds: float
     tables: dict[str, TableCounts] = field(default_factory=dict)
     error: str = ""
+    excluded: list[LeftOutLines] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def added(self) -> int:
@@ -129,6 +138,8 @@ class SyncResult:
             "deleted": self.deleted,
             "tables": {k: v.as_dict() for k, v in self.tables.items()},
             "error": self.error,
+            "excluded": [e.as_dict() for e in self.excluded],
+            "warnings": list(self.warnings),
         }
 
 
@@ -790,7 +801,11 @@ def _finish_run(conn: Connection, result: SyncResult) -> None:
             added=result.added,
             changed=result.changed,
             deleted=result.deleted,
-            details={"tables": {k: v.as_dict() for k, v in result.tables.items()}},
+            details={
+                "tables": {k: v.as_dict() for k, v in result.tables.items()},
+                "excluded": [e.as_dict() for e in result.excluded],
+                "warnings": list(result.warnings),
+            },
             error=result.error[:4000],
         )
     )
@@ -942,6 +957,8 @@ def sync_company(
                     )
             result.tables["entries"] = counts
             writer.source_balances(reader.customer_balances(period))
+            result.excluded = reader.left_out_lines(period)
+            result.warnings = left_out_warnings(result.excluded)
             result.tables["promises"] = writer.resolve_promises(as_of)
             # Rows of F_ECRITUREC up to the new cbMarq, for the next run's check for deletions:
             # those counted above plus the new ones (a cheap range count on the key).
@@ -988,6 +1005,9 @@ def import_snapshot(
     period: tuple[date, date],
     as_of: date | None = None,
     source_balances: dict[str, tuple[Decimal, int]] | None = None,
+    *,
+    excluded: Sequence[ExcludedLines | LeftOutLines] = (),
+    warnings: Sequence[str] = (),
 ) -> SyncResult:
     """Write a whole-period snapshot (a FEC file) for a company.
 
@@ -995,6 +1015,8 @@ def import_snapshot(
     customers are added or updated, never removed (a file lists only those with entries).
     `source_balances` (customer -> balance, lines) defaults to the sum of `entries`: the
     file's own customer lines, which the reconciliation compares with the app's outstanding.
+    `excluded` (the lines of class 41 the file has and the snapshot leaves out) and `warnings`
+    (what the reader noticed) are kept with the run, as a sync keeps its own.
     """
     if source_balances is None:
         totals: dict[str, list] = {}
@@ -1007,6 +1029,8 @@ def import_snapshot(
     as_of = as_of or clock_today()
 
     def body(conn: Connection, result: SyncResult) -> None:
+        result.excluded = from_fec(excluded)
+        result.warnings = list(warnings)
         writer = StoreWriter(conn, company.id)
         writer.company_info(info, None)
         result.tables["customers"] = writer.customers(customers)

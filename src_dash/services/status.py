@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from src_dash.analytics.balances import balances
 from src_dash.money import ZERO
 from src_dash.services.reconcile import last_reconciliations
+from src_dash.sources.left_out import LeftOutLines, run_report
 from src_dash.store import Company, Customer, SyncRun
 
 
@@ -34,6 +35,26 @@ class CompanyStatus:
     reconciliation_gap: Decimal | None = None
     reconciliation_customers: int = 0
     reconciliation_examples: tuple[tuple[str, str, Decimal], ...] = ()
+    # The report of the last successful run: the lines of class 41 it left out (by reason and
+    # account, with their amount) and its warnings.
+    left_out: tuple[LeftOutLines, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def report_dict(self) -> dict[str, object]:
+        """The last run's report as plain data, for JSON."""
+        return {
+            "excluded": [e.as_dict() for e in self.left_out],
+            "warnings": list(self.warnings),
+        }
+
+
+def last_run_reports(session: Session) -> dict[int, tuple[list[LeftOutLines], list[str]]]:
+    """Per company id, the lines left out and the warnings of its last successful run."""
+    last = select(func.max(SyncRun.id)).where(SyncRun.status == "ok").group_by(SyncRun.company_id)
+    rows = session.exec(
+        select(SyncRun.company_id, SyncRun.details).where(SyncRun.id.in_(last))
+    ).all()
+    return {company_id: run_report(details) for company_id, details in rows}
 
 
 def company_statuses(
@@ -63,9 +84,11 @@ def company_statuses(
         ).all()
     )
     checked = last_reconciliations(session.get_bind())
+    reports = last_run_reports(session)
     result: list[CompanyStatus] = []
     for company in companies:
         rec = checked.get(company.code) or {}
+        left_out, warnings = reports.get(company.id, ([], []))
         balance = by_company.get(company.code)
         last = session.exec(
             select(SyncRun)
@@ -91,6 +114,8 @@ def company_statuses(
                     (g["number"], g["name"], Decimal(g["difference"]))
                     for g in rec.get("customers", ())[:5]
                 ),
+                left_out=tuple(left_out),
+                warnings=tuple(warnings),
             )
         )
     return result
