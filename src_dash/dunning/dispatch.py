@@ -1,14 +1,22 @@
 """The dispatcher: sends the outbox's queued emails, prints its queued letters.
 
 One pass (`dispatch`) takes the dispatcher lock (one dispatcher at a time, see `outbox`), resolves
-what a dead dispatcher left, then claims the due emails in batches and sends them over a few
-reused SMTP connections at most `SMTP_RATE` per second. Each message's status is written by a
-single store thread that commits the writes of all connections together (group commit), so the
-handover commit before each end of data costs little. The server's answer is kept; transient
-failures are tried again later with a doubling backoff; permanent ones, and transient ones after
-`dispatch_max_attempts`, fail with an alert. When the server cannot be reached the pass stops,
-every message it had claimed waits for its next attempt, and one ``smtp_unreachable`` alert stays
-open until a message goes through again.
+what a dead dispatcher left (`attempts.recover`), then claims the due emails a small batch at a
+time (a few per connection, each with a lease) and sends them over a few reused SMTP connections
+at most `SMTP_RATE` per second. Each message's status is written by a single store thread that
+commits the writes of all connections together (group commit), so the handover commit before each
+end of data costs little. The server's answer is kept with the attempt; transient failures
+(connection refused, timeout, 4xx) are tried again later with a doubling backoff, capped, and
+never fail for good; permanent ones (5xx) fail with an alert. When the server cannot be reached
+the pass stops: the message that found it down counts an attempt, the others claimed go back to
+the queue untouched, due with it; one ``smtp_unreachable`` alert stays open until a message goes
+through again. What survives a crash, and how a message in doubt is resolved, is told in
+`attempts`.
+
+Environment: ``SRC_DASH_DISPATCH_LEASE`` (seconds a claim holds, default 300),
+``SRC_DASH_DISPATCH_BATCH`` (messages claimed per connection at a time, default 2),
+``SRC_DASH_DELIVERY_CHECK`` (``sink``: ask the local mail sink's folder whether a message in
+doubt arrived; default none: such a message becomes ``uncertain`` with an alert).
 
 `src-dash dispatch`, `src-dash send` and the scheduler (every `SRC_DASH_DISPATCH_INTERVAL`
 seconds) run it.
@@ -26,16 +34,16 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from src_dash.clock import utcnow
 from src_dash.config import Settings, load_settings
-from src_dash.dunning import outbox
+from src_dash.dunning import attempts, outbox, send_window
 from src_dash.dunning.alerts import EMAIL_BOUNCED, SMTP_UNREACHABLE, message_alert, raise_alert
 from src_dash.dunning.alerts import resolve_key as resolve_alert_key
 from src_dash.dunning.smtp import (
@@ -45,6 +53,7 @@ from src_dash.dunning.smtp import (
     build_email,
     message_id_for,
 )
+from src_dash.store import Message
 
 _PG_LOCK_KEY = 0x5352_4344  # "SRCD": the dispatcher's advisory lock on PostgreSQL
 _LOCAL_LOCKS: dict[str, threading.Lock] = {}
@@ -57,12 +66,14 @@ class DispatchResult:
     busy: bool = False  # another dispatcher held the lock: nothing was done
     requeued: int = 0  # left in `sending` by a dead dispatcher, queued again
     uncertain: int = 0  # left in `handover` by a dead dispatcher (plus those lost in this pass)
+    found_sent: int = 0  # left in `handover`, found at the mail server: sent
+    checking: int = 0  # lost after the end of data in this pass: looked up at the server later
     sent: int = 0
     retried: int = 0  # transient failures, waiting for their next attempt
     failed: int = 0
     bounced: int = 0
-    letters_printed: int = 0
-    print_file: str = ""  # the grouped PDF of the letters printed
+    letters_printed: int = 0  # letters put in a grouped PDF to print (not sent until posted)
+    print_file: str = ""  # the grouped PDF of those letters
     server_error: str = ""  # why the server could not be reached, when it could not
     store_error: str = ""  # why the pass stopped on a store error, when it did
     seconds: float = 0.0
@@ -222,8 +233,10 @@ class _Pass:
     counts: dict[str, int] = field(default_factory=dict)
     server_error: str = ""
     store_error: str = ""
-    untried: list[int] = field(default_factory=list)
+    untried: list[int] = field(default_factory=list)  # claimed, not tried: no attempt
+    probed: list[int] = field(default_factory=list)  # tried and the server was unreachable
     reached: bool = False  # a message went through in this pass
+    check: attempts.DeliveryCheck | None = None
 
     def count(self, name: str) -> None:
         self.counts[name] = self.counts.get(name, 0) + 1
@@ -272,7 +285,8 @@ async def _send_one(
     await limiter.wait()
     smtp_id = message_id_for(message.idempotency_key, message.id, config.domain)
     data = build_email(
-        sender=config.sender,
+        sender=message.sender or config.sender,
+        reply_to=message.reply_to,
         to=message.recipients_to,
         cc=message.recipients_cc,
         subject=message.subject,
@@ -291,7 +305,7 @@ async def _send_one(
         result = await conn.send(recipients, data, before_end)
     except ServerUnavailable as exc:
         state.server_error = str(exc)
-        state.untried.append(mid)
+        state.probed.append(mid)
         return
     except Exception as exc:  # the store failed the handover: the end of data was not sent
         state.store_error = f"{type(exc).__name__}: {exc}"
@@ -303,7 +317,7 @@ async def _send_one(
     state.reached = state.reached or result.outcome == "sent"
 
     def sent(c: Connection) -> str:
-        outbox.mark_sent(c, mid, token, result.answer, now, sent_by)
+        attempts.mark_sent(c, mid, token, result.answer, now, sent_by)
         if first_success:  # the server answers again: its alert is over
             resolve_alert_key(c, SMTP_UNREACHABLE)
         if result.refused:
@@ -313,11 +327,14 @@ async def _send_one(
         return "sent"
 
     def uncertain(c: Connection) -> str:
+        if state.check is not None:
+            # Left in the handover: once its lease is past, the server is asked for it.
+            return "checking"
         outbox.mark_uncertain(c, mid, token, result.answer)
         return "uncertain"
 
     def refused(c: Connection) -> str:
-        return outbox.mark_refused(
+        return attempts.mark_refused(
             c,
             mid,
             token,
@@ -325,7 +342,6 @@ async def _send_one(
             now,
             permanent=result.outcome in ("permanent", "bounced"),
             bounced=result.outcome == "bounced",
-            max_attempts=s.dispatch_max_attempts,
             backoff_seconds=s.dispatch_backoff_seconds,
             backoff_max_seconds=s.dispatch_backoff_max_seconds,
         )
@@ -350,7 +366,9 @@ async def dispatch_async(
     sent_by: int | None = None,
     config: SmtpConfig | None = None,
     letters: bool = True,
-    batch_size: int = 500,
+    batch_size: int | None = None,
+    lease_seconds: float | None = None,
+    check: attempts.DeliveryCheck | None | str = "env",
 ) -> DispatchResult:
     """One pass of the dispatcher (see the module's docstring).
 
@@ -361,35 +379,53 @@ async def dispatch_async(
         limit: send at most this many emails.
         sent_by: the user who asked for it (None for the scheduler).
         config: the SMTP server (default: from the settings).
-        letters: also print the queued letters into one grouped PDF.
-        batch_size: how many emails are claimed at a time.
+        letters: also put the letters to print into one grouped PDF (see `letter_post`).
+        batch_size: how many emails are claimed at a time (default: a few per connection).
+        lease_seconds: how long a claim holds (default: SRC_DASH_DISPATCH_LEASE, 300).
+        check: how to ask the server about a message in doubt (see `attempts`); "env" reads
+            SRC_DASH_DELIVERY_CHECK.
     """
     started = time.perf_counter()
     settings = settings or load_settings()
     config = config or SmtpConfig.from_settings(settings)
+    if check == "env":
+        check = delivery_check(settings)
+    if batch_size is None:
+        per = int(os.environ.get("SRC_DASH_DISPATCH_BATCH") or 2)
+        batch_size = max(1, per) * max(1, settings.smtp_connections)
+    if lease_seconds is None:
+        lease_seconds = float(
+            os.environ.get("SRC_DASH_DISPATCH_LEASE") or attempts.DEFAULT_LEASE_SECONDS
+        )
     with dispatcher_lock(engine) as got:
         if not got:
             return DispatchResult(busy=True)
-        with engine.begin() as conn:
-            requeued, uncertain = outbox.recover(conn)
         state = _Pass(
             token=uuid.uuid4().hex[:16],
             now=(lambda: now) if now is not None else utcnow,
             settings=settings,
             sent_by=sent_by,
+            check=check if callable(check) else None,
         )
-        await _email_pass(engine, state, config, limit, batch_size)
+        with engine.begin() as conn:
+            requeued, uncertain, found = attempts.recover(conn, state.now(), state.check)
+            if settings.send_windows:  # emails outside their company's window wait in the outbox
+                send_window.hold_outside_window(conn, state.now())
+        lease = timedelta(seconds=lease_seconds)
+        await _email_pass(engine, state, config, limit, batch_size, lease)
         printed, print_file = 0, ""
         if letters and not state.store_error:
-            from src_dash.dunning.letters import print_queued_letters
+            from src_dash.dunning.letter_post import print_batch
 
             printed, print_file = await asyncio.to_thread(
-                print_queued_letters, engine, state.now(), sent_by, settings
+                print_batch, engine, state.now(), sent_by, settings
             )
     c = state.counts
     return DispatchResult(
         requeued=requeued,
         uncertain=uncertain + c.get("uncertain", 0),
+        found_sent=found,
+        checking=c.get("checking", 0),
         sent=c.get("sent", 0),
         retried=c.get("retried", 0),
         failed=c.get("failed", 0),
@@ -403,7 +439,12 @@ async def dispatch_async(
 
 
 async def _email_pass(
-    engine: Engine, state: _Pass, config: SmtpConfig, limit: int | None, batch_size: int
+    engine: Engine,
+    state: _Pass,
+    config: SmtpConfig,
+    limit: int | None,
+    batch_size: int,
+    lease: timedelta,
 ) -> None:
     s = state.settings
     store = StoreWriter(engine)
@@ -420,7 +461,12 @@ async def _email_pass(
             size = batch_size if limit is None else min(batch_size, limit - claimed)
             try:
                 batch = await store.run(
-                    lambda c, n=size: outbox.claim(c, state.token, state.now(), n)
+                    lambda c, n=size: outbox.addressed(
+                        c,
+                        attempts.claim(c, state.token, state.now(), n, lease),
+                        state.now(),
+                        state.settings,
+                    )
                 )
             except Exception as exc:
                 state.store_error = f"{type(exc).__name__}: {exc}"
@@ -435,40 +481,58 @@ async def _email_pass(
         for _ in workers:
             queue.put_nowait(None)
         await asyncio.gather(*workers, return_exceptions=True)
-        if state.untried and not state.store_error:
+        if (state.untried or state.probed) and not state.store_error:
             await _untried(state, store)
         await store.close()
 
 
 async def _untried(state: _Pass, store: StoreWriter) -> None:
-    """The server could not be reached: each message claimed counts an attempt and waits."""
+    """The pass stopped: the messages that found the server down count an attempt and wait
+    their backoff; the others claimed go back to the queue with no attempt, due with them."""
     s, now, token, error = state.settings, state.now(), state.token, state.server_error
-    ids = list(state.untried)
+    probed, untried = list(state.probed), list(state.untried)
 
     def write(c: Connection) -> list[str]:
-        raise_alert(
-            c, SMTP_UNREACHABLE, SMTP_UNREACHABLE, f"the mail server cannot be reached: {error}"
-        )
-        return [
-            outbox.mark_refused(
+        if error:
+            raise_alert(
+                c, SMTP_UNREACHABLE, SMTP_UNREACHABLE, f"the mail server cannot be reached: {error}"
+            )
+        statuses = [
+            attempts.mark_refused(
                 c,
                 mid,
                 token,
                 error,
                 now,
                 permanent=False,
-                max_attempts=s.dispatch_max_attempts,
                 backoff_seconds=s.dispatch_backoff_seconds,
                 backoff_max_seconds=s.dispatch_backoff_max_seconds,
             )
-            for mid in ids
+            for mid in probed
         ]
+        m = Message.__table__
+        due = None
+        if probed:
+            due = c.execute(
+                select(func.max(m.c.next_attempt_at)).where(m.c.id.in_(probed))
+            ).scalar()
+        attempts.release(c, untried, token, due)
+        return statuses + ["untried"] * len(untried)
 
     try:
         for status in await store.run(write):
             state.count({"queued": "retried"}.get(status, status or "lost"))
     except Exception as exc:
         state.store_error = f"{type(exc).__name__}: {exc}"
+
+
+def delivery_check(settings: Settings) -> attempts.DeliveryCheck | None:
+    """The way to ask the mail server about a message in doubt that SRC_DASH_DELIVERY_CHECK
+    names: ``sink`` (the local mail sink's folder), or none."""
+    kind = os.environ.get("SRC_DASH_DELIVERY_CHECK", "").strip().lower()
+    if kind == "sink":
+        return attempts.sink_check(settings.mail_sink_dir or settings.data_dir / "mail-sink")
+    return None
 
 
 def dispatch(engine: Engine, settings: Settings | None = None, **kwargs: Any) -> DispatchResult:

@@ -5,7 +5,9 @@ its `ActionItem`s, and for email and letter steps a `Message` (rendered subject,
 recipients, level, total) with its `MessageItem`s (items and credits with their levels, days late
 and residuals), and moves each item's `ItemState` to the level it is sent at. Messages that need
 approval wait as ``held``; the others are ``queued`` for the dispatcher (emails) or the printer
-(letters, whose PDF is written right after the run; see `letters`).
+(letters, whose PDF is written right after the run; see `letters`). A letter's items move only
+when it is posted (`letter_post`); a letter proposal whose items all wait in a letter not yet
+posted is left out with its reason, so that a slow post never sends the same letter twice.
 
 Idempotent: an action carries its proposal's key (unique), so running the same plan again on the
 same day creates nothing new. A proposal whose template fails is left out with its error (the
@@ -268,6 +270,12 @@ def _write_run(
         except template_error as exc:
             errors.append(ProposalError(p.key, p.customer_number, p.channel, str(exc)))
     todo = [(k, p) for k, p in todo if p.channel not in (EMAIL, LETTER) or k in rendered]
+    waiting = _letters_waiting(conn, [p for _, p in todo if p.channel == LETTER])
+    if waiting:
+        for key, p in todo:
+            if key in waiting:
+                errors.append(ProposalError(p.key, p.customer_number, p.channel, waiting[key]))
+        todo = [(k, p) for k, p in todo if k not in waiting]
 
     live = _live_entries(conn, {i.entry_id for _, p in todo for i in (*p.items, *p.credits)})
     now = utcnow()
@@ -310,7 +318,8 @@ def _write_run(
                     "previous_level": item.previous_level,
                 }
             )
-            if item.advances and item.entry_id in live:
+            # A letter's items move when it is posted (letter_post.mark_posted).
+            if item.advances and item.entry_id in live and p.channel != LETTER:
                 levels[item.entry_id] = max(item.level, levels.get(item.entry_id, 0))
         if p.channel == PHONE:
             counts["calls"] += 1
@@ -421,6 +430,35 @@ def _write_run(
         action_ids=tuple(action_ids),
         alerts=alerts,
     )
+
+
+def _letters_waiting(conn: Connection, letters: list[Proposal]) -> dict[str, str]:
+    """The letter proposals (by key) whose moving items all wait in a letter not yet posted."""
+    wanted = {
+        outbox_key(p.key): {i.entry_id for i in p.items if i.advances and i.entry_id is not None}
+        for p in letters
+    }
+    entries = sorted(set().union(*wanted.values())) if wanted else []
+    if not entries:
+        return {}
+    m, mi = Message.__table__, MessageItem.__table__
+    pending: dict[int, int] = {}
+    for start in range(0, len(entries), 1000):
+        for entry_id, message_id in conn.execute(
+            select(mi.c.entry_id, mi.c.message_id)
+            .select_from(mi.join(m, m.c.id == mi.c.message_id))
+            .where(
+                mi.c.entry_id.in_(entries[start : start + 1000]),
+                m.c.channel == LETTER,
+                m.c.status.in_((outbox.HELD, outbox.QUEUED, "printed")),
+            )
+        ):
+            pending[entry_id] = message_id
+    return {
+        key: f"a letter about these items is not posted yet (message {pending[min(ids)]})"
+        for key, ids in wanted.items()
+        if ids and ids <= pending.keys()
+    }
 
 
 def _scoped_messages(conn: Connection, viewer: Viewer, message_ids: Sequence[int]) -> list:

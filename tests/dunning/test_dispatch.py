@@ -18,7 +18,7 @@ import pytest
 from smtp_helpers import SmtpServer, make_ledger, proposal
 from sqlalchemy import select, update
 
-from src_dash.dunning import outbox
+from src_dash.dunning import attempts
 from src_dash.dunning.dispatch import dispatch, dispatcher_lock
 from src_dash.dunning.runs import create_run
 from src_dash.store import Action, Alert, Message
@@ -69,7 +69,9 @@ def test_a_run_is_delivered_to_its_to_and_cc_with_its_subject_and_items(store, s
     first = got[0].message
     assert first["To"] == "Marie Compta0 <compta0@example.com>"
     assert first["Cc"] == "Paul Girard <commercial@atelier-dumas.fr>"
-    assert first["From"] == "relances@atelier-dumas.fr"
+    # From: the company's name on SMTP_FROM (no messaging settings yet); Reply-To: tagged.
+    assert first["From"] == "Atelier Dumas SAS <relances@atelier-dumas.fr>"
+    assert str(first["Reply-To"]).startswith("relances+m")
     assert got[0].subject == "Relance niveau 2 - Client 0 SARL"
     text = got[0].body("plain")
     assert "FA0000 niveau 2 : 1\u202f200,00\xa0€" in text
@@ -141,22 +143,31 @@ def test_with_the_server_down_messages_wait_with_backoff_then_go_when_it_is_back
     assert alert.kind == "smtp_unreachable" and alert.resolved_at is not None
 
 
-def test_with_the_server_down_too_long_messages_fail_with_an_alert_and_none_is_lost(store, server):
+def test_with_the_server_down_for_days_messages_wait_capped_and_go_when_it_is_back(store, server):
     _queue(store, 2)
     server.stop()
-    settings = server.settings(dispatch_backoff_seconds=10, dispatch_max_attempts=3)
+    settings = server.settings(
+        dispatch_backoff_seconds=10, dispatch_backoff_max_seconds=600, dispatch_max_attempts=3
+    )
     now = NOW
-    for _ in range(3):
+    for _ in range(12):  # far more passes than dispatch_max_attempts
         dispatch(store, settings, now=now)
-        now += timedelta(hours=1)
+        now += timedelta(hours=6)
     messages = _messages(store)
-    assert {(m.status, m.attempts) for m in messages.values()} == {("failed", 3)}
-    failed = [a for a in _alerts(store) if a.kind == "email_failed"]
-    assert sorted(a.message_id for a in failed) == sorted(messages)
-    assert all("after 3 attempts" in a.text for a in failed)
+    assert {m.status for m in messages.values()} == {"queued"}
+    assert all(m.attempts == 12 for m in messages.values())
+    # The wait stops doubling at its ceiling.
+    last = now - timedelta(hours=6)
+    assert {m.next_attempt_at for m in messages.values()} == {last + timedelta(seconds=600)}
+    assert not [a for a in _alerts(store) if a.kind == "email_failed"]
+
+    server.start()
+    back = dispatch(store, settings, now=now)
+    assert back.sent == 2 and len(server.received) == 2
+    assert {(m.status, m.attempts) for m in _messages(store).values()} == {("sent", 13)}
     a = Action.__table__
     with store.connect() as conn:
-        assert set(conn.execute(select(a.c.status)).scalars()) == {"failed"}
+        assert set(conn.execute(select(a.c.status)).scalars()) == {"done"}
 
 
 def test_refusals_bounce_fail_or_wait_as_the_server_says(sqlite_store, server):
@@ -202,7 +213,7 @@ def test_an_error_between_the_servers_acceptance_and_the_status_write_sends_noth
     store, server, monkeypatch
 ):
     _queue(store, 4)
-    original = outbox.mark_sent
+    original = attempts.mark_sent
     calls = Counter()
 
     def broken(conn, message_id, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
@@ -211,19 +222,20 @@ def test_an_error_between_the_servers_acceptance_and_the_status_write_sends_noth
             raise RuntimeError("the store went away")
         return original(conn, message_id, *args, **kwargs)
 
-    monkeypatch.setattr(outbox, "mark_sent", broken)
+    monkeypatch.setattr(attempts, "mark_sent", broken)
     first = dispatch(store, server.settings(smtp_connections=1), now=NOW)
-    monkeypatch.setattr(outbox, "mark_sent", original)
+    monkeypatch.setattr(attempts, "mark_sent", original)
     # The pass stops at the store's error; the server has the first two.
     assert "the store went away" in first.store_error
     assert len(server.received) == 2
     statuses = Counter(m.status for m in _messages(store).values())
-    assert statuses == {"sent": 1, "handover": 1, "sending": 2}
+    # Claimed two at a time: the two not claimed yet are still queued, with no attempt.
+    assert statuses == {"sent": 1, "handover": 1, "queued": 2}
     stuck = [m for m in _messages(store).values() if m.status == "handover"]
 
     # The restart resolves them: the one in the handover without sending it again.
     restart = dispatch(store, server.settings(), now=NOW)
-    assert (restart.uncertain, restart.requeued, restart.sent) == (1, 2, 2)
+    assert (restart.uncertain, restart.requeued, restart.sent) == (1, 0, 2)
     assert len(server.received) == 4
     assert Counter(server.ids()) == Counter(
         {m.smtp_message_id: 1 for m in _messages(store).values()}

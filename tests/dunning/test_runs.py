@@ -95,10 +95,11 @@ def test_a_run_over_the_demo_base_delivers_to_the_right_to_and_cc(store, demo_ba
         assert pieces == [(i.piece, i.level, i.residual) for i in (*p.items, *p.credits)]
         assert row.status == "sent" and row.level == p.level
 
-    # Every item sent at a level moved to it (those only listed keep their state).
+    # Every item sent at a level moved to it (those only listed keep their state); a letter's
+    # items move when it is posted.
     states = _states(store)
     for p in the_plan.proposals:
-        for item in p.items:
+        for item in p.items if p.channel != "letter" else ():
             if item.advances:
                 assert states[item.entry_id] == (item.level, TODAY)
     # Calls wait in the worklist with their items.
@@ -106,10 +107,12 @@ def test_a_run_over_the_demo_base_delivers_to_the_right_to_and_cc(store, demo_ba
     assert len(calls) == result.calls
     for call in calls:
         assert _rows(store, ActionItem, ActionItem.action_id == call.id)
-    # Letters have their PDF, and are printed.
+    # Letters have their PDF, and are in a grouped file to print: not sent until posted.
     letters = _rows(store, Message, Message.channel == "letter")
     assert all(Path(m.pdf_path).is_file() for m in letters)
-    assert done.letters_printed == sum(m.status == "sent" for m in letters)
+    to_print = [m for m in letters if m.status != "held"]
+    assert done.letters_printed == len(to_print)
+    assert all(m.status == "queued" and Path(m.print_file).is_file() for m in to_print)
 
 
 def test_running_the_same_plan_again_creates_nothing_new(store):
@@ -280,7 +283,10 @@ def test_src_dash_send_plans_writes_and_dispatches_the_day(
     assert out["proposals"] == out["run"]["actions"] > 0
     assert out["dispatch"]["sent"] == emails == len(server.received)
     assert out["dispatch"]["letters_printed"] == out["run"]["letters"]
-    assert {m.status for m in _rows(store, Message)} == {"sent"}
+    rows = _rows(store, Message)
+    assert {m.status for m in rows if m.channel == "email"} == {"sent"}
+    # Letters wait to be printed and posted.
+    assert {m.status for m in rows if m.channel == "letter"} <= {"queued"}
     # The same day again: nothing new is written or sent.
     assert main(["send", "--as-of", "2026-11-22"]) == 0
     again = json.loads(capsys.readouterr().out)
