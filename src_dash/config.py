@@ -36,6 +36,7 @@ class Settings:
     dispatch_interval_seconds: int = 60  # the scheduler's dispatcher job
     report_hour: int = 7  # local hour of the daily cash report (scheduler)
     mail_sink_dir: Path | None = None  # where the local mail sink writes (None: no sink)
+    send_windows: bool = True  # emails leave only in each company's send window
 
     @property
     def demo_dir(self) -> Path:
@@ -78,6 +79,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         dispatch_backoff_max_seconds=float(env.get("SRC_DASH_DISPATCH_BACKOFF_MAX", "3600")),
         dispatch_interval_seconds=int(env.get("SRC_DASH_DISPATCH_INTERVAL", "60")),
         report_hour=int(env.get("SRC_DASH_REPORT_HOUR", "7")),
+        send_windows=env.get("SRC_DASH_SEND_WINDOWS", "1").strip().lower()
+        not in ("0", "off", "false", "no"),
         mail_sink_dir=Path(env.get("SRC_DASH_MAIL_SINK_DIR") or data_dir / "mail-sink"),
     )
 

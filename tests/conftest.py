@@ -31,6 +31,9 @@ def pytest_configure(config: pytest.Config) -> None:
     travels sets SRC_DASH_TODAY itself (monkeypatch), and the real date never leaks in.
     """
     os.environ["SRC_DASH_TODAY"] = TODAY.isoformat()
+    # The pinned day is a Sunday: emails would wait for Monday's send window. The send-window
+    # tests (tests/dunning/test_send_window.py) turn the windows on in their own settings.
+    os.environ["SRC_DASH_SEND_WINDOWS"] = "0"
 
 
 def _pg_server_url(database: str) -> str:

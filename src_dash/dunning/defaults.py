@@ -78,7 +78,7 @@ _TABLE_FR = """
 </table>
 """  # noqa: E501
 
-_TEXT_TABLE_FR = """{% for item in items %}- {{ item.piece }} ({{ item.reference }}), échéance du {{ item.due_date|date }}{% if item.overdue %}, {{ item.days_late }} jours de retard{% if item.level >= 1 %}, relance R{{ item.level }}{% endif %}{% else %}, à échoir{% endif %} : {{ item.owed|money(item.currency) }}
+_TEXT_TABLE_FR = """{% for item in items %}- {{ item.piece }}{% if item.reference and item.reference != item.piece %} ({{ item.reference }}){% endif %}, échéance du {{ item.due_date|date }}{% if item.overdue %}, {{ item.days_late }} jours de retard{% if item.level >= 1 %}, relance R{{ item.level }}{% endif %}{% else %}, à échoir{% endif %} : {{ item.owed|money(item.currency) }}
 {% endfor %}{% for item in credits %}- {{ item.piece }} ({% if item.kind == 'payment' %}règlement non affecté{% else %}avoir{% endif %}) : {{ item.owed|money(item.currency) }}
 {% endfor %}{% for line in totals.owed %}Total restant dû : {{ line.amount|money(line.currency) }}
 {% endfor %}"""  # noqa: E501
@@ -127,22 +127,34 @@ _TABLE_EN = """
 </table>
 """  # noqa: E501
 
-_TEXT_TABLE_EN = """{% for item in items %}- {{ item.piece }} ({{ item.reference }}), due {{ item.due_date|date }}{% if item.overdue %}, {{ item.days_late }} days overdue{% if item.level >= 1 %}, reminder #{{ item.level }}{% endif %}{% else %}, not yet due{% endif %}: {{ item.owed|money(item.currency) }}
+_TEXT_TABLE_EN = """{% for item in items %}- {{ item.piece }}{% if item.reference and item.reference != item.piece %} ({{ item.reference }}){% endif %}, due {{ item.due_date|date }}{% if item.overdue %}, {{ item.days_late }} days overdue{% if item.level >= 1 %}, reminder #{{ item.level }}{% endif %}{% else %}, not yet due{% endif %}: {{ item.owed|money(item.currency) }}
 {% endfor %}{% for item in credits %}- {{ item.piece }} ({% if item.kind == 'payment' %}unapplied payment{% else %}credit note{% endif %}): {{ item.owed|money(item.currency) }}
 {% endfor %}{% for line in totals.owed %}Total due: {{ line.amount|money(line.currency) }}
 {% endfor %}"""  # noqa: E501
 
-_GREETING_FR = (
-    "{% if contact.last_name %}{{ contact.civility or 'Madame, Monsieur' }}"
-    "{% if contact.civility %} {{ contact.last_name }}{% endif %},"
-    "{% else %}Madame, Monsieur,{% endif %}"
-)
-_GREETING_EN = "Dear {% if contact.name %}{{ contact.name }}{% else %}Sir or Madam{% endif %},"
+# The greeting and the closing name the same person ("Madame Fournier," ... "Veuillez agréer,
+# Madame, ..."), or "Madame, Monsieur" for both (see src_dash.dunning.courtesy).
+_GREETING_FR = "{{ contact.greeting }},"
+_GREETING_EN = "{{ contact.greeting }},"
+_CLOSING = "{{ contact.closing }}"
 
-_SIGNATURE_FR = """Le service comptabilité clients
-{{ company.name }}{% if company.phone %} – {{ company.phone }}{% endif %}{% if company.email %} – {{ company.email }}{% endif %}"""  # noqa: E501
-_SIGNATURE_EN = """Accounts receivable
-{{ company.name }}{% if company.phone %} – {{ company.phone }}{% endif %}{% if company.email %} – {{ company.email }}{% endif %}"""  # noqa: E501
+# The sender block of the company's messaging settings (signature, phone, collection mailbox).
+_SIGNATURE_FR = """{{ sender.signature|nl2br }}
+{% if sender.phone %}Tél. {{ sender.phone }} – {% endif %}{{ sender.reply_to }}"""
+_SIGNATURE_EN = """{{ sender.signature|nl2br }}
+{% if sender.phone %}Tel. {{ sender.phone }} – {% endif %}{{ sender.reply_to }}"""
+
+# Payment instructions, after the table, when the company gave its bank details.
+_PAYMENT_FR = (
+    "Règlement par virement{% if payment.bank %} ({{ payment.bank }}){% endif %} : IBAN "
+    "{{ payment.iban }}{% if payment.bic %}, BIC {{ payment.bic }}{% endif %}, en indiquant "
+    "la référence {{ payment.reference }}."
+)
+_PAYMENT_EN = (
+    "Please pay by bank transfer{% if payment.bank %} ({{ payment.bank }}){% endif %}: IBAN "
+    "{{ payment.iban }}{% if payment.bic %}, BIC {{ payment.bic }}{% endif %}, quoting "
+    "{{ payment.reference }}."
+)
 
 _PENALTIES_FR = (
     "{% if penalties.applies %}Conformément à l'article L441-10 du Code de commerce, tout retard "
@@ -184,13 +196,13 @@ def _both(
     fr = lang == "fr"
     header = _GREETING_FR if fr else _GREETING_EN
     signature = _SIGNATURE_FR if fr else _SIGNATURE_EN
-    closing = (
-        "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées."
-        if fr
-        else "Yours faithfully,"
-    )
+    closing = _CLOSING
     table_html = (_TABLE_FR if fr else _TABLE_EN) if with_table else ""
     table_text = (_TEXT_TABLE_FR if fr else _TEXT_TABLE_EN) if with_table else ""
+    if with_table:
+        pay = _PAYMENT_FR if fr else _PAYMENT_EN
+        table_html += f"{{% if payment.iban %}}<p>{pay}</p>\n{{% endif %}}"
+        table_text += f"{{% if payment.iban %}}\n{pay}{{% endif %}}"
     return (
         _html(header, paragraphs, table_html, signature, [*after, closing]),
         _text(header, paragraphs, table_text, signature, [*after, closing]),

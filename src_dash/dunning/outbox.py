@@ -32,19 +32,26 @@ All functions here take a connection and run in the caller's transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.engine import Connection
 
+from src_dash.clock import utcnow
+from src_dash.config import Settings
 from src_dash.dunning.alerts import (
     EMAIL_BOUNCED,
     EMAIL_FAILED,
     EMAIL_UNCERTAIN,
     message_alert,
 )
+from src_dash.dunning.messaging import companies_messaging, ensure_reply_secrets
+from src_dash.dunning.send_window import company_of_messages
 from src_dash.store import Action, Message
+
+log = logging.getLogger(__name__)
 
 HELD, QUEUED, SENDING, HANDOVER = "held", "queued", "sending", "handover"
 SENT, UNCERTAIN, FAILED, BOUNCED, CANCELLED = "sent", "uncertain", "failed", "bounced", "cancelled"
@@ -68,6 +75,8 @@ class OutgoingMessage:
     idempotency_key: str
     attempts: int  # counting the one being made
     pdf_path: str
+    sender: str = ""  # From: the company's sender ("" : SMTP_FROM); see `addressed`
+    reply_to: str = ""  # Reply-To: the collection mailbox tagged with this message's token
 
 
 def backoff(attempts: int, base_seconds: float, max_seconds: float) -> timedelta:
@@ -126,6 +135,59 @@ def claim(
         )
         for r in rows
     ]
+
+
+def addressed(
+    conn: Connection,
+    messages: list[OutgoingMessage],
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> list[OutgoingMessage]:
+    """The claimed messages with their From, Reply-To and statement of account.
+
+    From and Reply-To come from their company's messaging settings (`dunning.messaging`); a
+    message without a PDF yet gets the statement of account of its customer as of `now`'s day
+    (`letters.write_statement`), kept as its `pdf_path`, so a retry sends the same one. Makes the
+    reply secret of a company that has none yet: call it in a write transaction (the dispatcher
+    does, with the claim).
+    """
+    if not messages:
+        return messages
+    from src_dash.dunning.letters import write_statement
+
+    companies = company_of_messages(conn, [x.id for x in messages])
+    ensure_reply_secrets(conn, companies.values())
+    found = companies_messaging(conn, companies.values(), settings)
+    m = Message.__table__
+    bare = [x.id for x in messages if not x.pdf_path]
+    languages = dict(
+        conn.execute(select(m.c.id, m.c.language).where(m.c.id.in_(bare))).all() if bare else ()
+    )
+    day = (now or utcnow()).date()
+    out = []
+    for message in messages:
+        company = found.get(companies.get(message.id, -1))
+        if company is not None:
+            message = replace(message, sender=company.sender, reply_to=company.reply_to(message.id))
+        if not message.pdf_path:
+            try:
+                path = str(
+                    write_statement(
+                        conn.engine,
+                        message.id,
+                        message.customer_id,
+                        day,
+                        languages.get(message.id) or "fr",
+                        settings,
+                    )
+                )[:300]
+            except (OSError, LookupError) as exc:  # send without it rather than not at all
+                log.warning("statement of message %s not written: %s", message.id, exc)
+            else:
+                conn.execute(update(m).where(m.c.id == message.id).values(pdf_path=path))
+                message = replace(message, pdf_path=path)
+        out.append(message)
+    return out
 
 
 def mark_handover(conn: Connection, message_id: int, token: str, smtp_message_id: str) -> None:

@@ -20,7 +20,14 @@ Variables (the same for emails and letters, see `letter_context`):
 - ``customer``: number, name, address, address2, postal_code, city, country, email, phone,
   siret, vat_number, language, profile, currency, free_fields
 - ``contact``: civility, first_name, last_name, name, function, email (the first main
-  recipient; empty strings when the message goes to the customer's own address)
+  recipient; empty strings when the message goes to the customer's own address), and the
+  courtesy that agrees with them: greeting ("Madame Fournier"; "Madame, Monsieur" without a
+  civility; "Dear Ms Fournier"), salutation (whom the closing names: "Madame") and closing (the
+  whole closing sentence)
+- ``sender``: name, email, reply_to (the collection mailbox), phone, signature (the company's
+  messaging settings; see `src_dash.dunning.messaging`)
+- ``payment``: iban (grouped by four), bic, bank, reference (what to put on the transfer, by the
+  company's rule: the invoice numbers or the customer number), rule
 - ``sales_rep``: name, email, phone
 - ``items``: each with piece, reference, journal, kind, posting_date, due_date, days_late,
   level, previous_level, amount, residual (book currency), currency (the item's),
@@ -34,7 +41,8 @@ Variables (the same for emails and letters, see `letter_context`):
   paragraph tests), ecb_rate, rate, indemnity_per_invoice, interest, indemnity, total,
   invoices (zeros when not enabled; only overdue items count)
 
-Filters beyond Jinja's own: ``money`` (``x|money`` in book currency, ``x|money('USD')``),
+Filters beyond Jinja's own: ``nl2br`` (lines of a text, e.g. ``sender.signature``, kept in
+HTML), ``money`` (``x|money`` in book currency, ``x|money('USD')``),
 ``date`` (22/11/2026; 22 Nov 2026 in English), ``longdate`` (22 novembre 2026), ``percent``.
 """
 
@@ -46,7 +54,7 @@ import functools
 import mimetypes
 import re
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -65,16 +73,24 @@ from jinja2 import (
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from src_dash.clock import today as clock_today
 from src_dash.clock import utcnow
+from src_dash.dunning.courtesy import courtesy, pick_language
+from src_dash.dunning.messaging import (
+    Messaging,
+    companies_messaging,
+    payment_variables,
+    sender_variables,
+)
 from src_dash.dunning.model import PlannedItem, Proposal, Rendered
 from src_dash.dunning.penalties import ecb_rate, item_penalty, legal_rate
 from src_dash.money import ZERO
 from src_dash.services.access import ADMIN, Viewer, audit, check_customers, require
-from src_dash.store import Company, Contact, Customer, MessageTemplate, SalesRep
+from src_dash.store import Company, Contact, Customer, MessageTemplate, SalesRep, Scenario
 
 LANGUAGES = ("fr", "en")
 LOCALES = {"fr": "fr_FR", "en": "en_US"}
@@ -98,7 +114,12 @@ VARIABLES: dict[str, tuple[str, ...]] = {
         "number", "name", "address", "address2", "postal_code", "city", "country", "email",
         "phone", "siret", "vat_number", "language", "profile", "currency", "free_fields",
     ),
-    "contact": ("civility", "first_name", "last_name", "name", "function", "email"),
+    "contact": (
+        "civility", "first_name", "last_name", "name", "function", "email", "greeting",
+        "salutation", "closing",
+    ),
+    "sender": ("name", "email", "reply_to", "phone", "signature"),
+    "payment": ("iban", "bic", "bank", "reference", "rule"),
     "sales_rep": ("name", "email", "phone"),
     "items": (),
     "credits": (),
@@ -184,12 +205,23 @@ def _percent(ctx: Context, value: object) -> str:
     return format_decimal(number, "#,##0.00", locale=LOCALES[_language(ctx)]) + " %"
 
 
+def _nl2br(value: object) -> Markup:
+    """A text of several lines (a signature) in HTML: escaped, its lines joined by <br>."""
+    return Markup("<br>\n").join(escape(line) for line in str(value or "").splitlines())
+
+
+def _keep_lines(value: object) -> str:
+    """``nl2br`` in a text part: the text as it is."""
+    return str(value or "")
+
+
 def _environment(autoescape: bool) -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(
         undefined=StrictUndefined, autoescape=autoescape, keep_trailing_newline=True
     )
     env.globals = {name: env.globals[name] for name in GLOBALS}
     env.filters.update(money=_money, date=_date, longdate=_longdate, percent=_percent)
+    env.filters["nl2br"] = _nl2br if autoescape else _keep_lines
     return env
 
 
@@ -607,6 +639,8 @@ def build_context(
     credits: tuple[PlannedItem, ...],
     penalties_on: bool,
     ecb: Decimal | None = None,
+    sender: dict | None = None,
+    payment: dict | None = None,
 ) -> dict:
     """The template variables from their parts (documented in the module docstring)."""
     ecb = ecb_rate() if ecb is None else ecb
@@ -632,7 +666,10 @@ def build_context(
         "scenario": scenario,
         "company": company,
         "customer": customer,
-        "contact": contact,
+        "contact": contact
+        | courtesy(contact.get("civility", ""), contact.get("last_name", ""), language),
+        "sender": sender or sender_variables(None, language),
+        "payment": payment or payment_variables(None, customer.get("number", ""), items),
         "sales_rep": sales_rep,
         "items": item_rows,
         "credits": credit_rows,
@@ -767,7 +804,21 @@ def sample_context(language: str = "fr", *, minimal: bool = False, not_due: bool
         credits=credits,
         penalties_on=not minimal,
         ecb=Decimal("2.15"),
-    )
+        sender=sender_variables(None, language) if minimal else {
+            "name": "Atelier Dumas – Recouvrement",
+            "email": "relances@atelier-dumas.fr",
+            "reply_to": "relances@atelier-dumas.fr",
+            "phone": "04 78 00 00 01",
+            "signature": "Claire Recouvre\nService comptabilité clients\nAtelier Dumas SAS",
+        },
+        payment=payment_variables(None, customer["number"], items) if minimal else {
+            "iban": "FR76 3000 6000 0112 3456 7890 189",
+            "bic": "AGRIFRPP",
+            "bank": "Crédit Agricole",
+            "reference": "F2026-0001, F2026-0002",
+            "rule": "invoice",
+        },
+    )  # fmt: skip
 
 
 class Renderer:
@@ -786,6 +837,8 @@ class Renderer:
         self._customers: dict[int, object] = {}
         self._contacts: dict[int, list] = {}
         self._ecb = ecb_rate()
+        self._messaging: dict[int, Messaging] = {}
+        self._languages: dict[str, set[str]] = {}
 
     def prefetch(self, proposals: list[Proposal] | tuple[Proposal, ...]) -> None:
         """Load the customers and contacts of many proposals at once."""
@@ -842,6 +895,7 @@ class Renderer:
     def context(self, proposal: Proposal) -> dict:
         """The template variables of a proposal (also what a letter is rendered with)."""
         customer = self._customer(proposal.customer_id)
+        messaging = self._company_messaging(proposal.company_id)
         main = next((r for r in proposal.to if r.source == "contact"), None)
         contact_row = None
         if main is not None:
@@ -872,7 +926,47 @@ class Renderer:
             credits=proposal.credits,
             penalties_on=proposal.penalties,
             ecb=self._ecb,
+            sender=sender_variables(messaging, proposal.language),
+            payment=payment_variables(messaging, customer.number, proposal.items),
         )
+
+    def _company_messaging(self, company_id: int) -> Messaging | None:
+        if company_id not in self._messaging:
+            found = companies_messaging(self.conn, [company_id])
+            self._messaging[company_id] = found.get(company_id)
+        return self._messaging[company_id]
+
+    def _in_language(self, proposal: Proposal) -> Proposal:
+        """The proposal in the language it is written in: the scenario's when it sets one, else
+        the main contact's when set, else the proposal's (the customer's); French when the step's
+        template does not exist in that language."""
+        s = Scenario.__table__
+        if proposal.scenario_id not in self._scenarios:
+            self._scenarios[proposal.scenario_id] = self.conn.execute(
+                select(s.c.language).where(s.c.id == proposal.scenario_id)
+            ).scalar_one_or_none()
+        if proposal.template_code not in self._languages:
+            t = MessageTemplate.__table__
+            self._languages[proposal.template_code] = set(
+                self.conn.execute(
+                    select(t.c.language).where(t.c.code == proposal.template_code)
+                ).scalars()
+            )
+        self._customer(proposal.customer_id)  # loads the contacts
+        main = next((r for r in proposal.to if r.source == "contact"), None)
+        contact_language = ""
+        if main is not None:
+            for k in self._contacts.get(proposal.customer_id, ()):
+                if (k.email or "").lower() == main.email.lower():
+                    contact_language = getattr(k, "language", "") or ""
+                    break
+        language = pick_language(
+            self._scenarios[proposal.scenario_id] or "",
+            contact_language,
+            proposal.language,
+            self._languages[proposal.template_code],
+        )
+        return proposal if language == proposal.language else replace(proposal, language=language)
 
     def render(self, proposal: Proposal, template_id_or_code: int | str | None = None) -> Rendered:
         """Render a proposal with its step's template (or another one, for a preview).
@@ -881,6 +975,7 @@ class Renderer:
             TemplateError: when the template is missing or fails on this proposal.
         """
         if template_id_or_code is None:
+            proposal = self._in_language(proposal)
             row = self.template(proposal.template_code, proposal.language)
         else:
             row = get_template(self.conn, template_id_or_code, proposal.language)
@@ -888,6 +983,8 @@ class Renderer:
                 raise TemplateError(
                     [TemplateProblem("code", None, f"no template {template_id_or_code!r}")]
                 )
+        if row.language != proposal.language and row.language in LOCALES:
+            proposal = replace(proposal, language=row.language)
         context = self.context(proposal)
         rendered = render_sources(row.subject, row.body_html, row.body_text, context)
         return Rendered(rendered.subject, rendered.html, rendered.text, proposal.language)

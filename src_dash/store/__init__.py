@@ -14,6 +14,7 @@ from src_dash.store.followup import (
     Promise,
     PromiseItem,
 )
+from src_dash.store.messaging import CompanyMessaging
 from src_dash.store.ops import AuditLog, SourceBalance, StoreMeta, SyncCursor, SyncRun
 from src_dash.store.planning import ProfileRule
 from src_dash.store.users import CashObjective, PortfolioAssignment, User, UserSession
@@ -26,6 +27,7 @@ __all__ = [
     "CashObjective",
     "Comment",
     "Company",
+    "CompanyMessaging",
     "Contact",
     "ContactService",
     "Customer",

@@ -75,5 +75,6 @@ class Contact(SQLModel, table=True):
     mobile: str = Field(default="", max_length=40)
     email: str = Field(default="", max_length=120)
     dunning_role: str = Field(default="", max_length=8)  # empty = the service's role
+    language: str = Field(default="", max_length=5)  # empty: the customer's language
     row_hash: int = Field(default=0, sa_type=BigInteger)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -165,7 +165,8 @@ def test_render_a_proposal_in_its_language_with_the_company_contact_and_items(wo
     assert '<td style="padding:4px 6px">FA0042</td>' in out.html
     assert "Hand SA" in out.text and "04 00 00 00 00" in out.text
     english = render(world.engine, proposal.__class__(**{**proposal.__dict__, "language": "en"}))
-    assert english.subject == "Hand SA – payment reminder" and "Dear Anne Martin," in english.text
+    assert english.subject == "Hand SA – payment reminder" and "Dear Ms Martin," in english.text
+    assert "Yours sincerely," in english.text
 
 
 def test_a_template_failing_on_a_real_customer_names_field_and_line(world):
