@@ -186,7 +186,9 @@ def cmd_import_fec(args: argparse.Namespace) -> int:
 
     Prints the run and the file's report (warnings, lines left out, receivable balance); with
     --dry-run, the report and what an import would change, writing nothing. An import that
-    would delete entries already imported is refused without --confirm-deletions.
+    would delete entries already imported is refused without --confirm-deletions. The accounts
+    kept as not customers for the company are left out with those given by --not-customer; an
+    import keeps them all for the next one.
     """
     from src_dash.services.fec_import import DeletionsNotConfirmed, import_fec_file
     from src_dash.sources.fec import FecError
@@ -370,7 +372,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="KEY",
-        help="a customer key to leave out (a cash-receipt account); repeatable",
+        help="a customer key to leave out (a cash-receipt account); repeatable; added to those "
+        "kept for the company, and kept with them by an import",
     )
     p.set_defaults(func=cmd_import_fec)
 

@@ -1,6 +1,6 @@
 """Settings tab "Sociétés": each company, its Sage connection (test it, sync now), its last runs
 with their errors, the schedule of the automatic sync (on or off, every so many minutes), and
-the upload of a FEC file."""
+the upload of a FEC file (its preview and import are in `settings_fec`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import logging
 import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
 
-from src_dash import clock
 from src_dash.services.access import AccessDenied
 from src_dash.services.settings_pages import (
     MAX_SYNC_MINUTES,
@@ -21,7 +20,6 @@ from src_dash.services.settings_pages import (
     Schedule,
     SettingsError,
     check_connection,
-    import_fec_upload,
     list_companies,
     save_sage_company,
     set_company_active,
@@ -29,7 +27,6 @@ from src_dash.services.settings_pages import (
     sync_now,
     sync_schedule,
 )
-from src_dash.sources.fec import FecError
 from src_dash.store.engine import get_engine
 from src_dash.sync import SyncError
 from src_dash.ui import i18n
@@ -37,9 +34,9 @@ from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.components.company_card import STATUS_COLORS
 from src_dash.ui.i18n import Formats, t
 from src_dash.ui.pages.settings_common import error_note, error_text, field, ok_note, section
+from src_dash.ui.pages.settings_fec import FecState, fec_section
 from src_dash.ui.state import UiState
 
-UPLOAD_ID = "fec-upload"
 logger = logging.getLogger(__name__)
 
 
@@ -138,7 +135,7 @@ def company_row(company: CompanyView, fmt: Formats) -> CompanyRow:
 
 
 class CompaniesState(rx.State):
-    """The companies with their runs, the connection form and the FEC upload."""
+    """The companies with their runs, the connection form and the schedule."""
 
     companies: list[CompanyRow] = []
     schedule: str = ""
@@ -167,11 +164,6 @@ class CompaniesState(rx.State):
     form_check_ok: bool = False
     form_busy: bool = False
 
-    fec_code: str = ""
-    fec_error: str = ""
-    fec_done: str = ""
-    fec_busy: bool = False
-
     async def _read(self, form: bool = False) -> None:
         who = await current_viewer(self)
         if who is None:
@@ -192,9 +184,10 @@ class CompaniesState(rx.State):
             self.sched_enabled = schedule.enabled
             self.sched_minutes = str(schedule.minutes)
             self.sched_error = ""
-        if not self.fec_code:
+        upload = await self.get_state(FecState)
+        if not upload.fec_code:
             fec = [c.code for c in found if c.source_kind == "fec"]
-            self.fec_code = fec[0] if fec else "FEC1"
+            upload.fec_code = fec[0] if fec else "FEC1"
         self.loaded = True
 
     @rx.event
@@ -373,51 +366,6 @@ class CompaniesState(rx.State):
         self.form_open, self.form_error, self.form_dsn = False, "", ""
         await self._read()
         return rx.toast.success(i18n.text("set.co.saved", lang).format(code=saved.code))
-
-    @rx.event
-    def set_fec_code(self, value: str) -> None:
-        """The company the next FEC file goes into."""
-        self.fec_code = value
-
-    @rx.event
-    async def upload_fec(self, files: list[rx.UploadFile]) -> None:
-        """Import the dropped FEC file into the chosen company; a bad file changes nothing."""
-        who = await current_viewer(self)
-        fmt = await current_formats(self)
-        lang = fmt.lang
-        self.fec_error = self.fec_done = ""
-        if not files:
-            return
-        upload = files[0]
-        data = await upload.read()
-        name = upload.name or "fec.txt"
-        self.fec_busy = True
-        yield
-        try:
-            run = await asyncio.to_thread(
-                import_fec_upload,
-                get_engine(),
-                who,
-                self.fec_code,
-                name,
-                data,
-                None,
-                clock.today(),
-            )
-        except FecError as exc:
-            self.fec_error = i18n.labelled(i18n.text("set.fec.refused", lang), str(exc), lang)
-        except (AccessDenied, SettingsError, SyncError) as exc:
-            self.fec_error = error_text(exc, lang)
-        else:
-            self.fec_done = i18n.text("set.fec.done", lang).format(
-                file=name,
-                code=self.fec_code.strip().upper(),
-                added=fmt.count(run.added),
-                changed=fmt.count(run.changed),
-                deleted=fmt.count(run.deleted),
-            )
-            await self._read()
-        self.fec_busy = False
 
 
 def _check_text(check, lang: str) -> str:  # noqa: ANN001
@@ -664,51 +612,6 @@ def _connection_form() -> rx.Component:
     )
 
 
-def _fec_upload() -> rx.Component:
-    s = CompaniesState
-    return section(
-        "set.fec.title",
-        rx.text(t("set.fec.intro", UiState.lang), size="2", color_scheme="gray"),
-        field(
-            "set.fec.company",
-            rx.input(
-                value=s.fec_code, on_change=s.set_fec_code, id="fec-company", max_width="200px"
-            ),
-        ),
-        rx.upload(
-            rx.vstack(
-                rx.icon("file-up", size=28, color="var(--accent-9)"),
-                rx.text(t("set.fec.drop", UiState.lang), size="2", text_align="center"),
-                rx.button(
-                    t("set.fec.choose", UiState.lang), variant="soft", size="2", type="button"
-                ),
-                align="center",
-                spacing="2",
-            ),
-            id=UPLOAD_ID,
-            multiple=False,
-            max_files=1,
-            on_drop=s.upload_fec(rx.upload_files(upload_id=UPLOAD_ID)),
-            border="2px dashed var(--gray-a7)",
-            border_radius="var(--radius-3)",
-            padding="20px",
-            width="100%",
-            cursor="pointer",
-        ),
-        rx.cond(
-            s.fec_busy,
-            rx.hstack(
-                rx.spinner(size="2"),
-                rx.text(t("set.fec.importing", UiState.lang), size="2"),
-                align="center",
-            ),
-        ),
-        error_note(s.fec_error, "fec-error"),
-        ok_note(s.fec_done, "fec-done"),
-        section_id="fec-section",
-    )
-
-
 def _schedule_form() -> rx.Component:
     s = CompaniesState
     return section(
@@ -788,7 +691,7 @@ def companies_tab() -> rx.Component:
             id="settings-companies",
         ),
         _schedule_form(),
-        _fec_upload(),
+        fec_section(),
         spacing="4",
         width="100%",
     )
