@@ -78,7 +78,16 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
 
 # Each area of the UI keeps its words in its own module (`src_dash/ui/words_<area>.py`, a plain
 # `WORDS = {"fr": {...}, "en": {...}}`), merged into the catalog here.
-WORD_MODULES: Final = ("app", "customers", "working", "followup", "campaigns", "settings", "alerts")
+WORD_MODULES: Final = (
+    "app",
+    "customers",
+    "working",
+    "followup",
+    "campaigns",
+    "settings",
+    "alerts",
+    "sync",
+)
 for _area in WORD_MODULES:
     try:
         _module = importlib.import_module(f"src_dash.ui.words_{_area}")
@@ -94,8 +103,8 @@ for _area in WORD_MODULES:
 
 # Nouns counted on the server: (singular, plural), the form picked by the locale's plural rule.
 NOUNS: Final[dict[str, dict[str, tuple[str, str]]]] = {
-    "fr": {"company": ("société", "sociétés")},
-    "en": {"company": ("company", "companies")},
+    "fr": {"company": ("société", "sociétés"), "line": ("ligne", "lignes")},
+    "en": {"company": ("company", "companies"), "line": ("line", "lines")},
 }
 
 SYNC_STATUS_LABELS: Final[dict[str, dict[str, str]]] = {

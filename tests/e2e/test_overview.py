@@ -233,3 +233,72 @@ def test_a_failed_sync_shows_its_error(
     others = [s.code for s in statuses if s.code != code and s.last_sync_status == "ok"]
     for other in others:
         expect(page.locator(f"#company-{other} [data-testid=sync-error]")).to_have_count(0)
+
+
+@pytest.fixture
+def reported_run(e2e_store, statuses: list[CompanyStatus]) -> Iterator[str]:
+    """Give the last successful run of the first company a report of lines left out and a
+    warning, as a sync of a Sage base with such lines records it; put back afterwards."""
+    code = statuses[0].code
+    engine = make_engine(e2e_store.url)
+    with session_scope(engine) as session:
+        company = session.exec(select(Company).where(Company.code == code)).one()
+        run = session.exec(
+            select(SyncRun)
+            .where(SyncRun.company_id == company.id, SyncRun.status == "ok")
+            .order_by(SyncRun.id.desc())
+        ).first()
+        run_id, saved = run.id, dict(run.details or {})
+        run.details = saved | {
+            "excluded": [
+                {"reason": "customer_advances", "account": "419", "lines": 3, "amount": "-1200.00"},
+                {"reason": "no_third_party", "account": "411", "lines": 1, "amount": "250.00"},
+            ],
+            "warnings": ["1 line(s) on receivable accounts 411 are not customer entries"],
+        }
+        session.add(run)
+    try:
+        yield code
+    finally:
+        with session_scope(engine) as session:
+            run = session.get(SyncRun, run_id)
+            run.details = saved
+            session.add(run)
+        engine.dispose()
+
+
+def test_the_lines_a_run_left_out_show_under_it_in_both_languages(
+    app, page: Page, statuses: list[CompanyStatus], reported_run: str, screenshots_dir: Path
+) -> None:
+    open_overview(page, app, DESKTOP, len(statuses))
+    card = f"#company-{reported_run}"
+    lines = page.locator(f"{card} [data-testid=left-out]")
+    expect(lines).to_have_count(2)
+    expect(lines.nth(0)).to_have_text(
+        f"3{NBSP}lignes 419 (avances reçues){NBSP}: {fr_eur(Decimal('-1200.00'))}"
+    )
+    expect(lines.nth(1)).to_have_text(
+        f"1{NBSP}ligne 411 (clients), sans compte tiers{NBSP}: {fr_eur(Decimal('250.00'))}"
+    )
+    expect(page.locator(card)).to_contain_text("Lignes écartées")
+    expect(page.locator(f"{card} [data-testid=sync-warning]")).to_have_text(
+        "1 line(s) on receivable accounts 411 are not customer entries"
+    )
+    others = [s.code for s in statuses if s.code != reported_run]
+    for other in others:
+        expect(page.locator(f"#company-{other} [data-testid=left-out]")).to_have_count(0)
+    page.screenshot(path=screenshots_dir / "overview-left-out-desktop-fr.png", full_page=True)
+
+    page.locator("#lang-en").click()
+    expect(lines.nth(0)).to_have_text(
+        f"3{NBSP}lines 419 (customer advances): {en_eur(Decimal('-1200.00'))}"
+    )
+    expect(page.locator(card)).to_contain_text("Lines left out")
+    page.locator("#lang-fr").click()
+    expect(lines.nth(0)).to_contain_text("avances reçues")
+
+    page.set_viewport_size(PHONE)
+    box = page.locator(card).bounding_box()
+    assert box and box["x"] + box["width"] <= PHONE["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=screenshots_dir / "overview-left-out-phone-fr.png", full_page=True)

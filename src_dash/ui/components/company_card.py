@@ -41,6 +41,10 @@ class CompanyCard:
     reconciliation: str = ""
     reconciliation_ok: bool = True
     reconciliation_customers: list[str] = dataclasses.field(default_factory=list)
+    # The last run's report: its lines of class 41 left out ("3 lignes 419 (avances reçues) :
+    # 1 200,00 €"), and its warnings.
+    left_out: list[str] = dataclasses.field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -128,6 +132,49 @@ def _reconciliation(card: rx.Var[CompanyCard]) -> rx.Component:
     )
 
 
+def _report_lines(
+    icon: str, label_key: str, lines: rx.Var[list[str]], field: str, color: str
+) -> rx.Component:
+    """A labelled list of a run's report: its lines left out, or its warnings."""
+    return rx.vstack(
+        rx.hstack(
+            rx.icon(icon, size=14, color=f"var(--{color}-11)"),
+            rx.text(t(label_key, UiState.lang), size="1", color_scheme="gray"),
+            align="center",
+            spacing="1",
+        ),
+        rx.foreach(
+            lines,
+            lambda line: rx.text(
+                line,
+                size="1",
+                color=f"var(--{color}-11)",
+                custom_attrs={"data-testid": field},
+                style={"font_variant_numeric": "tabular-nums", "overflow_wrap": "anywhere"},
+            ),
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _report(card: rx.Var[CompanyCard]) -> rx.Component:
+    """What the last run left out of class 41 and what it warned of: nothing is dropped
+    without a word."""
+    return rx.fragment(
+        rx.cond(
+            card.left_out.length() > 0,
+            _report_lines("filter", "sync.left_out", card.left_out, "left-out", "gray"),
+        ),
+        rx.cond(
+            card.warnings.length() > 0,
+            _report_lines(
+                "triangle-alert", "sync.warnings", card.warnings, "sync-warning", "amber"
+            ),
+        ),
+    )
+
+
 def company_card(card: rx.Var[CompanyCard]) -> rx.Component:
     """The card of one company: figures, then the last sync and its error if it failed."""
     return rx.card(
@@ -179,6 +226,7 @@ def company_card(card: rx.Var[CompanyCard]) -> rx.Component:
                 wrap="wrap",
             ),
             rx.cond(card.reconciliation != "", _reconciliation(card)),
+            _report(card),
             rx.cond(
                 card.error != "",
                 rx.callout.root(

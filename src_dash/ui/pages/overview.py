@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from src_dash import clock
 from src_dash.services.status import CompanyStatus, company_statuses
+from src_dash.sources.left_out import LeftOutLines
 from src_dash.store.engine import session_scope
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
@@ -29,6 +30,8 @@ from src_dash.ui.state import UiState
 
 ROUTE = "/synchronisation"
 ERROR_MAX_CHARS = 400
+# A card shows this many of a run's warnings (the CLI's status gives them all).
+WARNINGS_SHOWN = 5
 logger = logging.getLogger(__name__)
 
 
@@ -40,6 +43,31 @@ def _short(error: str) -> str:
 
 def _formats(fmt: Formats | str) -> Formats:
     return fmt if isinstance(fmt, Formats) else Formats(i18n.normalise_lang(fmt))
+
+
+def left_out_line(item: LeftOutLines, currency: str, fmt: Formats) -> str:
+    """Say one group of lines left out: "3 lignes 419 (avances reçues) : 1 200,00 €".
+
+    The account group is named in the viewer's language; a FEC's accounts set aside as not
+    customers are named by their keys.
+    """
+    lang = fmt.lang
+    key = f"sync.acct.{item.account}"
+    what = i18n.text(key, lang) if key in i18n.CATALOG[lang] else item.account
+    reason = f"sync.reason.{item.reason}"
+    if reason in i18n.CATALOG[lang]:
+        what = f"{what}, {i18n.text(reason, lang)}"
+    head = f"{i18n.count_of(item.lines, 'line', lang)} {what}"
+    return i18n.labelled(head, fmt.money(item.amount, currency), lang)
+
+
+def warning_lines(warnings: Sequence[str], lang: str) -> list[str]:
+    """A run's warnings as a card shows them: the first few, each cut to fit, then how many more."""
+    shown = [_short(w) for w in warnings[:WARNINGS_SHOWN]]
+    if len(warnings) > WARNINGS_SHOWN:
+        more = len(warnings) - WARNINGS_SHOWN
+        shown.append(i18n.text("sync.warnings.more", lang).format(n=i18n.count(more, lang)))
+    return shown
 
 
 def company_cards(
@@ -82,6 +110,8 @@ def company_cards(
                     f"{number} {name}\u00a0: {fmt.money(gap, s.currency)}"
                     for number, name, gap in s.reconciliation_examples
                 ],
+                left_out=[left_out_line(item, s.currency, fmt) for item in s.left_out],
+                warnings=warning_lines(s.warnings, lang),
             )
         )
     return cards
