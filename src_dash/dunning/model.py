@@ -26,6 +26,7 @@ EXCLUSION_REASONS = (
     "item_stopped",  # dunning stopped on the item
     "disputed",  # item under an open dispute
     "promised",  # item under a pending promise not yet due
+    "doubtful",  # a doubtful receivable (416, clients douteux): not dunned unless named
     "below_item_threshold",
     "below_customer_threshold",
     "journal_excluded",
@@ -34,6 +35,7 @@ EXCLUSION_REASONS = (
     "no_step",  # the scenario has no step due for the item yet
     "no_scenario",  # no active scenario for the customer's profile
     "no_recipient",  # an email step with nobody to write to (an alert is raised)
+    "not_due",  # an overdue level asked for an item not yet due (the prévenance only)
 )
 
 

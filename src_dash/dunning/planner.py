@@ -970,9 +970,28 @@ class _Builder:
             chosen = (
                 pl.lit(True) if named else (pl.col("days_overdue") > 0) | pl.lit(self.force == 0)
             )
+            if self.force > 0:
+                # An item not yet due gets the prévenance only: never an overdue level.
+                chosen = chosen & (pl.col("days_overdue") > 0)
+                early = dunnable.filter(pl.col("days_overdue") <= 0)
+                if named and not early.is_empty():
+                    self._exclude_rows(
+                        early.join(names, on="customer_id", how="left").with_columns(
+                            not_due=pl.lit("not_due"),
+                            detail=pl.lit("not yet due: only the prévenance may be sent"),
+                            detail_on=pl.col("due"),
+                        ),
+                        "not_due",
+                        "detail",
+                    )
             target = pl.when(chosen).then(pl.lit(self.force, dtype=pl.Int32))
         else:
-            hand = pl.col("next_level").is_not_null() & (pl.col("next_level") >= 1)
+            # A level set by hand waits for the due date too (before it: the prévenance only).
+            hand = (
+                pl.col("next_level").is_not_null()
+                & (pl.col("next_level") >= 1)
+                & (pl.col("days_overdue") > 0)
+            )
             target = (
                 pl.when(hand)
                 .then(pl.col("next_level").clip(1, MAX_LEVEL))

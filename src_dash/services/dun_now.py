@@ -16,6 +16,12 @@ computed again at once after a sync or a change of customers, rules or scenarios
 planner reads live (levels and stops of the items, last messages) stays fresh; promises,
 disputes and stops are checked against the store before planning and again before sending.
 
+Guardrails: an item not yet due gets the prévenance only (level 0; the planner refuses an
+overdue level with "not_due"); `proposed_level` says the level the item's scenario reaches next
+(the planner's: the first step level above the one reached, or the level set by hand), and
+`dun_now` asks a reason to go past it (kept as the action's note and in the audit log). Actions
+made here are marked ``origin = "dun_now"``: the campaigns' list leaves them out.
+
 `item_status` reads again, straight from the store, what an inline action changes on a row (level,
 stop, promise, dispute, last action), so the row refreshes at once without waiting for the
 analytics to rebuild their joined frame of every open item.
@@ -33,7 +39,7 @@ from datetime import date
 from decimal import Decimal
 
 import polars as pl
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from src_dash.analytics.ledger import Ledger, get_ledger, open_residuals
@@ -49,7 +55,14 @@ from src_dash.dunning.model import (
     Proposal,
     Recipient,
 )
-from src_dash.services.access import WORK, AccessDenied, Viewer, customers_of_entries, require
+from src_dash.services.access import (
+    WORK,
+    AccessDenied,
+    Viewer,
+    audit,
+    customers_of_entries,
+    require,
+)
 from src_dash.services.followup import InvalidInput
 from src_dash.store import (
     Action,
@@ -67,11 +80,14 @@ from src_dash.store import (
 from src_dash.sync import bump_data_version
 
 LEVELS = (0, 1, 2, 3, 4, 5)  # 0 prévenance, 1..5 R1..R5
+ORIGIN = "dun_now"  # Action.origin of what dun-now writes (kept out of the campaigns' list)
+MAX_REASON = 500
 MAX_STALE_SECONDS = 10.0  # how old a preview's ledger may get before a newer one is prepared
 logger = logging.getLogger(__name__)
 CHANNEL_ORDER = (EMAIL, LETTER, PHONE)
 # The planner's reasons that keep an item from being dunned whatever the level asked.
 BLOCKING = (
+    "not_due",
     "do_not_dun",
     "dormant",
     "customer_stopped",
@@ -139,6 +155,33 @@ class DunPreview:
     total: Decimal
     currency: str
     proposal: Proposal
+    proposed_level: int | None = None  # the level the scenario reaches next (None: unknown)
+    reached: int = 0  # the level the item reached (app or Sage)
+
+    @property
+    def skips(self) -> bool:
+        """Whether this level goes past the one the scenario reaches next (a reason is asked)."""
+        return self.proposed_level is not None and self.level > self.proposed_level
+
+
+@dataclass(frozen=True)
+class LevelProposal:
+    """The level dun-now proposes for an item, and why.
+
+    Attributes:
+        level: the level the scenario reaches next (0: the prévenance, for an item not yet due).
+        reached: the highest level already sent (by the app, or by Sage's own reminders).
+        overdue: whether the item is past its due date today.
+        due_date: its due date (its posting date when it has none).
+        levels: the levels that may be asked (0 only before the due date; 1..5 after it).
+    """
+
+    entry_id: int
+    level: int
+    reached: int
+    overdue: bool
+    due_date: date | None
+    levels: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -411,6 +454,7 @@ def preview_dun(
             "channel", f"{channel!r} is not a step at this level ({', '.join(channels)})"
         )
     chosen = next(p for p in proposals if p.channel == channel)
+    proposal = proposed_level(engine, who, entry_id, as_of)
     subject = html = text = ""
     if chosen.channel in (EMAIL, LETTER):
         try:
@@ -436,7 +480,67 @@ def preview_dun(
         total=chosen.total,
         currency=chosen.book_currency,
         proposal=chosen,
+        proposed_level=proposal.level,
+        reached=proposal.reached,
     )
+
+
+def _reached(conn: Connection, entry_id: int) -> tuple[int, int | None]:
+    """The level an item reached (the app's or Sage's reminders, 0..5) and its hand-set next."""
+    e, s = Entry.__table__, ItemState.__table__
+    row = conn.execute(
+        select(e.c.reminder_count, s.c.level, s.c.next_level)
+        .select_from(e.outerjoin(s, s.c.entry_id == e.c.id))
+        .where(e.c.id == entry_id)
+    ).one()
+    reached = max(min(int(row.level or 0), LEVELS[-1]), min(int(row.reminder_count or 0), 5), 0)
+    return reached, row.next_level
+
+
+def proposed_level(
+    engine: Engine, who: Viewer, entry_id: int, as_of: date | None = None
+) -> LevelProposal:
+    """The level dun-now proposes for an open item: the one its scenario reaches next.
+
+    Before the due date, the prévenance (0), the only level allowed. After it: the level set by
+    hand for the next message when there is one, else the first step level of the customer's
+    scenario above the level reached (the planner's rule: no level skipped), else the
+    scenario's last level; R1 when the customer has no scenario.
+
+    Raises:
+        AccessDenied: for another role, or an item outside the viewer's scope.
+        InvalidInput: when the item is not an open debit.
+    """
+    from src_dash.dunning.model import RELANCE
+    from src_dash.dunning.scenarios import load_scenarios
+
+    require(who, WORK)
+    as_of = as_of or clock_today()
+    with engine.connect() as conn:
+        entry_id = _entry(conn, who, entry_id)
+        reached, hand = _reached(conn, entry_id)
+    ledger = get_ledger(engine)
+    row = ledger.view(as_of).open_items.filter(pl.col("id") == entry_id)
+    due = row["due"][0] if row.height else None
+    customer_id = int(row["customer_id"][0]) if row.height else None
+    overdue = due is not None and due < as_of
+    if not overdue:
+        return LevelProposal(entry_id, 0, reached, False, due, (0,))
+    with engine.connect() as conn:
+        scenarios = load_scenarios(conn)
+    frame = prepared_customers(engine, ledger, as_of, scenarios)
+    mine = frame.filter(pl.col("customer_id") == customer_id)
+    scenario_id = mine["scenario_id"][0] if mine.height else None
+    spec = next((s for s in scenarios if s.id == scenario_id), None)
+    steps = sorted({s.level for s in spec.steps if s.phase == RELANCE}) if spec else []
+    if hand is not None and hand >= 1:
+        level = min(int(hand), LEVELS[-1])
+    elif steps:
+        above = [lvl for lvl in steps if lvl > reached]
+        level = above[0] if above else steps[-1]
+    else:
+        level = min(reached + 1, LEVELS[-1])
+    return LevelProposal(entry_id, level, reached, True, due, LEVELS[1:])
 
 
 def _blocked(conn: Connection, entry_ids: list[int], as_of: date) -> NotDunnable | None:
@@ -464,7 +568,7 @@ def _blocked(conn: Connection, entry_ids: list[int], as_of: date) -> NotDunnable
     return None
 
 
-def dun_now(engine: Engine, who: Viewer, preview: DunPreview) -> DunResult:
+def dun_now(engine: Engine, who: Viewer, preview: DunPreview, reason: str = "") -> DunResult:
     """Send the previewed message now: write its run (approved by the viewer) and bump the
     data version so the tables refresh. Delivery is `deliver`'s (the dispatcher's) job.
 
@@ -472,10 +576,14 @@ def dun_now(engine: Engine, who: Viewer, preview: DunPreview) -> DunResult:
         engine: the store.
         who: the viewer (admin or collector); it must be allowed to work the customer.
         preview: what `preview_dun` showed; its proposal is sent as it is.
+        reason: why the level goes past the one the scenario reaches next (required then);
+            kept as the action's note and in the audit log.
 
     Raises:
         AccessDenied: for another role, or a customer outside the viewer's scope.
-        NotDunnable: when the item was disputed, promised or stopped since the preview.
+        NotDunnable: when the item was disputed, promised or stopped since the preview, or is
+            not yet due and an overdue level is asked.
+        InvalidInput: when levels are skipped without a reason (field "reason").
     """
     from src_dash.dunning.runs import create_run
 
@@ -487,10 +595,40 @@ def dun_now(engine: Engine, who: Viewer, preview: DunPreview) -> DunResult:
         refused = _blocked(conn, moving, proposal.as_of)
     if refused is not None:
         raise refused
+    if proposal.level >= 1 and any(
+        i.advances and (i.due_date or i.posting_date) >= proposal.as_of for i in proposal.items
+    ):
+        raise NotDunnable("not_due", "not yet due: only the prévenance may be sent")
+    reason = " ".join((reason or "").split())[:MAX_REASON]
+    if preview.skips and not reason:
+        raise InvalidInput(
+            "reason",
+            f"a reason is needed to send level {preview.level} "
+            f"(the scenario reaches {preview.proposed_level} next)",
+        )
     result = create_run(engine, [proposal], viewer=who, approve=True)
     if result.errors:
         raise InvalidInput("template", result.errors[0].message)
     with engine.begin() as conn:
+        if result.action_ids:
+            a = Action.__table__
+            values: dict[str, str] = {"origin": ORIGIN}
+            if reason:
+                values["note"] = reason
+            conn.execute(update(a).where(a.c.id.in_(result.action_ids)).values(**values))
+            if preview.skips:
+                audit(
+                    conn,
+                    who,
+                    "dun_now.skip",
+                    "action",
+                    result.action_ids[0],
+                    entry_id=preview.entry_id,
+                    reached=preview.reached,
+                    proposed=preview.proposed_level,
+                    level=preview.level,
+                    reason=reason,
+                )
         # The run itself leaves the analytics' version alone; the row's level changed.
         bump_data_version(conn, parties=False)
     if result.existing and not result.actions:

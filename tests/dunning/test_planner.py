@@ -306,10 +306,19 @@ def test_a_single_customer_or_item_at_any_level(world):
     cid = world.customer("FORCE")
     item = world.item(cid, "400.00", days(20))  # not due yet
     other = world.item(cid, "400.00", days(-40))
+    # An item not yet due gets the prévenance only: an overdue level is refused (issue 12).
     p = world.plan(entry_ids=[item], force_level=4)
+    assert p.proposals == () and _reasons(p, cid) == [("not_due", item)]
+    (early,) = world.plan(entry_ids=[item], force_level=0).proposals
+    assert (early.level, early.phase, [i.entry_id for i in early.items]) == (
+        0,
+        "prevenance",
+        [item],
+    )
+    p = world.plan(entry_ids=[other], force_level=4)
     (proposal,) = p.proposals
     assert (proposal.level, proposal.channel) == (4, "phone")
-    assert [(i.entry_id, i.level) for i in proposal.items] == [(item, 4)]
+    assert [(i.entry_id, i.level) for i in proposal.items] == [(other, 4)]
     p = world.plan(customer_ids=[cid], force_level=5)
     assert [(x.level, [i.entry_id for i in x.items]) for x in p.proposals] == [(5, [other])]
     with pytest.raises(PlanError, match="force_level needs"):
