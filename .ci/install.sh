@@ -15,8 +15,9 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 packages=(unixodbc unixodbc-dev libsqliteodbc chromium poppler-utils)
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
-# The tests also need PostgreSQL, and libfaketime to run them at another date than today's.
-if [ "${SRC_DASH_INSTALL_POSTGRES:-0}" = "1" ]; then packages+=(postgresql faketime); fi
+# The tests also need PostgreSQL, libfaketime to run them at another date than today's, and
+# Dovecot (a real IMAP server the tests start for the collection mailbox).
+if [ "${SRC_DASH_INSTALL_POSTGRES:-0}" = "1" ]; then packages+=(postgresql faketime dovecot-imapd); fi
 missing=()
 for pkg in "${packages[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -141,6 +141,15 @@ def delivery_jobs(settings: Settings) -> list[Job]:
     ]
 
 
+def inbox_jobs(settings: Settings) -> list[Job]:
+    """The collection mailbox's pass (replies and bounces), when SRC_DASH_IMAP_HOST is set."""
+    from src_dash.dunning.inbox import ImapConfig, inbox_interval, inbox_job
+
+    if ImapConfig.from_env() is None:
+        return []
+    return [Job("inbox", inbox_interval(), lambda: inbox_job(settings))]
+
+
 def default_jobs(settings: Settings | None = None) -> list[Job]:
     """The app's periodic jobs, with their intervals from the settings (the sync's then follows
     the schedule saved in the store)."""
@@ -155,6 +164,7 @@ def default_jobs(settings: Settings | None = None) -> list[Job]:
     ]
     if settings.dispatch_interval_seconds > 0:
         jobs += delivery_jobs(settings)
+    jobs += inbox_jobs(settings)
     if settings.exports:
         jobs.append(
             Job(

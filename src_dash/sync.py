@@ -153,10 +153,13 @@ def _digest(data: bytes) -> int:
 def entry_row_hash(row: tuple) -> int:
     """The hash the store keeps for an entry row (ENTRY_ROW_FIELDS), to tell a changed entry.
 
-    A row without free fields hashes as rows did before entries had them (the free fields come
-    last), so the store's hashes stay valid across that upgrade.
+    A row without free fields hashes as rows did before entries had them, and a row not doubtful
+    as rows did before the doubtful flag (the free fields come next to last, the flag last), so
+    the store's hashes stay valid across those upgrades; a 416 line read again is rewritten.
     """
-    hashed = row[:-1] if row[-1] == NO_FREE_FIELDS else row
+    hashed = row if row[-1] else row[:-1]
+    if hashed[-1] == NO_FREE_FIELDS:
+        hashed = hashed[:-1]
     return _digest(pickle.dumps(hashed, 5))
 
 

@@ -66,7 +66,10 @@ class PromiseStats:
 
 @dataclass(frozen=True)
 class Kpis:
-    """The dashboard figures of a scope as of a date (see each function for its formula)."""
+    """The dashboard figures of a scope as of a date (see each function for its formula).
+
+    `doubtful` is the part of `outstanding` on doubtful receivables (416, clients douteux).
+    """
 
     as_of: date
     book_currency: str
@@ -90,6 +93,7 @@ class Kpis:
     open_disputes: int
     disputed_amount: Decimal
     customers_without_contact: int
+    doubtful: Decimal = Decimal("0.00")
 
 
 def countback_dso(receivables: int, sales_by_month: dict[date, int], as_of: date) -> Decimal | None:
@@ -302,6 +306,7 @@ def kpi_values(
         pl.col("residual").clip(upper_bound=0).sum().alias("credits"),
         pl.len().alias("open_items"),
         pl.col("customer_id").n_unique().alias("customers"),
+        pl.col("residual").filter(pl.col("doubtful")).sum().alias("doubtful"),
     ).row(0, named=True)
     outstanding = int(totals["outstanding"] or 0)
     not_due = int(totals["not_due"] or 0)
@@ -360,6 +365,7 @@ def kpi_values(
         open_disputes=disputes,
         disputed_amount=money(disputed),
         customers_without_contact=customers_without_contact(ledger, scope, view),
+        doubtful=money(totals["doubtful"]),
     )
 
 

@@ -40,7 +40,9 @@ was settled by D and the customer's settlements balance.
 
 The invariant: for every customer and every D, the residuals of the open items add up to the
 balance (debit - credit) of the customer's lines posted by D in the open period, to the cent.
-Lettering decides which items are open, never how much is owed.
+Lettering decides which items are open, never how much is owed. Doubtful lines (416, clients
+douteux) are receivables like the others: counted in the open items, with a `doubtful` column so
+that the views show them apart and the planner leaves them out.
 """
 
 from __future__ import annotations
@@ -126,6 +128,7 @@ ENTRY_SCHEMA: dict[str, pl.DataType] = {
     "settled_amount": pl.Int64,
     "settled_on": _DATE,
     "carried_forward": pl.Boolean,
+    "doubtful": pl.Boolean,
     "bounce_label": pl.Boolean,
 }
 
@@ -143,7 +146,7 @@ def _entry_table(dialect: str) -> _Table:
         f"{_bool('lettered')}, {_iso(dialect, 'lettering_date')}, "
         "CASE WHEN lettering_code = '' THEN settled_amount ELSE 0 END, "
         f"CASE WHEN lettering_code = '' THEN {_iso(dialect, 'settled_on')} END, "
-        f"{_bool('carried_forward')}, 0 "
+        f"{_bool('carried_forward')}, {_bool('doubtful')}, 0 "
         "FROM entry"
     )
     return _Table(sql, ENTRY_SCHEMA)
@@ -165,6 +168,7 @@ _DENSE = {
 _SPARSE = {
     "unlettered": ("NOT lettered", ()),
     "carried": ("carried_forward", ()),
+    "doubtful": ("doubtful", ()),
     "currency": (
         "currency != ''",
         (("currency", "currency"), ("amount_currency", "ifnull(amount_currency, '')")),
@@ -208,14 +212,15 @@ def _read_sqlite_entries(conn: Connection, customers: pl.DataFrame) -> pl.DataFr
     frame = pl.DataFrame([_split(next(values), ENTRY_SCHEMA[n]).alias(n) for n in _DENSE])
     frame = frame.join(
         customers.select("customer_id", "company_id"), on="customer_id", how="left"
-    ).with_columns(lettered=pl.lit(True), carried_forward=pl.lit(False))
+    ).with_columns(lettered=pl.lit(True), carried_forward=pl.lit(False), doubtful=pl.lit(False))
     for name, (_, columns) in _SPARSE.items():
         ids = _split(next(values), pl.Int64).alias("id")
         if name == "unlettered":
             frame = frame.with_columns(lettered=~pl.col("id").is_in(ids.implode()))
             continue
-        if name == "carried":
-            frame = frame.with_columns(carried_forward=pl.col("id").is_in(ids.implode()))
+        if name in ("carried", "doubtful"):
+            flag = "carried_forward" if name == "carried" else name
+            frame = frame.with_columns(pl.col("id").is_in(ids.implode()).alias(flag))
             continue
         part = pl.DataFrame(
             [ids] + [_split(next(values), ENTRY_SCHEMA[c]).alias(c) for c, _ in columns]
@@ -468,7 +473,8 @@ class LedgerView:
         as_of: the date.
         open_items: entries posted by `as_of` with a residual not zero as of that date, with
             `residual` (Int64 cents, signed), `residual_currency`, `due` (due date, or the
-            posting date when there is none), `days_overdue` (as_of - due, 0 when not due).
+            posting date when there is none), `days_overdue` (as_of - due, 0 when not due),
+            `doubtful` (a 416 line: counted, shown apart, not dunned by default).
         settled: debit items (invoices, carried-forward debits, other debits with a due date)
             fully lettered by `as_of`, with `settled_on` and `days_late` (settled_on - due).
         posted: every entry posted by `as_of` (kind, amount, dates).
@@ -754,6 +760,7 @@ def _build_view(entries: pl.DataFrame, as_of: date) -> LedgerView:
         "currency",
         "amount_currency",
         "carried_forward",
+        "doubtful",
     ]
     open_items = pl.concat([alone.select(columns), pending.select(columns)]).filter(
         pl.col("residual") != 0

@@ -31,6 +31,7 @@ from src_dash.store import (
     DisputeReason,
     Entry,
     Flag,
+    InboundMail,
     Message,
     Promise,
     PromiseItem,
@@ -69,7 +70,8 @@ class TimelineEvent:
             message_failed, promise, promise_kept, promise_broken, promise_cancelled,
             dispute_opened, dispute_closed, comment, flag, flag_cleared, call, action,
             action_skipped, item_stopped, item_resumed, level_set, customer_stopped,
-            customer_resumed.
+            customer_resumed, reply (a customer's answer read from the collection mailbox),
+            auto_reply.
         title: a short text (piece, subject, note, reason...).
         amount: the amount when there is one (signed for entries).
         ref: the id of the row it comes from (of the audit line for stops and levels).
@@ -302,6 +304,14 @@ def _app_events(
         else:
             kind, title, detail = "action_skipped", row.note or row.kind, row.outcome
         add(row.done_at, kind, title, None, row.id, row.customer_id, row.done_by, detail)
+
+    im = InboundMail.__table__
+    for row in conn.execute(
+        select(im).where(*where(im, "received_at"), im.c.kind.in_(("reply", "auto_reply")))
+    ):
+        sender = row.from_name or row.from_address
+        detail = " — ".join(x for x in (sender, " ".join(row.body_text.split())[:300]) if x)
+        add(row.received_at, row.kind, row.subject, None, row.id, row.customer_id, None, detail)
 
     log = AuditLog.__table__
     query = select(log).where(log.c.entity == "customer", log.c.action.in_(list(AUDIT_KINDS)))

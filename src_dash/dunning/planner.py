@@ -29,7 +29,9 @@ the customer gets nothing else that day.
 
 Left out, with the reason: customers not to be dunned, dormant, stopped, without scenario, in
 credit; items stopped (until their end date: released on that day), disputed, under a pending
-promise (until its date), out of the scenario's journals or document kinds, below the thresholds;
+promise (until its date), doubtful (416, clients douteux: "doubtful", unless the item is named, as
+a collector's dun-now names it), out of the scenario's journals or document kinds, below the
+thresholds;
 customers dunned too recently, and email steps with nobody to write to ("no_recipient").
 """
 
@@ -83,6 +85,7 @@ ITEM_REASONS = (
     "item_stopped",
     "disputed",
     "promised",
+    "doubtful",
     "journal_excluded",
     "document_kind_excluded",
     "below_item_threshold",
@@ -903,6 +906,10 @@ class _Builder:
                 | pl.col("customer_id").is_in(promised_customers.implode())
             )
             .then(pl.lit("promised"))
+            # Doubtful receivables (416) are not dunned by default; naming the item (dun now)
+            # is the collector's explicit choice.
+            .when(pl.col("doubtful") & pl.lit(not named))
+            .then(pl.lit("doubtful"))
             .when(~_per_scenario(scenarios, _journal_test))
             .then(pl.lit("journal_excluded"))
             .when(~_per_scenario(scenarios, _kind_test))
@@ -919,7 +926,7 @@ class _Builder:
             pl.col("item_reason").is_not_null()
             & (
                 (pl.col("days_overdue") > 0)
-                | pl.col("item_reason").is_in(["item_stopped", "disputed", "promised"])
+                | pl.col("item_reason").is_in(["item_stopped", "disputed", "promised", "doubtful"])
                 | pl.lit(named)
             )
         ).join(names, on="customer_id", how="left")

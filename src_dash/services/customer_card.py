@@ -144,7 +144,11 @@ class Identity:
 
 @dataclass(frozen=True)
 class Balance:
-    """What the customer owes as of the card's date (see analytics.balances)."""
+    """What the customer owes as of the card's date (see analytics.balances).
+
+    `doubtful` is the part of `outstanding` on doubtful receivables (416, clients douteux):
+    counted in it, shown apart.
+    """
 
     outstanding: Decimal
     overdue: Decimal
@@ -153,6 +157,7 @@ class Balance:
     open_items: int
     oldest_days: int
     aging: tuple[tuple[str, Decimal], ...]
+    doubtful: Decimal = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -164,6 +169,7 @@ class OpenItem:
         stop_reason: why dunning of this item is stopped ("" = not stopped).
         promised: under a pending promise.
         disputed: under an open dispute.
+        doubtful: a doubtful receivable (416): not dunned by default.
     """
 
     entry_id: int
@@ -181,6 +187,7 @@ class OpenItem:
     stop_reason: str
     promised: bool
     disputed: bool
+    doubtful: bool = False
 
 
 @dataclass(frozen=True)
@@ -469,6 +476,7 @@ def _balance_and_items(
         positive.filter(pl.col("due") >= as_of).sum().alias("not_due"),
         pl.col("residual").clip(upper_bound=0).sum().alias("credits"),
         days.filter(pl.col("residual") > 0).max().alias("oldest"),
+        pl.col("residual").filter(pl.col("doubtful")).sum().alias("doubtful"),
         *exprs,
     ).row(0, named=True)
     balance = Balance(
@@ -479,6 +487,7 @@ def _balance_and_items(
         open_items=items.height,
         oldest_days=int(sums["oldest"] or 0),
         aging=tuple((label, money(sums[f"b:{label}"])) for label in labels),
+        doubtful=money(sums["doubtful"]),
     )
     shown = items.head(OPEN_ITEMS_LIMIT)
     ids = shown["id"].to_list()
@@ -531,6 +540,7 @@ def _balance_and_items(
             stop_reason=states.get(r["id"], (0, ""))[1],
             promised=r["id"] in promised,
             disputed=r["id"] in disputed,
+            doubtful=bool(r["doubtful"]),
         )
         for r in shown.iter_rows(named=True)
     )

@@ -74,6 +74,8 @@ class OpenItemFilters:
         entry_free_fields: (name, text) pairs, the same on the entry's own free fields (the
             informations libres of F_ECRITUREC).
         search: text found in the piece, the reference, the customer's number or name.
+        doubtful: True keeps only the doubtful receivables (416, clients douteux), False leaves
+            them out, None keeps every item.
     """
 
     company_ids: tuple[int, ...] = ()
@@ -94,6 +96,7 @@ class OpenItemFilters:
     free_fields: tuple[tuple[str, str], ...] = ()
     entry_free_fields: tuple[tuple[str, str], ...] = ()
     search: str = ""
+    doubtful: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ class OpenItemRow:
         last_action_on, last_action: the newest done action on the item (kind, and the call's
             outcome), or its last dunning.
         state: disputed, promised, stopped or none.
+        doubtful: a doubtful receivable (416, clients douteux): counted, not dunned by default.
     """
 
     entry_id: int
@@ -143,6 +147,7 @@ class OpenItemRow:
     dispute_id: int | None
     dispute_reason: str
     state: str
+    doubtful: bool = False
 
 
 @dataclass(frozen=True)
@@ -536,6 +541,8 @@ def _conditions(engine: Engine, ledger: Ledger, as_of: date, f: OpenItemFilters)
         if unknown:
             raise InvalidInput("states", f"{unknown[0]!r} is not one of {', '.join(STATES)}")
         out.append(pl.col("state").is_in(list(f.states)))
+    if f.doubtful is not None:
+        out.append(pl.col("doubtful") if f.doubtful else ~pl.col("doubtful"))
     if f.free_fields:
         free = _customer_free(engine, ledger)
         out.extend(_free_match(free, "customer_id", f.free_fields, "free_fields"))
@@ -671,6 +678,7 @@ def _row(r: dict, t: dict) -> OpenItemRow:
         dispute_id=r["dispute_id"],
         dispute_reason=r["dispute_reason"] or "",
         state=r["state"],
+        doubtful=bool(r["doubtful"]),
     )
 
 

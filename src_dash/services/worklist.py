@@ -55,8 +55,8 @@ from src_dash.store import (
 from src_dash.sync import bump_data_version
 
 OPEN_STATUSES = ("proposed", "approved")
-# The order of the groups in the worklist.
-KINDS = ("call", "promise_followup", "step", "other")
+# The order of the groups in the worklist; "reply" is a customer's answer to handle (inbox).
+KINDS = ("reply", "call", "promise_followup", "step", "other")
 # What a call planned in the worklist may be closed with here; a promise, a dispute or a call
 # back are recorded by followup.log_call (with the call's action id), which creates them.
 SIMPLE_CALL_OUTCOMES = ("reached", "no_answer")

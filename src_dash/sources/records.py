@@ -150,8 +150,9 @@ class EntryRecord:
 # The compact form of an entry that the sync hashes and writes as it is: one tuple per entry,
 # fields in this order, money as integer cents, dates as ISO text (or None), the exchange rate as
 # text. Sources that read millions of rows (Sage 100) build it straight from their rows; others
-# build EntryRecords and turn them into rows with `entry_row`. The free fields come last, as the
-# JSON text the store keeps ("{}" when there are none: see `free_fields_text`).
+# build EntryRecords and turn them into rows with `entry_row`. The free fields come next to last, as
+# the JSON text the store keeps ("{}" when there are none: see `free_fields_text`); the doubtful
+# flag (a 416 line) comes last.
 ENTRY_ROW_FIELDS = (
     "key",
     "customer_key",
@@ -180,6 +181,7 @@ ENTRY_ROW_FIELDS = (
     "last_reminder_on",
     "carried_forward",
     "free_fields",
+    "doubtful",
 )
 NO_FREE_FIELDS = "{}"
 # Longest text the store keeps for these fields.
@@ -236,6 +238,7 @@ def entry_row(r: EntryRecord) -> tuple:
         _iso(r.last_reminder_on),
         r.carried_forward,
         free_fields_text(r.free_fields),
+        r.doubtful,
     )
 
 
@@ -253,5 +256,6 @@ def entry_record(row: tuple) -> EntryRecord:
     if values["exchange_rate"] is not None:
         values["exchange_rate"] = Decimal(values["exchange_rate"])
     values["free_fields"] = json.loads(values["free_fields"])
+    values["doubtful"] = bool(values["doubtful"])
     del values["residual"]
     return EntryRecord(**values)

@@ -55,6 +55,9 @@ CONTACT_COLUMNS = (
     "CT_TelPortable, CT_EMail"
 )
 CIVILITIES = {0: "M.", 1: "Mme", 2: "Mlle"}
+#: A customer's lines are those on a receivable account: 411 (clients) and 416 (clients douteux).
+#: A customer's lines on other accounts (413, 418, 419, ...) are left out and counted.
+RECEIVABLE = "(CG_Num LIKE '411%' OR CG_Num LIKE '416%')"
 # Where an entry read's free-field columns start (after those of `_entry_columns`).
 ENTRY_FREE_START = 25
 
@@ -381,7 +384,7 @@ class Sage100Reader:
                 self.dialect.datetime_param(datetime(end.year, end.month, end.day)),
             ]
         )
-        return f"{self._customers_scope()} AND JM_Date >= ? AND JM_Date <= ?"
+        return f"{self._customers_scope()} AND {RECEIVABLE} AND JM_Date >= ? AND JM_Date <= ?"
 
     def balance_queries(self, period: tuple[date, date]) -> list[tuple[str, list[object]]]:
         """The queries `customer_balances` runs: ordinary lines per customer, carried-forward
@@ -465,11 +468,12 @@ class Sage100Reader:
         sql = (
             "SELECT reason, account, SUM(cents), COUNT(*) FROM ("
             f"SELECT CASE WHEN {blank} THEN 'no_third_party' "
-            "ELSE 'third_party_not_customer' END AS reason, "
+            f"WHEN NOT ({self._customers_scope()}) THEN 'third_party_not_customer' "
+            "ELSE 'customer_other_account' END AS reason, "
             f"CASE {groups} ELSE '{OTHER_41}' END AS account, "
             f"CAST(ROUND({signed} * 100, 0) AS BIGINT) AS cents FROM {table} "
             "WHERE CG_Num LIKE '41%' AND JM_Date >= ? AND JM_Date <= ? "
-            f"AND ({blank} OR NOT ({self._customers_scope()})) "
+            f"AND ({blank} OR NOT ({self._customers_scope()}) OR NOT {RECEIVABLE}) "
             f"AND (EC_ANType = 0 OR {day} <= COALESCE(({first}), '9999-12-31'))"
             ") left_out GROUP BY reason, account ORDER BY reason, account"
         )
@@ -705,6 +709,7 @@ class _EntryConverter:
             rate = repr(r[14]) if isinstance(r[14], float) else str(r[14])
         else:
             currency, amount_currency, rate = "", None, None
+        account = (r[9] or "").strip()[:20]
         return (
             r[0],
             (r[1] or "").strip(),
@@ -715,7 +720,7 @@ class _EntryConverter:
             (r[6] or "").strip()[:30],
             (r[7] or "").strip()[:30],
             (r[8] or "").strip()[:120],
-            (r[9] or "").strip()[:20],
+            account,
             amount,
             0 if lettered else amount - settled,
             currency,
@@ -735,4 +740,6 @@ class _EntryConverter:
             _free_fields_text(self.free_fields, r[ENTRY_FREE_START:])
             if self.free_fields
             else NO_FREE_FIELDS,
+            # 416 (clients douteux): a receivable counted like any other, shown apart, not dunned.
+            account.startswith("416"),
         )

@@ -14,6 +14,7 @@ from src_dash.store.followup import (
     Promise,
     PromiseItem,
 )
+from src_dash.store.inbound import InboundMail, MailboxCursor
 from src_dash.store.messaging import CompanyMessaging
 from src_dash.store.ops import AuditLog, SourceBalance, StoreMeta, SyncCursor, SyncRun
 from src_dash.store.planning import ProfileRule
@@ -36,7 +37,9 @@ __all__ = [
     "DisputeReason",
     "Entry",
     "Flag",
+    "InboundMail",
     "ItemState",
+    "MailboxCursor",
     "Message",
     "MessageItem",
     "MessageTemplate",

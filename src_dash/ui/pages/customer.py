@@ -325,6 +325,8 @@ def _items(card: CustomerCard, fmt: Formats) -> tuple[list[TableColumn], list[di
             status, color = w["card.item.promised"], "amber"
         elif item.stop_reason:
             status, color = w["card.item.stopped"], "gray"
+        elif item.doubtful:
+            status, color = w["card.item.doubtful"], "purple"
         row = {
             "_id": str(item.entry_id),
             "_href": "",
@@ -455,6 +457,8 @@ def format_card(card: CustomerCard, fmt: Formats) -> CardView:
         "credits": fmt.money(b.credits, cur),
         "open_items": fmt.count(b.open_items),
         "oldest": _days(b.oldest_days, fmt) if b.oldest_days else "—",
+        # Shown only when not zero (the grid hides an empty figure).
+        "doubtful": fmt.money(b.doubtful, cur) if b.doubtful else "",
     }
     positive = sum((a for _, a in b.aging), start=0) or 1
     aging = [
@@ -897,6 +901,7 @@ def _header() -> rx.Component:
                 _kpi("credits"),
                 _kpi("open_items"),
                 _kpi("oldest"),
+                rx.cond(CardState.kpis["doubtful"], _kpi("doubtful", "purple")),
                 columns=rx.breakpoints(initial="2", sm="3", lg="6"),
                 spacing="3",
                 width="100%",

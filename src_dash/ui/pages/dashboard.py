@@ -159,6 +159,9 @@ def kpi_texts(vd: ViewerDashboard, fmt: Formats) -> tuple[dict[str, str], dict[s
         ),
         "disputes": words["hint.disputes"].format(amount=fmt.money(k.disputed_amount, cur)),
     }
+    if k.doubtful:
+        doubtful = words["hint.doubtful"].format(amount=fmt.money(k.doubtful, cur))
+        hints["outstanding"] = f"{hints['outstanding']} · {doubtful}"
     return values, hints
 
 

@@ -93,6 +93,7 @@ class ItemRow:
     state_text: str = ""
     state_color: str = "gray"
     item_stopped: bool = False
+    doubtful: bool = False
 
 
 def _days_text(days: int, fmt: Formats) -> tuple[str, str]:
@@ -163,6 +164,7 @@ def format_row(r: OpenItemRow, item_stopped: bool, fmt: Formats) -> ItemRow:
         days_tone=tone if r.residual > 0 else "gray",
         residual=fmt.money(r.residual, r.currency if r.residual_currency is None else ""),
         negative=r.residual < 0,
+        doubtful=r.doubtful,
         **status_cells(r, item_stopped, fmt),
     )
 
@@ -206,6 +208,7 @@ class OpenItemsState(rx.State):
     levels: list[str] = []
     journal: str = ALL
     item_state: str = ALL
+    doubtful: str = ALL  # ALL, "only" or "without" the doubtful receivables (416)
     min_days: str = ALL
     due_from: str = ""
     due_to: str = ""
@@ -253,6 +256,7 @@ class OpenItemsState(rx.State):
                 bool(self.levels),
                 self.journal != ALL,
                 self.item_state != ALL,
+                self.doubtful != ALL,
                 self.min_days != ALL,
                 bool(self.due_from or self.due_to),
                 bool(self.min_amount or self.max_amount),
@@ -318,6 +322,7 @@ class OpenItemsState(rx.State):
             free_fields=_free_pairs(self.free_field, self.free_value),
             entry_free_fields=_free_pairs(self.entry_free_field, self.entry_free_value),
             search=self.search.strip(),
+            doubtful={"only": True, "without": False}.get(self.doubtful),
         )
 
     def _show_choices(self, found: FilterChoices, lang: str) -> None:
@@ -473,6 +478,12 @@ class OpenItemsState(rx.State):
         await self._first_page()
 
     @rx.event
+    async def set_doubtful(self, value: str) -> None:
+        """All items, the doubtful receivables only, or without them."""
+        self.doubtful = value or ALL
+        await self._first_page()
+
+    @rx.event
     async def set_min_days(self, value: str) -> None:
         """How late the items are."""
         self.min_days = value or ALL
@@ -532,6 +543,7 @@ class OpenItemsState(rx.State):
         self.search = self.due_from = self.due_to = ""
         self.company = self.sales_rep = self.profile = self.journal = ALL
         self.item_state = self.min_days = self.free_field = self.entry_free_field = ALL
+        self.doubtful = ALL
         self.grades, self.levels = [], []
         self.min_amount = self.max_amount = self.free_value = self.entry_free_value = ""
         await self._first_page()
@@ -718,6 +730,33 @@ def _state() -> rx.Component:
     )
 
 
+def _doubtful() -> rx.Component:
+    return _plain_select(
+        "items.filter.doubtful",
+        [
+            rx.select.item(_w("items.filter.all"), value=ALL),
+            rx.select.item(_w("items.filter.doubtful.only"), value="only"),
+            rx.select.item(_w("items.filter.doubtful.without"), value="without"),
+        ],
+        S.doubtful,
+        S.set_doubtful,
+        "filter-doubtful",
+    )
+
+
+def _doubtful_badge(r: rx.Var) -> rx.Component:
+    return rx.cond(
+        r.doubtful,
+        rx.badge(
+            _w("items.doubtful"),
+            color_scheme="purple",
+            variant="soft",
+            width="fit-content",
+            data_testid="doubtful",
+        ),
+    )
+
+
 def _days() -> rx.Component:
     return _plain_select(
         "items.filter.days",
@@ -842,6 +881,7 @@ def _filters_panel() -> rx.Component:
                 _levels(),
                 _grades(),
                 _state(),
+                _doubtful(),
                 _days(),
                 _due_range(),
                 _amounts(),
@@ -1052,6 +1092,7 @@ def _table() -> rx.Component:
                 rx.vstack(
                     rx.text(r.piece, size="2", white_space="nowrap"),
                     rx.cond(r.reference != "", rx.text(r.reference, size="1", color_scheme="gray")),
+                    _doubtful_badge(r),
                     spacing="0",
                 ),
                 data_key="piece",
@@ -1149,6 +1190,7 @@ def _cards() -> rx.Component:
                             r.piece, " · ", r.journal, " · ", r.number,
                             size="1", color_scheme="gray",
                         ),
+                        _doubtful_badge(r),
                         spacing="0",
                         min_width="0",
                         flex="1",
