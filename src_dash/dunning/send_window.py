@@ -23,6 +23,7 @@ from babel.dates import format_date
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.engine import Connection
 
+from src_dash.config import Settings, load_settings
 from src_dash.store import CompanyMessaging, Customer, Message
 
 WEEKDAYS = (0, 1, 2, 3, 4)
@@ -245,5 +246,41 @@ __all__ = [
     "is_holiday",
     "leaves_at",
     "leaves_label",
+    "leaving_labels",
     "window_of",
 ]
+
+
+def leaving_labels(
+    conn: Connection,
+    message_ids: list[int],
+    now: datetime,
+    language: str = "fr",
+    settings: Settings | None = None,
+) -> dict[int, str]:
+    """What the outbox says of each queued email that will not leave at the next pass:
+    "partira lundi 08:30" (its company's window is closed, or it waits for a retry).
+
+    Args:
+        conn: the store.
+        message_ids: the messages shown (those not queued emails are left out).
+        now: the moment of the view.
+        language: fr or en.
+        settings: the settings (no labels when send windows are off).
+    """
+    if not message_ids or not (settings or load_settings()).send_windows:
+        return {}
+    m, c = Message.__table__, Customer.__table__
+    rows = conn.execute(
+        select(m.c.id, m.c.next_attempt_at, c.c.company_id)
+        .select_from(m.join(c, c.c.id == m.c.customer_id))
+        .where(m.c.id.in_(message_ids), m.c.status == "queued", m.c.channel == "email")
+    ).all()
+    windows = company_windows(conn, {r.company_id for r in rows})
+    out = {}
+    for r in rows:
+        window = windows[r.company_id]
+        label = leaves_label(leaves_at(window, now, r.next_attempt_at), now, window, language)
+        if label:
+            out[r.id] = label
+    return out

@@ -24,10 +24,12 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
 from src_dash.clock import today as clock_today
+from src_dash.clock import utcnow
 from src_dash.config import Settings
 from src_dash.dunning import outbox, planner, runs
 from src_dash.dunning.model import EMAIL, LETTER, PHONE, Plan, Proposal, Rendered
 from src_dash.dunning.scenarios import MAX_LEVEL, THANK_YOU_LEVEL
+from src_dash.dunning.send_window import leaving_labels
 from src_dash.money import ZERO
 from src_dash.services.access import (
     WORK,
@@ -220,6 +222,7 @@ class RunMessage:
     server_answer: str
     attempts: int
     has_pdf: bool
+    leaves: str = ""  # a queued email its send window holds: "partira lundi 08:30"
 
 
 @dataclass(frozen=True)
@@ -779,6 +782,7 @@ def run_status(
         rows = conn.execute(
             query.order_by(c.c.number, m.c.id).offset(page * page_size).limit(page_size)
         ).all()
+        leaves = leaving_labels(conn, [r.id for r in rows], utcnow(), who.language)
     lines = [
         RunMessage(
             message_id=r.id,
@@ -797,6 +801,7 @@ def run_status(
             server_answer=r.server_answer,
             attempts=r.attempts,
             has_pdf=bool(r.pdf_path),
+            leaves=leaves.get(r.id, ""),
         )
         for r in rows
     ]

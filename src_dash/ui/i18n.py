@@ -85,6 +85,7 @@ WORD_MODULES: Final = (
     "followup",
     "campaigns",
     "settings",
+    "messaging",
     "alerts",
     "sync",
 )

@@ -161,3 +161,23 @@ def test_a_companys_own_window_is_kept_and_windows_can_be_turned_off(store, serv
     create_run(store, [proposal(store, ids, 1)])
     off = server.settings(send_windows=False)
     assert dispatch(store, off, now=paris(2026, 11, 22, 23, 0)).sent == 1
+
+
+def test_the_run_view_says_when_an_email_held_by_the_window_will_leave(store, monkeypatch):
+    from src_dash.dunning.send_window import leaving_labels
+    from src_dash.services.campaigns import run_status
+
+    ids = make_ledger(store, 1)
+    run = create_run(store, [proposal(store, ids, 0)])
+    (message_id,) = run.message_ids
+    with store.connect() as conn:
+        on = leaving_labels(conn, [message_id], paris(2026, 11, 21, 10, 0), "fr",
+                            SmtpServer().settings(send_windows=True))  # fmt: skip
+        assert on == {message_id: "partira lundi 08:30"}
+        off = leaving_labels(conn, [message_id], paris(2026, 11, 21, 10, 0), "fr",
+                             SmtpServer().settings(send_windows=False))  # fmt: skip
+        assert off == {}
+    # The campaign's view, on the pinned Sunday, with the windows on.
+    monkeypatch.setenv("SRC_DASH_SEND_WINDOWS", "1")
+    (line,) = run_status(store, ADMIN, run.run).page
+    assert (line.status, line.leaves) == ("queued", "partira demain 08:30")

@@ -289,7 +289,7 @@ def run_rows(status: RunStatus, fmt: Formats, checked: set[int]) -> list[RunRow]
                 status_color=STATUS_COLORS.get(m.status, "gray"),
                 total_text=fmt.money(m.total, m.currency) if m.message_id is not None else "",
                 to_text=", ".join(m.to),
-                when=fmt.moment(m.sent_at) if m.sent_at else "",
+                when=fmt.moment(m.sent_at) if m.sent_at else m.leaves,
                 answer=m.server_answer if m.status in ("failed", "bounced", "uncertain") else "",
                 checkable=held,
                 checked=held and m.message_id in checked,

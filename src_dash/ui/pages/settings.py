@@ -31,6 +31,7 @@ from src_dash.ui.pages.settings_lists import (
     objectives_tab,
     reasons_tab,
 )
+from src_dash.ui.pages.settings_messaging import MessagingState, messaging_tab
 from src_dash.ui.pages.settings_profiles import ProfileRulesState, profiles_tab
 from src_dash.ui.pages.settings_users import UsersState, users_tab
 from src_dash.ui.state import UiState
@@ -39,6 +40,7 @@ ROUTE = "/reglages"
 # Each tab: its key (also `?tab=`), its label, its icon, the state whose `load` reads it.
 TABS: tuple[tuple[str, str, str, type[rx.State]], ...] = (
     ("companies", "set.tab.companies", "building-2", CompaniesState),
+    ("messaging", "set.tab.messaging", "send", MessagingState),
     ("scenarios", "set.tab.scenarios", "route", ScenariosState),
     ("profiles", "set.tab.profiles", "tags", ProfileRulesState),
     ("templates", "set.tab.templates", "mail", TemplateEditorState),
@@ -126,6 +128,7 @@ def settings_page() -> rx.Component:
     """The settings, one tab per subject (admins only)."""
     bodies = {
         "companies": companies_tab(),
+        "messaging": messaging_tab(),
         "scenarios": scenarios_tab(),
         "profiles": profiles_tab(),
         "templates": template_editor(),

@@ -1,0 +1,330 @@
+"""Settings tab "Envois": a company's sender, collection mailbox, signature, bank details and
+payment reference, and its send window (see `services.messaging_settings`)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+from sqlalchemy.exc import SQLAlchemyError
+
+from src_dash.services.access import AccessDenied
+from src_dash.services.messaging_settings import (
+    MessagingError,
+    MessagingForm,
+    company_choices,
+    messaging_form,
+    save_messaging,
+)
+from src_dash.store.engine import get_engine
+from src_dash.ui import i18n
+from src_dash.ui.auth import current_formats, current_viewer
+from src_dash.ui.choice import Choice
+from src_dash.ui.i18n import t
+from src_dash.ui.pages.settings_common import error_note, error_text, field, section, select
+from src_dash.ui.state import UiState
+
+TEXTS = (
+    "sender_name", "sender_email", "reply_mailbox", "signature", "phone", "iban", "bic",
+    "bank_name", "payment_reference", "send_start", "send_end", "timezone",
+)  # fmt: skip
+_ERRORS = {
+    "sender_email": "msg.err.address",
+    "reply_mailbox": "msg.err.address",
+    "iban": "msg.err.iban",
+    "bic": "msg.err.bic",
+    "send_days": "msg.err.window",
+    "send_start": "msg.err.window",
+    "send_end": "msg.err.window",
+    "timezone": "msg.err.timezone",
+}
+NO_REGION = "none"  # a select's value cannot be empty
+
+
+class MessagingState(rx.State):
+    """The messaging settings of one company, as typed."""
+
+    loaded: bool = False
+    companies: list[Choice] = []
+    company: str = ""
+    sender_name: str = ""
+    sender_email: str = ""
+    reply_mailbox: str = ""
+    signature: str = ""
+    phone: str = ""
+    iban: str = ""
+    bic: str = ""
+    bank_name: str = ""
+    payment_reference: str = "invoice"
+    send_start: str = "08:30"
+    send_end: str = "18:00"
+    timezone: str = "Europe/Paris"
+    region: str = NO_REGION
+    days: list[int] = [0, 1, 2, 3, 4]
+    defaults: dict[str, str] = {}
+    sender: str = ""
+    reply_example: str = ""
+    next_opening: str = ""
+    error: str = ""
+
+    def _fill(self, form: MessagingForm) -> None:
+        for name in TEXTS:
+            setattr(self, name, getattr(form, name))
+        self.region = form.holidays_region or NO_REGION
+        self.days = list(form.send_days)
+        self.defaults = dict(form.defaults)
+        self.sender, self.reply_example = form.sender, form.reply_example
+        self.next_opening = form.next_opening
+
+    @rx.event
+    async def load(self) -> None:
+        """Read the companies and the settings of the chosen one."""
+        who = await current_viewer(self)
+        if who is None:
+            return
+        lang = (await current_formats(self)).lang
+        self.error = ""
+        try:
+            found = await asyncio.to_thread(company_choices, get_engine(), who)
+            self.companies = [Choice(str(i), label) for i, label in found]
+            if self.companies and self.company not in {c.value for c in self.companies}:
+                self.company = self.companies[0].value
+            if self.company:
+                form = await asyncio.to_thread(
+                    lambda: messaging_form(get_engine(), who, int(self.company), language=lang)
+                )
+                self._fill(form)
+        except (AccessDenied, MessagingError, SQLAlchemyError) as exc:
+            self.error = error_text(exc, lang)
+        self.loaded = True
+
+    @rx.event
+    async def pick_company(self, value: str) -> None:
+        """Show another company's settings."""
+        self.company = value
+        await self.load()
+
+    @rx.event
+    def set_text(self, name: str, value: str) -> None:
+        """A text field typed."""
+        if name in TEXTS:
+            setattr(self, name, value)
+
+    @rx.event
+    def set_region(self, value: str) -> None:
+        """The public holidays' region."""
+        self.region = value
+
+    @rx.event
+    def toggle_day(self, day: int) -> None:
+        """A sending day on or off."""
+        self.days = sorted(set(self.days) ^ {day})
+
+    @rx.event
+    async def save(self) -> rx.event.EventSpec | None:
+        """Check and save the settings."""
+        who = await current_viewer(self)
+        lang = (await current_formats(self)).lang
+        values = {name: getattr(self, name) for name in TEXTS}
+        values["holidays_region"] = "" if self.region == NO_REGION else self.region
+        try:
+            form = await asyncio.to_thread(
+                lambda: save_messaging(
+                    get_engine(), who, int(self.company), send_days=self.days, **values
+                )
+            )
+        except MessagingError as exc:
+            words = i18n.CATALOG[i18n.normalise_lang(lang)]
+            label = words.get(f"msg.{exc.field}", exc.field)
+            problem = words[_ERRORS.get(exc.field, "msg.err.other")]
+            if exc.field == "reply_mailbox" and "+" in self.reply_mailbox:
+                problem = words["msg.err.plus"]
+            self.error = words["msg.err"].format(field=label, problem=problem)
+            return None
+        except (AccessDenied, SQLAlchemyError, ValueError) as exc:
+            self.error = error_text(exc, lang)
+            return None
+        self.error = ""
+        form = await asyncio.to_thread(
+            lambda: messaging_form(get_engine(), who, form.company_id, language=lang)
+        )
+        self._fill(form)
+        return rx.toast.success(i18n.text("msg.saved", lang))
+
+
+def _input(name: str, input_id: str, **props) -> rx.Component:
+    return rx.input(
+        value=getattr(MessagingState, name),
+        on_change=lambda v: MessagingState.set_text(name, v),
+        placeholder=MessagingState.defaults.get(name, ""),
+        id=input_id,
+        width="100%",
+        **props,
+    )
+
+
+def _grid(*children: rx.Component) -> rx.Component:
+    return rx.grid(
+        *children,
+        columns=rx.breakpoints(initial="1", md="2"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _sender() -> rx.Component:
+    return section(
+        "msg.sender",
+        _grid(
+            field("msg.sender_name", _input("sender_name", "msg-sender-name")),
+            field("msg.sender_email", _input("sender_email", "msg-sender-email", type="email")),
+            field("msg.reply_mailbox", _input("reply_mailbox", "msg-reply", type="email")),
+            field("msg.phone", _input("phone", "msg-phone")),
+        ),
+        field(
+            "msg.signature",
+            rx.text_area(
+                value=MessagingState.signature,
+                on_change=lambda v: MessagingState.set_text("signature", v),
+                placeholder=MessagingState.defaults.get("signature", ""),
+                rows="3",
+                width="100%",
+                id="msg-signature",
+            ),
+        ),
+        rx.text(
+            t("msg.from_now", UiState.lang).replace("{sender}", MessagingState.sender),
+            size="1",
+            color_scheme="gray",
+            word_break="break-all",
+            id="msg-from",
+        ),
+        rx.text(
+            t("msg.reply_help", UiState.lang).replace("{example}", MessagingState.reply_example),
+            size="1",
+            color_scheme="gray",
+            word_break="break-all",
+            id="msg-reply-example",
+        ),
+        section_id="msg-sender",
+    )
+
+
+def _payment() -> rx.Component:
+    refs = [
+        rx.select.item(t(f"msg.ref.{key}", UiState.lang), value=key)
+        for key in ("invoice", "customer")
+    ]
+    return section(
+        "msg.payment",
+        _grid(
+            field("msg.iban", _input("iban", "msg-iban")),
+            field("msg.bic", _input("bic", "msg-bic")),
+            field("msg.bank_name", _input("bank_name", "msg-bank")),
+            field(
+                "msg.payment_reference",
+                rx.select.root(
+                    rx.select.trigger(id="msg-reference", width="100%"),
+                    rx.select.content(*refs),
+                    value=MessagingState.payment_reference,
+                    on_change=lambda v: MessagingState.set_text("payment_reference", v),
+                ),
+            ),
+        ),
+        section_id="msg-payment",
+    )
+
+
+def _day(day: int) -> rx.Component:
+    on = MessagingState.days.contains(day)
+    return rx.button(
+        t(f"msg.day.{day}", UiState.lang),
+        variant=rx.cond(on, "solid", "outline"),
+        color_scheme=rx.cond(on, "blue", "gray"),
+        size="2",
+        on_click=MessagingState.toggle_day(day),
+        aria_pressed=rx.cond(on, "true", "false"),
+        id=f"msg-day-{day}",
+        min_width="48px",
+    )
+
+
+def _window() -> rx.Component:
+    regions = [
+        rx.select.item(t(f"msg.region.{key}", UiState.lang), value=key)
+        for key in (NO_REGION, "57", "67", "68")
+    ]
+    return section(
+        "msg.window",
+        rx.text(t("msg.window_help", UiState.lang), size="2", color_scheme="gray"),
+        field("msg.days", rx.flex(*[_day(d) for d in range(7)], wrap="wrap", gap="2")),
+        _grid(
+            rx.hstack(
+                field("msg.start", _input("send_start", "msg-start", type="time")),
+                field("msg.end", _input("send_end", "msg-end", type="time")),
+                spacing="3",
+                width="100%",
+            ),
+            field("msg.timezone", _input("timezone", "msg-timezone")),
+            field(
+                "msg.region",
+                rx.select.root(
+                    rx.select.trigger(id="msg-region", width="100%"),
+                    rx.select.content(*regions),
+                    value=MessagingState.region,
+                    on_change=MessagingState.set_region,
+                ),
+            ),
+        ),
+        rx.callout.root(
+            rx.callout.icon(rx.icon("clock")),
+            rx.callout.text(
+                rx.cond(
+                    MessagingState.next_opening != "",
+                    t("msg.next", UiState.lang).replace("{when}", MessagingState.next_opening),
+                    t("msg.now", UiState.lang),
+                )
+            ),
+            size="1",
+            color_scheme="blue",
+            id="msg-next",
+        ),
+        section_id="msg-window",
+    )
+
+
+def messaging_tab() -> rx.Component:
+    """The tab: pick a company, set its messaging, save."""
+    return rx.vstack(
+        rx.text(t("msg.intro", UiState.lang), size="2", color_scheme="gray"),
+        rx.cond(
+            MessagingState.companies.length() > 1,
+            field(
+                "msg.company",
+                select(
+                    MessagingState.companies,
+                    MessagingState.company,
+                    MessagingState.pick_company,
+                    "msg-company",
+                ),
+                max_width="420px",
+            ),
+        ),
+        error_note(MessagingState.error, "msg-error"),
+        _sender(),
+        _payment(),
+        _window(),
+        rx.hstack(
+            rx.button(
+                rx.icon("save", size=16),
+                t("set.save", UiState.lang),
+                on_click=MessagingState.save,
+                id="msg-save",
+                size="3",
+            ),
+            justify="end",
+            width="100%",
+        ),
+        spacing="4",
+        width="100%",
+    )
