@@ -18,14 +18,15 @@ LINES = [
     ("41910000", "SUPP", 0, "80.00", "2026-04-01", 2, 0),  # a supplier on 419
     ("41700000", "SUPP", 1, "33.10", "2025-09-01", 15, 0),  # a supplier on another 41x
     ("41300000", "", 0, "1000.00", "2025-01-01", 1, 1),  # carried forward into the first year
-    # Not counted: the sync takes a customer's 419 line; the opening of the second open year
-    # repeats the first's balances; a closed year; a supplier account of class 40.
-    ("41910000", "CUST", 1, "150.00", "2026-03-01", 9, 0),
+    ("41910000", "CUST", 1, "150.00", "2026-03-01", 9, 0),  # a customer's advance: not a 411/416
+    # Not counted: the opening of the second open year repeats the first's balances; a closed
+    # year; a supplier account of class 40.
     ("41300000", "", 0, "1000.00", "2026-01-01", 1, 1),
     ("41910000", "", 1, "999.00", "2024-12-01", 3, 0),
     ("40100000", "SUPP", 1, "77.00", "2026-03-01", 9, 0),
 ]
 EXPECTED = [
+    LeftOutLines("customer_other_account", "419", 1, Decimal("-150.00")),
     LeftOutLines("no_third_party", "411", 1, Decimal("250.00")),
     LeftOutLines("no_third_party", "413", 1, Decimal("1000.00")),
     LeftOutLines("no_third_party", "419", 3, Decimal("-1200.00")),

@@ -36,6 +36,7 @@ REASONS: dict[str, str] = {
     # A Sage sync: by the line's third party.
     "no_third_party": "no third-party account (CT_Num empty)",
     "third_party_not_customer": "the third party is not a customer (CT_Type <> 0)",
+    "customer_other_account": "a customer's line on a class 41 account other than 411 and 416",
     # A FEC import: by the line's general account, or set aside by the admin.
     "bills_receivable": "413: bills of exchange receivable (effets à recevoir)",
     "unbilled_receivables": "418: receivables not yet invoiced (factures à établir)",

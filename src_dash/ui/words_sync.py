@@ -16,6 +16,7 @@ WORDS: dict[str, dict[str, str]] = {
         "sync.acct.41x": "autres comptes 41",
         "sync.reason.no_third_party": "sans compte tiers",
         "sync.reason.third_party_not_customer": "tiers non client",
+        "sync.reason.customer_other_account": "lignes de clients hors 411 et 416",
         "sync.reason.not_a_customer": "mis à l'écart comme non clients",
     },
     "en": {
@@ -30,6 +31,7 @@ WORDS: dict[str, dict[str, str]] = {
         "sync.acct.41x": "other class 41 accounts",
         "sync.reason.no_third_party": "without a third-party account",
         "sync.reason.third_party_not_customer": "third party not a customer",
+        "sync.reason.customer_other_account": "customer lines outside 411 and 416",
         "sync.reason.not_a_customer": "set aside as not customers",
     },
 }

@@ -85,7 +85,7 @@ def test_a_sage_sync_records_its_lines_left_out_and_warnings(store, demo_base):
     )  # the reconciliation joins the report, it does not replace it
     details = run_details(store)
     assert details["excluded"] == [e.as_dict() for e in EXPECTED]
-    assert details["excluded"][2] == {
+    assert details["excluded"][3] == {
         "reason": "no_third_party",
         "account": "419",
         "lines": 3,

@@ -67,7 +67,7 @@ def test_a_card_carries_the_report_and_the_first_warnings():
 def test_every_account_group_and_third_party_reason_is_worded_in_both_languages():
     groups = [f"sync.acct.{g}" for g in (*ACCOUNT_GROUPS, OTHER_41)]
     reasons = [f"sync.reason.{r}" for r in REASONS if r not in FEC_BY_ACCOUNT]
-    assert len(reasons) == 3
+    assert len(reasons) == 4
     for key in groups + reasons:
         assert (
             CATALOG["fr"][key] and CATALOG["en"][key] and CATALOG["fr"][key] != CATALOG["en"][key]
