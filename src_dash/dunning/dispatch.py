@@ -411,6 +411,10 @@ async def dispatch_async(
             requeued, uncertain, found = attempts.recover(conn, state.now(), state.check)
             if settings.send_windows:  # emails outside their company's window wait in the outbox
                 send_window.hold_outside_window(conn, state.now())
+        # Items settled, disputed or stopped since a message was planned: never sent as it was.
+        from src_dash.dunning.freshness import refresh_queued
+
+        await asyncio.to_thread(refresh_queued, engine)
         lease = timedelta(seconds=lease_seconds)
         await _email_pass(engine, state, config, limit, batch_size, lease)
         printed, print_file = 0, ""
