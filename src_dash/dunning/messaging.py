@@ -18,7 +18,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from email.utils import formataddr, parseaddr
+from email.headerregistry import Address
+from email.utils import parseaddr
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
@@ -53,12 +54,13 @@ class Messaging:
 
     @property
     def sender(self) -> str:
-        """The From header's value: "Name <address>"."""
-        return (
-            formataddr((self.sender_name, self.sender_email))
-            if self.sender_name
-            else (self.sender_email)
-        )
+        """The From header's value, unencoded: "Name <address>" (quoted when it must be)."""
+        if not self.sender_name:
+            return self.sender_email
+        try:
+            return str(Address(display_name=self.sender_name, addr_spec=self.sender_email))
+        except (ValueError, IndexError, TypeError):
+            return self.sender_email
 
     def signature_in(self, language: str) -> str:
         """The signature block (the default one in `language` when none is set)."""

@@ -220,7 +220,7 @@ def test_the_settings_refuse_a_wrong_iban_bic_or_address_and_keep_what_was_saved
     assert err.value.field == "send_days"
     form = messaging_form(world.engine, ADMIN, world.company_id, now=NOW)
     assert form.iban == "FR76 3000 6000 0112 3456 7890 189" and form.bic == "AGRIFRPP"
-    assert form.sender == "=?utf-8?q?Hand_SA_=E2=80=93_Recouvrement?= <recouvrement@hand.test>"
+    assert form.sender == "Hand SA – Recouvrement <recouvrement@hand.test>"
     assert parse_reply_token(form.reply_example) == 123
     assert form.next_opening == "partira demain 08:30"  # a Sunday
     assert form.defaults["sender_name"] == "Hand SA"
