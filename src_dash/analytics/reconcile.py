@@ -15,19 +15,19 @@ run and raises the alert.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import BigInteger, func, select, type_coerce
 from sqlalchemy.engine import Engine
 
 from src_dash.analytics.balances import money
 from src_dash.analytics.ledger import Ledger, get_ledger
 from src_dash.clock import today as clock_today
-from src_dash.money import to_cents
-from src_dash.store import SourceBalance
+from src_dash.store import SourceBalance, SyncRun
 
 GAPS_SHOWN = 50  # customers listed with a reconciliation, largest differences first
 
@@ -106,21 +106,38 @@ class Reconciliation:
         }
 
 
+# The source's balances per company, kept while the store's rows are the same: a warm
+# reconciliation reads one aggregate instead of every customer's row.
+_SOURCE_CACHE: dict[tuple[str, int], tuple[tuple[int, ...], pl.DataFrame | None]] = {}
+_SOURCE_LOCK = threading.Lock()
+
+
 def _source_frame(engine: Engine, company_id: int) -> pl.DataFrame | None:
-    t = SourceBalance.__table__
+    """The source's balance per customer number, in cents (read as the store keeps them)."""
+    t, r = SourceBalance.__table__, SyncRun.__table__
+    cents = type_coerce(t.c.balance, BigInteger)
+    mine = t.c.company_id == company_id
+    key = (engine.url.render_as_string(hide_password=False), company_id)
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(t.c.customer_number, t.c.balance).where(t.c.company_id == company_id)
-        ).all()
-    if not rows:
-        return None
-    return pl.DataFrame(
-        {
-            "number": [r[0] for r in rows],
-            "source": [to_cents(r[1]) for r in rows],
-        },
-        schema={"number": pl.String, "source": pl.Int64},
+        count, total = conn.execute(select(func.count(), func.sum(cents)).where(mine)).one()
+        # Every successful run replaces the company's balances: its id is part of the stamp.
+        run = conn.execute(
+            select(func.max(r.c.id)).where(r.c.company_id == company_id, r.c.status == "ok")
+        ).scalar()
+        stamp = (int(count), int(total or 0), int(run or 0))
+        with _SOURCE_LOCK:
+            cached = _SOURCE_CACHE.get(key)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        rows = conn.execute(select(t.c.customer_number, cents).where(mine)).all()
+    frame = (
+        pl.DataFrame(rows, schema={"number": pl.String, "source": pl.Int64}, orient="row")
+        if rows
+        else None
     )
+    with _SOURCE_LOCK:
+        _SOURCE_CACHE[key] = (stamp, frame)
+    return frame
 
 
 def _company_frame(ledger: Ledger, company_id: int, as_of: date) -> pl.DataFrame:
