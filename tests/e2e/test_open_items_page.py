@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from e2e.helpers import DESKTOP, LOAD_TIMEOUT, NBSP, PHONE, fr_eur, fr_int, squash
 from playwright.sync_api import Page, expect
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from src_dash.analytics.ledger import clear_cache
@@ -45,6 +45,7 @@ from src_dash.store import (
     Customer,
     Dispute,
     DisputeItem,
+    Entry,
     ItemState,
     Message,
     MessageItem,
@@ -514,3 +515,39 @@ def test_items_are_filtered_on_a_free_field_of_the_entry(
     expect(page.locator("#items-total")).to_contain_text(fr_int(everything))
     expect(value).to_have_value("")
     expect(value).to_be_disabled()
+
+
+def test_a_doubtful_item_shows_its_badge_and_the_filter_keeps_it_or_leaves_it_out(
+    app, page: Page, login, engine: Engine, e2e_store
+) -> None:
+    """A doubtful receivable (416, clients douteux) has its badge on its row; the filter keeps
+    it alone, or every item but it."""
+    collector = demo_viewer(engine, "recouvrement")
+    item = free_items(engine, collector, e2e_store.today)[0]
+    everything = open_items(engine, collector, as_of=e2e_store.today).total
+    e = Entry.__table__
+    with engine.begin() as conn:
+        conn.execute(update(e).where(e.c.id == item.entry_id).values(doubtful=True))
+        bump_data_version(conn, entries=True)
+    try:
+        open_page(page, login, "collector", DESKTOP)
+        row = show_row(page, item)
+        expect(row.locator("[data-testid=doubtful]")).to_have_text("Douteux")
+        page.locator("#items-search").fill("")
+        page.locator("#filters-button").click()
+        page.locator("#filter-doubtful").click()
+        page.get_by_role("option", name="Douteuses seulement", exact=True).click()
+        total = page.locator("#items-total")
+        expect(total).to_have_text(f"1{NBSP}échéance", timeout=LOAD_TIMEOUT)
+        rows = page.locator("[data-testid=item-row]")
+        expect(rows).to_have_count(1)
+        assert rows.first.get_attribute("data-row-id") == str(item.entry_id)
+        page.locator("#filter-doubtful").click()
+        page.get_by_role("option", name="Sans les douteuses", exact=True).click()
+        expect(total).to_have_text(f"{fr_int(everything - 1)}{NBSP}échéances", timeout=LOAD_TIMEOUT)
+        expect(page.locator("[data-testid=doubtful]")).to_have_count(0)
+    finally:
+        with engine.begin() as conn:
+            conn.execute(update(e).where(e.c.id == item.entry_id).values(doubtful=False))
+            bump_data_version(conn, entries=True)
+        clear_cache()
