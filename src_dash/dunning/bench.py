@@ -6,7 +6,8 @@ as `src-dash bench analytics` does), seeds the default scenarios, then measures:
 - writing a run of 5,000 emails (rendering each with its template) and delivering them to a local
   SMTP server (the app's mail sink, in its own process, writing one .eml per message) over a few
   reused connections: messages per second, and the count the server received;
-- a grouped PDF of 500 letters (and the 500 letters' own PDFs).
+- a grouped PDF of 500 letters (and the 500 letters' own PDFs);
+- the IMAP pass over 1,000 replies to those emails in a private Dovecot (`bench_inbox`).
 """
 
 from __future__ import annotations
@@ -177,6 +178,11 @@ def bench_dunning(
             "errors": len(run.errors),
         }
 
+        # The collection mailbox: 1,000 replies to these emails read in one IMAP pass.
+        from src_dash.dunning.bench_inbox import bench_inbox
+
+        report["inbox"] = bench_inbox(engine, today)
+
         # Letters: 500 of them, each its own PDF, then one grouped PDF to print.
         batch = _proposals(list(the_plan.proposals), "letter", letters)
         started = time.perf_counter()
@@ -203,6 +209,7 @@ def bench_dunning(
             "emails_at_least_100_per_second": bool(send_seconds)
             and done.sent / send_seconds >= 100,
             "grouped_500_letters_within_30s": grouped_seconds <= 30.0,
+            "imap_1000_replies_within_10s": report["inbox"].get("within_10s"),
         }
         report["load_average_at_end"] = [round(x, 1) for x in os.getloadavg()]
         report["cores"] = os.cpu_count()

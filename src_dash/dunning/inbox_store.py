@@ -4,6 +4,7 @@ See `src_dash.dunning.inbox` for the rules."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -262,38 +263,43 @@ def _customers(conn: Connection, customer_ids: set[int], message_ids: set[int]) 
 
 
 def _reply_action(
-    conn: Connection,
-    who: _Customers,
-    customer_id: int,
-    message_id: int | None,
-    mail: ParsedMail,
-    today: date,
-) -> int:
-    """Open the "réponse à traiter" action of a reply, on the items of the message it answers."""
-    a = Action.__table__
+    who: _Customers, customer_id: int, mail: ParsedMail, today: date, key: str
+) -> dict:
+    """The "réponse à traiter" action of a reply (a row to insert; `key` finds it back)."""
     sender = mail.from_name or mail.from_address
-    note = f"{sender}: {mail.subject}".strip(": ")[:1000]
-    action_id = conn.execute(
-        insert(a)
-        .values(
-            company_id=who.company[customer_id],
-            customer_id=customer_id,
-            kind=REPLY_KIND,
-            due_on=today,
-            assigned_to=who.collector.get(customer_id),
-            status="approved",
-            origin="mailbox",
-            note=note,
-            created_at=utcnow(),
-        )
-        .returning(a.c.id)
-    ).scalar_one()
-    entries = who.items.get(message_id, []) if message_id is not None else []
-    if entries:
-        conn.execute(
-            insert(ActionItem.__table__), [{"action_id": action_id, "entry_id": e} for e in entries]
-        )
-    return action_id
+    return {
+        "company_id": who.company[customer_id],
+        "customer_id": customer_id,
+        "kind": REPLY_KIND,
+        "due_on": today,
+        "assigned_to": who.collector.get(customer_id),
+        "status": "approved",
+        "origin": "mailbox",
+        "note": f"{sender}: {mail.subject}".strip(": ")[:1000],
+        "created_at": utcnow(),
+        "key": key,
+    }
+
+
+def _write_actions(
+    conn: Connection, rows: list[dict], actions: dict[int, dict], who: _Customers
+) -> None:
+    """Insert the reply actions (in one statement) with the items of the message each answers,
+    and link each inbound row (by position in `rows`) to its action."""
+    if not actions:
+        return
+    a = Action.__table__
+    conn.execute(insert(a), list(actions.values()))
+    keys = [x["key"] for x in actions.values()]
+    ids = dict(conn.execute(select(a.c.key, a.c.id).where(a.c.key.in_(keys))).all())
+    items = []
+    for position, action in actions.items():
+        row = rows[position]
+        row["action_id"] = ids[action["key"]]
+        for entry_id in who.items.get(row["message_id"], []) if row["message_id"] else []:
+            items.append({"action_id": row["action_id"], "entry_id": entry_id})
+    if items:
+        conn.execute(insert(ActionItem.__table__), items)
 
 
 def store_batch(
@@ -313,7 +319,9 @@ def store_batch(
     customer_ids = {cid for _, cid, _ in matched.values() if cid is not None}
     message_ids = {mid for mid, _, _ in matched.values() if mid is not None}
     who = _customers(conn, customer_ids, message_ids)
-    rows = []
+    mailbox_tag = hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+    rows: list[dict] = []
+    actions: dict[int, dict] = {}
     for uid, mail in batch:
         if mail.header_id and mail.header_id in look.known_ids:
             counts["skipped"] += 1
@@ -357,11 +365,14 @@ def store_batch(
                 counts["auto_replies"] += 1
             else:
                 found = [s.as_dict() for s in suggest(mail.text, today)]
-                action_id = _reply_action(conn, who, customer_id, message_id, mail, today)
-                row.update(kind="reply", status="new", suggestions=found, action_id=action_id)
+                actions[len(rows)] = _reply_action(
+                    who, customer_id, mail, today, f"reply/{mailbox_tag}/{validity}/{uid}"
+                )
+                row.update(kind="reply", status="new", suggestions=found)
                 counts["replies"] += 1
                 counts["suggestions"] += len(found)
         rows.append(row)
+    _write_actions(conn, rows, actions, who)
     if rows:
         conn.execute(insert(InboundMail.__table__), rows)
     if counts["replies"] or counts["bounces"]:
