@@ -7,6 +7,9 @@
 - ``report daily [--as-of DATE] [--user LOGIN] [--force] [--no-send]``.
 - ``alerts [--scan] [--as-of DATE]``: scan, then list the open alerts.
 - ``mail received [--limit N]``: what the local mail sink received; ``mail sink``: run it.
+- ``letters print``: put the letters to print in one grouped PDF; ``letters printed (--run RUN |
+  ID...) [--user LOGIN]``: they came out of the printer; ``letters posted --on DATE (--run RUN |
+  ID...) [--user LOGIN]``: they were posted that day (only then are they sent).
 """
 
 from __future__ import annotations
@@ -186,6 +189,37 @@ def cmd_mail(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_letters(args: argparse.Namespace) -> int:
+    """Letters: print the batch, confirm the printing, mark them posted."""
+    from src_dash.clock import today, utcnow
+    from src_dash.dunning.letter_post import (
+        LetterError,
+        confirm_printed,
+        mark_posted,
+        print_batch,
+    )
+    from src_dash.services.access import AccessDenied
+
+    engine = _store()
+    try:
+        who = _viewer_of(engine, args.user)
+        if args.action == "print":
+            count, path = print_batch(engine, utcnow(), who.user_id if who else None)
+            _print({"letters": count, "file": path})
+            return 0
+        if not args.run and not args.ids:
+            raise LetterError("name a run (--run) or some letters (their ids)")
+        named = {"run": args.run or None, "message_ids": args.ids or None}
+        if args.action == "printed":
+            _print({"printed": confirm_printed(engine, who, **named)})
+        else:
+            _print({"posted": mark_posted(engine, who, args.on or today(), **named)})
+    except (LookupError, AccessDenied, LetterError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def register_commands(sub: argparse._SubParsersAction) -> None:
     """Add the delivery commands to the `src-dash` parser."""
     p = sub.add_parser("send", help="plan, write and dispatch the day's dunning")
@@ -226,6 +260,14 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--as-of", type=_date, default=None)
     p.add_argument("--limit", type=int, default=100)
     p.set_defaults(func=cmd_alerts)
+
+    p = sub.add_parser("letters", help="letters: print the batch, printed, posted")
+    p.add_argument("action", choices=["print", "printed", "posted"])
+    p.add_argument("ids", type=int, nargs="*", help="the letters (message ids)")
+    p.add_argument("--run", default=None, help="every letter of this run")
+    p.add_argument("--on", type=_date, default=None, help="the day they were posted (today)")
+    p.add_argument("--user", default=None, help="the login of who says so")
+    p.set_defaults(func=cmd_letters)
 
     p = sub.add_parser("mail", help="the local mail sink: what it received, or run it")
     p.add_argument("action", choices=["received", "sink"])

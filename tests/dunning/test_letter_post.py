@@ -144,3 +144,29 @@ def test_a_letter_not_posted_yet_is_not_written_again_by_the_next_run(store, let
         store, [proposal(store, ids, 0, channel="letter", level=3, as_of=date(2026, 12, 6))]
     )
     assert (later.letters, later.errors) == (1, ())
+
+
+def test_the_cli_prints_confirms_and_posts_the_letters_of_a_run(
+    store, store_url, letters, monkeypatch, capsys
+):
+    import json
+
+    from src_dash.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    monkeypatch.setenv("SRC_DASH_TODAY", "2026-11-22")
+    run = letters["run"]
+    assert main(["letters", "print"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["letters"] == 2 and Path(printed["file"]).is_file()
+    assert main(["letters", "posted", "--run", run, "--on", "2026-11-22"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"posted": 0}  # not printed yet
+    assert main(["letters", "printed", "--run", run, "--user", "claire"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"printed": 2}
+    assert main(["letters", "posted", "--run", run, "--on", "2026-11-30"]) == 1
+    assert "future day" in capsys.readouterr().err
+    assert main(["letters", "posted", "--run", run, "--on", "2026-11-20"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"posted": 2}
+    assert {(m.status, m.posted_on) for m in _messages(store)[:2]} == {("sent", date(2026, 11, 20))}
+    assert main(["letters", "printed"]) == 1
+    assert "name a run" in capsys.readouterr().err
