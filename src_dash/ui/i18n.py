@@ -88,6 +88,7 @@ WORD_MODULES: Final = (
     "messaging",
     "alerts",
     "sync",
+    "replies",
 )
 for _area in WORD_MODULES:
     try:

@@ -42,7 +42,13 @@ from src_dash.ui.state import UiState
 
 ROUTE = "/actions"
 OUTCOMES = ("reached", "no_answer", "promise", "dispute", "call_back")
-KIND_ICONS = {"call": "phone", "promise_followup": "handshake", "step": "mail", "other": "list"}
+KIND_ICONS = {
+    "reply": "reply",
+    "call": "phone",
+    "promise_followup": "handshake",
+    "step": "mail",
+    "other": "list",
+}
 ROLE_COLORS = {"to": "green", "cc": "blue", "never": "gray", "": "gray"}
 logger = logging.getLogger(__name__)
 

@@ -40,6 +40,7 @@ from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.choice import Choice
 from src_dash.ui.components.data_table import TableColumn, data_table
 from src_dash.ui.components.layout import page_frame, page_title
+from src_dash.ui.components.replies import replies_card
 from src_dash.ui.i18n import Formats, t
 from src_dash.ui.pages.customers import GRADE_COLORS
 from src_dash.ui.pages.customers import ROUTE as LIST_ROUTE
@@ -71,6 +72,8 @@ EVENT_GROUPS = {
     "bounced_payment": "bad",
     "message": "message",
     "message_failed": "bad",
+    "reply": "message",
+    "auto_reply": "message",
     "promise": "promise",
     "promise_kept": "good",
     "promise_broken": "bad",
@@ -1725,7 +1728,14 @@ def customer_page() -> rx.Component:
             CardState.loaded,
             rx.cond(
                 CardState.found,
-                rx.vstack(_header(), _tabs(), spacing="4", width="100%", id="customer-card"),
+                rx.vstack(
+                    _header(),
+                    replies_card(after=CardState.load),
+                    _tabs(),
+                    spacing="4",
+                    width="100%",
+                    id="customer-card",
+                ),
                 rx.vstack(
                     rx.callout.root(
                         rx.callout.icon(rx.icon("search-x")),
