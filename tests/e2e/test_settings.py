@@ -256,6 +256,9 @@ def test_an_admin_tests_a_sage_connection_syncs_it_and_uploads_fec_files(
     good.parent.mkdir()
     good.write_bytes(data)
     page.locator("#fec-upload input[type=file]").set_input_files(str(good))
+    # The file is previewed first (test_settings_fec.py tests the preview); nothing is written yet.
+    expect(page.locator("#fec-preview")).to_be_visible(timeout=LOAD_TIMEOUT)
+    page.locator("#fec-import").click()
     expect(page.locator("#fec-done")).to_contain_text(
         f"{FEC_FILE} importé dans FECWEB", timeout=LOAD_TIMEOUT
     )
