@@ -739,8 +739,11 @@ def run_status(
         letters = 0
         amounts: dict[str, Decimal] = defaultdict(lambda: ZERO)
         per_currency: Counter[str] = Counter()
+        in_flight = 0
         for st, channel, currency, n, total in counts_rows:
             counts[st] += n
+            # A letter to print waits for a person, not for the dispatcher.
+            in_flight += n if st in IN_FLIGHT and channel != LETTER else 0
             letters += n if channel == LETTER else 0
             if st != outbox.CANCELLED:
                 amounts[currency or "EUR"] += total or ZERO
@@ -835,7 +838,7 @@ def run_status(
         messages=messages,
         calls=len(calls),
         letters=letters,
-        in_flight=sum(counts.get(s, 0) for s in IN_FLIGHT),
+        in_flight=in_flight,
         held=counts.get(outbox.HELD, 0),
         page=tuple(lines),
         page_number=page,

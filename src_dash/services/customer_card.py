@@ -243,6 +243,7 @@ class MessageRow:
     created_at: datetime
     sent_at: datetime | None
     has_pdf: bool
+    posted_on: date | None = None  # a letter: the day it was posted
 
 
 @dataclass(frozen=True)
@@ -653,6 +654,7 @@ def _followup(
             created_at=r.created_at,
             sent_at=r.sent_at,
             has_pdf=bool(r.pdf_path),
+            posted_on=r.posted_on,
         )
         for r in conn.execute(
             select(
@@ -665,6 +667,7 @@ def _followup(
                 m.c.created_at,
                 m.c.sent_at,
                 m.c.pdf_path,
+                m.c.posted_on,
             )
             .where(m.c.customer_id == customer_id)
             .order_by(m.c.created_at.desc(), m.c.id.desc())

@@ -89,6 +89,7 @@ WORD_MODULES: Final = (
     "alerts",
     "sync",
     "replies",
+    "letters",
 )
 for _area in WORD_MODULES:
     try:

@@ -24,6 +24,7 @@ from babel import Locale
 from sqlalchemy.exc import SQLAlchemyError
 
 from src_dash.clock import today as clock_today
+from src_dash.dunning.letter_post import letter_state
 from src_dash.dunning.scenarios import list_scenarios
 from src_dash.services import campaigns
 from src_dash.services.access import AccessDenied
@@ -42,6 +43,7 @@ from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.choice import Choice
 from src_dash.ui.components.data_table import TableColumn, data_table
 from src_dash.ui.components.layout import as_of_line, page_frame, page_title
+from src_dash.ui.components.letter_post import letters_panel
 from src_dash.ui.details import exclusion_detail
 from src_dash.ui.i18n import Formats, t
 from src_dash.ui.pages.customers import customer_href
@@ -285,7 +287,7 @@ def run_rows(status: RunStatus, fmt: Formats, checked: set[int]) -> list[RunRow]
                 level_label=_level_label(m.level, w),
                 subject=m.subject if m.message_id is not None else w["camp.run.call"],
                 status=m.status,
-                status_label=w.get(f"camp.status.{m.status}", m.status),
+                status_label=_status_label(m.channel, m.status, w),
                 status_color=STATUS_COLORS.get(m.status, "gray"),
                 total_text=fmt.money(m.total, m.currency) if m.message_id is not None else "",
                 to_text=", ".join(m.to),
@@ -296,6 +298,14 @@ def run_rows(status: RunStatus, fmt: Formats, checked: set[int]) -> list[RunRow]
             )
         )
     return out
+
+
+def _status_label(channel: str, status: str, w: dict[str, str]) -> str:
+    """A message's status in words; a letter's is to print, printed or posted."""
+    state = letter_state(channel, status)
+    if state in ("to_print", "printed", "posted"):
+        return w[f"letters.{state}"]
+    return w.get(f"camp.status.{status}", status)
 
 
 def status_chips(counts: dict[str, int], fmt: Formats) -> list[Chip]:
@@ -860,7 +870,7 @@ class CampaignsState(rx.State):
                 text = w["camp.run.server"].format(detail=outcome.server_error)
             else:
                 text = w["camp.run.sent"].format(
-                    sent=fmt.count(outcome.sent + outcome.letters_printed),
+                    sent=fmt.count(outcome.sent),  # letters count once posted
                     failed=fmt.count(outcome.failed + outcome.bounced),
                 )
             failed = outcome.server_error or outcome.failed or outcome.bounced
@@ -1626,6 +1636,10 @@ def _run() -> rx.Component:
             ),
             rx.flex(rx.foreach(s.run_chips, _chip), spacing="2", wrap="wrap", id="run-chips"),
             _run_buttons(),
+            rx.cond(
+                s.letters > 0,
+                letters_panel(s.run, s.allowed, CampaignsState.run_page_step(0)),
+            ),
             rx.cond(
                 s.allowed & (s.held > 0),
                 rx.hstack(

@@ -19,6 +19,7 @@ import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
 
 from src_dash.analytics.timeline import TimelineEvent
+from src_dash.dunning.letter_post import letter_state
 from src_dash.services import followup
 from src_dash.services.access import AccessDenied
 from src_dash.services.customer_card import (
@@ -366,6 +367,9 @@ def _event(e: TimelineEvent, fmt: Formats, currency: str) -> EventItem:
     )
 
 
+LETTER_COLORS = {"to_print": "amber", "printed": "blue", "posted": "green"}
+
+
 def _status(status: str, w: dict[str, str]) -> tuple[str, str]:
     return w.get(f"card.status.{status}", status), STATUS_COLORS.get(status, "gray")
 
@@ -427,6 +431,11 @@ def _followups(card: CustomerCard, fmt: Formats) -> dict[str, list]:
     messages = []
     for m in card.messages:
         status, color = _status(m.status, w)
+        state = letter_state(m.channel, m.status)
+        if state in LETTER_COLORS:  # a letter: to print, printed, or posted on its day
+            status, color = w[f"letters.{state}"], LETTER_COLORS[state]
+            if state == "posted" and m.posted_on:
+                status = w["letters.posted_on"].format(day=fmt.day(m.posted_on))
         messages.append(
             MessageItem(
                 id=m.message_id,
