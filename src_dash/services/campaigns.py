@@ -7,6 +7,16 @@ A thin layer over the dunning engine (`dunning.planner`, `dunning.runs`, `dunnin
 approve, cancel and send; every role may follow the runs of its portfolio and open their
 messages and letters. A run made here holds every message until a user approves it (whatever
 the step says), so nothing leaves before someone looked at it.
+
+What a preview counts adds up, customers and items apart: customers in scope = customers
+proposed + customers left out (each once, by its first reason, "items_excluded" when every item
+of it is left out one by one); items in scope = items proposed + items left out (each once).
+With a level filter, only what would have been sent at that level is counted and left out (an
+item's level is the next one above the level it reached, the prévenance before its due date).
+Runs are named after their scenario, level and day; the dun-now runs (one item, from its row)
+are not campaigns and stay out of the list. Before a run is sent, each company's data must be
+younger than the sync interval: an older Sage company is synced first (`ensure_fresh_data`),
+and the send screen says which data it used ("Données du ...").
 """
 
 from __future__ import annotations
@@ -133,6 +143,32 @@ class ReasonCount:
 
 
 @dataclass(frozen=True)
+class UnitReason:
+    """How many of one unit (customers or items) are left out for one reason."""
+
+    reason: str
+    count: int
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class UnitCount:
+    """Customers or items of a campaign: in_scope = proposed + excluded, and the reasons' counts
+    add up to excluded."""
+
+    unit: str  # customer | item
+    proposed: int = 0
+    excluded: int = 0
+    reasons: tuple[UnitReason, ...] = ()
+
+    @property
+    def in_scope(self) -> int:
+        """Proposed plus left out."""
+        return self.proposed + self.excluded
+
+
+@dataclass(frozen=True)
 class Total:
     """What the proposals ask for in one currency."""
 
@@ -154,6 +190,8 @@ class CampaignPreview:
     by_level: dict[int, int]
     customers: int
     items: int
+    customer_counts: UnitCount = UnitCount("customer")
+    item_counts: UnitCount = UnitCount("item")
 
 
 @dataclass(frozen=True)
@@ -200,6 +238,9 @@ class SendOutcome:
     letters_printed: int
     server_error: str
     store_error: str
+    data_at: datetime | None = None  # the oldest company data the run was checked against
+    synced: tuple[str, ...] = ()  # companies synced first (their data was too old)
+    sync_failed: tuple[str, ...] = ()  # companies whose sync failed ("CODE: error")
 
 
 @dataclass(frozen=True)
@@ -242,6 +283,10 @@ class RunStatus:
     page_number: int = 0
     pages: int = 1
     totals: tuple[Total, ...] = ()
+    scenarios: tuple[str, ...] = ()  # the run's name: its scenarios, levels and day
+    levels: tuple[int, ...] = ()
+    data_at: datetime | None = None  # the oldest data of the run's companies (last good sync)
+    stale: bool = False  # some company's data is older than the sync interval
 
 
 @dataclass(frozen=True)
@@ -253,6 +298,8 @@ class RunSummary:
     created_at: datetime | None
     messages: int
     counts: dict[str, int] = field(default_factory=dict)
+    scenarios: tuple[str, ...] = ()  # its name: "<scenario> · <level> · <day>"
+    levels: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -323,8 +370,108 @@ def _plan(engine: Engine, who: Viewer, criteria: CampaignCriteria, as_of: date) 
         raise CampaignError(str(exc)) from None
     if criteria.level is not None and force is None:
         kept = tuple(p for p in result.proposals if p.level == criteria.level)
-        result = Plan(result.as_of, kept, result.exclusions, result.counts)
+        levels = _would_be_levels(engine, result.exclusions, as_of)
+        left = tuple(
+            e
+            for e in result.exclusions
+            if levels.get((e.customer_id, e.entry_id)) == criteria.level
+        )
+        result = Plan(result.as_of, kept, left, result.counts)
     return result
+
+
+def _would_be_levels(
+    engine: Engine, exclusions: Sequence[planner.Exclusion], as_of: date
+) -> dict[tuple[int, int | None], int]:
+    """The level each exclusion would have been sent at: its own when the planner says it (no
+    step, nobody to write to), else the next level above the one its item reached (the
+    prévenance before the due date); a customer left out whole, its most advanced item's."""
+    from src_dash.analytics.ledger import get_ledger
+    from src_dash.store import Entry, ItemState
+
+    out: dict[tuple[int, int | None], int] = {}
+    wanted = {e.customer_id for e in exclusions if e.level is None}
+    levels: dict[int, int] = {}
+    per_customer: dict[int, int] = {}
+    if wanted:
+        import polars as pl
+
+        items = (
+            get_ledger(engine)
+            .view(as_of)
+            .open_items.filter(
+                pl.col("customer_id").is_in(sorted(wanted)) & (pl.col("residual") > 0)
+            )
+            .select("id", "customer_id", "days_overdue")
+        )
+        rows = items.rows()
+        ids = [r[0] for r in rows]
+        reached: dict[int, int] = {}
+        e, st = Entry.__table__, ItemState.__table__
+        with engine.connect() as conn:
+            for start in range(0, len(ids), 1000):
+                for entry_id, sage, app in conn.execute(
+                    select(e.c.id, e.c.reminder_count, st.c.level)
+                    .select_from(e.outerjoin(st, st.c.entry_id == e.c.id))
+                    .where(e.c.id.in_(ids[start : start + 1000]))
+                ):
+                    reached[entry_id] = max(int(sage or 0), int(app or 0), 0)
+        for entry_id, customer_id, late in rows:
+            level = 0 if not late else min(reached.get(entry_id, 0) + 1, MAX_LEVEL)
+            levels[entry_id] = level
+            if late:
+                per_customer[customer_id] = max(per_customer.get(customer_id, 0), level)
+    for x in exclusions:
+        if x.level is not None:
+            level = x.level
+        elif x.entry_id is not None:
+            level = levels.get(x.entry_id, 0)
+        else:
+            level = per_customer.get(x.customer_id, 0)
+        out[(x.customer_id, x.entry_id)] = level
+    return out
+
+
+def _unit_counts(
+    proposals: Sequence[Proposal], exclusions: Sequence[ExclusionLine]
+) -> tuple[UnitCount, UnitCount]:
+    """Customers and items apart, each left out once (its first reason), adding up."""
+    proposed_customers = {p.customer_id for p in proposals}
+    proposed_items = {i.entry_id for p in proposals for i in p.items if i.advances}
+    customers: dict[int, ExclusionLine] = {}
+    items: dict[int, ExclusionLine] = {}
+    for e in exclusions:
+        if e.entry_id is None:
+            if e.customer_id not in proposed_customers:
+                customers.setdefault(e.customer_id, e)
+        elif e.entry_id not in proposed_items:
+            items.setdefault(e.entry_id, e)
+    for e in items.values():
+        if e.customer_id not in proposed_customers and e.customer_id not in customers:
+            customers[e.customer_id] = replace(e, reason="items_excluded", entry_id=None)
+    # A customer left out whole owes the sum of its items left out one by one.
+    owed: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for e in items.values():
+        owed[e.customer_id] += e.residual
+    for cid, e in list(customers.items()):
+        if e.reason == "items_excluded":
+            customers[cid] = replace(e, residual=owed[cid])
+
+    def reasons(lines: Iterable[ExclusionLine]) -> tuple[UnitReason, ...]:
+        grouped: dict[tuple[str, str], list[ExclusionLine]] = defaultdict(list)
+        for e in lines:
+            grouped[(e.reason, e.currency)].append(e)
+        return tuple(
+            UnitReason(reason, len(rows), sum((r.residual for r in rows), ZERO), currency)
+            for (reason, currency), rows in sorted(
+                grouped.items(), key=lambda kv: (-len(kv[1]), kv[0])
+            )
+        )
+
+    return (
+        UnitCount("customer", len(proposed_customers), len(customers), reasons(customers.values())),
+        UnitCount("item", len(proposed_items), len(items), reasons(items.values())),
+    )
 
 
 def _cache_key(engine: Engine, who: Viewer, criteria: CampaignCriteria, as_of: date) -> tuple:
@@ -462,6 +609,7 @@ def preview(
             grouped.items(), key=lambda kv: (-len(kv[1]), kv[0])
         )
     )
+    by_customer, by_item = _unit_counts(result.proposals, exclusions)
     return CampaignPreview(
         as_of=as_of,
         proposals=proposals,
@@ -471,7 +619,9 @@ def preview(
         by_channel=dict(Counter(p.channel for p in proposals)),
         by_level=dict(sorted(Counter(p.level for p in proposals).items())),
         customers=len({p.customer_id for p in proposals}),
-        items=len({i.entry_id for p in result.proposals for i in p.items}),
+        items=len({i.entry_id for p in result.proposals for i in p.items if i.advances}),
+        customer_counts=by_customer,
+        item_counts=by_item,
     )
 
 
@@ -670,6 +820,10 @@ def send(engine: Engine, who: Viewer, run: str, settings: Settings | None = None
         raise AccessDenied("run not found")
     if not any(r.status in IN_FLIGHT for r in rows):
         raise CampaignError("nothing approved is waiting to be sent in this run")
+    # The items are checked (by the dispatcher, see dunning.freshness) against fresh data.
+    with engine.connect() as conn:
+        companies = _run_companies(conn, run)
+    fresh = ensure_fresh_data(engine, companies)
     result = dispatch(engine, settings, sent_by=who.user_id)
     with engine.begin() as conn:
         audit(
@@ -683,6 +837,8 @@ def send(engine: Engine, who: Viewer, run: str, settings: Settings | None = None
             failed=result.failed,
             busy=result.busy or None,
             server_error=result.server_error or None,
+            synced=list(fresh.synced) or None,
+            data_at=fresh.data_at.isoformat() if fresh.data_at else None,
         )
     return SendOutcome(
         busy=result.busy,
@@ -693,6 +849,9 @@ def send(engine: Engine, who: Viewer, run: str, settings: Settings | None = None
         letters_printed=result.letters_printed,
         server_error=result.server_error,
         store_error=result.store_error,
+        data_at=fresh.data_at,
+        synced=fresh.synced,
+        sync_failed=fresh.failed,
     )
 
 
@@ -785,7 +944,10 @@ def run_status(
         rows = conn.execute(
             query.order_by(c.c.number, m.c.id).offset(page * page_size).limit(page_size)
         ).all()
+        scenarios, levels = _run_names(conn, [run]).get(run, ((), ()))
+        companies = _run_companies(conn, run)
         leaves = leaving_labels(conn, [r.id for r in rows], utcnow(), who.language)
+    fresh = data_freshness(engine, companies)
     lines = [
         RunMessage(
             message_id=r.id,
@@ -844,18 +1006,29 @@ def run_status(
         page_number=page,
         pages=pages,
         totals=tuple(Total(cur, per_currency[cur], amounts[cur]) for cur in sorted(amounts)),
+        scenarios=scenarios,
+        levels=levels,
+        data_at=fresh.data_at,
+        stale=fresh.stale,
     )
 
 
 def recent_runs(engine: Engine, who: Viewer, limit: int = 10) -> list[RunSummary]:
     """The latest runs with messages in the viewer's portfolio, newest first."""
+    from src_dash.services.dun_now import ORIGIN
+
     require(who, READ)
-    m, c = Message.__table__, Customer.__table__
+    m, c, a = Message.__table__, Customer.__table__, Action.__table__
     with engine.connect() as conn:
         latest = conn.execute(
             select(m.c.run, func.min(m.c.created_at).label("at"), func.min(m.c.dunned_on))
             .select_from(m.join(c, c.c.id == m.c.customer_id))
-            .where(m.c.run != "", scope_clause(who.scope))
+            .where(
+                m.c.run != "",
+                scope_clause(who.scope),
+                # A dun-now (one item, from its row) is not a campaign.
+                ~m.c.run.in_(select(a.c.run).where(a.c.origin == ORIGIN, a.c.run != "")),
+            )
             .group_by(m.c.run)
             .order_by(func.min(m.c.created_at).desc(), m.c.run.desc())
             .limit(max(1, int(limit)))
@@ -870,6 +1043,7 @@ def recent_runs(engine: Engine, who: Viewer, limit: int = 10) -> list[RunSummary
                 .group_by(m.c.run, m.c.status)
             ):
                 counts[run][st] += n
+        names = _run_names(conn, ids)
     return [
         RunSummary(
             run=run,
@@ -877,9 +1051,146 @@ def recent_runs(engine: Engine, who: Viewer, limit: int = 10) -> list[RunSummary
             created_at=at,
             messages=sum(counts[run].values()),
             counts=dict(counts[run]),
+            scenarios=names.get(run, ((), ()))[0],
+            levels=names.get(run, ((), ()))[1],
         )
         for run, at, as_of in latest
     ]
+
+
+def _run_names(
+    conn: Connection, runs_: Sequence[str]
+) -> dict[str, tuple[tuple[str, ...], tuple[int, ...]]]:
+    """Per run, its scenarios' names and its levels (what its name says)."""
+    from src_dash.store import Scenario, Step
+
+    a, st, sc = Action.__table__, Step.__table__, Scenario.__table__
+    scenarios: dict[str, set[str]] = defaultdict(set)
+    levels: dict[str, set[int]] = defaultdict(set)
+    for start in range(0, len(runs_), 500):
+        for run, level, name in conn.execute(
+            select(a.c.run, a.c.level, sc.c.name)
+            .select_from(
+                a.outerjoin(st, st.c.id == a.c.step_id).outerjoin(sc, sc.c.id == st.c.scenario_id)
+            )
+            .where(a.c.run.in_(list(runs_[start : start + 500])))
+            .distinct()
+        ):
+            levels[run].add(int(level or 0))
+            if name:
+                scenarios[run].add(name)
+    return {run: (tuple(sorted(scenarios[run])), tuple(sorted(levels[run]))) for run in levels}
+
+
+@dataclass(frozen=True)
+class DataFreshness:
+    """How old the data of some companies is (their last successful sync or import).
+
+    Attributes:
+        data_at: the oldest of their last successful runs (None: one was never synced).
+        stale: some company's data is older than the sync interval.
+        synced: the companies synced just now (their data was too old).
+        failed: the companies whose sync failed ("CODE: error").
+    """
+
+    data_at: datetime | None
+    stale: bool
+    synced: tuple[str, ...] = ()
+    failed: tuple[str, ...] = ()
+
+
+def _last_syncs(conn: Connection, company_ids: Iterable[int]) -> dict[int, tuple]:
+    """Per company: (code, source kind, start of its last successful run or None)."""
+    from src_dash.store import SyncRun
+
+    k, r = Company.__table__, SyncRun.__table__
+    ids = sorted(set(company_ids))
+    rows = conn.execute(
+        select(k.c.id, k.c.code, k.c.source_kind, func.max(r.c.started_at))
+        .select_from(k.outerjoin(r, (r.c.company_id == k.c.id) & (r.c.status == "ok")))
+        .where(k.c.id.in_(ids))
+        .group_by(k.c.id, k.c.code, k.c.source_kind)
+    ).all()
+    return {cid: (code, kind, _utc(at)) for cid, code, kind, at in rows}
+
+
+def _utc(at: datetime | None) -> datetime | None:
+    from datetime import UTC
+
+    if at is not None and at.tzinfo is None:
+        return at.replace(tzinfo=UTC)
+    return at
+
+
+def _run_companies(conn: Connection, run: str) -> set[int]:
+    m, c = Message.__table__, Customer.__table__
+    return set(
+        conn.execute(
+            select(c.c.company_id)
+            .distinct()
+            .select_from(m.join(c, c.c.id == m.c.customer_id))
+            .where(m.c.run == run)
+        ).scalars()
+    )
+
+
+def _interval(engine: Engine) -> int:
+    from src_dash.services.settings_pages import stored_sync_schedule
+
+    return int(stored_sync_schedule(engine).interval_seconds)
+
+
+def data_freshness(
+    engine: Engine, company_ids: Iterable[int], now: datetime | None = None
+) -> DataFreshness:
+    """How old the companies' data is, against the sync interval (see `DataFreshness`)."""
+    from datetime import timedelta
+
+    now = now or utcnow()
+    with engine.connect() as conn:
+        last = _last_syncs(conn, company_ids)
+    if not last:
+        return DataFreshness(None, False)
+    limit = timedelta(seconds=_interval(engine))
+    times = [at for _, _, at in last.values()]
+    stale = any(at is None or now - at > limit for at in times)
+    oldest = None if any(at is None for at in times) else min(times)
+    return DataFreshness(oldest, stale)
+
+
+def ensure_fresh_data(
+    engine: Engine, company_ids: Iterable[int], now: datetime | None = None
+) -> DataFreshness:
+    """Sync first the Sage companies whose last successful sync is older than the sync
+    interval (incremental; a FEC company cannot be: its data stays as imported).
+
+    Returns:
+        How old the data is after that, and which companies were synced.
+    """
+    from datetime import timedelta
+
+    from src_dash.services.reconcile import record_after_runs
+    from src_dash.sync import sync_company
+
+    now = now or utcnow()
+    ids = set(company_ids)
+    with engine.connect() as conn:
+        last = _last_syncs(conn, ids)
+    limit = timedelta(seconds=_interval(engine))
+    synced, failed, results = [], [], []
+    for _cid, (code, kind, at) in sorted(last.items()):
+        if kind != "sage100" or (at is not None and now - at <= limit):
+            continue
+        result = sync_company(engine, code)
+        results.append(result)
+        if result.status == "ok":
+            synced.append(code)
+        else:
+            failed.append(f"{code}: {result.error}")
+    if results:
+        record_after_runs(engine, results)
+    found = data_freshness(engine, ids)
+    return replace(found, synced=tuple(synced), failed=tuple(failed))
 
 
 def letters_pdf(
