@@ -258,6 +258,7 @@ def import_fec_file(
         leave_out |= frozenset(_keys(row.not_customers))
     fec = read_fec(path, terms_days=terms_days, not_customers=leave_out)
     changes = store_changes(engine, company_code, fec, with_changes=dry_run)
+    suspects = set(fec.suspect_customers)
     outcome = ImportOutcome(
         company=company_code,
         dry_run=dry_run,
@@ -276,9 +277,7 @@ def import_fec_file(
         warnings=fec.warnings,
         changes=changes,
         not_customers=tuple(sorted(leave_out)),
-        suspect_names={
-            c.key: c.name for c in fec.customers if c.key in set(fec.suspect_customers)
-        },
+        suspect_names={c.key: c.name for c in fec.customers if c.key in suspects},
     )
     if dry_run:
         return outcome
