@@ -6,22 +6,38 @@ and goes back to its level."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from dunning.smtp_helpers import SmtpServer
 from sage_helpers import TODAY
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from src_dash.analytics.ledger import open_residuals
+from src_dash.clock import utcnow
 from src_dash.dunning.dispatch import dispatch
 from src_dash.dunning.freshness import refresh_queued
 from src_dash.dunning.model import Plan, Proposal
 from src_dash.dunning.planner import plan
 from src_dash.dunning.runs import create_run
-from src_dash.store import AuditLog, Dispute, DisputeItem, Entry, ItemState, Message, MessageItem
+from src_dash.services import campaigns
+from src_dash.services.access import viewer
+from src_dash.services.auth import seed_demo_users
+from src_dash.services.campaigns import CampaignCriteria
+from src_dash.services.settings_pages import stored_sync_schedule
+from src_dash.store import (
+    AuditLog,
+    Dispute,
+    DisputeItem,
+    Entry,
+    ItemState,
+    Message,
+    MessageItem,
+    SyncRun,
+    User,
+)
 from src_dash.sync import bump_data_version, sync_company
 
 
@@ -191,3 +207,46 @@ def test_nothing_changes_when_the_items_are_as_planned(demo_dunning) -> None:  #
     with engine.connect() as conn:
         after = conn.execute(select(m.c.id, m.c.body_html).where(m.c.run == run.run)).all()
     assert sorted(before) == sorted(after)
+
+
+def test_a_run_is_sent_on_data_younger_than_the_sync_interval(demo_dunning) -> None:  # noqa: ANN001
+    engine: Engine = demo_dunning
+    seed_demo_users(engine)
+    with engine.connect() as conn:
+        user_id = conn.execute(
+            select(User.__table__.c.id).where(User.__table__.c.login == "recouvrement")
+        ).scalar_one()
+    collector = viewer(engine, user_id)
+    # The last sync is older than the interval (the scheduler stopped, say).
+    interval = stored_sync_schedule(engine).interval_seconds
+    aged = utcnow() - timedelta(seconds=interval + 3600)
+    r = SyncRun.__table__
+    with engine.begin() as conn:
+        conn.execute(update(r).values(started_at=aged, finished_at=aged))
+    draft = campaigns.create_draft(engine, collector, CampaignCriteria(), as_of=TODAY)
+    before = campaigns.run_status(engine, collector, draft.run)
+    assert before.stale and abs((before.data_at - aged).total_seconds()) < 1
+    assert campaigns.approve(engine, collector, draft.run) > 0
+
+    server = SmtpServer().start()
+    try:
+        outcome = campaigns.send(engine, collector, draft.run, server.settings())
+    finally:
+        server.stop()
+    assert outcome.synced == ("DEMO1",) and outcome.sync_failed == ()
+    assert outcome.data_at > aged and outcome.sent >= 1
+    with engine.connect() as conn:
+        runs_ok = conn.execute(select(func.count()).where(r.c.status == "ok")).scalar()
+    assert runs_ok == 2
+    after = campaigns.run_status(engine, collector, draft.run)
+    assert not after.stale and after.data_at == outcome.data_at
+    # Fresh data is not synced again.
+    again = campaigns.ensure_fresh_data(engine, [c for c in _companies(engine)])
+    assert again.synced == () and not again.stale
+
+
+def _companies(engine: Engine) -> list[int]:
+    from src_dash.store import Company
+
+    with engine.connect() as conn:
+        return list(conn.execute(select(Company.__table__.c.id)).scalars())
