@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from dunning.smtp_helpers import SmtpServer
 from sage_helpers import TODAY
 from sqlalchemy import func, insert, select, update
@@ -209,7 +210,12 @@ def test_nothing_changes_when_the_items_are_as_planned(demo_dunning) -> None:  #
     assert sorted(before) == sorted(after)
 
 
-def test_a_run_is_sent_on_data_younger_than_the_sync_interval(demo_dunning) -> None:  # noqa: ANN001
+def test_a_run_is_sent_on_data_younger_than_the_sync_interval(
+    demo_dunning,  # noqa: ANN001
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SRC_DASH_DATA_DIR", str(tmp_path / "data"))  # the letters' PDFs
     engine: Engine = demo_dunning
     seed_demo_users(engine)
     with engine.connect() as conn:
