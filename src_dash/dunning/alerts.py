@@ -5,6 +5,13 @@ Every alert has a key naming what it is about (``no_contact:c12``, ``email_faile
 at most one open alert per key, so raising the same alert again changes nothing: `raise_alerts`
 can scan as often as wanted, and the dispatcher and the runs raise theirs without checking first.
 An alert is resolved by a user, or by the scan when its cause is gone.
+
+One alert per cause and customer: "nobody to write to" is one cause whether the scan finds a
+customer without any address (``no_contact``) or a run finds an email step nobody can receive
+(``no_recipient``): a run raises none while the customer has either open, and the scan's
+``no_contact`` replaces a run's ``no_recipient`` of the same customer. A customer's bounced
+emails make one open alert, not one per message. Each alert says how to fix its cause
+(`FIXES`: add a contact, correct an email, lift the stop), which the page links to.
 """
 
 from __future__ import annotations
@@ -58,6 +65,18 @@ ALERT_KINDS = (
 )
 # The kinds the scan decides (raised while their cause lasts, resolved when it is gone).
 SCANNED_KINDS = (ACTION_OVERDUE, NO_CONTACT, DO_NOT_DUN, PROMISE_BROKEN)
+# Kinds of one same cause for a customer: at most one of them open per customer.
+NOBODY_TO_WRITE = (NO_CONTACT, NO_RECIPIENT)
+# What fixes the cause of each kind (the UI links it to the customer card): add a contact,
+# correct an email address, lift the stop ("do not dun").
+ADD_CONTACT, CORRECT_EMAIL, LIFT_STOP = "add_contact", "correct_email", "lift_stop"
+FIXES = {
+    NO_CONTACT: ADD_CONTACT,
+    NO_RECIPIENT: ADD_CONTACT,
+    EMAIL_BOUNCED: CORRECT_EMAIL,
+    EMAIL_FAILED: CORRECT_EMAIL,
+    DO_NOT_DUN: LIFT_STOP,
+}
 
 
 @dataclass(frozen=True)
@@ -211,6 +230,7 @@ class AlertRow:
     # What the text says, for the UI's words (None: show the text as it is).
     facts: AlertFacts | None = None
     currency: str = "EUR"  # the book currency of the customer's company (of `facts.amount`)
+    fix: str = ""  # what fixes its cause (`FIXES`), "" when nothing in the app does
 
 
 @dataclass(frozen=True)
@@ -235,7 +255,8 @@ def raise_alert(
     """Open an alert unless one with the same key is open; in the caller's transaction.
 
     Returns:
-        The new alert's id, or None when an open alert already had this key.
+        The new alert's id, or None when an open alert already had this key, or the same cause
+        for the same customer (nobody to write to; a bounced email).
     """
     a = Alert.__table__
     found = conn.execute(
@@ -243,6 +264,19 @@ def raise_alert(
     ).scalar()
     if found is not None:
         return None
+    same_cause = NOBODY_TO_WRITE if kind in NOBODY_TO_WRITE else (EMAIL_BOUNCED,)
+    if customer_id is not None and kind in (*NOBODY_TO_WRITE, EMAIL_BOUNCED):
+        found = conn.execute(
+            select(a.c.id)
+            .where(
+                a.c.customer_id == customer_id,
+                a.c.kind.in_(same_cause),
+                a.c.resolved_at.is_(None),
+            )
+            .limit(1)
+        ).scalar()
+        if found is not None:
+            return None
     return conn.execute(
         insert(a)
         .values(
@@ -335,6 +369,7 @@ def list_alerts(
             resolved_at=r.resolved_at,
             facts=alert_facts(r.kind, r.text or ""),
             currency=r.book_currency or "EUR",
+            fix=FIXES.get(r.kind, "") if r.customer_id is not None else "",
         )
         for r in rows
     ]
@@ -456,6 +491,24 @@ def raise_alerts(engine: Engine, as_of: date | None = None) -> ScanResult:
         ).all()
         open_keys = {r.key for r in open_rows}
         gone = [r for r in open_rows if r.key not in wanted]
+        # The scan's "no contact" stands for a run's "no recipient" of the same customer.
+        nobody = sorted(
+            links["customer_id"]
+            for kind, _, links in wanted.values()
+            if kind == NO_CONTACT and links.get("customer_id") is not None
+        )
+        for start in range(0, len(nobody), 1000):
+            replaced = conn.execute(
+                update(a)
+                .where(
+                    a.c.kind == NO_RECIPIENT,
+                    a.c.resolved_at.is_(None),
+                    a.c.customer_id.in_(nobody[start : start + 1000]),
+                )
+                .values(resolved_at=utcnow())
+            ).rowcount
+            if replaced:
+                resolved[NO_RECIPIENT] = resolved.get(NO_RECIPIENT, 0) + replaced
         if gone:
             conn.execute(
                 update(a).where(a.c.id.in_([r.id for r in gone])).values(resolved_at=utcnow())

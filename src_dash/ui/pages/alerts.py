@@ -39,6 +39,8 @@ KIND_STYLES = {
     "no_recipient": ("orange", "user-x"),
     "reconciliation_gap": ("red", "scale"),
 }
+# The customer card's section where each fix is done (its contacts; its dunning stop).
+FIX_SECTIONS = {"add_contact": "contacts", "correct_email": "contacts", "lift_stop": "dunning"}
 logger = logging.getLogger(__name__)
 
 
@@ -56,6 +58,8 @@ class AlertView:
     customer: str = ""
     text: str = ""
     date: str = ""
+    fix_label: str = ""  # what fixes the cause ("Ajouter un contact"), "" when nothing here
+    fix_href: str = ""  # where it is done: the customer card's contacts or dunning section
 
 
 def kind_label(kind: str, lang: str) -> str:
@@ -69,6 +73,10 @@ def format_alerts(rows: list[AlertRow], fmt: Formats) -> list[AlertView]:
     for r in rows:
         color, icon = KIND_STYLES.get(r.kind, ("gray", "bell"))
         name = " ".join(p for p in (r.customer_number, r.customer_name) if p)
+        fix_href = ""
+        if r.fix and r.customer_id:
+            section = FIX_SECTIONS.get(r.fix, "")
+            fix_href = customer_href(r.customer_id) + (f"#{section}" if section else "")
         out.append(
             AlertView(
                 id=r.id,
@@ -81,6 +89,8 @@ def format_alerts(rows: list[AlertRow], fmt: Formats) -> list[AlertView]:
                 customer=name,
                 text=alert_text(r.kind, r.text, r.facts, fmt, r.currency),
                 date=fmt.moment(r.created_at),
+                fix_label=i18n.text(f"alerts.fix.{r.fix}", fmt.lang) if fix_href else "",
+                fix_href=fix_href,
             )
         )
     return out
@@ -198,6 +208,20 @@ def _alert_card(r: rx.Var) -> rx.Component:
                 spacing="1",
                 min_width="0",
                 flex="1",
+            ),
+            rx.cond(
+                AlertsState.can_resolve & (r.fix_href != ""),
+                rx.link(
+                    rx.button(
+                        rx.icon("wrench", size=16),
+                        r.fix_label,
+                        variant="solid",
+                        width="100%",
+                    ),
+                    href=r.fix_href,
+                    width=rx.breakpoints(initial="100%", sm="auto"),
+                    data_testid="alert-fix",
+                ),
             ),
             rx.cond(
                 AlertsState.can_resolve,
