@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from src_dash.cli import main
 from src_dash.dunning.dispatch import dispatch
+from src_dash.dunning.letter_post import confirm_printed, mark_posted
 from src_dash.dunning.runs import approve, create_run
 from src_dash.dunning.trace import (
     CSV_COLUMNS,
@@ -57,6 +58,9 @@ def history(store):
         collector = viewer(store, ids["user"])
         approve(store, collector, [1])
         dispatch(store, server.settings(), now=NOW, sent_by=ids["admin"])
+        # The letter is printed, then posted: only then is it sent.
+        confirm_printed(store, collector, message_ids=[2], now=NOW)
+        mark_posted(store, collector, NOW.date(), message_ids=[2], now=NOW)
         with store.connect() as conn:
             call = conn.execute(select(Action.__table__).where(Action.kind == "call")).first()
             items = conn.execute(
