@@ -54,6 +54,8 @@ def exclusion_detail(
         return w["camp.detail.last_message"].format(day=fmt.day(on))
     if reason == "below_customer_threshold" and amount is not None:
         return w["camp.detail.minimum"].format(amount=fmt.money(amount, currency))
+    if reason == "not_due":
+        return w["camp.detail.due_on"].format(day=fmt.day(on)) if on is not None else ""
     if reason == "no_step":
         if level is not None:
             return w["camp.detail.no_step_level"].format(level=_level(level, w))

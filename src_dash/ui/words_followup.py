@@ -21,6 +21,8 @@ _EXCLUSIONS_FR = {
     "act.excl.no_recipient": "Aucun contact à qui écrire pour ce niveau "
     "(services en destinataire principal sans e-mail).",
     "act.excl.with_detail": "{reason}\u00a0: {detail}",
+    "act.excl.not_due": "Cette échéance n'est pas encore échue\u00a0: seule la prévenance "
+    "peut partir.",
 }
 _EXCLUSIONS_EN = {
     "act.excl.do_not_dun": "This customer is marked “do not dun” in Sage.",
@@ -42,6 +44,7 @@ _EXCLUSIONS_EN = {
     "act.excl.no_recipient": "Nobody to write to at this level (no email in the main "
     "recipients' services).",
     "act.excl.with_detail": "{reason}: {detail}",
+    "act.excl.not_due": "This item is not yet due: only the pre-due reminder may be sent.",
 }
 
 WORDS = {
@@ -158,6 +161,11 @@ WORDS = {
         "act.field.outcome": "Issue de l'appel",
         "act.field.call_back_on": "Rappeler le",
         "act.field.level": "Niveau",
+        "act.proposed": "Proposé par le scénario\u00a0: {level}",
+        "act.proposed.not_due": "Pas encore échue\u00a0: {level} seulement",
+        "act.field.skip_reason": "Raison du saut de niveau (obligatoire)",
+        "act.skip_reason.hint": "Ex.\u00a0: client injoignable, accord du DAF",
+        "act.err.skip_reason": "Dites pourquoi ce niveau dépasse celui du scénario.",
         "act.field.channel": "Canal",
         "act.outcome.reached": "Client joint",
         "act.outcome.no_answer": "Pas de réponse",
@@ -327,6 +335,11 @@ WORDS = {
         "act.field.outcome": "Outcome of the call",
         "act.field.call_back_on": "Call back on",
         "act.field.level": "Level",
+        "act.proposed": "Proposed by the scenario: {level}",
+        "act.proposed.not_due": "Not yet due: {level} only",
+        "act.field.skip_reason": "Why skip levels (required)",
+        "act.skip_reason.hint": "E.g.: customer unreachable, agreed with the CFO",
+        "act.err.skip_reason": "Say why this level goes past the scenario's.",
         "act.field.channel": "Channel",
         "act.outcome.reached": "Reached",
         "act.outcome.no_answer": "No answer",

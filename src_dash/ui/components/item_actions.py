@@ -35,6 +35,7 @@ from src_dash.services.dun_now import (
     dun_now,
     item_target,
     preview_dun,
+    proposed_level,
 )
 from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
@@ -48,7 +49,7 @@ logger = logging.getLogger(__name__)
 
 # The dialogs, and the fields of each form (an error on another field is shown on top).
 FIELDS: dict[str, tuple[str, ...]] = {
-    "dun": ("level", "channel"),
+    "dun": ("level", "channel", "skip_reason"),
     "promise": ("amount", "promised_on", "note"),
     "dispute_open": ("reason", "note"),
     "dispute_close": ("note",),
@@ -181,6 +182,9 @@ class ItemActionsState(rx.State):
     dun_step: str = ""
     dun_total: str = ""
     dun_approval: bool = False
+    dun_proposed: int = -1  # the level the scenario reaches next (-1: unknown)
+    dun_proposed_text: str = ""  # "Proposé par le scénario : R2"
+    dun_reason: str = ""  # why levels are skipped (required then)
 
     _preview: DunPreview | None = None
 
@@ -196,6 +200,8 @@ class ItemActionsState(rx.State):
             field = exc.field
             if field == "reason" and self.dialog == "stop":
                 field = "stop_reason"
+            if field == "reason" and self.dialog == "dun":
+                field = "skip_reason"
             if field not in FIELDS.get(self.dialog, ()):
                 field = GENERAL
             self.errors = {field: error_text(exc, fmt.lang, fmt)}
@@ -263,6 +269,19 @@ class ItemActionsState(rx.State):
         self.dialog = kind
         if kind == "dun":
             self.dun_level = str(min(max(status.next_level or status.level + 1, 1), LEVELS[-1]))
+            self.dun_proposed, self.dun_proposed_text, self.dun_reason = -1, "", ""
+            try:
+                proposed = await asyncio.to_thread(
+                    proposed_level, engine, who, found.entry_id, today
+                )
+            except (AccessDenied, followup.InvalidInput, SQLAlchemyError):
+                logger.exception("the level to propose could not be found")
+            else:
+                self.dun_level = str(proposed.level)
+                self.dun_proposed = proposed.level
+                self.dun_proposed_text = i18n.text(
+                    "act.proposed" if proposed.overdue else "act.proposed.not_due", fmt.lang
+                ).format(level=i18n.text(f"act.level.{proposed.level}", fmt.lang))
             self.dun_channel = ""
             yield ItemActionsState.load_preview
 
@@ -287,6 +306,21 @@ class ItemActionsState(rx.State):
         self.dun_level = value if value.isdigit() else "1"
         self.dun_channel = ""
         yield ItemActionsState.load_preview
+
+    @rx.event
+    def set_dun_reason(self, value: str) -> None:
+        """Why the level goes past the scenario's next one."""
+        self.dun_reason = value
+        self.errors = {k: v for k, v in self.errors.items() if k != "skip_reason"}
+
+    @rx.var
+    def dun_skips(self) -> bool:
+        """Whether the level chosen goes past the one the scenario reaches next."""
+        return (
+            self.dun_proposed >= 0
+            and self.dun_level.isdigit()
+            and (int(self.dun_level) > self.dun_proposed)
+        )
 
     @rx.event
     async def set_dun_channel(self, value: str | list[str]):  # noqa: ANN201
@@ -456,7 +490,7 @@ class ItemActionsState(rx.State):
         if preview is None:
             return None
         self.saving = True
-        done = await self._change("act.done.queued", dun_now, preview)
+        done = await self._change("act.done.queued", dun_now, preview, self.dun_reason)
         self.saving = False
         if not done:
             return None
@@ -1037,6 +1071,31 @@ def _dun_dialog() -> rx.Component:
                 direction=rx.breakpoints(initial="column", sm="row"),
                 spacing="3",
                 width="100%",
+            ),
+            rx.cond(
+                ItemActionsState.dun_proposed_text != "",
+                rx.text(
+                    ItemActionsState.dun_proposed_text,
+                    size="1",
+                    color_scheme="gray",
+                    id="dun-proposed",
+                ),
+            ),
+            rx.cond(
+                ItemActionsState.dun_skips,
+                _field(
+                    "act.field.skip_reason",
+                    rx.text_area(
+                        value=ItemActionsState.dun_reason,
+                        on_change=ItemActionsState.set_dun_reason,
+                        max_length=500,
+                        rows="2",
+                        width="100%",
+                        placeholder=_w("act.skip_reason.hint"),
+                        id="skip-reason-input",
+                    ),
+                    "skip_reason",
+                ),
             ),
             _dun_preview(),
             _general_error(),

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 import reflex as rx
@@ -206,24 +207,44 @@ def _counted(w: dict[str, str], key: str, n: int, fmt: Formats) -> str:
 
 
 def reason_rows(found: CampaignPreview, fmt: Formats) -> list[ReasonRow]:
-    """The reasons of the exclusions, with how many and how much."""
+    """The reasons of the exclusions, customers then items, each counted once in its unit (the
+    customers' add up to the customers left out, the items' to the items left out)."""
     w = _words(fmt.lang)
     out = []
-    for r in found.reasons:
-        parts = []
-        if r.customers and not r.items:
-            parts.append(_counted(w, "camp.customers", r.customers, fmt))
-        if r.items:
-            parts.append(_counted(w, "camp.items", r.items, fmt))
-        out.append(
-            ReasonRow(
-                reason=r.reason,
-                label=w.get(f"camp.reason.{r.reason}", r.reason),
-                count_text=" · ".join(parts),
-                amount_text=fmt.money(r.amount, r.currency),
+    for unit, key in ((found.customer_counts, "camp.customers"), (found.item_counts, "camp.items")):
+        for r in unit.reasons:
+            out.append(
+                ReasonRow(
+                    reason=r.reason,
+                    label=w.get(f"camp.reason.{r.reason}", r.reason),
+                    count_text=_counted(w, key, r.count, fmt),
+                    amount_text=fmt.money(r.amount, r.currency),
+                )
             )
-        )
     return out
+
+
+def campaign_name(
+    scenarios: tuple[str, ...], levels: tuple[int, ...], day: date | None, fmt: Formats
+) -> str:
+    """A run's name: "<scenario> · <level> · <day>" ("PME · Relance 2 · 22/11/2026")."""
+    w = _words(fmt.lang)
+    parts = [
+        " + ".join(scenarios) or w["camp.name.no_scenario"],
+        " + ".join(_level_label(lv, w) for lv in levels) or "–",
+    ]
+    if day is not None:
+        parts.append(fmt.day(day))
+    return " · ".join(parts)
+
+
+def data_text(at: datetime | None, stale: bool, fmt: Formats) -> str:
+    """What data the run is checked against: "Données du 22/11/2026 09:14"."""
+    w = _words(fmt.lang)
+    if at is None:
+        return w["camp.run.data_none"]
+    text = w["camp.run.data"].format(when=fmt.moment(at))
+    return f"{text} · {w['camp.run.data_stale']}" if stale else text
 
 
 def exclusion_columns(lang: str) -> list[TableColumn]:
@@ -323,8 +344,8 @@ def recent_rows(found: list[RunSummary], fmt: Formats) -> list[RecentRow]:
     return [
         RecentRow(
             run=r.run,
-            title=fmt.moment(r.created_at) if r.created_at else r.run,
-            subtitle=r.run,
+            title=campaign_name(r.scenarios, r.levels, r.as_of, fmt),
+            subtitle=fmt.moment(r.created_at) if r.created_at else r.run,
             chips=status_chips(r.counts, fmt),
         )
         for r in found
@@ -385,6 +406,8 @@ class CampaignsState(rx.State):
     progress: int = 0
     progress_text: str = ""
     run_totals: list[str] = []
+    run_data: str = ""  # "Données du 22/11/2026 09:14": the data the run is checked against
+    run_data_stale: bool = False
     live: bool = False
     sending: bool = False
     busy: str = ""
@@ -581,11 +604,19 @@ class CampaignsState(rx.State):
         self.proposals = len(self._lines)
         self.unchecked = []
         self.prop_page = 0
+        cust, items = found.customer_counts, found.item_counts
         self.kpis = {
             "messages": fmt.count(len(found.proposals)),
-            "customers": fmt.count(found.customers),
-            "items": fmt.count(found.items),
-            "excluded": fmt.count(len({e.customer_id for e in found.exclusions})),
+            "customers": fmt.count(cust.proposed),
+            "customers_note": w["camp.kpi.of"].format(
+                scope=fmt.count(cust.in_scope), excluded=fmt.count(cust.excluded)
+            ),
+            "items": fmt.count(items.proposed),
+            "items_note": w["camp.kpi.of"].format(
+                scope=fmt.count(items.in_scope), excluded=fmt.count(items.excluded)
+            ),
+            "excluded": fmt.count(cust.excluded),
+            "excluded_note": _counted(w, "camp.items", items.excluded, fmt),
         }
         self.totals = [fmt.money(x.amount, x.currency) for x in found.totals] or [
             fmt.money(Decimal(0), "EUR")
@@ -743,12 +774,12 @@ class CampaignsState(rx.State):
         self.run_page, self.run_pages = status.page_number, status.pages
         self.run_rows = run_rows(status, fmt, checked)
         self.run_chips = status_chips(status.counts, fmt)
-        self.run_title = w["camp.run"].format(
+        self.run_title = campaign_name(status.scenarios, status.levels, status.as_of, fmt)
+        self.run_subtitle = w["camp.run"].format(
             when=fmt.moment(status.created_at) if status.created_at else status.run
         )
-        self.run_subtitle = w["camp.run.of"].format(
-            day=fmt.day(status.as_of) if status.as_of else "", run=status.run
-        )
+        self.run_data = data_text(status.data_at, status.stale, fmt)
+        self.run_data_stale = status.stale
         self.held, self.in_flight, self.letters = status.held, status.in_flight, status.letters
         live = status.messages - status.counts.get("cancelled", 0)
         sent = status.counts.get("sent", 0)
@@ -873,6 +904,8 @@ class CampaignsState(rx.State):
                     sent=fmt.count(outcome.sent),  # letters count once posted
                     failed=fmt.count(outcome.failed + outcome.bounced),
                 )
+            if outcome.synced:
+                text += " " + w["camp.run.synced"].format(codes=", ".join(outcome.synced))
             failed = outcome.server_error or outcome.failed or outcome.bounced
             toast = rx.toast.warning(text) if failed else rx.toast.success(text)
         async with self:
@@ -1118,11 +1151,18 @@ def _criteria() -> rx.Component:
     )
 
 
-def _kpi(key: str, value: rx.Var, tone: str | None = None) -> rx.Component:
+def _kpi(
+    key: str, value: rx.Var, tone: str | None = None, note: rx.Var | None = None
+) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text(_w(f"camp.kpi.{key}"), size="1", color_scheme="gray"),
             value,
+            *(
+                [rx.text(note, size="1", color_scheme="gray", id=f"kpi-{key}-note")]
+                if note is not None
+                else []
+            ),
             spacing="1",
         ),
         min_width="0",
@@ -1261,8 +1301,8 @@ def _preview() -> rx.Component:
     return rx.vstack(
         rx.grid(
             _kpi("messages", _big(s.kpis["messages"], id="kpi-messages-value")),
-            _kpi("customers", _big(s.kpis["customers"])),
-            _kpi("items", _big(s.kpis["items"])),
+            _kpi("customers", _big(s.kpis["customers"]), note=s.kpis["customers_note"]),
+            _kpi("items", _big(s.kpis["items"]), note=s.kpis["items_note"]),
             _kpi(
                 "total",
                 rx.vstack(
@@ -1270,7 +1310,7 @@ def _preview() -> rx.Component:
                     spacing="0",
                 ),
             ),
-            _kpi("excluded", _big(s.kpis["excluded"], "orange")),
+            _kpi("excluded", _big(s.kpis["excluded"], "orange"), note=s.kpis["excluded_note"]),
             columns=rx.breakpoints(initial="2", sm="3", lg="5"),
             spacing="3",
             width="100%",
@@ -1597,6 +1637,14 @@ def _run() -> rx.Component:
                 rx.vstack(
                     rx.heading(s.run_title, as_="h2", size="4", id="run-title"),
                     rx.text(s.run_subtitle, size="2", color_scheme="gray"),
+                    rx.hstack(
+                        rx.icon("database", size=14),
+                        rx.text(s.run_data, size="2"),
+                        spacing="1",
+                        align="center",
+                        color=rx.cond(s.run_data_stale, "var(--orange-11)", "var(--gray-11)"),
+                        id="run-data",
+                    ),
                     spacing="1",
                     min_width="0",
                 ),
