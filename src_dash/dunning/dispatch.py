@@ -453,7 +453,9 @@ async def _email_pass(
     s = state.settings
     store = StoreWriter(engine)
     store.start()
-    queue: asyncio.Queue = asyncio.Queue()
+    # Bounded: the next small batch is claimed while the workers send the last one, so they
+    # never wait for a claim, and at most two batches are claimed ahead of their sending.
+    queue: asyncio.Queue = asyncio.Queue(maxsize=max(1, batch_size))
     limiter = RateLimiter(s.smtp_rate)
     workers = [
         asyncio.create_task(_worker(state, queue, config, store, limiter))
@@ -479,11 +481,10 @@ async def _email_pass(
                 break
             claimed += len(batch)
             for message in batch:
-                queue.put_nowait(message)
-            await queue.join()
+                await queue.put(message)
     finally:
         for _ in workers:
-            queue.put_nowait(None)
+            await queue.put(None)
         await asyncio.gather(*workers, return_exceptions=True)
         if (state.untried or state.probed) and not state.store_error:
             await _untried(state, store)

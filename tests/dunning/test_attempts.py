@@ -198,8 +198,11 @@ def test_a_dispatch_pass_claims_a_few_at_a_time(store, queued, monkeypatch):
         ("queued", 0),
         ("queued", 0),
     ]
-    assert rows[1].next_attempt_at == rows[2].next_attempt_at == NOW + timedelta(seconds=60)
-    assert rows[3].next_attempt_at is None
+    # Those claimed but not tried wait with the one that found the server down (the next batch
+    # was claimed while the first was tried); those never claimed are untouched.
+    due = NOW + timedelta(seconds=60)
+    assert rows[1].next_attempt_at == rows[2].next_attempt_at == due
+    assert {rows[3].next_attempt_at, rows[4].next_attempt_at} <= {None, due}
     m = Message.__table__
     with store.connect() as conn:
         assert not conn.execute(select(m.c.id).where(m.c.claim != "")).all()

@@ -229,13 +229,14 @@ def test_an_error_between_the_servers_acceptance_and_the_status_write_sends_noth
     assert "the store went away" in first.store_error
     assert len(server.received) == 2
     statuses = Counter(m.status for m in _messages(store).values())
-    # Claimed two at a time: the two not claimed yet are still queued, with no attempt.
-    assert statuses == {"sent": 1, "handover": 1, "queued": 2}
+    # Claimed two at a time, the next two while the first are sent: left claimed, no attempt.
+    assert statuses == {"sent": 1, "handover": 1, "sending": 2}
+    assert [m.attempts for m in _messages(store).values()] == [1, 0, 0, 0]
     stuck = [m for m in _messages(store).values() if m.status == "handover"]
 
     # The restart resolves them: the one in the handover without sending it again.
     restart = dispatch(store, server.settings(), now=NOW)
-    assert (restart.uncertain, restart.requeued, restart.sent) == (1, 0, 2)
+    assert (restart.uncertain, restart.requeued, restart.sent) == (1, 2, 2)
     assert len(server.received) == 4
     assert Counter(server.ids()) == Counter(
         {m.smtp_message_id: 1 for m in _messages(store).values()}
