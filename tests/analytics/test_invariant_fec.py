@@ -402,7 +402,7 @@ def expected(gen: Ledger, as_of: date) -> dict[str, int]:
 
 
 @settings(
-    max_examples=30,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

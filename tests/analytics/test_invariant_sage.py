@@ -286,7 +286,7 @@ def check(store: Engine, code: str, rows: list[Row], numbers: list[str], dates: 
 
 
 @settings(
-    max_examples=15,
+    max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
