@@ -222,8 +222,10 @@ def test_a_campaign_previews_is_approved_sent_and_prints_its_letters(
     expect(page.locator("#kpi-total")).to_contain_text(re.compile(rf"{units[-3:]},{cents}"))
     expect(page.locator("#preview-chips")).to_contain_text(FR["camp.channel.letter"])
     reasons = page.locator("#reasons [data-testid=reason]")
-    expect(reasons).to_have_count(len({r.reason for r in expected.reasons}))
-    for reason in {r.reason for r in expected.reasons}:
+    # Customers and items apart (issue 12): each unit lists its own reasons.
+    units = (*expected.customer_counts.reasons, *expected.item_counts.reasons)
+    expect(reasons).to_have_count(len(units))
+    for reason in {r.reason for r in units}:
         expect(page.locator(f"#reasons [data-reason={reason}]")).to_contain_text(
             FR[f"camp.reason.{reason}"]
         )
@@ -282,11 +284,13 @@ def test_a_campaign_previews_is_approved_sent_and_prints_its_letters(
     expect(in_status(page, "held")).to_have_count(0)
     expect(in_status(page, "queued")).to_have_count(len(ids))
 
-    # Send, and follow the delivery until everything is sent.
+    # Send, and follow the delivery until every email is sent; the letters wait to be printed.
     page.locator("#send").click()
-    expect(in_status(page, "sent")).to_have_count(len(ids), timeout=LOAD_TIMEOUT)
-    expect(page.locator("#run-progress")).to_contain_text(f"{len(ids)} sur {len(ids)}")
+    expect(in_status(page, "sent")).to_have_count(len(emails), timeout=LOAD_TIMEOUT)
+    expect(in_status(page, "queued")).to_have_count(len(letters))
+    expect(page.locator("#run-progress")).to_contain_text(f"{len(emails)} sur {len(ids)}")
     expect(page.locator("#live")).to_have_count(0, timeout=LOAD_TIMEOUT)
+    expect(page.locator("#letters-counts")).to_contain_text(f"{len(letters)} à imprimer")
     full_page_shot(page, screenshots_dir / "campaigns-run-desktop.png")
     mails = sink.mails()
     assert sorted(a for mail in mails for a in mail.to) == sorted(p.to[0] for p in emails)
@@ -306,6 +310,20 @@ def test_a_campaign_previews_is_approved_sent_and_prints_its_letters(
     text = pdf_text(path)
     for letter in letters:
         assert letter.customer_name in text, letter.customer_name
+
+    # Printed, then posted on a day: only then are the letters sent (issue 12).
+    page.locator("#letters-printed").click()
+    expect(in_status(page, "printed")).to_have_count(len(letters), timeout=LOAD_TIMEOUT)
+    page.locator("#letters-posted-on").fill(e2e_store.today.isoformat())
+    page.locator("#letters-posted").click()
+    expect(in_status(page, "sent")).to_have_count(len(ids), timeout=LOAD_TIMEOUT)
+    expect(page.locator("#run-progress")).to_contain_text(f"{len(ids)} sur {len(ids)}")
+    expect(page.locator("#letters-counts")).to_contain_text(f"{len(letters)} posté(s)")
+    with engine.connect() as conn:
+        posted = conn.execute(
+            select(m.c.posted_on).where(m.c.run == run, m.c.channel == "letter")
+        ).scalars()
+        assert list(posted) == [e2e_store.today] * len(letters)
 
 
 def test_the_campaign_page_fits_a_phone(
