@@ -1,8 +1,10 @@
 """The letters of a run on /campagnes: how many are to print, printed and posted, with
 "confirmer l'impression" and "marquer posté (date)".
 
-`letters_panel(run, after)` is placed in the run's card; `run` is the run's id var and `after`
-an event run after a change (the run's reload), so its lines and counts show the new statuses.
+`letters_panel(run, allowed, after)` is placed in the run's card; `run` is the run's id var and
+`after` an event run after a change (the run's reload), so its lines and counts show the new
+statuses; the run's reload calls `LetterPostState.refresh` so the counts follow approvals and
+sends.
 """
 
 from __future__ import annotations
@@ -55,13 +57,17 @@ class LetterPostState(rx.State):
             posted=fmt.count(found.posted),
         )
 
-    @rx.event
-    async def load(self, run: str) -> None:
-        """Read the letters of a run."""
+    async def refresh(self, run: str) -> None:
+        """Read the letters of a run again (the campaign's state calls it on every reload)."""
         self.run = run
         if not self.posted_on:
             self.posted_on = clock_today().isoformat()
         await self._read()
+
+    @rx.event
+    async def load(self, run: str) -> None:
+        """Read the letters of a run."""
+        await self.refresh(run)
 
     @rx.event
     def set_posted_on(self, value: str) -> None:

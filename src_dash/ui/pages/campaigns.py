@@ -44,7 +44,7 @@ from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.choice import Choice
 from src_dash.ui.components.data_table import TableColumn, data_table
 from src_dash.ui.components.layout import as_of_line, page_frame, page_title
-from src_dash.ui.components.letter_post import letters_panel
+from src_dash.ui.components.letter_post import LetterPostState, letters_panel
 from src_dash.ui.details import exclusion_detail
 from src_dash.ui.i18n import Formats, t
 from src_dash.ui.pages.customers import customer_href
@@ -781,6 +781,8 @@ class CampaignsState(rx.State):
         self.run_data = data_text(status.data_at, status.stale, fmt)
         self.run_data_stale = status.stale
         self.held, self.in_flight, self.letters = status.held, status.in_flight, status.letters
+        if status.letters:
+            await (await self.get_state(LetterPostState)).refresh(self.run)
         live = status.messages - status.counts.get("cancelled", 0)
         sent = status.counts.get("sent", 0)
         self.progress = round(100 * sent / live) if live else 0
