@@ -39,6 +39,8 @@ if [ "$smtp_host" = "127.0.0.1" ] || [ "$smtp_host" = "localhost" ]; then
         python -m src_dash.dunning.mailsink --host 127.0.0.1 --port "$smtp_port" \
             --dir "${SRC_DASH_MAIL_SINK_DIR:-$data_dir/mail-sink}" >>"$data_dir/mail-sink.log" 2>&1 &
         sink_pid=$!
+        # A message in doubt after a crash is looked up in the sink rather than sent twice.
+        export SRC_DASH_DELIVERY_CHECK="${SRC_DASH_DELIVERY_CHECK:-sink}"
         echo "start: mail sink on 127.0.0.1:$smtp_port, one .eml per mail in $data_dir/mail-sink"
     else
         echo "start: something already listens on 127.0.0.1:$smtp_port, using it as the mail server"
