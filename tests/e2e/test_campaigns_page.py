@@ -233,16 +233,6 @@ def test_a_campaign_previews_is_approved_sent_and_prints_its_letters(
     shown = page.locator("#exclusions-card")
     for excluded in expected.exclusions[:5]:
         expect(shown).to_contain_text(excluded.customer_name)
-    # The planner's details in French, with amounts and days in the French formats (the
-    # planner writes "balance -1660.00", "last message on 2026-11-16" for the CLI).
-    listed = expected.exclusions[:100]
-    credit = next(e for e in listed if e.reason == "in_credit" and e.amount is not None)
-    soon = next(e for e in listed if e.reason == "too_soon" and e.on is not None)
-    expect(shown).to_contain_text(credit.customer_name)
-    card = squash(shown.inner_text())
-    assert squash(f"solde {fr_eur(credit.amount)}") in card, card
-    assert f"dernier envoi le {soon.on:%d/%m/%Y}" in card, card
-    assert credit.detail not in card and soon.detail not in card
     full_page_shot(page, screenshots_dir / "campaigns-preview-desktop.png")
     shown.scroll_into_view_if_needed()
     shown.screenshot(path=screenshots_dir / "campaigns-exclusions-desktop.png")
@@ -326,12 +316,36 @@ def test_a_campaign_previews_is_approved_sent_and_prints_its_letters(
         assert list(posted) == [e2e_store.today] * len(letters)
 
 
+def test_exclusion_details_are_said_in_french(
+    app, page: Page, login, engine: Engine, e2e_store, restore_store
+) -> None:
+    """Every level (exclusions follow the level filter since issue 12: a customer in credit
+    would not get R3): the planner's details in French, with amounts and days in the French
+    formats (the planner writes "balance -1660.00", "last message on 2026-11-16" for the CLI)."""
+    collector = demo_viewer(engine, "recouvrement")
+    expected = campaigns.preview(engine, collector, CampaignCriteria(), e2e_store.today)
+    open_campaigns(page, login, "collector", DESKTOP)
+    page.locator("#run-preview").click()
+    expect(page.locator("#preview")).to_be_visible(timeout=LOAD_TIMEOUT)
+    page.locator("#exclusions-toggle").click()
+    shown = page.locator("#exclusions-card")
+    listed = expected.exclusions[:100]
+    credit = next(e for e in listed if e.reason == "in_credit" and e.amount is not None)
+    soon = next(e for e in listed if e.reason == "too_soon" and e.on is not None)
+    expect(shown).to_contain_text(credit.customer_name)
+    card = squash(shown.inner_text())
+    assert squash(f"solde {fr_eur(credit.amount)}") in card, card
+    assert f"dernier envoi le {soon.on:%d/%m/%Y}" in card, card
+    assert credit.detail not in card and soon.detail not in card
+
+
 def test_the_campaign_page_fits_a_phone(
     app, page: Page, login, restore_store, screenshots_dir: Path
 ) -> None:
     open_campaigns(page, login, "collector", PHONE)
     full_page_shot(page, screenshots_dir / "campaigns-criteria-phone.png")
-    preview_level(page, LEVEL)
+    page.locator("#run-preview").click()  # every level: a customer in credit is left out
+    expect(page.locator("#preview")).to_be_visible(timeout=LOAD_TIMEOUT)
     full_page_shot(page, screenshots_dir / "campaigns-preview-phone.png")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page is {width}px wide on a 390px phone"

@@ -26,7 +26,7 @@ from src_dash.dunning.mailsink import received, start_sink
 from src_dash.services import followup
 from src_dash.services.access import AccessDenied, Viewer, viewer
 from src_dash.services.auth import log_in
-from src_dash.services.dun_now import dun_now, item_status, preview_dun
+from src_dash.services.dun_now import dun_now, item_status, preview_dun, proposed_level
 from src_dash.services.open_items import (
     OpenItemFilters,
     OpenItemRow,
@@ -270,6 +270,9 @@ def test_dunning_an_item_by_email_delivers_to_its_contacts(
     for item in free_items(engine, collector, e2e_store.today):
         to, cc, rep = _expected_recipients(engine, item.customer_id)
         if not to or not cc:
+            continue
+        # The dialog proposes the scenario's next level (issue 12): an item whose next is R1.
+        if proposed_level(engine, collector, item.entry_id, e2e_store.today).level != 1:
             continue
         preview = preview_dun(engine, collector, item.entry_id, 1, as_of=e2e_store.today)
         if preview.channel == "email":
