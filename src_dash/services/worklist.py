@@ -272,11 +272,12 @@ def worklist(
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             links.extend(
-                conn.execute(
+                (action_id, entry_id)
+                for action_id, entry_id in conn.execute(
                     select(ai.c.action_id, ai.c.entry_id)
                     .select_from(ai.join(e, e.c.id == ai.c.entry_id))
                     .where(ai.c.action_id.in_(chunk))
-                ).tuples()
+                )
             )
     # What is still open on the items, as the pages show it (the ledger's residual).
     open_now = open_residuals(engine, {entry_id for _, entry_id in links}, today)

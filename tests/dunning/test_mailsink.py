@@ -48,7 +48,9 @@ def test_the_sink_keeps_what_the_dispatcher_sends_and_the_app_lists_it(
     assert newest.cc == ("commercial@atelier-dumas.fr",)
     assert newest.envelope_to == (newest.to[0], "commercial@atelier-dumas.fr")
     assert newest.envelope_from == "relances@atelier-dumas.fr"
-    assert newest.sender == "Relances <relances@atelier-dumas.fr>"
+    # From: the company's sender name (its name by default) at the SMTP_FROM address.
+    assert newest.sender.endswith(" <relances@atelier-dumas.fr>")
+    assert not newest.sender.startswith("Relances ")
     assert newest.subject.startswith("Relance niveau 2 - Client ")
     assert newest.message_id.startswith("<2026-11-22.")
     assert received(2, folder) == mails[:2]
