@@ -5,28 +5,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
-import json
 import logging
 import sys
-from datetime import date
 from pathlib import Path
 
+from src_dash.cli.common import iso_date, open_store, print_json
 from src_dash.clock import today
 from src_dash.config import load_settings
-
-
-def _store():  # noqa: ANN202
-    """The configured store, migrated to the latest revision."""
-    from src_dash.store.engine import get_engine
-    from src_dash.store.migrate import upgrade
-
-    settings = load_settings()
-    upgrade(settings.database_url)
-    return get_engine(settings.database_url)
-
-
-def _print_json(data: object) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -40,7 +25,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     from src_dash.dunning.defaults import seed_defaults
     from src_dash.services.admin_settings import seed_default_dispute_reasons
 
-    engine = _store()
+    engine = open_store()
     seed_defaults(engine)
     seed_default_dispute_reasons(engine)
     return 0
@@ -53,7 +38,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from src_dash.sync import register_company, sync_company
 
     settings = load_settings()
-    engine = _store()
+    engine = open_store()
     as_of = args.as_of or today()
     demo_dir = settings.demo_dir
     demo_dir.mkdir(parents=True, exist_ok=True)
@@ -81,7 +66,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             for found in record_after_runs(engine, [result]).values():
                 line["reconciliation"] = found.as_dict()
             if result.status != "ok":
-                _print_json({"companies": [*out, line]})
+                print_json({"companies": [*out, line]})
                 return 1
         out.append(line)
     report: dict[str, object] = {"companies": out}
@@ -94,7 +79,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         seed_default_dispute_reasons(engine)
         report["dunning"] = seed_defaults(engine)
         report["users"] = {"created": [login for login, _ in created], "password": DEMO_PASSWORD}
-    _print_json(report)
+    print_json(report)
     return 0
 
 
@@ -105,7 +90,7 @@ def cmd_company(args: argparse.Namespace) -> int:
     from src_dash.store import Company
     from src_dash.sync import register_company
 
-    engine = _store()
+    engine = open_store()
     if args.action == "add":
         if not args.code or not args.odbc:
             print("error: company add needs CODE and --odbc", file=sys.stderr)
@@ -113,7 +98,7 @@ def cmd_company(args: argparse.Namespace) -> int:
         register_company(engine, args.code, args.name or "", "sage100", args.odbc, args.encoding)
     with Session(engine) as session:
         companies = session.exec(select(Company).order_by(Company.code)).all()
-    _print_json(
+    print_json(
         [
             {
                 "code": c.code,
@@ -138,14 +123,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from src_dash.services.reconcile import record_after_runs
     from src_dash.sync import sync_all, sync_company
 
-    engine = _store()
+    engine = open_store()
     as_of = args.as_of or today()
     if args.company:
         results = [sync_company(engine, args.company, full=args.full, as_of=as_of)]
     else:
         results = sync_all(engine, full=args.full, as_of=as_of)
     checked = record_after_runs(engine, results)
-    _print_json(
+    print_json(
         [
             r.as_dict()
             | ({"reconciliation": checked[r.company].as_dict()} if r.company in checked else {})
@@ -159,14 +144,14 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     """Compare the app's outstanding with the books, per company and customer."""
     from src_dash.services.reconcile import reconcile
 
-    engine = _store()
+    engine = open_store()
     try:
         found = reconcile(engine, args.company, args.as_of or today())
     except LookupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        _print_json([r.as_dict() for r in found])
+        print_json([r.as_dict() for r in found])
     else:
         head = ("company", "source", "books", "app", "difference")
         print(f"{head[0]:10} {head[1]:>16} {head[2]:>16} {head[3]:>16} {head[4]:>14}  customers")
@@ -194,7 +179,7 @@ def cmd_import_fec(args: argparse.Namespace) -> int:
     from src_dash.sources.fec import FecError
     from src_dash.sync import SyncError
 
-    engine = _store()
+    engine = open_store()
     try:
         result = import_fec_file(
             engine,
@@ -207,7 +192,7 @@ def cmd_import_fec(args: argparse.Namespace) -> int:
             not_customers=frozenset(args.not_customer),
         )
     except DeletionsNotConfirmed as exc:
-        _print_json(exc.outcome.as_dict())
+        print_json(exc.outcome.as_dict())
         print(f"error: {exc} (--confirm-deletions)", file=sys.stderr)
         return 1
     except (FecError, SyncError, OSError) as exc:
@@ -220,7 +205,7 @@ def cmd_import_fec(args: argparse.Namespace) -> int:
         checked = record_after_runs(engine, [result])
         if args.company in checked:
             out["reconciliation"] = checked[args.company].as_dict()
-    _print_json(out)
+    print_json(out)
     return 0
 
 
@@ -229,12 +214,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     from src_dash.services.status import company_statuses
     from src_dash.store.engine import session_scope
 
-    engine = _store()
+    engine = open_store()
     as_of = args.as_of or today()
     with session_scope(engine) as session:
         rows = company_statuses(session, as_of, args.company)
     if args.json:
-        _print_json(
+        print_json(
             {
                 "as_of": as_of.isoformat(),
                 "companies": [
@@ -293,11 +278,11 @@ BENCHES = {
     "actions": "src_dash.ui.bench_actions:bench_actions",
     "open-items": "src_dash.services.open_items:bench_open_items",
 }
-# Modules that add their own commands to the parser (`register_commands(sub)`).
+# The modules of this package that add their own commands to the parser (`register_commands(sub)`).
 COMMAND_MODULES = (
-    "src_dash.analytics.commands",
-    "src_dash.dunning.commands",
-    "src_dash.dunning.delivery_commands",
+    "src_dash.cli.analytics",
+    "src_dash.cli.dunning",
+    "src_dash.cli.delivery",
 )
 
 
@@ -305,7 +290,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     """Run a benchmark and print its figures as JSON."""
     module_name, _, func_name = BENCHES[args.what].partition(":")
     bench = getattr(importlib.import_module(module_name), func_name)
-    _print_json(
+    print_json(
         bench(
             entries=args.entries,
             customers=args.customers,
@@ -315,13 +300,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
         )
     )
     return 0
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -336,7 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--customers", type=int, default=None)
     p.add_argument("--entries", type=int, default=None)
     p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--as-of", type=_date, default=None, help="the demo's today")
+    p.add_argument("--as-of", type=iso_date, default=None, help="the demo's today")
     p.add_argument("--no-sync", action="store_true")
     p.set_defaults(func=cmd_demo)
 
@@ -351,14 +329,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sync", help="read the Sage bases into the store")
     p.add_argument("--company", default=None)
     p.add_argument("--full", action="store_true")
-    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--as-of", type=iso_date, default=None)
     p.set_defaults(func=cmd_sync)
 
     p = sub.add_parser("import-fec", help="import a FEC file into a company")
     p.add_argument("file")
     p.add_argument("--company", required=True)
     p.add_argument("--terms-days", type=int, default=30)
-    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--as-of", type=iso_date, default=None)
     p.add_argument(
         "--dry-run", action="store_true", help="check the file and say what would change"
     )
@@ -379,13 +357,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("reconcile", help="the app's outstanding against the books")
     p.add_argument("--company", default=None)
-    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--as-of", type=iso_date, default=None)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_reconcile)
 
     p = sub.add_parser("status", help="what was synced, per company")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--as-of", type=iso_date, default=None)
     p.add_argument("--company", default=None)
     p.set_defaults(func=cmd_status)
 
@@ -417,7 +395,3 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of `src-dash`."""
     args = build_parser().parse_args(argv)
     return args.func(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -4,30 +4,17 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import sys
-from datetime import date
 from pathlib import Path
 
+from src_dash.cli.common import iso_date, open_store, print_json
 from src_dash.clock import today
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
-
-
-def _print_json(data: object) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
 def _engine_and_scope(args: argparse.Namespace):  # noqa: ANN202
     from src_dash.analytics.scope import company_scope, scope_for_user
-    from src_dash.cli import _store
 
-    engine = _store()
+    engine = open_store()
     login = getattr(args, "user", None)
     if login is None:
         return engine, company_scope(engine, args.company)
@@ -53,7 +40,7 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         return 1
     figures = dashboard(engine, scope, args.as_of or today())
     if args.json:
-        _print_json(dataclasses.asdict(figures))
+        print_json(dataclasses.asdict(figures))
         return 0
     k = figures.kpis
     print(f"as of {k.as_of.isoformat()} ({k.book_currency})")
@@ -89,7 +76,7 @@ def cmd_scores(args: argparse.Namespace) -> int:
     as_of = args.as_of or today()
     rows = scores(engine, scope, as_of)
     if args.json:
-        _print_json(
+        print_json(
             {
                 "as_of": as_of.isoformat(),
                 "customers": [
@@ -128,7 +115,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    _print_json({"kind": args.kind, "format": args.format, "path": str(out), "rows": count})
+    print_json({"kind": args.kind, "format": args.format, "path": str(out), "rows": count})
     return 0
 
 
@@ -139,14 +126,14 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("kpis", help="dashboard figures")
     p.add_argument("--json", action="store_true")
     p.add_argument("--company", default=None)
-    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--as-of", type=iso_date, default=None)
     p.add_argument("--user", default=None, help="only what this login may see (their scope)")
     p.set_defaults(func=cmd_kpis)
 
     p = sub.add_parser("scores", help="bad-payer score of every customer")
     p.add_argument("--json", action="store_true")
     p.add_argument("--company", default=None)
-    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--as-of", type=iso_date, default=None)
     p.set_defaults(func=cmd_scores)
 
     p = sub.add_parser("export", help="export for CRM and BI")
@@ -154,5 +141,5 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=FORMATS, default="csv")
     p.add_argument("--out", default=None, help="file to write (default KIND.FORMAT)")
     p.add_argument("--company", default=None)
-    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--as-of", type=iso_date, default=None)
     p.set_defaults(func=cmd_export)

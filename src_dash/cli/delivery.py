@@ -15,26 +15,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from datetime import date
 from pathlib import Path
 
-
-def _store():  # noqa: ANN202
-    from src_dash.cli import _store as store
-
-    return store()
-
-
-def _print(data: object) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
-
-
-def _date(value: str) -> date:
-    from src_dash.cli import _date as parse
-
-    return parse(value)
+from src_dash.cli.common import iso_date, open_store, print_json
 
 
 def _viewer_of(engine, login: str | None):  # noqa: ANN001, ANN202
@@ -62,7 +46,7 @@ def cmd_send(args: argparse.Namespace) -> int:
     from src_dash.dunning.runs import create_run
     from src_dash.services.access import AccessDenied
 
-    engine = _store()
+    engine = open_store()
     as_of = args.as_of or today()
     try:
         who = _viewer_of(engine, args.user)
@@ -80,7 +64,7 @@ def cmd_send(args: argparse.Namespace) -> int:
     if not args.no_dispatch:
         done = dispatch(engine, sent_by=who.user_id if who else None, limit=args.limit)
         report["dispatch"] = done.as_dict()
-    _print(report)
+    print_json(report)
     return 1 if result.errors else 0
 
 
@@ -88,8 +72,8 @@ def cmd_dispatch(args: argparse.Namespace) -> int:
     """One pass of the dispatcher."""
     from src_dash.dunning.dispatch import dispatch
 
-    done = dispatch(_store(), limit=args.limit, letters=not args.no_letters)
-    _print(done.as_dict())
+    done = dispatch(open_store(), limit=args.limit, letters=not args.no_letters)
+    print_json(done.as_dict())
     return 0 if not (done.store_error or done.busy) else 1
 
 
@@ -98,14 +82,14 @@ def cmd_approve(args: argparse.Namespace) -> int:
     from src_dash.dunning.runs import approve
     from src_dash.services.access import AccessDenied
 
-    engine = _store()
+    engine = open_store()
     try:
         who = _viewer_of(engine, args.user)
         count = approve(engine, who, args.ids)
     except (LookupError, AccessDenied) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    _print({"approved": count})
+    print_json({"approved": count})
     return 0
 
 
@@ -113,7 +97,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     """Export a customer's whole dunning history."""
     from src_dash.dunning.trace import write_history
 
-    engine = _store()
+    engine = open_store()
     try:
         text = write_history(
             engine,
@@ -137,7 +121,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Send the daily cash report to every user (or one)."""
     from src_dash.dunning.report import send_daily_reports
 
-    engine = _store()
+    engine = open_store()
     user_ids = None
     try:
         if args.user:
@@ -148,7 +132,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     done = send_daily_reports(
         engine, args.as_of, user_ids=user_ids, force=args.force, send=not args.no_send
     )
-    _print(done.as_dict())
+    print_json(done.as_dict())
     return 0 if not done.failed else 1
 
 
@@ -157,7 +141,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     from src_dash.dunning.alerts import ALERT_KINDS, raise_alerts
     from src_dash.store import Alert
 
-    engine = _store()
+    engine = open_store()
     out: dict[str, object] = {}
     if args.scan:
         scan = raise_alerts(engine, args.as_of)
@@ -173,7 +157,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         {"id": r.id, "kind": r.kind, "text": r.text, "created_at": r.created_at} for r in rows
     ]
     out["kinds"] = list(ALERT_KINDS)
-    _print(out)
+    print_json(out)
     return 0
 
 
@@ -185,7 +169,7 @@ def cmd_mail(args: argparse.Namespace) -> int:
         argv = ["--dir", args.dir] if args.dir else []
         return mailsink.main(argv)
     mails = mailsink.received(args.limit, args.dir)
-    _print([m.__dict__ for m in mails])
+    print_json([m.__dict__ for m in mails])
     return 0
 
 
@@ -200,20 +184,20 @@ def cmd_letters(args: argparse.Namespace) -> int:
     )
     from src_dash.services.access import AccessDenied
 
-    engine = _store()
+    engine = open_store()
     try:
         who = _viewer_of(engine, args.user)
         if args.action == "print":
             count, path = print_batch(engine, utcnow(), who.user_id if who else None)
-            _print({"letters": count, "file": path})
+            print_json({"letters": count, "file": path})
             return 0
         if not args.run and not args.ids:
             raise LetterError("name a run (--run) or some letters (their ids)")
         named = {"run": args.run or None, "message_ids": args.ids or None}
         if args.action == "printed":
-            _print({"printed": confirm_printed(engine, who, **named)})
+            print_json({"printed": confirm_printed(engine, who, **named)})
         else:
-            _print({"posted": mark_posted(engine, who, args.on or today(), **named)})
+            print_json({"posted": mark_posted(engine, who, args.on or today(), **named)})
     except (LookupError, AccessDenied, LetterError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -223,7 +207,7 @@ def cmd_letters(args: argparse.Namespace) -> int:
 def register_commands(sub: argparse._SubParsersAction) -> None:
     """Add the delivery commands to the `src-dash` parser."""
     p = sub.add_parser("send", help="plan, write and dispatch the day's dunning")
-    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--as-of", type=iso_date, default=None)
     p.add_argument("--approve-all", action="store_true", help="approve what needs approval")
     p.add_argument("--user", default=None, help="run as this user (their portfolio)")
     p.add_argument("--no-dispatch", action="store_true", help="only write the run")
@@ -249,7 +233,7 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("report", help="reports: daily cash report by email")
     p.add_argument("kind", choices=["daily"])
-    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--as-of", type=iso_date, default=None)
     p.add_argument("--user", default=None, help="only this login")
     p.add_argument("--force", action="store_true", help="send again today")
     p.add_argument("--no-send", action="store_true", help="only write the HTML files")
@@ -257,7 +241,7 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("alerts", help="scan for alerts and list the open ones")
     p.add_argument("--scan", action="store_true")
-    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--as-of", type=iso_date, default=None)
     p.add_argument("--limit", type=int, default=100)
     p.set_defaults(func=cmd_alerts)
 
@@ -265,7 +249,7 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("action", choices=["print", "printed", "posted"])
     p.add_argument("ids", type=int, nargs="*", help="the letters (message ids)")
     p.add_argument("--run", default=None, help="every letter of this run")
-    p.add_argument("--on", type=_date, default=None, help="the day they were posted (today)")
+    p.add_argument("--on", type=iso_date, default=None, help="the day they were posted (today)")
     p.add_argument("--user", default=None, help="the login of who says so")
     p.set_defaults(func=cmd_letters)
 

@@ -16,6 +16,7 @@ import sys
 from datetime import date
 from decimal import Decimal
 
+from src_dash.cli.common import iso_date, open_store
 from src_dash.dunning.model import Exclusion, Plan, PlannedItem, Proposal
 
 LEVEL_NAMES = {0: "prévenance", 6: "remerciement"}
@@ -38,12 +39,6 @@ def _plain(value: object) -> object:
 
 def _print_json(data: object) -> None:
     print(json.dumps(_plain(data), indent=2, ensure_ascii=False))
-
-
-def _date(value: str) -> date:
-    from src_dash.cli import _date as parse
-
-    return parse(value)
 
 
 def plan_as_dict(result: Plan) -> dict:
@@ -142,12 +137,11 @@ def _viewer(engine, login: str | None):  # noqa: ANN001, ANN202
 
 def cmd_plan(args: argparse.Namespace) -> int:
     """Print the planner's proposals and exclusions as of a date."""
-    from src_dash.cli import _store
     from src_dash.clock import today
     from src_dash.dunning.planner import PlanError, plan
     from src_dash.services.access import AccessDenied
 
-    engine = _store()
+    engine = open_store()
     customer_ids = None
     try:
         who = _viewer(engine, args.user)
@@ -176,10 +170,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
     """List the scenarios, seed the default set, or write the profiles the rules give."""
-    from src_dash.cli import _store
     from src_dash.clock import today
 
-    engine = _store()
+    engine = open_store()
     if args.action == "seed":
         from src_dash.dunning.defaults import seed_defaults
 
@@ -219,7 +212,7 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 def register_commands(sub: argparse._SubParsersAction) -> None:
     """Add the plan and scenarios subcommands to the `src-dash` parser."""
     p = sub.add_parser("plan", help="the dunning proposals of a day, and what is left out")
-    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--as-of", type=iso_date, default=None)
     p.add_argument("--scenario", default=None, help="only the customers of this scenario")
     p.add_argument("--customer", default=None, help="only this customer (its number)")
     p.add_argument("--company", default=None, help="the company of --customer")
@@ -230,6 +223,6 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("scenarios", help="dunning scenarios: list, seed the defaults, profiles")
     p.add_argument("action", nargs="?", choices=["list", "seed", "profiles"], default="list")
-    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--as-of", type=iso_date, default=None)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_scenarios)
