@@ -9,7 +9,9 @@ from conftest import TODAY, days
 from sqlalchemy import func, select
 
 from src_dash.dunning.defaults import RULES
-from src_dash.dunning.profile_rules import (
+from src_dash.dunning.profiles import set_customer_profile
+from src_dash.services.access import AccessDenied, Viewer
+from src_dash.services.profile_rules import (
     RuleInput,
     RuleInvalid,
     apply_rules_now,
@@ -20,8 +22,6 @@ from src_dash.dunning.profile_rules import (
     profile_counts,
     update_rule,
 )
-from src_dash.dunning.profiles import set_customer_profile
-from src_dash.services.access import AccessDenied, Viewer
 from src_dash.store import AuditLog, Customer, ProfileRule, StoreMeta
 
 D = Decimal

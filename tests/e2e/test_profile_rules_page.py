@@ -18,8 +18,8 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 
-from src_dash.dunning.profile_rules import profile_counts
 from src_dash.services.access import Viewer, viewer
+from src_dash.services.profile_rules import profile_counts
 from src_dash.store import AuditLog, Customer, ProfileRule, User
 from src_dash.store.engine import make_engine
 from src_dash.sync import bump_data_version

@@ -2,7 +2,7 @@
 scenario), edited one by one in a dialog, moved up and down, with the customers each profile
 would get and a button to apply the rules now.
 
-Every handler asks for the viewer and passes it to `dunning.profile_rules`, which refuses anyone
+Every handler asks for the viewer and passes it to `services.profile_rules`, which refuses anyone
 but an admin, whatever the page showed.
 """
 
@@ -18,7 +18,9 @@ import reflex as rx
 from babel.numbers import NumberFormatError, parse_decimal
 from sqlalchemy.exc import SQLAlchemyError
 
-from src_dash.dunning.profile_rules import (
+from src_dash.dunning.profiles import Rule
+from src_dash.services.access import AccessDenied
+from src_dash.services.profile_rules import (
     GRADE_LETTERS,
     CompanyChoice,
     RuleInput,
@@ -32,8 +34,6 @@ from src_dash.dunning.profile_rules import (
     profile_counts,
     update_rule,
 )
-from src_dash.dunning.profiles import Rule
-from src_dash.services.access import AccessDenied
 from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
