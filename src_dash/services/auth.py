@@ -18,6 +18,7 @@ from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from src_dash.access import AccessDenied, Viewer, viewer
 from src_dash.clock import utcnow
 from src_dash.store import AuditLog, User, UserSession
 
@@ -171,6 +172,17 @@ def signed_in(engine: Engine, token: str, now: datetime | None = None) -> Signed
             language=user.language,
             timezone=user.timezone,
         )
+
+
+def viewer_for_token(engine: Engine, token: str) -> Viewer | None:
+    """The viewer a session token belongs to, or None when it is unknown or expired."""
+    who = signed_in(engine, token)
+    if who is None:
+        return None
+    try:
+        return viewer(engine, who.user_id)
+    except AccessDenied:
+        return None
 
 
 def log_out(engine: Engine, token: str) -> None:
