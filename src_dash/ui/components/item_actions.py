@@ -15,13 +15,11 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import threading
-import time
 from collections.abc import Callable
 from datetime import timedelta
 
 import reflex as rx
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from src_dash.clock import today as clock_today
 from src_dash.services import followup
@@ -64,30 +62,6 @@ GENERAL = "_"
 PROMISE_DAYS = 7  # the promised date offered by default
 
 _REFRESH: list[type[rx.State]] = []
-# One change at a time in this process on SQLite: a write transaction that began by reading is
-# refused at once ("database is locked") when another one wrote meanwhile. A change takes a few
-# milliseconds, so twenty clients acting together wait little.
-_WRITE_LOCK = threading.Lock()
-LOCKED_TRIES = 4
-
-
-def _one_at_a_time(action: Callable, engine, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-    """Run a service that writes, serialised on SQLite (blocking; run in a thread).
-
-    Another process or thread (the dispatcher, a sync) may still hold the write lock: a change
-    refused with "database is locked" wrote nothing (one transaction), so it is tried again.
-    """
-    if engine.dialect.name != "sqlite":
-        return action(engine, *args, **kwargs)
-    for attempt in range(LOCKED_TRIES):
-        try:
-            with _WRITE_LOCK:
-                return action(engine, *args, **kwargs)
-        except OperationalError as exc:
-            if "locked" not in str(exc) or attempt + 1 == LOCKED_TRIES:
-                raise
-            time.sleep(0.05 * (attempt + 1))
-    raise AssertionError("unreachable")
 
 
 def refresh_rows_of(state: type[rx.State]) -> type[rx.State]:
@@ -377,9 +351,8 @@ class ItemActionsState(rx.State):
             return None
         entry_id = self.target.entry_id
         try:
-            result = await asyncio.to_thread(
-                _one_at_a_time, action, get_engine(), who, *args, **kwargs
-            )
+            # Writers queue for the store's write lock (store/locking.py), across processes.
+            result = await asyncio.to_thread(action, get_engine(), who, *args, **kwargs)
         except (AccessDenied, followup.InvalidInput) as exc:
             self._fail(exc, fmt)
             return None
