@@ -20,7 +20,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -34,7 +34,6 @@ from sqlalchemy.engine import Engine
 
 from src_dash.analytics.ledger import get_ledger
 from src_dash.config import Settings, load_settings
-from src_dash.dunning import outbox
 from src_dash.dunning.messaging import company_messaging, format_iban, payment_reference
 from src_dash.money import from_cents
 from src_dash.store import Action, Company, Customer, Entry, Message, MessageItem, User
@@ -557,59 +556,6 @@ def write_letter_files(
 
 def _safe(value: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "_", value)[:30] or "x"
-
-
-def print_queued_letters(
-    engine: Engine,
-    now: datetime,
-    sent_by: int | None = None,
-    settings: Settings | None = None,
-    *,
-    duplex: bool = False,
-) -> tuple[int, str]:
-    """Put every queued letter in one grouped PDF to print; they are then ``sent``.
-
-    Letters whose own PDF is missing get it first.
-
-    Returns:
-        (how many letters, the grouped file; "" when there was none).
-    """
-    m = Message.__table__
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(m.c.id, m.c.pdf_path)
-            .where(m.c.channel == "letter", m.c.status == outbox.QUEUED)
-            .order_by(m.c.id)
-        ).all()
-    if not rows:
-        return 0, ""
-    missing = [r.id for r in rows if not r.pdf_path or not Path(r.pdf_path).is_file()]
-    if missing:
-        write_letter_files(engine, missing, settings=settings)
-    ids = [r.id for r in rows]
-    path = letters_dir(settings) / "print" / f"letters-{now:%Y%m%d-%H%M%S}-{ids[0]}.pdf"
-    render_letters(load_letters(engine, ids), path, duplex=duplex)
-    a = Action.__table__
-    with engine.begin() as conn:
-        for start in range(0, len(ids), 1000):
-            chunk = ids[start : start + 1000]
-            conn.execute(
-                update(m)
-                .where(m.c.id.in_(chunk), m.c.status == outbox.QUEUED)
-                .values(
-                    status=outbox.SENT,
-                    sent_at=now,
-                    sent_by=sent_by,
-                    server_answer=f"printed in {path.name}"[:1000],
-                )
-            )
-            actions = select(m.c.action_id).where(m.c.id.in_(chunk), m.c.action_id.is_not(None))
-            conn.execute(
-                update(a)
-                .where(a.c.id.in_(actions), a.c.status.in_(("proposed", "approved")))
-                .values(status="done", done_at=now, done_by=sent_by)
-            )
-    return len(ids), str(path)
 
 
 def time_grouped(letters: Sequence[Letter], path: Path) -> float:

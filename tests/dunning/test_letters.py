@@ -15,10 +15,10 @@ from smtp_helpers import make_ledger, proposal
 from sqlalchemy import select, update
 
 from src_dash.dunning.defaults import seed_defaults
-from src_dash.dunning.letters import load_letters, print_queued_letters, render_letters
+from src_dash.dunning.letters import load_letters, render_letters
 from src_dash.dunning.planner import plan
 from src_dash.dunning.runs import create_run
-from src_dash.store import Action, Company, Entry, Message
+from src_dash.store import Company, Entry, Message
 from src_dash.sync import sync_company
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
@@ -185,30 +185,6 @@ def test_the_grouped_pdf_starts_each_letter_on_its_own_pages(store, tmp_path):
             if k == 0:
                 assert f"Client {n} SARL" in text and "Objet :" in text
             page += 1
-
-
-def test_printing_puts_the_queued_letters_in_one_file_and_marks_them_sent(store):
-    ids = make_ledger(store, 3)
-    create_run(
-        store,
-        [
-            proposal(store, ids, 0, channel="letter"),
-            proposal(store, ids, 1, channel="letter", needs_approval=True),
-            proposal(store, ids, 2, channel="letter"),
-        ],
-    )
-    count, path = print_queued_letters(store, NOW, ids["user"])
-    assert count == 2 and pages(path) == 2
-    assert "Client 0 SARL" in pdf_text(path, 1) and "Client 2 SARL" in pdf_text(path, 2)
-    letters = _letters(store)
-    assert [r.status for r in letters] == ["sent", "held", "sent"]
-    assert letters[0].sent_by == ids["user"] and letters[0].sent_at == NOW
-    assert letters[0].server_answer == f"printed in {Path(path).name}"
-    a = Action.__table__
-    with store.connect() as conn:
-        statuses = dict(conn.execute(select(a.c.id, a.c.status)).all())
-    assert [statuses[r.action_id] for r in letters] == ["done", "proposed", "done"]
-    assert print_queued_letters(store, NOW, None) == (0, "")
 
 
 def test_a_company_logo_is_drawn_and_a_broken_one_does_not_stop_the_letters(store, tmp_path):
