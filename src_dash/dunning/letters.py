@@ -239,15 +239,14 @@ class _Document(FPDF):
         self.set_text_color(0)
 
 
-def _draw_letter(pdf: _Document, letter: Letter, duplex: bool = False) -> None:
-    """Draw one letter from a new page; its pages are numbered on their own."""
-    words = WORDS.get(letter.language, WORDS["fr"])
-    pdf.letter = letter
-    pdf.add_page()
-    first = pdf.page_no()
-    width = pdf.w - pdf.l_margin - pdf.r_margin
-
-    # Sender, with the logo.
+def _letterhead(
+    pdf: _Document,
+    letter: Letter,
+    recipient_y: float,
+    recipient_lines: Sequence[str] | None = None,
+) -> None:
+    """The sender (name and lines, after the logo when there is one) at the top of the page and
+    the recipient (first line bold) at `recipient_y`, in the window of a DL envelope."""
     top = 15.0
     x_text = pdf.l_margin
     if letter.logo_path and Path(letter.logo_path).is_file():
@@ -262,15 +261,26 @@ def _draw_letter(pdf: _Document, letter: Letter, duplex: bool = False) -> None:
     pdf.set_font("helvetica", "", 8.5)
     for line in letter.sender_lines:
         pdf.cell(90, 4, _pdf_text(line), new_x="LEFT", new_y="NEXT")
-
-    # The recipient, in the window of a DL envelope.
-    pdf.set_xy(110, 50)
+    pdf.set_xy(110, recipient_y)
     pdf.set_font("helvetica", "B", 10.5)
-    for i, line in enumerate(letter.recipient_lines):
+    lines = letter.recipient_lines if recipient_lines is None else recipient_lines
+    for i, line in enumerate(lines):
         if i == 1:
             pdf.set_font("helvetica", "", 10.5)
         pdf.set_x(110)
         pdf.cell(85, 5, _pdf_text(line), new_x="LEFT", new_y="NEXT")
+
+
+def _draw_letter(pdf: _Document, letter: Letter, duplex: bool = False) -> None:
+    """Draw one letter from a new page; its pages are numbered on their own."""
+    words = WORDS.get(letter.language, WORDS["fr"])
+    pdf.letter = letter
+    pdf.add_page()
+    first = pdf.page_no()
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+
+    # Sender with the logo; the recipient in the window of a DL envelope.
+    _letterhead(pdf, letter, recipient_y=50)
 
     # Place and date, references, subject.
     pdf.set_xy(110, 85)
@@ -778,26 +788,7 @@ def render_statement(statement: Statement, path: Path | None = None) -> bytes:
     )  # fmt: skip
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
-    x_text = pdf.l_margin
-    if statement.logo_path and Path(statement.logo_path).is_file():
-        try:
-            info = pdf.image(statement.logo_path, x=pdf.l_margin, y=15, h=16)
-            x_text = pdf.l_margin + float(getattr(info, "rendered_width", 0) or 30) + 4
-        except Exception:  # a broken logo must not stop the statement
-            x_text = pdf.l_margin
-    pdf.set_xy(x_text, 15)
-    pdf.set_font("helvetica", "B", 12)
-    pdf.cell(90, 6, _pdf_text(statement.sender_name), new_x="LEFT", new_y="NEXT")
-    pdf.set_font("helvetica", "", 8.5)
-    for line in statement.sender_lines:
-        pdf.cell(90, 4, _pdf_text(line), new_x="LEFT", new_y="NEXT")
-    pdf.set_xy(110, 40)
-    pdf.set_font("helvetica", "B", 10.5)
-    for i, line in enumerate(statement.recipient_lines):
-        if i == 1:
-            pdf.set_font("helvetica", "", 10.5)
-        pdf.set_x(110)
-        pdf.cell(85, 5, _pdf_text(line), new_x="LEFT", new_y="NEXT")
+    _letterhead(pdf, pdf.letter, recipient_y=40, recipient_lines=statement.recipient_lines)
     pdf.set_xy(pdf.l_margin, 72)
     pdf.set_font("helvetica", "B", 14)
     pdf.cell(width, 7, _pdf_text(words["title"]), new_x="LMARGIN", new_y="NEXT")

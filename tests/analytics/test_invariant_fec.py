@@ -37,31 +37,13 @@ from src_dash.analytics.ledger import clear_cache, get_ledger
 from src_dash.analytics.reconcile import reconcile
 from src_dash.analytics.scope import Scope
 from src_dash.services.fec_import import import_fec_file
+from src_dash.sources.fec_format import STANDARD_COLUMNS
 
 START = date(2025, 1, 1)  # first day of the first fiscal year (AN lines are dated so)
 SPLIT = date(2026, 1, 1)  # first day of the second year
 END = date(2026, 12, 31)
 DAYS = (END - START).days
-HEADER = [
-    "JournalCode",
-    "JournalLib",
-    "EcritureNum",
-    "EcritureDate",
-    "CompteNum",
-    "CompteLib",
-    "CompAuxNum",
-    "CompAuxLib",
-    "PieceRef",
-    "PieceDate",
-    "EcritureLib",
-    "Debit",
-    "Credit",
-    "EcritureLet",
-    "DateLet",
-    "ValidDate",
-    "Montantdevise",
-    "Idevise",
-]
+HEADER = list(STANDARD_COLUMNS)
 JOURNALS = {"VE": "Ventes", "BQ": "Banque", "OD": "Operations diverses", "AN": "A nouveaux"}
 # (general account, auxiliary account, name) of each kind of customer; the customer's number in
 # the app is the auxiliary account, else the general account.
