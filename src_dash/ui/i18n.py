@@ -81,7 +81,6 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
 WORD_MODULES: Final = (
     "app",
     "customers",
-    "working",
     "followup",
     "campaigns",
     "settings",
@@ -92,12 +91,7 @@ WORD_MODULES: Final = (
     "letters",
 )
 for _area in WORD_MODULES:
-    try:
-        _module = importlib.import_module(f"src_dash.ui.words_{_area}")
-    except ModuleNotFoundError as _exc:
-        if _exc.name != f"src_dash.ui.words_{_area}":
-            raise
-        continue
+    _module = importlib.import_module(f"src_dash.ui.words_{_area}")
     for _code, _words in _module.WORDS.items():
         _clash = CATALOG[_code].keys() & _words.keys()
         if _clash:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 WORDS: dict[str, dict[str, str]] = {
     "fr": {
+        "kit.refused": "Vous n'avez pas accès à cette action.",
         "nav.menu": "Menu",
         "nav.dashboard": "Tableau de bord",
         "nav.customers": "Qui vous doit quoi",
@@ -97,6 +98,7 @@ WORDS: dict[str, dict[str, str]] = {
         "prefs.saved": "Préférences enregistrées",
     },
     "en": {
+        "kit.refused": "You are not allowed to do this.",
         "nav.menu": "Menu",
         "nav.dashboard": "Dashboard",
         "nav.customers": "Who owes what",

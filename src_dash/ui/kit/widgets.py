@@ -1,0 +1,186 @@
+"""Form widgets and dialogs every page draws the same way: a labelled select with an "all"
+option, a switch with its label, a key figure (KPI) tile, the dialog that shows a message sent
+to a customer. The words come from the catalogue in the viewer's language (`words`)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from src_dash.ui.components.filters import ALL
+from src_dash.ui.i18n import t
+from src_dash.ui.state import UiState
+
+NONE = "none"  # the value of a select's "none of them" option ("no sales rep", "no profile")
+
+
+def words(key: str) -> rx.Var[str]:
+    """The words of `key` in the viewer's language, as a var of the page."""
+    return t(key, UiState.lang)
+
+
+def small_label(key: str) -> rx.Component:
+    """The grey caption above a field."""
+    return rx.text(words(key), size="1", color_scheme="gray")
+
+
+def labelled(label_key: str, control: rx.Component) -> rx.Component:
+    """A field: its caption above its control, shrinking with the column."""
+    return rx.vstack(small_label(label_key), control, spacing="1", width="100%", min_width="0")
+
+
+def select_field(
+    label_key: str,
+    options: rx.Var,
+    value: rx.Var[str],
+    on_change: rx.EventHandler,
+    id_: str,
+    all_key: str | None = None,
+    none_key: str | None = None,
+) -> rx.Component:
+    """A labelled select over `options` (items with `value` and `label`), first offering "all"
+    (`all_key`) and "none" (`none_key`) when their words are given."""
+    first = [rx.select.item(words(all_key), value=ALL)] if all_key else []
+    if none_key:
+        first.append(rx.select.item(words(none_key), value=NONE))
+    return labelled(
+        label_key,
+        rx.select.root(
+            rx.select.trigger(width="100%", id=id_),
+            rx.select.content(
+                *first, rx.foreach(options, lambda o: rx.select.item(o.label, value=o.value))
+            ),
+            value=value,
+            on_change=on_change,
+            size="2",
+        ),
+    )
+
+
+def switch_field(
+    label_key: str, checked: rx.Var[bool], on_change: rx.EventHandler, id_: str
+) -> rx.Component:
+    """A small switch with its words beside it (the whole line toggles it)."""
+    return rx.el.label(
+        rx.hstack(
+            rx.switch(checked=checked, on_change=on_change, id=id_, size="1"),
+            rx.text(words(label_key), size="2"),
+            spacing="2",
+            align="center",
+        ),
+    )
+
+
+def kpi_tile(
+    label: rx.Var[str] | str,
+    value: rx.Component,
+    id_: str,
+    note: rx.Var[str] | None = None,
+    card: bool = True,
+) -> rx.Component:
+    """A key figure: its caption, its value (already drawn) and an optional grey note under it."""
+    body = rx.vstack(
+        rx.text(label, size="1", color_scheme="gray"),
+        value,
+        *(
+            [rx.text(note, size="1", color_scheme="gray", id=f"{id_}-note")]
+            if note is not None
+            else []
+        ),
+        spacing="1" if card else "0",
+        min_width="0",
+    )
+    if not card:
+        return rx.box(body, min_width="0", id=id_)
+    return rx.card(body, min_width="0", id=id_, data_testid="kpi")
+
+
+def _addressee(label_key: str, value: rx.Var[str]) -> rx.Component:
+    return rx.text(
+        rx.text.span(words(label_key), " ", color_scheme="gray"),
+        value,
+        size="2",
+        word_break="break-all",
+    )
+
+
+def message_body(
+    html: rx.Var[str], text: rx.Var[str], height: str, title: rx.Var[str] | str = ""
+) -> rx.Component:
+    """A message's body as the customer reads it: the HTML in a sandboxed frame (no script, no
+    form, no link), else the plain text."""
+    return rx.cond(
+        html != "",
+        rx.el.iframe(
+            src_doc=html,
+            sandbox="",
+            title=title,
+            width="100%",
+            height=height,
+            style={
+                "border": "1px solid var(--gray-a5)",
+                "borderRadius": "var(--radius-2)",
+                "background": "white",
+            },
+            id="message-body",
+        ),
+        rx.cond(
+            text != "",
+            rx.box(
+                rx.text(text, size="2", white_space="pre-wrap"),
+                max_height=height,
+                overflow_y="auto",
+                width="100%",
+                id="message-text",
+            ),
+        ),
+    )
+
+
+def addressees(to: rx.Var[str], cc: rx.Var[str], to_key: str, cc_key: str) -> rx.Component:
+    """ "À : ..." and, when there is one, "Cc : ..."."""
+    return rx.vstack(
+        _addressee(to_key, to),
+        rx.cond(cc != "", _addressee(cc_key, cc)),
+        spacing="1",
+    )
+
+
+def message_dialog(
+    *,
+    subject: rx.Var[str],
+    head: rx.Component,
+    html: rx.Var[str],
+    text: rx.Var[str],
+    open_: rx.Var[bool],
+    on_open_change: rx.EventHandler,
+    close_key: str,
+    actions: tuple[rx.Component, ...] = (),
+    height: str = "50vh",
+    max_width: str = "760px",
+) -> rx.Component:
+    """The dialog that shows one message: its subject, a head (addressees, channel, date), its
+    body, then `actions` on the left and a close button on the right."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(subject, id="message-subject"),
+            rx.vstack(
+                head,
+                message_body(html, text, height, title=subject),
+                rx.hstack(
+                    *actions,
+                    rx.spacer(),
+                    rx.dialog.close(
+                        rx.button(words(close_key), variant="soft", color_scheme="gray")
+                    ),
+                    width="100%",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            max_width=max_width,
+            width="100%",
+            padding=rx.breakpoints(initial="14px", sm="24px"),
+        ),
+        open=open_,
+        on_open_change=on_open_change,
+    )
