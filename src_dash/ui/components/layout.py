@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import reflex as rx
 from reflex.event import EventType
 
+from src_dash.ui import routes
 from src_dash.ui.auth import AuthState
 from src_dash.ui.i18n import CATALOG, LANGS, t
 from src_dash.ui.state import UiState
@@ -38,34 +39,21 @@ class NavItem:
 
 
 NAV_ITEMS: tuple[NavItem, ...] = (
-    NavItem("/", "nav.dashboard", "layout-dashboard"),
-    NavItem("/clients", "nav.customers", "users"),
-    NavItem("/echeances", "nav.open_items", "calendar-clock"),
-    NavItem("/actions", "nav.actions", "list-checks"),
-    NavItem("/campagnes", "nav.campaigns", "send"),
-    NavItem("/alertes", "nav.alerts", "bell"),
-    NavItem("/courriels", "nav.mailbox", "inbox", roles=("admin", "collector")),
-    NavItem("/reglages", "nav.settings", "settings", roles=("admin",)),
+    NavItem(routes.DASHBOARD, "nav.dashboard", "layout-dashboard"),
+    NavItem(routes.CUSTOMERS, "nav.customers", "users"),
+    NavItem(routes.OPEN_ITEMS, "nav.open_items", "calendar-clock"),
+    NavItem(routes.WORKLIST, "nav.actions", "list-checks"),
+    NavItem(routes.CAMPAIGNS, "nav.campaigns", "send"),
+    NavItem(routes.ALERTS, "nav.alerts", "bell"),
+    NavItem(routes.MAILBOX, "nav.mailbox", "inbox", roles=("admin", "collector")),
+    NavItem(routes.SETTINGS, "nav.settings", "settings", roles=("admin",)),
     # Company totals cover the whole base: not for sales reps.
-    NavItem(
-        "/synchronisation", "nav.sync", "refresh-cw", roles=("admin", "collector", "read_only")
-    ),
-    NavItem("/preferences", "nav.preferences", "sliders-horizontal"),
+    NavItem(routes.SYNC, "nav.sync", "refresh-cw", roles=("admin", "collector", "read_only")),
+    NavItem(routes.PREFERENCES, "nav.preferences", "sliders-horizontal"),
 )
 
-# The routes whose page exists: only these are shown in the menu. A new page adds its route here.
-LIVE_ROUTES: list[str] = [
-    "/",
-    "/clients",
-    "/echeances",
-    "/actions",
-    "/campagnes",
-    "/alertes",
-    "/courriels",
-    "/reglages",
-    "/synchronisation",
-    "/preferences",
-]
+# The routes whose page exists: only these are shown in the menu.
+LIVE_ROUTES: list[str] = [item.route for item in NAV_ITEMS]
 
 
 def nav_items() -> list[NavItem]:
