@@ -211,12 +211,13 @@ def cmd_import_fec(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Print per company: customers, open items, outstanding, overdue, last sync."""
+    from sqlmodel import Session
+
     from src_dash.services.status import company_statuses
-    from src_dash.store.engine import session_scope
 
     engine = open_store()
     as_of = args.as_of or today()
-    with session_scope(engine) as session:
+    with Session(engine) as session:
         rows = company_statuses(session, as_of, args.company)
     if args.json:
         print_json(

@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from src_dash.access import AccessDenied, Viewer, viewer
 from src_dash.clock import utcnow
 from src_dash.store import AuditLog, User, UserSession
+from src_dash.store.locking import write_session
 
 ROLES = ("admin", "collector", "sales_rep", "read_only")
 SESSION_LIFETIME = timedelta(hours=12)
@@ -96,7 +97,7 @@ def create_user(
         raise AuthError("the password must have at least 8 characters")
     if role == "sales_rep" and sales_rep_id is None:
         raise AuthError("a sales rep user needs the Sage sales rep whose customers they see")
-    with Session(engine) as session:
+    with write_session(engine) as session:
         if session.exec(select(User).where(User.login == login)).first():
             raise AuthError(f"the login {login!r} is taken")
         user = User(
@@ -134,7 +135,7 @@ def log_in(engine: Engine, login: str, password: str, now: datetime | None = Non
         raise AuthError("unknown login or wrong password")
     user_id = found[0]
     token = secrets.token_urlsafe(32)
-    with Session(engine) as session:
+    with write_session(engine) as session:
         session.add(
             UserSession(
                 token_hash=_token_hash(token),
@@ -187,7 +188,7 @@ def viewer_for_token(engine: Engine, token: str) -> Viewer | None:
 
 def log_out(engine: Engine, token: str) -> None:
     """End a session (the token stops working at once)."""
-    with Session(engine) as session:
+    with write_session(engine) as session:
         session.exec(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
         session.commit()
 
@@ -195,7 +196,7 @@ def log_out(engine: Engine, token: str) -> None:
 def purge_expired_sessions(engine: Engine, now: datetime | None = None) -> int:
     """Delete expired sessions; return how many."""
     now = now or utcnow()
-    with Session(engine) as session:
+    with write_session(engine) as session:
         result = session.exec(delete(UserSession).where(UserSession.expires_at <= now))
         session.commit()
         return result.rowcount

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from src_dash.config import load_settings
-from src_dash.store.locking import BUSY_TIMEOUT_SECONDS, install_sqlite_write_lock
+from src_dash.store.locking import BUSY_TIMEOUT_SECONDS, WRITE, install_sqlite_write_lock
 
 
 def normalise_url(url: str) -> str:
@@ -56,8 +56,10 @@ def get_engine(url: str | None = None) -> Engine:
 
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """A session that commits on success and rolls back on any error."""
+    """A session that writes: it holds the write lock (SQLite), commits on success and rolls back
+    on any error. Readers open a plain `Session(engine)` instead."""
     with Session(engine or get_engine(), expire_on_commit=False) as session:
+        session.connection(execution_options=WRITE)
         try:
             yield session
             session.commit()

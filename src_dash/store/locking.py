@@ -16,8 +16,8 @@ Who takes the lock:
   `session_scope()` included (the status pages read through it): a deferred BEGIN, so a page or a
   report reads beside a running sync instead of waiting for it. A connection or session that
   reads and then writes asks for the lock before its first statement, with
-  `conn.execution_options(**WRITE)` or `session.connection(execution_options=WRITE)`; one that
-  writes first needs nothing (its first write waits for the lock under the busy timeout).
+  `conn.execution_options(**WRITE)`, or is an ORM session opened with `write_session(engine)`
+  (every ORM session that writes is: tests/test_sql_writers.py checks it).
 
 PostgreSQL is left alone: its row locks and MVCC do this job.
 """
@@ -30,6 +30,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
 
 BUSY_TIMEOUT_SECONDS = 30
 """How long a writer waits for the writer ahead of it before "database is locked"."""
@@ -68,3 +69,13 @@ def _begin_writing(engine: Engine) -> Iterator[Connection]:
         conn.execution_options(**WRITE)
         with conn.begin():
             yield conn
+
+
+@contextlib.contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """An ORM session that will write: on SQLite it holds the write lock from its first
+    statement (BEGIN IMMEDIATE), so a read-then-write waits for the writer ahead of it instead of
+    failing with "database is locked"; on PostgreSQL a plain session."""
+    with Session(engine) as session:
+        session.connection(execution_options=WRITE)
+        yield session

@@ -10,11 +10,12 @@ from decimal import Decimal
 
 import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from src_dash import clock
 from src_dash.services.status import CompanyStatus, company_statuses
 from src_dash.sources.left_out import LeftOutLines
-from src_dash.store.engine import session_scope
+from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.components.company_card import (
@@ -150,7 +151,7 @@ def totals(statuses: Sequence[CompanyStatus], fmt: Formats | str) -> list[TotalR
 
 def read_statuses(as_of: date) -> list[CompanyStatus]:
     """Read every active company's status from the store (blocking; run it in a thread)."""
-    with session_scope() as session:
+    with Session(get_engine()) as session:
         return company_statuses(session, as_of)
 
 
