@@ -272,12 +272,12 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
 
 # Each benchmark: the module and function that run it, all with the same keyword arguments.
 BENCHES = {
-    "sync": "src_dash.bench:bench_sync",
-    "analytics": "src_dash.analytics.bench:bench_analytics",
-    "dunning": "src_dash.dunning.bench:bench_dunning",
-    "ui": "src_dash.ui.bench:bench_ui",
-    "actions": "src_dash.ui.bench_actions:bench_actions",
-    "open-items": "src_dash.services.open_items:bench_open_items",
+    "sync": "src_dash.bench.sync:bench_sync",
+    "analytics": "src_dash.bench.analytics:bench_analytics",
+    "dunning": "src_dash.bench.dunning:bench_dunning",
+    "ui": "src_dash.bench.ui:bench_ui",
+    "actions": "src_dash.bench.actions:bench_actions",
+    "open-items": "src_dash.bench.open_items:bench_open_items",
 }
 # The modules of this package that add their own commands to the parser (`register_commands(sub)`).
 COMMAND_MODULES = (

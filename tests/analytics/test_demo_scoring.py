@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from src_dash.analytics.bench import _compare, demo_auc, sql_figures
 from src_dash.analytics.ledger import clear_cache, get_ledger
+from src_dash.bench.analytics import _compare, demo_auc, sql_figures
 from src_dash.sources.demo import DemoCompanySpec, build_demo_base, odbc_connection_string
 from src_dash.sync import register_company, sync_company
 

@@ -379,7 +379,7 @@ def test_read_only_users_and_sales_reps_cannot_act(
     # The handlers refuse the events sent by hand over the app's websocket.
     from reflex.config import get_config
 
-    from src_dash.ui.bench import SUFFIX, Client, _names
+    from src_dash.bench.app import SUFFIX, Client, state_names
     from src_dash.ui.components.item_actions import ItemActionsState
 
     login_name = who.login
@@ -390,7 +390,7 @@ def test_read_only_users_and_sales_reps_cannot_act(
             select(func.count()).select_from(a).where(a.c.user_id == who.user_id)
         ).scalar()
     port = urlsplit(get_config().api_url).port
-    client = Client(port, _names())
+    client = Client(port, state_names())
     state = ItemActionsState.get_full_name()
     try:
         client.connect(ROUTE, {**client.storage(), client.names["token_var"]: token})

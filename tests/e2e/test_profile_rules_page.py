@@ -213,8 +213,8 @@ def test_a_collector_cannot_reach_the_rules_and_crafted_events_are_refused(
 ) -> None:
     from reflex.config import get_config
 
+    from src_dash.bench.app import Client, state_names
     from src_dash.services.auth import log_in
-    from src_dash.ui.bench import Client, _names
     from src_dash.ui.pages.settings_profiles import ProfileRulesState
 
     page.set_viewport_size(DESKTOP)
@@ -231,7 +231,7 @@ def test_a_collector_cannot_reach_the_rules_and_crafted_events_are_refused(
     with engine.connect() as conn:
         audit_count = conn.execute(select(func.count()).select_from(a)).scalar()
         profiles = dict(conn.execute(select(c.c.id, c.c.profile)).all())
-    client = Client(urlsplit(get_config().api_url).port, _names())
+    client = Client(urlsplit(get_config().api_url).port, state_names())
     state = ProfileRulesState.get_full_name()
     try:
         client.connect(ROUTE, {**client.storage(), client.names["token_var"]: token})

@@ -16,11 +16,8 @@ from __future__ import annotations
 import csv
 import json
 import os
-import resource
-import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from datetime import date, timedelta
@@ -34,50 +31,29 @@ from src_dash.analytics.dashboard import dashboard
 from src_dash.analytics.ledger import clear_cache, get_ledger, load_ledger
 from src_dash.analytics.reconcile import reconcile
 from src_dash.analytics.scoring import roc_auc, score_frame
+from src_dash.bench.common import (
+    SYNC_SCRIPT,
+    TODAY,
+    build_base_in_child,
+    current_rss_mb,
+    customers_for,
+    ms,
+    peak_rss_mb,
+    remove_sqlite,
+    since,
+    timed,
+    work_folder,
+)
 
 PG_SERVER = os.environ.get("SRC_DASH_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
-TODAY = date(2026, 11, 22)
-
-_CHILD = """
-import json, sys
-from datetime import date
-from pathlib import Path
-from src_dash.store.engine import make_engine
-from src_dash.store.migrate import upgrade
-from src_dash.sync import register_company, sync_company
-from src_dash.sources.demo import odbc_connection_string
-from src_dash.config import load_settings
-url, base, today = sys.argv[1], Path(sys.argv[2]), date.fromisoformat(sys.argv[3])
-upgrade(url)
-engine = make_engine(url)
-dsn = odbc_connection_string(base, load_settings().odbc_sqlite_driver)
-register_company(engine, "BENCH", "Bench SA", "sage100", dsn)
-result = sync_company(engine, "BENCH", full=True, as_of=today)
-print(json.dumps(result.as_dict()))
-"""
-
-_BUILD = """
-import sys
-from datetime import date
-from pathlib import Path
-from src_dash.sources.demo import DemoCompanySpec, build_demo_base
-spec = DemoCompanySpec(code="BENCH", name="Bench SA", customers=int(sys.argv[2]),
-                       entries=int(sys.argv[3]), seed=int(sys.argv[4]))
-build_demo_base(Path(sys.argv[1]), spec, date.fromisoformat(sys.argv[5]))
-"""
-
-
-def _run_child(code: str, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr else "failed")
-    return done.stdout
-
-
-def _ms(seconds: float) -> float:
-    return round(seconds * 1000, 1)
+AGING_BUCKETS = (
+    "days <= 0",
+    "days BETWEEN 1 AND 30",
+    "days BETWEEN 31 AND 60",
+    "days BETWEEN 61 AND 90",
+    "days BETWEEN 91 AND 120",
+    "days > 120",
+)
 
 
 def _days(dialect: str, later: str, earlier: str) -> str:
@@ -86,36 +62,14 @@ def _days(dialect: str, later: str, earlier: str) -> str:
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
-def sql_figures(engine: Engine, as_of: date) -> dict[str, object]:
-    """The dashboard figures computed by SQL in the store, on the stored residuals.
-
-    Valid for `as_of` on or after the newest lettering (the stored state); the Polars ledger
-    replays any date.
-    """
-    dialect = engine.dialect.name
-    d = as_of if dialect == "postgresql" else as_of.isoformat()
-    month = as_of.replace(day=1) if dialect == "postgresql" else as_of.replace(day=1).isoformat()
-    year_ago = as_of - timedelta(days=365)
-    year_ago = year_ago if dialect == "postgresql" else year_ago.isoformat()
-    due = "coalesce(due_date, posting_date)"
-    days = _days(dialect, ":d", due) if dialect == "postgresql" else _days(dialect, ":d", due)
-    month_of = (
-        "to_char(posting_date, 'YYYY-MM')"
-        if dialect == "postgresql"
-        else ("substr(posting_date, 1, 7)")
-    )
-    greatest = "greatest" if dialect == "postgresql" else "max"
+def _open_item_queries(dialect: str) -> dict[str, str]:
+    """Totals, aging, by company and top 10 overdue, on the open items as of :d."""
+    days = _days(dialect, ":d", "coalesce(due_date, posting_date)")
     open_items = (
         f"SELECT customer_id, company_id, residual, {days} AS days FROM entry "
         "WHERE residual != 0 AND posting_date <= :d"
     )
-    banks = (
-        "SELECT company_id, journal FROM entry WHERE NOT carried_forward "
-        "GROUP BY company_id, journal "
-        "HAVING sum(CASE WHEN amount < 0 THEN 1 ELSE 0 END) "
-        "> sum(CASE WHEN amount > 0 THEN 1 ELSE 0 END)"
-    )
-    queries = {
+    return {
         "totals": (
             "SELECT sum(residual), "
             "sum(CASE WHEN residual > 0 AND days > 0 THEN residual ELSE 0 END), "
@@ -127,14 +81,7 @@ def sql_figures(engine: Engine, as_of: date) -> dict[str, object]:
             "SELECT "
             + ", ".join(
                 f"sum(CASE WHEN residual > 0 AND {cond} THEN residual ELSE 0 END)"
-                for cond in (
-                    "days <= 0",
-                    "days BETWEEN 1 AND 30",
-                    "days BETWEEN 31 AND 60",
-                    "days BETWEEN 61 AND 90",
-                    "days BETWEEN 91 AND 120",
-                    "days > 120",
-                )
+                for cond in AGING_BUCKETS
             )
             + f" FROM ({open_items}) o"
         ),
@@ -150,6 +97,24 @@ def sql_figures(engine: Engine, as_of: date) -> dict[str, object]:
             "WHERE o.residual > 0 AND o.days > 0 GROUP BY cu.number "
             "ORDER BY overdue DESC, cu.number LIMIT 10"
         ),
+    }
+
+
+def _flow_queries(dialect: str) -> dict[str, str]:
+    """Monthly sales, cash of the month (:m to :d) and settlement delays (:y to :d)."""
+    month_of = (
+        "to_char(posting_date, 'YYYY-MM')"
+        if dialect == "postgresql"
+        else "substr(posting_date, 1, 7)"
+    )
+    greatest = "greatest" if dialect == "postgresql" else "max"
+    banks = (
+        "SELECT company_id, journal FROM entry WHERE NOT carried_forward "
+        "GROUP BY company_id, journal "
+        "HAVING sum(CASE WHEN amount < 0 THEN 1 ELSE 0 END) "
+        "> sum(CASE WHEN amount > 0 THEN 1 ELSE 0 END)"
+    )
+    return {
         "monthly_sales": (
             f"SELECT {month_of} AS m, sum(amount) FROM entry e "
             "WHERE NOT carried_forward AND posting_date <= :d "
@@ -176,6 +141,18 @@ def sql_figures(engine: Engine, as_of: date) -> dict[str, object]:
             "AND g.settled_on <= :d AND g.settled_on > :y GROUP BY e.customer_id"
         ),
     }
+
+
+def sql_figures(engine: Engine, as_of: date) -> dict[str, object]:
+    """The dashboard figures computed by SQL in the store, on the stored residuals.
+
+    Valid for `as_of` on or after the newest lettering (the stored state); the Polars ledger
+    replays any date.
+    """
+    dialect = engine.dialect.name
+    days = (as_of, as_of.replace(day=1), as_of - timedelta(days=365))
+    d, month, year_ago = days if dialect == "postgresql" else (x.isoformat() for x in days)
+    queries = _open_item_queries(dialect) | _flow_queries(dialect)
     out: dict[str, object] = {}
     with engine.connect() as conn:
         for name, sql in queries.items():
@@ -269,29 +246,80 @@ def demo_auc(engine: Engine, behaviour_csv: Path, today: date, horizon_days: int
     }
 
 
-def _timed(fn, repeat: int = 1) -> tuple[float, object]:  # noqa: ANN001
-    times, result = [], None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
-
-
-def _current_rss_mb() -> float | None:
-    """Resident memory now (Linux), in MB."""
-    try:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
-    except (OSError, IndexError, ValueError):
-        return None
-    return round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
-
-
 def _pg_admin(sql: str) -> None:
     import psycopg
 
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
         conn.execute(sql)
+
+
+def _sync_stores(urls: list[str], base: Path, today: date) -> list[dict]:
+    """Sync the base into each store at once, one child process each; their sync figures."""
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", SYNC_SCRIPT, u, str(base), today.isoformat()],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for u in urls
+    ]
+    syncs = []
+    for child in children:
+        out, err = child.communicate()
+        if child.returncode != 0:
+            raise RuntimeError(f"sync failed: {err.strip().splitlines()[-1]}")
+        syncs.append(json.loads(out.strip().splitlines()[-1]))
+    return syncs
+
+
+def _dashboard_times(engine: Engine, today: date, rss: dict | None = None) -> dict[str, object]:
+    """Cold ledger load, cold and warm dashboard, the same figures by SQL (in ms), and whether
+    SQL and Polars agree; with `rss`, the resident memory after the load and the warm runs."""
+    clear_cache()
+    cold_load, ledger = timed(lambda: load_ledger(engine))
+    if rss is not None:
+        rss["rss_after_cold_load_mb"] = current_rss_mb()
+    del ledger
+    clear_cache()
+    cold_all, _ = timed(lambda: dashboard(engine, as_of=today))
+    warm, _ = timed(lambda: dashboard(engine, as_of=today), repeat=7)
+    if rss is not None:
+        rss["rss_after_warm_dashboard_mb"] = current_rss_mb()
+    sql, answers = timed(lambda: sql_figures(engine, today))
+    return {
+        "cold_load_ledger_ms": ms(cold_load),
+        "cold_all_dashboard_figures_ms": ms(cold_all),
+        "warm_all_dashboard_figures_ms": ms(warm),
+        "sql_same_figures_ms": ms(sql),
+        "sql_over_warm_ratio": round(sql / warm, 1),
+        "sql_matches_polars": _compare(answers, engine, today),
+    }
+
+
+def _sqlite_figures(url: str, base: Path, today: date, report: dict[str, object]) -> dict:
+    """Time the SQLite store into `report`; the resident memory figures, to report last."""
+    from src_dash.store.engine import make_engine
+
+    engine = make_engine(url)
+    rss = {"rss_before_load_mb": peak_rss_mb()}
+    times = _dashboard_times(engine, today, rss)
+    ledger = get_ledger(engine)
+    frames_mb = sum(
+        getattr(ledger, n).estimated_size("mb")
+        for n in ("entries", "customers", "contacts", "promises", "disputes")
+    )
+    reconciled, found = timed(lambda: reconcile(engine, None, today), repeat=5)
+    report["reconciliation"] = {
+        "warm_all_companies_ms": ms(reconciled),
+        "differences": {r.company: str(r.difference) for r in found},
+    }
+    report["sqlite"] = times
+    report["ledger_rows"] = ledger.entries.height
+    report["ledger_frames_mb"] = round(frames_mb, 1)
+    report["auc"] = demo_auc(engine, base.with_suffix(".behaviour.csv"), today)
+    engine.dispose()
+    return rss
 
 
 def bench_analytics(
@@ -305,19 +333,12 @@ def bench_analytics(
     """Build, sync, then time the analytics against SQL; return the figures as plain data."""
     from src_dash.store.engine import make_engine
 
-    tmp = tempfile.TemporaryDirectory(prefix="src-dash-bench-analytics-")
-    base_dir = Path(work_dir or tmp.name)
-    base_dir.mkdir(parents=True, exist_ok=True)
-    customers = customers or max(entries // 20, 10)
+    tmp, base_dir = work_folder("src-dash-bench-analytics-", work_dir)
+    customers = customers_for(entries, customers)
     base = base_dir / "BENCH.sqlite"
-    started = time.perf_counter()
-    _run_child(_BUILD, str(base), str(customers), str(entries), str(seed), today.isoformat())
-    build_seconds = time.perf_counter() - started
-
+    build_seconds = build_base_in_child(base, customers, entries, seed, today)
     url = store_url or f"sqlite:///{base_dir / 'store.db'}"
-    if url.startswith("sqlite:///"):
-        for suffix in ("", "-wal", "-shm"):
-            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+    remove_sqlite(url)
     pg_name = f"src_dash_bench_{uuid.uuid4().hex[:8]}"
     pg_url = f"{PG_SERVER}/{pg_name}"
     report: dict[str, object] = {"entries_target": entries, "customers": customers}
@@ -329,80 +350,17 @@ def bench_analytics(
         report["postgresql_error"] = f"{type(exc).__name__}: {exc}"
     try:
         started = time.perf_counter()
-        children = [
-            subprocess.Popen(
-                [sys.executable, "-c", _CHILD, u, str(base), today.isoformat()],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for u in ([url, pg_url] if pg_ok else [url])
-        ]
-        syncs = []
-        for child in children:
-            out, err = child.communicate()
-            if child.returncode != 0:
-                raise RuntimeError(f"sync failed: {err.strip().splitlines()[-1]}")
-            syncs.append(json.loads(out.strip().splitlines()[-1]))
-        sync_seconds = time.perf_counter() - started
+        syncs = _sync_stores([url, pg_url] if pg_ok else [url], base, today)
         report["build_seconds"] = round(build_seconds, 1)
-        report["sync_seconds_both_stores"] = round(sync_seconds, 1)
+        report["sync_seconds_both_stores"] = round(since(started), 1)
         report["store_entries"] = syncs[0]["tables"]["entries"]["added"]
-
-        engine = make_engine(url)
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        clear_cache()
-        cold_load, ledger = _timed(lambda: load_ledger(engine))
-        rss_loaded = _current_rss_mb()
-        del ledger
-        clear_cache()
-        cold_all, _ = _timed(lambda: dashboard(engine, as_of=today))
-        warm, _ = _timed(lambda: dashboard(engine, as_of=today), repeat=7)
-        rss_warm = _current_rss_mb()
-        ledger = get_ledger(engine)
-        frames_mb = sum(
-            getattr(ledger, n).estimated_size("mb")
-            for n in ("entries", "customers", "contacts", "promises", "disputes")
-        )
-        sql_sqlite, answers = _timed(lambda: sql_figures(engine, today))
-        reconciled, found = _timed(lambda: reconcile(engine, None, today), repeat=5)
-        report["reconciliation"] = {
-            "warm_all_companies_ms": _ms(reconciled),
-            "differences": {r.company: str(r.difference) for r in found},
-        }
-        report["sqlite"] = {
-            "cold_load_ledger_ms": _ms(cold_load),
-            "cold_all_dashboard_figures_ms": _ms(cold_all),
-            "warm_all_dashboard_figures_ms": _ms(warm),
-            "sql_same_figures_ms": _ms(sql_sqlite),
-            "sql_over_warm_ratio": round(sql_sqlite / warm, 1),
-            "sql_matches_polars": _compare(answers, engine, today),
-        }
-        report["ledger_rows"] = ledger.entries.height
-        report["ledger_frames_mb"] = round(frames_mb, 1)
-        report["auc"] = demo_auc(engine, base.with_suffix(".behaviour.csv"), today)
-        engine.dispose()
+        rss = _sqlite_figures(url, base, today, report)
         if pg_ok:
             pg_engine = make_engine(pg_url)
-            clear_cache()
-            pg_cold, _ = _timed(lambda: load_ledger(pg_engine))
-            clear_cache()
-            pg_cold_all, _ = _timed(lambda: dashboard(pg_engine, as_of=today))
-            pg_warm, _ = _timed(lambda: dashboard(pg_engine, as_of=today), repeat=7)
-            sql_pg, pg_answers = _timed(lambda: sql_figures(pg_engine, today))
-            report["postgresql"] = {
-                "cold_load_ledger_ms": _ms(pg_cold),
-                "cold_all_dashboard_figures_ms": _ms(pg_cold_all),
-                "warm_all_dashboard_figures_ms": _ms(pg_warm),
-                "sql_same_figures_ms": _ms(sql_pg),
-                "sql_over_warm_ratio": round(sql_pg / pg_warm, 1),
-                "sql_matches_polars": _compare(pg_answers, pg_engine, today),
-            }
+            report["postgresql"] = _dashboard_times(pg_engine, today)
             pg_engine.dispose()
-        report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-        report["rss_before_load_mb"] = round(rss, 1)
-        report["rss_after_cold_load_mb"] = rss_loaded
-        report["rss_after_warm_dashboard_mb"] = rss_warm
+        report["peak_rss_mb"] = peak_rss_mb()
+        report.update(rss)
     finally:
         clear_cache()
         if pg_ok:

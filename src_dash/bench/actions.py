@@ -22,29 +22,25 @@ from __future__ import annotations
 import contextlib
 import os
 import random
-import statistics
-import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from src_dash.analytics.bench import TODAY
-from src_dash.ui.bench import (
+from src_dash.bench.app import (
     CLIENTS,
     DEMO_PASSWORD,
     EVENT_TIMEOUT,
     SUFFIX,
     Client,
-    _free_port,
-    _ms,
-    _names,
-    _percentile,
     prepare_store,
     start_app,
+    state_names,
     stop_app,
 )
+from src_dash.bench.common import TODAY, free_port, ms, since, spread_ms, work_folder
 
 ROUNDS = 3
 TARGET_MS = 300.0
@@ -96,16 +92,63 @@ def _seed(store_url: str) -> None:
         engine.dispose()
 
 
+def _free_items(engine, who, enough: int, today: date, info: dict) -> list:  # noqa: ANN001
+    """Overdue invoices with nothing on them and never dunned, largest first, until `enough`
+    (or the last page); `info` gets the first page's time."""
+    from src_dash.services.open_items import OpenItemFilters, open_items
+
+    started = time.perf_counter()
+    free: list = []
+    for number in range(20):  # an earlier run on the same store used the first pages
+        page = open_items(
+            engine,
+            who,
+            OpenItemFilters(states=("none",), min_days_late=1, kinds=("invoice",)),
+            sort="residual",
+            descending=True,
+            page=number,
+            page_size=500,
+            as_of=today,
+        )
+        if number == 0:
+            info["first_open_items_ms"] = ms(time.perf_counter() - started)
+        # Never dunned: an item dunned by an earlier run on the same store would go at its
+        # next level (perhaps a phone step), not by email at level 1.
+        free += [r for r in page.rows if r.residual > 100 and r.level == 0 and not r.next_level]
+        if len(free) >= enough or page.page < number:
+            break
+    return free
+
+
+def _email_dunnable(engine, who, free: list, wanted: int, today: date) -> list[int]:  # noqa: ANN001
+    """Up to `wanted` of the free items whose level-1 step goes by email, one per customer."""
+    from src_dash.services.dun_now import NotDunnable, preview_dun
+
+    dun: list[int] = []
+    used_customers: set[int] = set()
+    for row in free:
+        if len(dun) >= wanted:
+            break
+        if row.customer_id in used_customers:
+            continue
+        try:
+            preview = preview_dun(engine, who, row.entry_id, 1, as_of=today)
+        except NotDunnable:
+            continue
+        if preview.channel == "email":
+            dun.append(row.entry_id)
+            used_customers.add(row.customer_id)
+    return dun
+
+
 def pick_items(
     store_url: str, clients: int, rounds: int, today: date, with_dun: bool = True
 ) -> tuple[list, dict]:
     """Items for each client and round: free overdue invoices, and email-dunnable ones."""
     from sqlalchemy import select
 
+    from src_dash.access import viewer
     from src_dash.analytics.ledger import clear_cache
-    from src_dash.services.access import viewer
-    from src_dash.services.dun_now import NotDunnable, preview_dun
-    from src_dash.services.open_items import OpenItemFilters, open_items
     from src_dash.store import User
     from src_dash.store.engine import make_engine
 
@@ -117,42 +160,10 @@ def pick_items(
                 select(User.__table__.c.id).where(User.__table__.c.login == LOGIN)
             ).scalar_one()
         who = viewer(engine, user_id)
-        started = time.perf_counter()
-        free: list = []
-        for number in range(20):  # an earlier run on the same store used the first pages
-            page = open_items(
-                engine,
-                who,
-                OpenItemFilters(states=("none",), min_days_late=1, kinds=("invoice",)),
-                sort="residual",
-                descending=True,
-                page=number,
-                page_size=500,
-                as_of=today,
-            )
-            if number == 0:
-                info["first_open_items_ms"] = _ms(time.perf_counter() - started)
-            # Never dunned: an item dunned by an earlier run on the same store would go at its
-            # next level (perhaps a phone step), not by email at level 1.
-            free += [r for r in page.rows if r.residual > 100 and r.level == 0 and not r.next_level]
-            if len(free) >= 8 * clients * rounds or page.page < number:
-                break
+        free = _free_items(engine, who, 8 * clients * rounds, today, info)
         wanted = clients * rounds
-        dun: list[int] = []
-        used_customers: set[int] = set()
         started = time.perf_counter()
-        for row in free if with_dun else ():
-            if len(dun) >= wanted:
-                break
-            if row.customer_id in used_customers:
-                continue
-            try:
-                preview = preview_dun(engine, who, row.entry_id, 1, as_of=today)
-            except NotDunnable:
-                continue
-            if preview.channel == "email":
-                dun.append(row.entry_id)
-                used_customers.add(row.customer_id)
+        dun = _email_dunnable(engine, who, free, wanted, today) if with_dun else []
         info["dun_candidates_seconds"] = round(time.perf_counter() - started, 1)
         rest = [r.entry_id for r in free if r.entry_id not in set(dun)]
         if len(rest) < 3 * wanted or (with_dun and len(dun) < wanted):
@@ -341,15 +352,60 @@ def _reason_and_tokens(store_url: str, clients: int) -> tuple[int, list[str]]:
     return int(reason_id), tokens
 
 
-def _figures(values: list[float]) -> dict[str, float | int | None]:
-    if not values:
-        return {"count": 0, "p50": None, "p95": None, "max": None}
-    return {
-        "count": len(values),
-        "p50": _ms(statistics.median(values)),
-        "p95": _ms(_percentile(values, 95)),
-        "max": _ms(max(values)),
-    }
+@contextlib.contextmanager
+def _smtp_to(port: int) -> Iterator[None]:
+    """Point SMTP_HOST, SMTP_PORT and SMTP_TLS at a local sink; put them back after."""
+    saved = {k: os.environ.get(k) for k in ("SMTP_HOST", "SMTP_PORT", "SMTP_TLS")}
+    os.environ.update({"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port), "SMTP_TLS": "none"})
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _run_clients(
+    port: int, names: dict[str, str], tokens: list[str], plan: list, reason_id: int,
+    seed: int, today: date, dun: bool,
+) -> list[Run]:  # fmt: skip
+    """Every client at once (they start together), one thread each; what each measured."""
+    clients = len(plan)
+    start = threading.Barrier(clients)
+    runs: list[Run | None] = [None] * clients
+
+    def work_of(i: int) -> None:
+        rng = random.Random(seed * 1000 + i)
+        runs[i] = drive(port, names, tokens[i], plan[i], reason_id, start, rng, today, dun)
+
+    threads = [threading.Thread(target=work_of, args=(i,), daemon=True) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=1800)
+    return [r for r in runs if r is not None]
+
+
+def _figures(done: list[Run], report: dict[str, object]) -> dict[str, dict]:
+    """Each action kind's times, the errors and refusals, into `report`; the times by kind."""
+    per_kind = {k: spread_ms([t for r in done if not r.error for t in r.times[k]]) for k in KINDS}
+    report["actions_ms"] = per_kind
+    report["errors"] = [r.error for r in done if r.error]
+    report["refused"] = [f for r in done for f in r.failures][:20]
+    return per_kind
+
+
+def _mails_received(sink_dir: Path, before: int, sent: int) -> int:
+    """The mails the sink got since `before`, once the `sent` arrived (or after 60 s)."""
+    from src_dash.dunning.mailsink import received
+
+    # The background sends finish after the last answer: give them a moment.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(received(0, sink_dir)) - before < sent:
+        time.sleep(1)
+    return len(received(0, sink_dir)) - before
 
 
 def bench_actions(
@@ -366,12 +422,9 @@ def bench_actions(
     """Build or reuse a store, start the app and a mail sink, drive the inline actions."""
     from src_dash.dunning.mailsink import received, start_sink
 
-    tmp = tempfile.TemporaryDirectory(prefix="src-dash-bench-actions-")
-    work = Path(work_dir or tmp.name)
-    work.mkdir(parents=True, exist_ok=True)
+    tmp, work = work_folder("src-dash-bench-actions-", work_dir)
     report: dict[str, object] = {"entries_target": entries, "clients": clients, "rounds": rounds}
     process = sink = None
-    saved = {k: os.environ.get(k) for k in ("SMTP_HOST", "SMTP_PORT", "SMTP_TLS")}
     try:
         store_url, info = prepare_store(entries, customers, seed, store_url, work)
         report.update(info)
@@ -380,67 +433,39 @@ def bench_actions(
         report.update(picked)
         reason_id, tokens = _reason_and_tokens(store_url, clients)
 
-        sink_port = _free_port()
+        sink_port = free_port()
         sink_dir = work / "mail-sink"
         sink = start_sink(sink_dir, "127.0.0.1", sink_port)
         before = len(received(0, sink_dir))
-        os.environ.update(
-            {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(sink_port), "SMTP_TLS": "none"}
-        )
-        port = _free_port()
-        started = time.perf_counter()
-        process = start_app(store_url, work, port)
-        report["app_start_seconds"] = round(time.perf_counter() - started, 1)
-        names = _names()
+        with _smtp_to(sink_port):
+            port = free_port()
+            started = time.perf_counter()
+            process = start_app(store_url, work, port)
+            report["app_start_seconds"] = round(since(started), 1)
+            names = state_names()
 
-        # The first page load after the start (the ledger and the joined frame are built).
-        first = ActionClient(port, names, tokens[0])
-        started = time.perf_counter()
-        first.open_page()
-        report["first_page_load_ms"] = _ms(time.perf_counter() - started)
-        first.close()
+            # The first page load after the start (the ledger and the joined frame are built).
+            first = ActionClient(port, names, tokens[0])
+            started = time.perf_counter()
+            first.open_page()
+            report["first_page_load_ms"] = ms(since(started))
+            first.close()
 
-        start = threading.Barrier(clients)
-        runs: list[Run | None] = [None] * clients
-
-        def work_of(i: int) -> None:
-            rng = random.Random(seed * 1000 + i)
-            runs[i] = drive(port, names, tokens[i], plan[i], reason_id, start, rng, today, dun)
-
-        started = time.perf_counter()
-        threads = [threading.Thread(target=work_of, args=(i,), daemon=True) for i in range(clients)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=1800)
-        report["concurrent_seconds"] = round(time.perf_counter() - started, 1)
-        done = [r for r in runs if r is not None]
-        per_kind = {
-            k: _figures([t for r in done if not r.error for t in r.times[k]]) for k in KINDS
-        }
-        report["actions_ms"] = per_kind
-        report["errors"] = [r.error for r in done if r.error]
-        report["refused"] = [f for r in done for f in r.failures][:20]
-        # The background sends finish after the last answer: give them a moment.
-        deadline = time.monotonic() + 60
-        sent = per_kind["dun_send"]["count"]
-        while time.monotonic() < deadline and len(received(0, sink_dir)) - before < sent:
-            time.sleep(1)
-        report["mails_received"] = len(received(0, sink_dir)) - before
-        report["targets"] = {
-            f"{k}_p95_under_{TARGET_MS:.0f}ms": per_kind[k]["p95"] is not None
-            and per_kind[k]["p95"] <= TARGET_MS
-            for k in KINDS
-        }
+            started = time.perf_counter()
+            done = _run_clients(port, names, tokens, plan, reason_id, seed, today, dun)
+            report["concurrent_seconds"] = round(since(started), 1)
+            per_kind = _figures(done, report)
+            sent = per_kind["dun_send"]["count"]
+            report["mails_received"] = _mails_received(sink_dir, before, sent)
+            report["targets"] = {
+                f"{k}_p95_under_{TARGET_MS:.0f}ms": per_kind[k]["p95"] is not None
+                and per_kind[k]["p95"] <= TARGET_MS
+                for k in KINDS
+            }
     finally:
         if process is not None:
             stop_app(process)
         if sink is not None:
             sink.stop()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
         tmp.cleanup()
     return report
