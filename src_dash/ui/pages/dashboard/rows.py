@@ -1,0 +1,245 @@
+"""The dashboard's figures formatted for the viewer: KPI texts, top 10 rows, lists, charts
+(pure functions of the service's `ViewerDashboard` and the viewer's formats)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from decimal import Decimal
+
+import plotly.graph_objects as go
+from babel.dates import format_date
+
+from src_dash.analytics.aging import bucket_labels
+from src_dash.analytics.top import TopCustomer
+from src_dash.services.dashboard import (
+    ViewerDashboard,
+)
+from src_dash.ui import i18n
+from src_dash.ui.components.charts import (
+    Bar,
+    MonthBars,
+    aging_figure,
+    forecast_figure,
+)
+from src_dash.ui.i18n import Formats
+from src_dash.ui.routes import customer_href
+
+ALL = "all"
+POLL_MS = 3000
+GRADE_COLORS = {"A": "green", "B": "teal", "C": "amber", "D": "orange", "E": "red"}
+KPI_KEYS = ("outstanding", "overdue", "dso", "add", "cei", "cash", "promises", "disputes")
+
+
+@dataclasses.dataclass
+class TopRow:
+    """One customer of a top 10, formatted."""
+
+    href: str = ""
+    number: str = ""
+    name: str = ""
+    overdue: str = ""
+    outstanding: str = ""
+    days: str = ""
+    score: str = ""
+    grade: str = ""
+    grade_color: str = "gray"
+
+
+@dataclasses.dataclass
+class ListRow:
+    """One line of the promises, disputes or events lists, formatted."""
+
+    href: str = ""
+    number: str = ""
+    name: str = ""
+    when: str = ""
+    kind: str = ""
+    label: str = ""
+    detail: str = ""
+    amount: str = ""
+    late: bool = False
+
+
+@dataclasses.dataclass
+class DashboardView:
+    """Everything the page shows, formatted for one viewer's language and formats."""
+
+    kpis: dict[str, str]
+    hints: dict[str, str]
+    aging: go.Figure
+    forecast: go.Figure
+    top_overdue: list[TopRow]
+    top_risk: list[TopRow]
+    promises: list[ListRow]
+    promises_count: str
+    disputes: list[ListRow]
+    events: list[ListRow]
+
+
+def _days(value: Decimal | None, fmt: Formats) -> str:
+    if value is None:
+        return "—"
+    return i18n.text("unit.days", fmt.lang).format(value=fmt.number(value))
+
+
+def _ratio(value: Decimal | None, fmt: Formats) -> str:
+    return "—" if value is None else fmt.percent(value)
+
+
+def _href(customer_id: int) -> str:
+    return customer_href(customer_id)
+
+
+def bucket_names(lang: str) -> list[str]:
+    """The aging buckets' names in the language: "Non échu", "1–30 j", ..., "> 120 j"."""
+    names = []
+    for label in bucket_labels():
+        if label == "not_due":
+            names.append(i18n.text("bucket.not_due", lang))
+        elif label.startswith("over_"):
+            names.append(i18n.text("bucket.over", lang).format(days=label[5:]))
+        else:
+            low, high = label.split("-")
+            names.append(i18n.text("bucket.range", lang).format(low=low, high=high))
+    return names
+
+
+def kpi_texts(vd: ViewerDashboard, fmt: Formats) -> tuple[dict[str, str], dict[str, str]]:
+    """The KPI cards' values and hints."""
+    k, cur, lang = vd.figures.kpis, vd.currency, fmt.lang
+    words = i18n.CATALOG[i18n.normalise_lang(lang)]
+    p = k.promises
+    values = {
+        "outstanding": fmt.money(k.outstanding, cur),
+        "overdue": fmt.money(k.overdue, cur),
+        "dso": _days(k.dso, fmt),
+        "add": _days(k.average_days_delinquent, fmt),
+        "cei": _ratio(k.cei, fmt),
+        "cash": fmt.money(k.cash_collected_month, cur),
+        "promises": fmt.count(p.due),
+        "disputes": fmt.count(k.open_disputes),
+    }
+    hints = {
+        "outstanding": words["hint.items_customers"].format(
+            items=fmt.count(k.open_items), customers=fmt.count(k.customers_with_balance)
+        ),
+        "overdue": words["hint.overdue_ratio"].format(ratio=_ratio(k.overdue_ratio, fmt)),
+        "dso": words["hint.best_dso"].format(value=_days(k.best_possible_dso, fmt)),
+        "add": words["hint.add"],
+        "cei": words["hint.cei"],
+        "cash": words["hint.cash"],
+        "promises": words["hint.promises"].format(
+            kept=fmt.count(p.kept), broken=fmt.count(p.broken), pending=fmt.count(p.pending)
+        ),
+        "disputes": words["hint.disputes"].format(amount=fmt.money(k.disputed_amount, cur)),
+    }
+    if k.doubtful:
+        doubtful = words["hint.doubtful"].format(amount=fmt.money(k.doubtful, cur))
+        hints["outstanding"] = f"{hints['outstanding']} · {doubtful}"
+    return values, hints
+
+
+def top_rows(rows: Sequence[TopCustomer], fmt: Formats, currency: str) -> list[TopRow]:
+    """A top 10, formatted."""
+    return [
+        TopRow(
+            href=_href(r.customer_id),
+            number=r.number,
+            name=r.name,
+            overdue=fmt.money(r.overdue, currency),
+            outstanding=fmt.money(r.outstanding, currency),
+            days=i18n.text("unit.days", fmt.lang).format(value=fmt.count(r.oldest_days_overdue)),
+            score=fmt.count(r.score),
+            grade=r.grade,
+            grade_color=GRADE_COLORS.get(r.grade, "gray"),
+        )
+        for r in rows
+    ]
+
+
+def format_dashboard(vd: ViewerDashboard, fmt: Formats) -> DashboardView:
+    """Format a viewer's dashboard in their language and formats."""
+    lang, cur = fmt.lang, vd.currency
+    values, hints = kpi_texts(vd, fmt)
+    aging_rows = [row for row in vd.figures.aging if row.book_currency == cur]
+    totals = [Decimal(0)] * len(bucket_labels())
+    for row in aging_rows:
+        totals = [t + amount for t, (_, amount) in zip(totals, row.buckets, strict=True)]
+    bars = [Bar(name, amount) for name, amount in zip(bucket_names(lang), totals, strict=True)]
+    months = [
+        MonthBars(
+            label=format_date(m.month, "MMM y", locale=fmt.locale),
+            collected=m.collected,
+            expected=m.expected,
+            objective=m.objective,
+        )
+        for m in vd.figures.forecast.months
+    ]
+    names = {key: i18n.text(f"chart.{key}", lang) for key in ("collected", "expected", "objective")}
+    today = vd.as_of
+    promises = [
+        ListRow(
+            href=_href(p.customer_id),
+            number=p.number,
+            name=p.name,
+            when=fmt.day(p.promised_on),
+            amount=fmt.money(p.amount, p.currency),
+            late=p.promised_on < today,
+        )
+        for p in vd.promises_due
+    ]
+    disputes = [
+        ListRow(
+            href=_href(d.customer_id),
+            number=d.number,
+            name=d.name,
+            when=fmt.day(fmt.local(d.opened_at).date()),
+            detail=d.reason,
+            amount=fmt.money(d.amount, d.currency),
+        )
+        for d in vd.open_disputes
+    ]
+    events = [
+        ListRow(
+            href=_href(e.customer_id),
+            number=e.number,
+            name=e.name,
+            when=fmt.moment(e.at) if e.at is not None else fmt.day(e.on),
+            kind=e.kind,
+            label=i18n.text(f"event.{e.kind}", lang),
+            detail=e.title,
+            amount="" if e.amount is None else fmt.money(e.amount, e.currency),
+        )
+        for e in vd.recent_events
+    ]
+    return DashboardView(
+        kpis=values,
+        hints=hints,
+        aging=aging_figure(bars, fmt, cur, i18n.text("chart.days_late", lang)),
+        forecast=forecast_figure(months, fmt, cur, names),
+        top_overdue=top_rows(vd.figures.top_overdue, fmt, cur),
+        top_risk=top_rows(vd.figures.top_risk, fmt, cur),
+        promises=promises,
+        promises_count=fmt.count(vd.promises_due_count),
+        disputes=disputes,
+        events=events,
+    )
+
+
+# Formatted dashboards are shared by the clients that see the same figures in the same formats.
+_VIEWS: dict[tuple[int, Formats], tuple[ViewerDashboard, DashboardView]] = {}
+_VIEWS_MAX = 64
+
+
+def formatted(vd: ViewerDashboard, fmt: Formats) -> DashboardView:
+    """`format_dashboard`, memoised on the dashboard object and the formats."""
+    key = (id(vd), fmt)
+    found = _VIEWS.get(key)
+    if found is not None and found[0] is vd:
+        return found[1]
+    view = format_dashboard(vd, fmt)
+    if len(_VIEWS) >= _VIEWS_MAX:
+        _VIEWS.pop(next(iter(_VIEWS)))
+    _VIEWS[key] = (vd, view)
+    return view

@@ -1,0 +1,418 @@
+"""The dashboard's views: filters, KPI cards, charts, top 10s and lists, the page."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from src_dash.ui.components.charts import (
+    chart,
+)
+from src_dash.ui.components.layout import as_of_line, page_frame, page_title
+from src_dash.ui.i18n import t
+from src_dash.ui.pages.dashboard.rows import ALL, KPI_KEYS, POLL_MS, ListRow, TopRow
+from src_dash.ui.pages.dashboard.state import DashboardState
+from src_dash.ui.state import UiState
+
+
+def _filter_select(
+    label_key: str,
+    all_key: str,
+    options: rx.Var,
+    value: rx.Var[str],
+    on_change: rx.EventHandler,
+    id_: str,
+    plain: bool = False,
+) -> rx.Component:
+    item = (
+        (lambda o: rx.select.item(o, value=o))
+        if plain
+        else (lambda o: rx.select.item(o.label, value=o.value))
+    )
+    return rx.vstack(
+        # On a phone the select's own text ("Toutes les sociétés", or the choice) says enough.
+        rx.text(
+            t(label_key, UiState.lang),
+            size="1",
+            color_scheme="gray",
+            display=rx.breakpoints(initial="none", sm="block"),
+        ),
+        rx.select.root(
+            rx.select.trigger(width="100%", id=id_),
+            rx.select.content(
+                rx.select.item(t(all_key, UiState.lang), value=ALL),
+                rx.foreach(options, item),
+            ),
+            value=value,
+            on_change=on_change,
+            size="2",
+        ),
+        spacing="1",
+        width="100%",
+        min_width="0",
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.grid(
+        _filter_select(
+            "dash.filter.company",
+            "dash.filter.all_companies",
+            DashboardState.company_options,
+            DashboardState.company,
+            DashboardState.set_company,
+            "filter-company",
+        ),
+        _filter_select(
+            "dash.filter.sales_rep",
+            "dash.filter.all_reps",
+            DashboardState.rep_options,
+            DashboardState.sales_rep,
+            DashboardState.set_sales_rep,
+            "filter-sales-rep",
+        ),
+        _filter_select(
+            "dash.filter.currency",
+            "dash.filter.all_currencies",
+            DashboardState.currency_options,
+            DashboardState.currency,
+            DashboardState.set_currency,
+            "filter-currency",
+            plain=True,
+        ),
+        columns=rx.breakpoints(initial="1", sm="3"),
+        spacing="2",
+        width="100%",
+        max_width="760px",
+        id="filters",
+    )
+
+
+def _title() -> rx.Component:
+    return rx.flex(
+        rx.vstack(
+            page_title(t("nav.dashboard", UiState.lang)),
+            as_of_line(
+                t("dash.as_of", UiState.lang),
+                DashboardState.as_of,
+                " · ",
+                t("dash.updated", UiState.lang),
+                " ",
+                rx.text.span(DashboardState.updated_at, id="updated-at"),
+            ),
+            spacing="1",
+        ),
+        rx.spacer(),
+        rx.badge(
+            rx.icon("radio", size=12),
+            t("dash.live", UiState.lang),
+            color_scheme="green",
+            variant="soft",
+            id="live-badge",
+        ),
+        # The poll's clock: invisible, ticks every POLL_MS while the page is open.
+        rx.moment(interval=POLL_MS, format="x", on_change=DashboardState.poll, display="none"),
+        direction=rx.breakpoints(initial="column", sm="row"),
+        align=rx.breakpoints(initial="start", sm="end"),
+        gap="var(--space-2)",
+        width="100%",
+    )
+
+
+def _kpi_card(key: str) -> rx.Component:
+    tone = {"overdue": "red"}.get(key)
+    return rx.card(
+        rx.vstack(
+            rx.text(t(f"kpi.{key}", UiState.lang), size="2", color_scheme="gray"),
+            rx.text(
+                DashboardState.kpis[key],
+                weight="bold",
+                color_scheme=tone,
+                data_testid="kpi-value",
+                white_space="nowrap",
+                # Sized on the card's width, so a large amount stays whole on a phone.
+                font_size="min(26px, 10.5cqi)",
+                line_height="1.25",
+            ),
+            rx.text(DashboardState.hints[key], size="1", color_scheme="gray", trim="end"),
+            spacing="1",
+            min_width="0",
+            width="100%",
+            container_type="inline-size",
+        ),
+        id=f"kpi-{key}",
+        data_testid="kpi",
+        min_width="0",
+    )
+
+
+def _kpis() -> rx.Component:
+    return rx.grid(
+        *[_kpi_card(key) for key in KPI_KEYS],
+        columns=rx.breakpoints(initial="2", sm="4"),
+        spacing="3",
+        width="100%",
+        id="kpis",
+    )
+
+
+def _panel(title_key: str, *children: rx.Component, panel_id: str) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading(t(title_key, UiState.lang), as_="h2", size="3"),
+            *children,
+            spacing="3",
+            width="100%",
+        ),
+        id=panel_id,
+        width="100%",
+        min_width="0",
+    )
+
+
+def _charts() -> rx.Component:
+    return rx.grid(
+        _panel("chart.aging", chart(DashboardState.aging_chart, "aging-chart"), panel_id="aging"),
+        _panel(
+            "chart.forecast",
+            chart(DashboardState.forecast_chart, "forecast-chart"),
+            panel_id="forecast",
+        ),
+        columns=rx.breakpoints(initial="1", lg="2"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _customer_link(row: rx.Var) -> rx.Component:
+    return rx.link(
+        rx.text.span(row.name, weight="medium"),
+        href=row.href,
+        size="2",
+        color_scheme="gray",
+        high_contrast=True,
+        underline="hover",
+    )
+
+
+def _top_table(rows: rx.Var[list[TopRow]], table_id: str) -> rx.Component:
+    head = ("top.customer", "top.overdue_amount", "top.outstanding", "top.days", "top.score")
+
+    def row(r: rx.Var) -> rx.Component:
+        return rx.table.row(
+            rx.table.cell(
+                rx.vstack(
+                    _customer_link(r),
+                    rx.text(r.number, size="1", color_scheme="gray"),
+                    spacing="0",
+                )
+            ),
+            rx.table.cell(r.overdue, text_align="right", white_space="nowrap"),
+            rx.table.cell(r.outstanding, text_align="right", white_space="nowrap"),
+            rx.table.cell(r.days, text_align="right", white_space="nowrap"),
+            rx.table.cell(
+                rx.badge(r.grade, " ", r.score, color_scheme=r.grade_color, variant="soft"),
+                text_align="right",
+            ),
+            data_testid="top-row",
+        )
+
+    return rx.table.root(
+        rx.table.header(
+            rx.table.row(
+                *[
+                    rx.table.column_header_cell(
+                        t(key, UiState.lang), text_align="left" if i == 0 else "right"
+                    )
+                    for i, key in enumerate(head)
+                ]
+            )
+        ),
+        rx.table.body(rx.foreach(rows, row)),
+        size="1",
+        width="100%",
+        id=table_id,
+    )
+
+
+def _top_cards(rows: rx.Var[list[TopRow]], list_id: str) -> rx.Component:
+    def card(r: rx.Var) -> rx.Component:
+        return rx.box(
+            rx.hstack(
+                rx.vstack(
+                    _customer_link(r),
+                    rx.text(r.number, " · ", r.days, size="1", color_scheme="gray"),
+                    spacing="0",
+                    min_width="0",
+                ),
+                rx.spacer(),
+                rx.vstack(
+                    rx.text(r.overdue, weight="bold", color_scheme="red", white_space="nowrap"),
+                    rx.badge(r.grade, " ", r.score, color_scheme=r.grade_color, variant="soft"),
+                    align="end",
+                    spacing="1",
+                ),
+                width="100%",
+                align="center",
+            ),
+            padding_y="8px",
+            border_bottom="1px solid var(--gray-a4)",
+            width="100%",
+            data_testid="top-card",
+        )
+
+    return rx.vstack(rx.foreach(rows, card), spacing="0", width="100%", id=list_id)
+
+
+def _top_list(rows: rx.Var[list[TopRow]], key: str) -> rx.Component:
+    return rx.cond(
+        rows.length() > 0,
+        rx.box(
+            rx.box(
+                _top_table(rows, f"top-{key}-table"),
+                display=rx.breakpoints(initial="none", sm="block"),
+                width="100%",
+            ),
+            rx.box(
+                _top_cards(rows, f"top-{key}-cards"),
+                display=rx.breakpoints(initial="block", sm="none"),
+                width="100%",
+            ),
+            width="100%",
+        ),
+        rx.text(t("top.empty", UiState.lang), size="2", color_scheme="gray"),
+    )
+
+
+def _tops() -> rx.Component:
+    return _panel(
+        "top.title",
+        rx.tabs.root(
+            rx.tabs.list(
+                rx.tabs.trigger(t("top.overdue", UiState.lang), value="overdue", id="tab-overdue"),
+                rx.tabs.trigger(t("top.risk", UiState.lang), value="risk", id="tab-risk"),
+            ),
+            rx.tabs.content(
+                _top_list(DashboardState.top_overdue, "overdue"), value="overdue", padding_top="8px"
+            ),
+            rx.tabs.content(
+                _top_list(DashboardState.top_risk, "risk"), value="risk", padding_top="8px"
+            ),
+            default_value="overdue",
+            width="100%",
+        ),
+        panel_id="top",
+    )
+
+
+def _list_item(row: rx.Var, detail: rx.Component | None = None) -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            _customer_link(row),
+            rx.text(
+                row.when,
+                rx.cond(row.label != "", rx.text.span(" · ", row.label)),
+                size="1",
+                color_scheme=rx.cond(row.late, "red", "gray"),
+            ),
+            rx.cond(
+                row.detail != "",
+                rx.text(row.detail, size="1", color_scheme="gray", trim="end", max_width="100%"),
+            ),
+            spacing="0",
+            min_width="0",
+            flex="1",
+        ),
+        rx.text(row.amount, size="2", weight="medium", white_space="nowrap"),
+        width="100%",
+        align="center",
+        padding_y="6px",
+        border_bottom="1px solid var(--gray-a4)",
+        data_testid="list-row",
+    )
+
+
+def _list(rows: rx.Var[list[ListRow]], empty_key: str, list_id: str) -> rx.Component:
+    return rx.cond(
+        rows.length() > 0,
+        rx.vstack(rx.foreach(rows, _list_item), spacing="0", width="100%", id=list_id),
+        rx.text(t(empty_key, UiState.lang), size="2", color_scheme="gray", id=f"{list_id}-empty"),
+    )
+
+
+def _lists() -> rx.Component:
+    return rx.grid(
+        _panel(
+            "promises.title",
+            _list(DashboardState.promises, "promises.empty", "promises-list"),
+            panel_id="promises",
+        ),
+        _panel(
+            "disputes.title",
+            _list(DashboardState.disputes, "disputes.empty", "disputes-list"),
+            panel_id="disputes",
+        ),
+        _panel(
+            "events.title",
+            _list(DashboardState.events, "events.empty", "events-list"),
+            panel_id="events",
+        ),
+        columns=rx.breakpoints(initial="1", sm="2", lg="3"),
+        spacing="3",
+        width="100%",
+        align="start",
+    )
+
+
+def _content() -> rx.Component:
+    return rx.cond(
+        DashboardState.error != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("triangle-alert")),
+            rx.callout.text(DashboardState.error),
+            color_scheme="red",
+            id="load-error",
+        ),
+        rx.vstack(
+            rx.cond(
+                DashboardState.mixed_currencies,
+                rx.callout.root(
+                    rx.callout.icon(rx.icon("info")),
+                    rx.callout.text(t("dash.mixed", UiState.lang)),
+                    id="mixed-currencies",
+                    size="1",
+                ),
+            ),
+            rx.cond(
+                DashboardState.empty_scope,
+                rx.callout.root(
+                    rx.callout.icon(rx.icon("info")),
+                    rx.callout.text(t("dash.empty_scope", UiState.lang)),
+                    id="empty-scope",
+                ),
+            ),
+            _kpis(),
+            _charts(),
+            _tops(),
+            _lists(),
+            spacing="4",
+            width="100%",
+        ),
+    )
+
+
+def dashboard_page() -> rx.Component:
+    """The dashboard."""
+    return page_frame(
+        rx.vstack(
+            _title(),
+            _filters(),
+            rx.cond(
+                DashboardState.loaded,
+                _content(),
+                rx.center(rx.spinner(size="3"), width="100%", padding="48px"),
+            ),
+            spacing="4",
+            width="100%",
+        ),
+        on_lang_change=DashboardState.load,
+    )
