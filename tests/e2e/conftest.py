@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Engine
 
 APP_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = APP_ROOT / "test-artifacts"
@@ -162,3 +163,15 @@ def kpis_of(e2e_store: E2EStore) -> Callable[..., dict]:
         return json.loads(_src_dash(*args).stdout)
 
     return run
+
+
+@pytest.fixture(scope="module")
+def engine(e2e_store: E2EStore) -> Iterator[Engine]:
+    """An engine on the store the app under test reads; the analytics cache is dropped after."""
+    from src_dash.analytics.ledger import clear_cache
+    from src_dash.store.engine import make_engine
+
+    found = make_engine(e2e_store.url)
+    yield found
+    found.dispose()
+    clear_cache()

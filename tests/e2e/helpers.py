@@ -1,10 +1,18 @@
-"""Helpers shared by the browser tests: logging in as a demo user, viewports, number formats."""
+"""Helpers shared by the browser tests: logging in as a demo user, viewports, number formats,
+screenshots, the viewer of a demo user."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from playwright.sync_api import Page, expect
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from src_dash.services.access import Viewer
 
 DEMO_PASSWORD = "demo-src-dash"
 # The demo users of `src-dash demo`, one per role: login -> role.
@@ -85,3 +93,24 @@ def fr_percent(value) -> str:  # noqa: ANN001
     if value is None:
         return "—"
     return f"{float(value):.1f}".replace(".", ",") + f"{NBSP}%"
+
+
+def full_page_shot(page: Page, path: Path) -> None:
+    """A screenshot of the whole page from its top (a sticky header would float mid-page
+    otherwise), once the scroll has settled."""
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(300)
+    page.screenshot(path=path, full_page=True)
+
+
+def demo_viewer(engine: Engine, login: str) -> Viewer:
+    """The viewer of a user of the store by login, with its role and scope, as the app builds it."""
+    from sqlalchemy import select
+
+    from src_dash.services.access import viewer
+    from src_dash.store import User
+
+    u = User.__table__
+    with engine.connect() as conn:
+        user_id = conn.execute(select(u.c.id).where(u.c.login == login)).scalar_one()
+    return viewer(engine, user_id)

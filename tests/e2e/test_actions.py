@@ -10,17 +10,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE, fr_eur
+from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE, demo_viewer, fr_eur, full_page_shot
 from playwright.sync_api import Page, expect
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Engine
 
-from src_dash.analytics.ledger import clear_cache
-from src_dash.services.access import Viewer, viewer
 from src_dash.services.customers import CustomerQuery, list_customers
 from src_dash.services.worklist import CallSheet, call_sheet
-from src_dash.store import Action, AuditLog, Customer, User
-from src_dash.store.engine import make_engine
+from src_dash.store import Action, AuditLog, Customer
 from src_dash.ui.words_campaigns import WORDS
 
 pytestmark = pytest.mark.e2e
@@ -36,29 +33,6 @@ class PlannedCall:
     action_id: int
     customer_id: int
     sheet: CallSheet
-
-
-@pytest.fixture(scope="module")
-def engine(e2e_store) -> Iterator[Engine]:
-    engine = make_engine(e2e_store.url)
-    yield engine
-    engine.dispose()
-    clear_cache()
-
-
-def full_page_shot(page: Page, path) -> None:  # noqa: ANN001
-    """A screenshot of the whole page from its top (the header and menu are sticky)."""
-    page.evaluate("window.scrollTo(0, 0)")
-    page.wait_for_timeout(200)
-    page.screenshot(path=path, full_page=True)
-
-
-def demo_viewer(engine: Engine, login: str) -> Viewer:
-    with engine.connect() as conn:
-        user_id = conn.execute(
-            select(User.__table__.c.id).where(User.__table__.c.login == login)
-        ).scalar_one()
-    return viewer(engine, user_id)
 
 
 def plan_call(engine: Engine, today, customer_rank: int = 0) -> PlannedCall:  # noqa: ANN001

@@ -11,23 +11,18 @@ Screenshots on a phone and a desktop.
 from __future__ import annotations
 
 import smtplib
-import socket
-from collections.abc import Iterator
 from email.message import EmailMessage
-from pathlib import Path
 
 import pytest
-from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE
+from dunning.smtp_helpers import free_port
+from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE, demo_viewer, full_page_shot
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
 
-from src_dash.analytics.ledger import clear_cache
 from src_dash.dunning.alerts import DO_NOT_DUN, SMTP_UNREACHABLE, raise_alert, resolve_alert
 from src_dash.dunning.mailsink import start_sink
-from src_dash.services.access import AccessDenied, Viewer, viewer
-from src_dash.store import Alert, Customer, User
-from src_dash.store.engine import make_engine
+from src_dash.services.access import AccessDenied
+from src_dash.store import Alert, Customer
 from src_dash.ui.words_alerts import WORDS
 
 pytestmark = pytest.mark.e2e
@@ -36,34 +31,6 @@ FR = WORDS["fr"]
 ALERT_TEXT = "Alerte e2e : client à ne pas relancer avec des échéances échues"
 SUBJECT = "Relance e2e — facture FA0042"
 HTML_MARK = "Corps HTML e2e"
-
-
-@pytest.fixture(scope="module")
-def engine(e2e_store) -> Iterator[Engine]:
-    engine = make_engine(e2e_store.url)
-    yield engine
-    engine.dispose()
-    clear_cache()
-
-
-def shot(page: Page, path: Path) -> None:
-    """A screenshot of the whole page from its top."""
-    page.evaluate("window.scrollTo(0, 0)")
-    page.wait_for_timeout(300)
-    page.screenshot(path=path, full_page=True)
-
-
-def demo_viewer(engine: Engine, login: str) -> Viewer:
-    u = User.__table__
-    with engine.connect() as conn:
-        user_id = conn.execute(select(u.c.id).where(u.c.login == login)).scalar_one()
-    return viewer(engine, user_id)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_alert_listed_then_resolved(app, page: Page, login, engine, screenshots_dir) -> None:
@@ -89,10 +56,10 @@ def test_alert_listed_then_resolved(app, page: Page, login, engine, screenshots_
     expect(item.get_by_test_id("alert-date")).not_to_be_empty()
     expect(page.locator("#alerts-count")).to_contain_text("ouverte")
     expect(page.locator("#side-nav-alertes")).to_be_visible()
-    shot(page, screenshots_dir / "alerts-desktop.png")
+    full_page_shot(page, screenshots_dir / "alerts-desktop.png")
     page.set_viewport_size(PHONE)
     expect(item.get_by_test_id("alert-resolve")).to_be_visible()
-    shot(page, screenshots_dir / "alerts-phone.png")
+    full_page_shot(page, screenshots_dir / "alerts-phone.png")
     page.set_viewport_size(DESKTOP)
 
     item.get_by_test_id("alert-resolve").click()
@@ -140,7 +107,7 @@ def test_outbox_lists_and_opens_a_mail(
     expect(item.get_by_test_id("mail-to")).to_have_text("compta@client.fr")
     expect(item.get_by_test_id("mail-cc")).to_have_text("gerant@client.fr")
     expect(item.get_by_test_id("mail-date")).not_to_be_empty()
-    shot(page, screenshots_dir / "mailbox-desktop.png")
+    full_page_shot(page, screenshots_dir / "mailbox-desktop.png")
 
     item.get_by_test_id("mail-open").click()
     dialog = page.locator("#mail-dialog")
@@ -158,7 +125,7 @@ def test_outbox_lists_and_opens_a_mail(
     page.screenshot(path=screenshots_dir / "mailbox-open-phone.png")
     page.locator("#mail-close").click()
     expect(dialog).to_have_count(0)
-    shot(page, screenshots_dir / "mailbox-phone.png")
+    full_page_shot(page, screenshots_dir / "mailbox-phone.png")
 
 
 def test_read_only_sees_alerts_but_no_outbox(app, page: Page, login, engine) -> None:

@@ -8,12 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE
+from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE, demo_viewer, full_page_shot
 from e2e.test_campaigns_page import (  # noqa: F401  (module fixtures)
     FR,
-    demo_viewer,
-    engine,
-    full_page_shot,
     open_campaigns,
     preview_level,
     restore_store,
@@ -34,7 +31,7 @@ def test_the_send_screen_names_the_run_and_says_its_data(
     app,  # noqa: ANN001
     page: Page,
     login,  # noqa: ANN001
-    engine: Engine,  # noqa: F811
+    engine: Engine,
     restore_store,  # noqa: ANN001, F811
     e2e_store,  # noqa: ANN001
     screenshots_dir: Path,

@@ -21,16 +21,14 @@ from pathlib import Path
 
 import pytest
 from dunning.smtp_helpers import free_port
-from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE, fr_eur, squash
+from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE, demo_viewer, fr_eur, full_page_shot, squash
 from playwright.sync_api import Page, expect
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Engine
 
-from src_dash.analytics.ledger import clear_cache
 from src_dash.dunning import planner
 from src_dash.dunning.mailsink import received, start_sink
 from src_dash.services import campaigns
-from src_dash.services.access import Viewer, viewer
 from src_dash.services.campaigns import CampaignCriteria
 from src_dash.store import (
     Action,
@@ -39,9 +37,7 @@ from src_dash.store import (
     ItemState,
     Message,
     MessageItem,
-    User,
 )
-from src_dash.store.engine import make_engine
 from src_dash.ui.words_campaigns import WORDS
 
 pytestmark = pytest.mark.e2e
@@ -60,14 +56,6 @@ class Sink:
 
     def mails(self) -> list:
         return received(0, self.folder)
-
-
-@pytest.fixture(scope="module")
-def engine(e2e_store) -> Iterator[Engine]:
-    engine = make_engine(e2e_store.url)
-    yield engine
-    engine.dispose()
-    clear_cache()
 
 
 @pytest.fixture(scope="module")
@@ -119,21 +107,6 @@ def restore_store(engine: Engine) -> Iterator[None]:
         if states:
             conn.execute(insert(s), states)
     campaigns.forget_plans()
-
-
-def full_page_shot(page: Page, path) -> None:  # noqa: ANN001
-    """A screenshot of the whole page from its top (the header and menu are sticky)."""
-    page.evaluate("window.scrollTo(0, 0)")
-    page.wait_for_timeout(200)
-    page.screenshot(path=path, full_page=True)
-
-
-def demo_viewer(engine: Engine, login: str) -> Viewer:
-    with engine.connect() as conn:
-        user_id = conn.execute(
-            select(User.__table__.c.id).where(User.__table__.c.login == login)
-        ).scalar_one()
-    return viewer(engine, user_id)
 
 
 def pdf_text(path: Path) -> str:

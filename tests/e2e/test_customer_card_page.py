@@ -9,18 +9,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from e2e.helpers import DESKTOP, LOAD_TIMEOUT, NBSP, NNBSP, PHONE, TABLET
+from e2e.helpers import DESKTOP, LOAD_TIMEOUT, NBSP, NNBSP, PHONE, TABLET, demo_viewer
 from playwright.sync_api import Page, expect
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
 
-from src_dash.analytics.ledger import clear_cache
 from src_dash.clock import utcnow
-from src_dash.services.access import Viewer, viewer
 from src_dash.services.customer_card import CustomerCard, customer_card
 from src_dash.services.customers import CustomerQuery, list_customers
-from src_dash.store import Comment, Contact, Customer, Flag, Message, User
-from src_dash.store.engine import make_engine
+from src_dash.store import Comment, Contact, Customer, Flag, Message
 from src_dash.sync import bump_data_version
 
 pytestmark = pytest.mark.e2e
@@ -34,22 +31,6 @@ def fr_eur(amount: Decimal) -> str:
     units, cents = f"{abs(amount):.2f}".split(".")
     sign = "-" if amount < 0 else ""
     return f"{sign}{int(units):,}".replace(",", NNBSP) + f",{cents}{NBSP}€"
-
-
-@pytest.fixture(scope="module")
-def engine(e2e_store) -> Iterator[Engine]:
-    engine = make_engine(e2e_store.url)
-    yield engine
-    engine.dispose()
-    clear_cache()
-
-
-def demo_viewer(engine: Engine, login: str) -> Viewer:
-    with engine.connect() as conn:
-        user_id = conn.execute(
-            select(User.__table__.c.id).where(User.__table__.c.login == login)
-        ).scalar_one()
-    return viewer(engine, user_id)
 
 
 @pytest.fixture(scope="module")

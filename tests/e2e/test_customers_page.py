@@ -10,43 +10,22 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE, TABLET, squash
+from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE, TABLET, demo_viewer, squash
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from src_dash.analytics.ledger import clear_cache
-from src_dash.services.access import Viewer, viewer
+from src_dash.services.access import Viewer
 from src_dash.services.customers import CustomerQuery, CustomerRow, list_customers
-from src_dash.store import User
-from src_dash.store.engine import make_engine
 
 pytestmark = pytest.mark.e2e
 
 ROWS = "#customers-table [data-testid=table-row]"
 CARDS = "#customers-table-cards [data-testid=table-card]"
-
-
-@pytest.fixture(scope="module")
-def engine(e2e_store) -> Iterator[Engine]:
-    engine = make_engine(e2e_store.url)
-    yield engine
-    engine.dispose()
-    clear_cache()
-
-
-def demo_viewer(engine: Engine, login: str) -> Viewer:
-    with engine.connect() as conn:
-        user_id = conn.execute(
-            select(User.__table__.c.id).where(User.__table__.c.login == login)
-        ).scalar_one()
-    return viewer(engine, user_id)
 
 
 def expected(engine: Engine, who: Viewer, query: CustomerQuery, today) -> list[CustomerRow]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from e2e.helpers import DESKTOP, LOAD_TIMEOUT, NBSP, PHONE, fr_eur, fr_int, squash
+from e2e.helpers import DESKTOP, LOAD_TIMEOUT, NBSP, PHONE, demo_viewer, fr_eur, fr_int, squash
 from playwright.sync_api import Page, expect
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Engine
@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from src_dash.analytics.ledger import clear_cache
 from src_dash.dunning.mailsink import received, start_sink
 from src_dash.services import followup
-from src_dash.services.access import AccessDenied, Viewer, viewer
+from src_dash.services.access import AccessDenied, Viewer
 from src_dash.services.auth import log_in
 from src_dash.services.dun_now import dun_now, item_status, preview_dun, proposed_level
 from src_dash.services.open_items import (
@@ -52,9 +52,7 @@ from src_dash.store import (
     Promise,
     PromiseItem,
     SalesRep,
-    User,
 )
-from src_dash.store.engine import make_engine
 from src_dash.sync import bump_data_version
 
 pytestmark = pytest.mark.e2e
@@ -75,14 +73,6 @@ WRITTEN = (
     Alert,
     AuditLog,
 )
-
-
-@pytest.fixture(scope="module")
-def engine(e2e_store) -> Iterator[Engine]:
-    engine = make_engine(e2e_store.url)
-    yield engine
-    engine.dispose()
-    clear_cache()
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -123,14 +113,6 @@ def sink(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-
-
-def demo_viewer(engine: Engine, login: str) -> Viewer:
-    with engine.connect() as conn:
-        user_id = conn.execute(
-            select(User.__table__.c.id).where(User.__table__.c.login == login)
-        ).scalar_one()
-    return viewer(engine, user_id)
 
 
 def free_items(engine: Engine, who: Viewer, today) -> list[OpenItemRow]:  # noqa: ANN001

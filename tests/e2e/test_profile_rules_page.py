@@ -13,15 +13,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE, fr_int, log_in_as
+from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE, demo_viewer, fr_int, full_page_shot, log_in_as
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 
-from src_dash.services.access import Viewer, viewer
 from src_dash.services.profile_rules import profile_counts
-from src_dash.store import AuditLog, Customer, ProfileRule, User
-from src_dash.store.engine import make_engine
+from src_dash.store import AuditLog, Customer, ProfileRule
 from src_dash.sync import bump_data_version
 
 pytestmark = pytest.mark.e2e
@@ -29,14 +27,6 @@ pytestmark = pytest.mark.e2e
 ROUTE = "/reglages"
 PROFILE = "Gros encours e2e"
 THRESHOLD = Decimal("5000")
-
-
-@pytest.fixture
-def engine(e2e_store) -> Iterator[Engine]:
-    """An engine on the store the app under test reads."""
-    found = make_engine(e2e_store.url)
-    yield found
-    found.dispose()
 
 
 @pytest.fixture
@@ -51,13 +41,6 @@ def kept_profiles(engine: Engine) -> Iterator[None]:
         for customer_id, profile in before.items():
             conn.execute(update(c).where(c.c.id == customer_id).values(profile=profile))
         bump_data_version(conn)
-
-
-def demo_viewer(engine: Engine, login: str) -> Viewer:
-    u = User.__table__
-    with engine.connect() as conn:
-        user_id = conn.execute(select(u.c.id).where(u.c.login == login)).scalar_one()
-    return viewer(engine, user_id)
 
 
 def rules(engine: Engine) -> list[tuple]:
@@ -77,12 +60,6 @@ def open_tab(page: Page, app, viewport: dict) -> None:  # noqa: ANN001
     log_in_as(page, app.frontend_url, "admin", next_path=f"{ROUTE}?tab=profiles")
     expect(page).to_have_url(re.compile(rf"{ROUTE}\?tab=profiles$"), timeout=LOAD_TIMEOUT)
     expect(page.locator("[data-testid=profile-rule]").first).to_be_visible(timeout=LOAD_TIMEOUT)
-
-
-def shoot(page: Page, path: Path) -> None:
-    page.evaluate("window.scrollTo(0, 0)")
-    page.wait_for_timeout(300)
-    page.screenshot(path=path, full_page=True)
 
 
 def no_sideways_scroll(page: Page, what: str) -> None:
@@ -113,7 +90,7 @@ def test_an_admin_adds_fixes_moves_applies_and_deletes_a_rule(
     expect(cards.last).to_contain_text("Tous les clients")
     expect(page.locator("[data-testid=profile-count]").first).to_be_visible()
     no_sideways_scroll(page, "profiles at desktop")
-    shoot(page, screenshots_dir / "settings-profiles-desktop.png")
+    full_page_shot(page, screenshots_dir / "settings-profiles-desktop.png")
 
     # A negative amount: the error under the field, nothing saved.
     page.locator("#rule-add").click()
@@ -126,7 +103,7 @@ def test_an_admin_adds_fixes_moves_applies_and_deletes_a_rule(
     )
     expect(page.locator("#rule-dialog")).to_be_visible()
     assert rules(engine) == before
-    shoot(page, screenshots_dir / "settings-profiles-error-desktop.png")
+    full_page_shot(page, screenshots_dir / "settings-profiles-error-desktop.png")
 
     # Fixed (typed the French way): saved at the end, where the catch-all hides it.
     page.locator("#rule-min-outstanding").fill("5 000")
@@ -179,7 +156,7 @@ def test_an_admin_adds_fixes_moves_applies_and_deletes_a_rule(
     page.set_viewport_size(PHONE)
     expect(page.locator("[data-sonner-toast]")).to_have_count(0, timeout=20_000)
     no_sideways_scroll(page, "profiles at phone")
-    shoot(page, screenshots_dir / "settings-profiles-phone.png")
+    full_page_shot(page, screenshots_dir / "settings-profiles-phone.png")
     cards.first.locator("[data-testid=rule-edit]").click()
     expect(page.locator("#rule-profile")).to_have_value(PROFILE, timeout=LOAD_TIMEOUT)
     expect(page.locator("#rule-min-outstanding")).to_have_value("5\u202f000,00")

@@ -6,13 +6,12 @@ go to test-artifacts/screenshots."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE, log_in_as, squash
+from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE, full_page_shot, log_in_as, squash
 from playwright.sync_api import Page, expect
 from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
@@ -29,7 +28,6 @@ from src_dash.store import (
     StoreMeta,
     SyncRun,
 )
-from src_dash.store.engine import make_engine
 from src_dash.ui.words_settings import WORDS
 
 pytestmark = pytest.mark.e2e
@@ -47,14 +45,6 @@ TABS = (
     "objectives",
     "users",
 )
-
-
-@pytest.fixture
-def engine(e2e_store) -> Iterator[Engine]:
-    """An engine on the store the app under test reads."""
-    found = make_engine(e2e_store.url)
-    yield found
-    found.dispose()
 
 
 def base(app) -> str:
@@ -75,13 +65,6 @@ def pick(page: Page, trigger: str, option: str) -> None:
     """Choose an option of a Radix select."""
     page.locator(trigger).click()
     page.get_by_role("option", name=option, exact=True).click()
-
-
-def shoot(page: Page, path: Path) -> None:
-    """A full-page screenshot from the top (a sticky header would float mid-page otherwise)."""
-    page.evaluate("window.scrollTo(0, 0)")
-    page.wait_for_timeout(200)
-    page.screenshot(path=path, full_page=True)
 
 
 def audit_actions(engine: Engine, action: str) -> list:
@@ -128,7 +111,7 @@ def test_an_admin_sees_a_syntax_error_with_its_line_fixes_it_and_previews_on_a_c
     expect(problem).to_contain_text("unexpected '}'")
     expect(problem).to_contain_text("{{ totals.count } pièce(s)")  # the line itself
     page.set_viewport_size(DESKTOP)
-    shoot(page, screenshots_dir / "settings-template-error-desktop.png")
+    full_page_shot(page, screenshots_dir / "settings-template-error-desktop.png")
 
     # Save refuses it: the problem stays and nothing is written.
     page.locator("#template-save").click()
@@ -158,9 +141,9 @@ def test_an_admin_sees_a_syntax_error_with_its_line_fixes_it_and_previews_on_a_c
     expect(body).to_contain_text(f"Bonjour {customer.name},")
     expect(body).to_contain_text("Merci de votre règlement.")
     expect(page.locator("#preview-text")).to_have_text(f"Bonjour {customer.name}")
-    shoot(page, screenshots_dir / "settings-template-preview-desktop.png")
+    full_page_shot(page, screenshots_dir / "settings-template-preview-desktop.png")
     page.set_viewport_size(PHONE)
-    shoot(page, screenshots_dir / "settings-template-preview-phone.png")
+    full_page_shot(page, screenshots_dir / "settings-template-preview-phone.png")
 
 
 def test_an_admin_adds_a_dispute_reason_and_a_cash_objective(
@@ -436,4 +419,4 @@ def test_every_tab_fits_the_screen(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{tab} at {name}: {overflow}px wider than the screen"
-        shoot(page, screenshots_dir / f"settings-{tab}-{name}.png")
+        full_page_shot(page, screenshots_dir / f"settings-{tab}-{name}.png")

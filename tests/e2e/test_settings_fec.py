@@ -7,32 +7,22 @@ desktop sizes go to test-artifacts/screenshots."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE, fr_eur, log_in_as, squash
+from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE, fr_eur, full_page_shot, log_in_as, squash
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from src_dash.store import Company, Customer, Entry, SyncRun
-from src_dash.store.engine import make_engine
 
 pytestmark = pytest.mark.e2e
 
 ROUTE = "/reglages"
 FEC_FILE = "000000000FEC20231231.txt"  # four "customers": RECETTE CB, CHQ, ESPECES, VIREMENT
 CODE = "FECPRV"
-
-
-@pytest.fixture
-def engine(e2e_store) -> Iterator[Engine]:
-    """An engine on the store the app under test reads."""
-    found = make_engine(e2e_store.url)
-    yield found
-    found.dispose()
 
 
 def open_companies(page: Page, app, viewport: dict) -> None:
@@ -49,13 +39,6 @@ def drop(page: Page, path: Path) -> None:
     page.wait_for_timeout(1500)
     page.locator("#fec-upload input[type=file]").set_input_files(str(path))
     expect(page.locator("#fec-preview")).to_be_visible(timeout=LOAD_TIMEOUT)
-
-
-def shoot(page: Page, path: Path) -> None:
-    """The whole page from the top (a sticky header would float mid-page otherwise)."""
-    page.evaluate("window.scrollTo(0, 0)")
-    page.wait_for_timeout(300)
-    page.screenshot(path=path, full_page=True)
 
 
 def account(page: Page, key: str):  # noqa: ANN201
@@ -119,7 +102,7 @@ def test_an_admin_previews_a_fec_marks_a_cash_account_and_imports_it(
     expect(page.locator("#fec-preview-new-customers")).to_have_text("4 nouveau(x) client(s)")
     expect(page.locator("#fec-preview-deletions")).to_have_count(0)
     assert stored(engine)[1:] == ([], 0, runs_before), "a preview writes nothing"
-    shoot(page, screenshots_dir / "settings-fec-preview-desktop.png")
+    full_page_shot(page, screenshots_dir / "settings-fec-preview-desktop.png")
 
     # Ticking an account runs the preview again without it.
     ccb = account(page, "CCB")
@@ -155,7 +138,7 @@ def test_an_admin_previews_a_fec_marks_a_cash_account_and_imports_it(
     kept, numbers, entries, runs = stored(engine)
     assert kept == ["CCB"] and numbers == ["CCHQ", "CESP", "CVIR"] and entries > 0
     assert runs == runs_before + 1
-    shoot(page, screenshots_dir / "settings-fec-imported-desktop.png")
+    full_page_shot(page, screenshots_dir / "settings-fec-imported-desktop.png")
 
 
 def test_the_next_upload_shows_the_choice_kept_and_deletions_need_confirming(
@@ -187,11 +170,11 @@ def test_the_next_upload_shows_the_choice_kept_and_deletions_need_confirming(
     expect(page.locator("#fec-import")).to_be_disabled()
     page.locator("#fec-confirm-deletions").click()
     expect(page.locator("#fec-import")).to_be_enabled()
-    shoot(page, screenshots_dir / "settings-fec-preview-phone.png")
+    full_page_shot(page, screenshots_dir / "settings-fec-preview-phone.png")
     page.locator("#fec-import").click()
     expect(page.locator("#fec-done")).to_contain_text(f"{n} supprimées", timeout=LOAD_TIMEOUT)
     expect(page.locator("#fec-reconciliation")).to_contain_text(f"écart {fr_eur('0')}")
-    shoot(page, screenshots_dir / "settings-fec-imported-phone.png")
+    full_page_shot(page, screenshots_dir / "settings-fec-imported-phone.png")
     kept, numbers, after, runs = stored(engine)
     assert kept == ["CCB", "CVIR"] and after == entries - n and runs == runs_before + 1
 

@@ -6,7 +6,6 @@ these settings) is screenshot too; both go to test-artifacts/screenshots."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,19 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from src_dash.store import Company, CompanyMessaging
-from src_dash.store.engine import make_engine
 
 pytestmark = pytest.mark.e2e
 
 ROUTE = "/reglages"
-
-
-@pytest.fixture
-def engine(e2e_store) -> Iterator[Engine]:
-    """An engine on the store the app under test reads."""
-    found = make_engine(e2e_store.url)
-    yield found
-    found.dispose()
 
 
 def _open(page: Page, app, viewport: dict) -> None:
