@@ -16,13 +16,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-import polars as pl
+from analytics.invariant_helpers import (
+    assert_aging_adds_up,
+    residuals_by_customer,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert
 from sqlalchemy.engine import Engine
 
-from src_dash.analytics.aging import aging
 from src_dash.analytics.ledger import clear_cache, get_ledger
 from src_dash.analytics.scope import EVERYTHING
 from src_dash.store import Company, Customer, Entry
@@ -234,17 +236,8 @@ def test_open_items_add_up_to_the_balance(
     ledger = get_ledger(store)
     for n in as_of_days:
         as_of = day(n)
-        items = ledger.view(as_of).open_items
-        got = {
-            names[c]: r
-            for c, r in items.group_by("customer_id")
-            .agg(pl.col("residual").sum())
-            .filter(pl.col("residual") != 0)
-            .iter_rows()
-        }
+        got = residuals_by_customer(ledger.view(as_of).open_items, names)
         want = expected(lines, as_of, period)
         assert got == want, as_of
         total = sum(want.values())
-        rows = aging(store, EVERYTHING, as_of)
-        aged = sum((sum(a for _, a in r.buckets) + r.credits for r in rows), Decimal("0.00"))
-        assert aged == Decimal(total).scaleb(-2) == sum((r.total for r in rows), Decimal(0))
+        assert_aging_adds_up(store, EVERYTHING, as_of, Decimal(total).scaleb(-2))

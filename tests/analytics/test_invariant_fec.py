@@ -28,13 +28,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
+from analytics.invariant_helpers import (
+    assert_aging_adds_up,
+    assert_reconciled,
+    residuals_by_customer,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
-from src_dash.analytics.aging import aging
 from src_dash.analytics.ledger import clear_cache, get_ledger
-from src_dash.analytics.reconcile import reconcile
 from src_dash.analytics.scope import Scope
 from src_dash.services.fec_import import import_fec_file
 from src_dash.sources.fec_format import STANDARD_COLUMNS
@@ -415,21 +418,9 @@ def test_imported_fec_open_items_add_up_to_the_balance(
     # The last day of the ledger is always checked: the source's own balance is comparable then.
     for as_of in [day(n) for n in as_of_days] + [END]:
         items = ledger.view(as_of).open_items.filter(pl.col("company_id") == company_id)
-        got = {
-            numbers[c]: r
-            for c, r in items.group_by("customer_id")
-            .agg(pl.col("residual").sum())
-            .filter(pl.col("residual") != 0)
-            .iter_rows()
-        }
+        got = residuals_by_customer(items, numbers)
         want = expected(gen, as_of)
         assert got == want, as_of
         total = Decimal(sum(want.values())).scaleb(-2)
-        rows = aging(store, Scope(company_ids=frozenset({company_id})), as_of)
-        aged = sum((sum(a for _, a in r.buckets) + r.credits for r in rows), Decimal("0.00"))
-        assert aged == total == sum((r.total for r in rows), Decimal(0)), as_of
-        (found,) = reconcile(store, code, as_of)
-        assert found.app_total == found.books_total == total, as_of
-        assert found.difference == 0 and found.customers_differing == 0, found.as_dict()
-        if as_of >= END:
-            assert found.source_total == total
+        assert_aging_adds_up(store, Scope(company_ids=frozenset({company_id})), as_of, total)
+        assert_reconciled(store, code, as_of, total, source_known=as_of >= END)

@@ -30,15 +30,18 @@ from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
+from analytics.invariant_helpers import (
+    assert_aging_adds_up,
+    assert_reconciled,
+    residuals_by_customer,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sage_helpers import register
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from src_dash.analytics.aging import aging
 from src_dash.analytics.ledger import clear_cache, get_ledger
-from src_dash.analytics.reconcile import reconcile
 from src_dash.analytics.scope import Scope
 from src_dash.store import Company, Entry
 from src_dash.sync import sync_company
@@ -265,24 +268,12 @@ def check(store: Engine, code: str, rows: list[Row], numbers: list[str], dates: 
     by_id = dict(ledger.customers.select("customer_id", "number").iter_rows())
     for as_of in dates:
         items = ledger.view(as_of).open_items.filter(pl.col("company_id") == company_id)
-        got = {
-            by_id[c]: r
-            for c, r in items.group_by("customer_id")
-            .agg(pl.col("residual").sum())
-            .filter(pl.col("residual") != 0)
-            .iter_rows()
-        }
+        got = residuals_by_customer(items, by_id)
         want = expected(rows, numbers, as_of)
         assert got == want, as_of
         total = Decimal(sum(want.values())).scaleb(-2)
-        aged = aging(store, Scope(company_ids=frozenset({company_id})), as_of)
-        buckets = sum((sum(a for _, a in r.buckets) + r.credits for r in aged), Decimal("0.00"))
-        assert buckets == total == sum((r.total for r in aged), Decimal(0)), as_of
-        (found,) = reconcile(store, code, as_of)
-        assert found.app_total == found.books_total == total, as_of
-        assert found.difference == 0 and found.customers_differing == 0, found.as_dict()
-        if as_of >= OPEN_TO:
-            assert found.source_total == total
+        assert_aging_adds_up(store, Scope(company_ids=frozenset({company_id})), as_of, total)
+        assert_reconciled(store, code, as_of, total, source_known=as_of >= OPEN_TO)
 
 
 @settings(
