@@ -13,7 +13,10 @@ A page's state mixes it in and says what is its own:
 and its views call `set_filter("company", value)` (or `toggle_in("grades", "A")`) instead of one
 handler per filter. A filter's default gives its kind: a string (empty value → the default), a
 bool, or a list (toggled one value at a time). Names not declared in FILTERS are refused, so a
-forged event cannot set any other var of the state.
+forged event cannot set any other var of the state; a string filter listed in FILTER_CHOICES
+takes only the values listed there (anything else gives its default).
+
+A page whose figures sort ascending first and text descending overrides `_starts_descending`.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ class PagedTable(rx.State, mixin=True):
     """Search, filters, sort and paging of a server-paged table, and its current page."""
 
     FILTERS: ClassVar[dict[str, Any]] = {}
+    FILTER_CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {}
     TEXT_SORTS: ClassVar[tuple[str, ...]] = ()  # columns first sorted ascending
     DEFAULT_PAGE_SIZE: ClassVar[str] = "25"
     ALLOWED_PAGE_SIZES: ClassVar[tuple[str, ...]] = PAGE_SIZES
@@ -78,6 +82,8 @@ class PagedTable(rx.State, mixin=True):
             setattr(self, name, bool(value))
         elif isinstance(default, list):
             setattr(self, name, sorted(set(getattr(self, name)) ^ {str(value)}))
+        elif name in self.FILTER_CHOICES:
+            setattr(self, name, value if value in self.FILTER_CHOICES[name] else default)
         else:
             setattr(self, name, str(value) if value not in (None, "") else default)
         return True
@@ -94,6 +100,12 @@ class PagedTable(rx.State, mixin=True):
         if isinstance(self.FILTERS.get(name), list):
             self._set_filter_value(name, value)
             await self._first_page()
+
+    def _filter_values(self) -> dict[str, Any]:
+        """Every declared filter's current value, by name (for the page's query builder).
+        A computed var reading it declares its deps: `@rx.var(deps=list(FILTERS),
+        auto_deps=False)`."""
+        return {name: getattr(self, name) for name in self.FILTERS}
 
     def _reset_filter_values(self) -> None:
         self.search = ""
@@ -117,6 +129,10 @@ class PagedTable(rx.State, mixin=True):
         """Show or hide the filters' panel."""
         self.show_filters = not self.show_filters
 
+    def _starts_descending(self, key: str) -> bool:
+        """Whether a first click on a column sorts it descending (figures, not text)."""
+        return key not in self.TEXT_SORTS
+
     @rx.event
     async def sort_by(self, key: str) -> None:
         """Sort on a column; a second click on it reverses the order. Text columns start
@@ -125,7 +141,7 @@ class PagedTable(rx.State, mixin=True):
             self.descending = not self.descending
         else:
             self.sort = key
-            self.descending = key not in self.TEXT_SORTS
+            self.descending = self._starts_descending(key)
         await self._first_page()
 
     @rx.event
@@ -147,6 +163,8 @@ class PagedTable(rx.State, mixin=True):
         self.page_size = value if value in allowed else self.DEFAULT_PAGE_SIZE
         await self._first_page()
 
-    def page_words(self, page: int, pages: int, fmt: Any, key: str = "table.page") -> str:  # noqa: ANN401
-        """ "Page 2 sur 7" in the viewer's language."""
+    @staticmethod
+    def page_words(page: int, pages: int, fmt: Any, key: str = "table.page") -> str:  # noqa: ANN401
+        """ "Page 2 sur 7" in the viewer's language (a static method, so that Reflex does not
+        take it for an event handler a client could call)."""
         return i18n.text(key, fmt.lang).format(page=fmt.count(page + 1), pages=fmt.count(pages))
