@@ -1,0 +1,264 @@
+"""The card's follow-up: the timeline tab (every event with its icon), and the follow-up tab
+(comments and their form, flags and theirs, promises, disputes)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import reflex as rx
+
+from src_dash.services import followup
+from src_dash.ui.kit.widgets import words
+from src_dash.ui.pages.customer.header import error_line, section
+from src_dash.ui.pages.customer.state import CardState
+
+_EVENT_ICONS = {
+    "entry": ("file-text", "gray"),
+    "payment": ("banknote", "green"),
+    "good": ("circle-check", "green"),
+    "bad": ("circle-x", "red"),
+    "message": ("mail", "blue"),
+    "promise": ("handshake", "amber"),
+    "dispute": ("scale", "orange"),
+    "comment": ("message-square", "indigo"),
+    "flag": ("flag", "red"),
+    "call": ("phone", "teal"),
+    "stop": ("circle-pause", "orange"),
+}
+
+
+def _bubble(icon: str, color: str) -> rx.Component:
+    return rx.center(
+        rx.icon(icon, size=14, color=f"var(--{color}-11)"),
+        width="28px",
+        height="28px",
+        min_width="28px",
+        border_radius="50%",
+        background_color=f"var(--{color}-a3)",
+    )
+
+
+def _event_icon(group: rx.Var[str]) -> rx.Component:
+    return rx.match(
+        group,
+        *[(name, _bubble(icon, color)) for name, (icon, color) in _EVENT_ICONS.items()],
+        _bubble("circle-dot", "gray"),
+    )
+
+
+def _when_by(when: rx.Var[str], by: rx.Var[str]) -> rx.Component:
+    return rx.text(when, rx.cond(by != "", rx.text.span(" · ", by)), size="1", color_scheme="gray")
+
+
+def _event(e: rx.Var) -> rx.Component:
+    return rx.hstack(
+        _event_icon(e.group),
+        rx.vstack(
+            rx.flex(
+                rx.text(e.label, size="2", weight="bold"),
+                rx.spacer(),
+                rx.text(e.amount, size="2", weight="medium", white_space="nowrap"),
+                width="100%",
+                gap="var(--space-2)",
+            ),
+            rx.cond(e.title != "", rx.text(e.title, size="2", word_break="break-word")),
+            rx.cond(
+                e.detail != "",
+                rx.text(e.detail, size="1", color_scheme="gray", word_break="break-word"),
+            ),
+            _when_by(e.when, e.by),
+            spacing="0",
+            width="100%",
+            min_width="0",
+        ),
+        spacing="3",
+        align="start",
+        width="100%",
+        padding_y="8px",
+        border_bottom="1px solid var(--gray-a4)",
+        data_testid="timeline-event",
+    )
+
+
+def timeline_tab() -> rx.Component:
+    """The customer's events, newest first, and how many are not shown."""
+    return rx.card(
+        rx.vstack(
+            rx.cond(
+                CardState.timeline.length() > 0,
+                rx.vstack(rx.foreach(CardState.timeline, _event), spacing="0", width="100%"),
+                rx.text(words("card.timeline.none"), size="2", color_scheme="gray"),
+            ),
+            rx.cond(
+                CardState.timeline_note != "",
+                rx.text(CardState.timeline_note, size="1", color_scheme="gray"),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        id="timeline",
+    )
+
+
+def _note(n: rx.Var, testid: str, action: rx.Component | None = None) -> rx.Component:
+    return rx.vstack(
+        rx.flex(
+            rx.text(n.title, size="2", weight="bold"),
+            rx.cond(n.status != "", rx.badge(n.status, color_scheme=n.status_color)),
+            rx.spacer(),
+            rx.text(n.amount, size="2", weight="medium", white_space="nowrap"),
+            action if action is not None else rx.fragment(),
+            gap="var(--space-2)",
+            align="center",
+            width="100%",
+            wrap="wrap",
+        ),
+        rx.cond(n.body != "", rx.text(n.body, size="2", white_space="pre-line")),
+        _when_by(n.when, n.by),
+        spacing="1",
+        width="100%",
+        padding_y="6px",
+        border_bottom="1px solid var(--gray-a4)",
+        data_testid=testid,
+    )
+
+
+def _list(
+    items: rx.Var,
+    testid: str,
+    none_key: str,
+    action: Callable[[rx.Var], rx.Component] | None = None,
+) -> rx.Component:
+    return rx.cond(
+        items.length() > 0,
+        rx.vstack(
+            rx.foreach(items, lambda n: _note(n, testid, action(n) if action else None)),
+            spacing="0",
+            width="100%",
+        ),
+        rx.text(words(none_key), size="2", color_scheme="gray"),
+    )
+
+
+def _comment_form() -> rx.Component:
+    return rx.cond(
+        CardState.can_note,
+        rx.form(
+            rx.vstack(
+                rx.text_area(
+                    name="body",
+                    placeholder=words("card.comment.placeholder"),
+                    required=True,
+                    width="100%",
+                    rows="3",
+                    id="comment-body",
+                ),
+                error_line(CardState.comment_error),
+                rx.button(words("card.comment.add"), type="submit", size="2", id="comment-submit"),
+                spacing="2",
+                width="100%",
+                align="end",
+            ),
+            on_submit=CardState.add_comment,
+            reset_on_submit=True,
+            width="100%",
+        ),
+    )
+
+
+def _flag_form() -> rx.Component:
+    return rx.cond(
+        CardState.can_note,
+        rx.form(
+            rx.flex(
+                rx.select.root(
+                    rx.select.trigger(id="flag-kind"),
+                    rx.select.content(
+                        *[
+                            rx.select.item(words(f"card.flag.{k}"), value=k)
+                            for k in followup.FLAG_KINDS
+                        ]
+                    ),
+                    name="kind",
+                    default_value="watch",
+                ),
+                rx.input(
+                    name="label",
+                    placeholder=words("card.flag.placeholder"),
+                    flex="1",
+                    min_width="160px",
+                    id="flag-label",
+                ),
+                rx.button(
+                    rx.icon("flag", size=14),
+                    words("card.flag.add"),
+                    type="submit",
+                    color_scheme="red",
+                    variant="soft",
+                    id="flag-submit",
+                ),
+                gap="var(--space-2)",
+                wrap="wrap",
+                width="100%",
+            ),
+            on_submit=CardState.raise_flag,
+            reset_on_submit=True,
+            width="100%",
+        ),
+    )
+
+
+def _clear_flag_button(n: rx.Var) -> rx.Component:
+    return rx.cond(
+        CardState.can_note,
+        rx.icon_button(
+            rx.icon("flag-off", size=14),
+            on_click=CardState.clear_flag(n.id),
+            variant="ghost",
+            color_scheme="gray",
+            size="1",
+            aria_label=words("card.flag.clear"),
+            data_testid="clear-flag",
+        ),
+    )
+
+
+def follow_tab() -> rx.Component:
+    """Comments and flags on the left, promises and disputes on the right."""
+    return rx.grid(
+        rx.vstack(
+            section(
+                "card.comments",
+                _comment_form(),
+                _list(CardState.comments, "comment", "card.comments.none"),
+                section_id="comments",
+            ),
+            section(
+                "card.flags",
+                _flag_form(),
+                error_line(CardState.flag_error),
+                _list(CardState.flags, "flag", "card.flags.none", _clear_flag_button),
+                section_id="flags",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        rx.vstack(
+            section(
+                "card.promises",
+                _list(CardState.promises, "promise", "card.promises.none"),
+                section_id="promises",
+            ),
+            section(
+                "card.disputes",
+                _list(CardState.disputes, "dispute", "card.disputes.none"),
+                section_id="disputes",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        columns=rx.breakpoints(initial="1", md="2"),
+        spacing="3",
+        width="100%",
+    )

@@ -1,0 +1,88 @@
+"""The card's messages tab: what was sent to the customer, each opening in the message dialog
+(its addressees, its body as the customer saw it, its PDF)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from src_dash.ui.kit.widgets import addressees, message_dialog, words
+from src_dash.ui.pages.customer.state import CardState
+
+
+def _message_dialog() -> rx.Component:
+    s = CardState
+    return message_dialog(
+        subject=s.message_subject,
+        head=rx.vstack(
+            addressees(s.message_to, s.message_cc, "card.message.to", "card.message.cc"),
+            rx.text(s.message_when, size="1", color_scheme="gray"),
+            spacing="1",
+        ),
+        html=s.message_html,
+        text=s.message_text,
+        open_=s.message_open,
+        on_open_change=s.set_message_open,
+        close_key="card.close",
+        actions=(
+            rx.cond(
+                s.message_has_pdf,
+                rx.button(
+                    rx.icon("file-down", size=16),
+                    words("card.message.pdf"),
+                    on_click=s.download_pdf(s.message_id),
+                    variant="soft",
+                    id="message-pdf",
+                ),
+            ),
+        ),
+    )
+
+
+def _row(m: rx.Var) -> rx.Component:
+    return rx.flex(
+        rx.vstack(
+            rx.el.button(
+                rx.text(m.subject, size="2", weight="medium", color_scheme="indigo"),
+                on_click=CardState.open_message(m.id),
+                type="button",
+                style={"all": "unset", "cursor": "pointer", "textAlign": "left"},
+                data_testid="open-message",
+            ),
+            rx.text(m.when, " · ", m.channel, " · ", m.recipients, size="1", color_scheme="gray"),
+            spacing="0",
+            min_width="0",
+            flex="1",
+        ),
+        rx.badge(m.status, color_scheme=m.status_color),
+        rx.cond(
+            m.has_pdf,
+            rx.icon_button(
+                rx.icon("file-down", size=14),
+                on_click=CardState.download_pdf(m.id),
+                variant="ghost",
+                size="1",
+                aria_label=words("card.message.pdf"),
+                data_testid="message-pdf",
+            ),
+        ),
+        gap="var(--space-2)",
+        align="center",
+        width="100%",
+        padding_y="8px",
+        border_bottom="1px solid var(--gray-a4)",
+        data_testid="message",
+    )
+
+
+def messages_tab() -> rx.Component:
+    """The messages sent, newest first, and the dialog that opens one."""
+    return rx.card(
+        rx.cond(
+            CardState.messages.length() > 0,
+            rx.vstack(rx.foreach(CardState.messages, _row), spacing="0", width="100%"),
+            rx.text(words("card.messages.none"), size="2", color_scheme="gray"),
+        ),
+        _message_dialog(),
+        width="100%",
+        id="messages",
+    )
