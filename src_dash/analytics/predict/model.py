@@ -1,0 +1,225 @@
+"""Learn when items get paid from the company's own settled history, and predict open items.
+
+Training set at a date C (never the future): snapshots S = C - 30 d, C - 60 d, ... (12 of them);
+at each, the invoices open then, with their features as of S (`features.features`), labelled
+with what the ledger knew at C: days late (settled date - due date) when settled by C, else
+censored at C - due (a lower bound); late (paid more than 15 days after due) when settled by C
+or when C is past due + 15 days (rows still undecided are left out of the late model).
+
+Two scikit-learn HistGradientBoosting models: a classifier of `late` and a regressor of the days
+late with the absolute-error loss (the pay date's MAE is what is judged). The spread of the
+regressor's errors on its training rows gives the chance that an item is still unpaid at 30, 60
+and 90 days. A company with fewer than `MIN_ROWS` labelled rows (or one class under
+`MIN_CLASS`) uses the model pooled over every company; with too little pooled history, simple
+rules: due date + the customer's recency-weighted delay, and their share of late invoices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+import polars as pl
+
+from src_dash.analytics.ledger import Ledger
+from src_dash.analytics.predict.features import FEATURES, LATE_DAYS, features, open_invoices
+
+SNAPSHOTS = 12
+# The first snapshot is 2 steps back: items open 30 days before C and settled by C are the
+# fast payers only (the slow ones are still open), which would teach the model to be early.
+FIRST_SNAPSHOT = 2
+# An item still open at C counts in the delay model only when this many days past due, as a
+# lower bound of its delay (the rest are undecided).
+CENSORED_FROM = 45
+STEP_DAYS = 30
+MIN_ROWS = 400
+MIN_CLASS = 30
+MAX_ROWS = 200_000
+MAX_DELAY = 365.0
+HORIZONS = (30, 60, 90)
+THREADS = 1
+
+
+@dataclass
+class Model:
+    """A trained pair of models (or the rules), for one company or pooled.
+
+    Attributes:
+        kind: "company", "pooled" or "rules".
+        rows: labelled rows it was trained on.
+        late: the classifier of paying > 15 days after due (None for rules).
+        delay: the regressor of days late (None for rules).
+        errors: sorted errors (actual - predicted days) on the training rows.
+    """
+
+    kind: str
+    rows: int
+    late: object | None = None
+    delay: object | None = None
+    errors: np.ndarray = field(default_factory=lambda: np.zeros(1))
+
+
+def training_set(ledger: Ledger, as_of: date) -> pl.DataFrame:
+    """Labelled rows for a model trained at `as_of` (features at each snapshot, labels at as_of).
+
+    Columns: FEATURES, company_id, customer_id, y_days (days late, censored at as_of - due),
+    settled (bool), y_late (None while undecided).
+    """
+    truth = ledger.view(as_of).settled.select("id", "days_late")
+    frames = []
+    for k in range(FIRST_SNAPSHOT, FIRST_SNAPSHOT + SNAPSHOTS):
+        snapshot = as_of - timedelta(days=STEP_DAYS * k)
+        if ledger.first_day is None or snapshot < ledger.first_day:
+            break
+        frame, _ = features(ledger, snapshot)
+        frames.append(frame)
+    if not frames:
+        return pl.DataFrame()
+    censor = (pl.lit(as_of) - pl.col("due")).dt.total_days().cast(pl.Float64)
+    frame = pl.concat(frames, how="vertical_relaxed").join(truth, on="id", how="left")
+    frame = frame.with_columns(
+        settled=pl.col("days_late").is_not_null(),
+        y_days=pl.coalesce(pl.col("days_late").cast(pl.Float64), censor).clip(-90, MAX_DELAY),
+    ).with_columns(
+        y_late=pl.when(pl.col("y_days") > LATE_DAYS)
+        .then(True)
+        .when(pl.col("settled"))
+        .then(False)
+        .otherwise(None)
+    )
+    if frame.height > MAX_ROWS:
+        frame = frame.sample(MAX_ROWS, seed=1)
+    return frame
+
+
+def matrix(frame: pl.DataFrame) -> np.ndarray:
+    """The feature matrix (NaN for missing) of a frame with every column of FEATURES."""
+    return frame.select(pl.col(FEATURES).cast(pl.Float64).fill_null(np.nan)).to_numpy()
+
+
+def fit(frame: pl.DataFrame, kind: str) -> Model:
+    """Train the classifier and the regressor on labelled rows."""
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
+    decided = frame.filter(pl.col("y_late").is_not_null())
+    late = HistGradientBoostingClassifier(
+        max_iter=150, learning_rate=0.08, max_leaf_nodes=31, l2_regularization=1.0, random_state=0
+    ).fit(matrix(decided), decided["y_late"].to_numpy())
+    known = frame.filter(pl.col("settled") | (pl.col("y_days") >= CENSORED_FROM))
+    x = matrix(known)
+    y = known["y_days"].to_numpy()
+    delay = HistGradientBoostingRegressor(
+        loss="absolute_error", max_iter=150, learning_rate=0.08, max_leaf_nodes=31,
+        l2_regularization=1.0, random_state=0,
+    ).fit(x, y)  # fmt: skip
+    settled = known["settled"].to_numpy()
+    errors = np.sort((y - delay.predict(x))[settled]) if settled.any() else np.zeros(1)
+    return Model(kind, frame.height, late, delay, errors)
+
+
+def _enough(frame: pl.DataFrame) -> bool:
+    labels = frame["y_late"].drop_nulls()
+    positives = int(labels.sum())
+    return frame.height >= MIN_ROWS and min(positives, labels.len() - positives) >= MIN_CLASS
+
+
+def train(ledger: Ledger, as_of: date) -> dict[int, Model]:
+    """One model per company: its own if it has history enough, else pooled, else the rules."""
+    with _threads():
+        return _train(ledger, as_of)
+
+
+def _threads():  # noqa: ANN202
+    # OpenMP threads fighting other processes for 2 cores cost 50x: one thread is steadier.
+    import sklearn.ensemble  # noqa: F401  (loads OpenMP first: limits bind to loaded libraries)
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(THREADS)
+
+
+def _train(ledger: Ledger, as_of: date) -> dict[int, Model]:
+    frame = training_set(ledger, as_of)
+    companies = ledger.companies["company_id"].to_list()
+    if frame.is_empty() or not _enough(frame):
+        return {c: Model("rules", frame.height) for c in companies}
+    models: dict[int, Model] = {}
+    pooled: Model | None = None
+    for company_id in companies:
+        own = frame.filter(pl.col("company_id") == company_id)
+        if _enough(own):
+            models[company_id] = fit(own, "company")
+            continue
+        # Fitted only when a company needs it: the pooled model costs a fit of every row.
+        pooled = pooled or fit(frame, "pooled")
+        models[company_id] = pooled
+    return models
+
+
+def trained(ledger: Ledger, as_of: date) -> dict[int, Model]:
+    """`train`, once per version of the entries and date (the follow-up moves rarely enough)."""
+    return ledger.memo(("predict-models", as_of), lambda: train(ledger, as_of), keep="entries")
+
+
+def _unpaid_share(model: Model, predicted: np.ndarray, days_left: np.ndarray) -> np.ndarray:
+    """Chance that actual delay > days_left, from the training errors around the prediction."""
+    needed = days_left - predicted
+    idx = np.searchsorted(model.errors, needed, side="right")
+    return 1.0 - idx / max(len(model.errors), 1)
+
+
+def predict_rows(model: Model, frame: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """late_probability, predicted_days and expected unpaid shares of a feature frame."""
+    if frame.is_empty():
+        return frame.with_columns(
+            late_probability=pl.lit(None, pl.Float64), predicted_days=pl.lit(None, pl.Float64)
+        )
+    past_due = frame["days_past_due"].to_numpy()
+    if model.late is None:
+        days = frame["delay_recent"].fill_null(0.0).fill_nan(0.0).to_numpy()
+        p = frame["share_late"].fill_null(0.0).fill_nan(0.0).to_numpy().astype(float)
+        errors = Model("rules", 0, errors=np.array([-10.0, 0.0, 10.0]))
+    else:
+        x = matrix(frame)
+        with _threads():
+            p = model.late.predict_proba(x)[:, 1]
+            days = model.delay.predict(x)
+        errors = model
+    # Never before as_of: an open item is paid today at the earliest.
+    days = np.maximum(days, past_due)
+    out = {"late_probability": p, "predicted_days": days}
+    for h in HORIZONS:
+        out[f"unpaid_{h}"] = _unpaid_share(errors, days, past_due + h)
+    return frame.with_columns(**{k: pl.Series(v, dtype=pl.Float64) for k, v in out.items()})
+
+
+def predict(ledger: Ledger, as_of: date, items: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Predictions for the invoices open at `as_of` (or `items`), with the model's kind."""
+    models = trained(ledger, as_of)
+    frame, _ = features(ledger, as_of, items if items is not None else None)
+    parts = []
+    for company_id, model in models.items():
+        rows = frame.filter(pl.col("company_id") == company_id)
+        if rows.height:
+            parts.append(predict_rows(model, rows, as_of).with_columns(method=pl.lit(model.kind)))
+    if not parts:
+        return predict_rows(Model("rules", 0), frame, as_of).with_columns(method=pl.lit("rules"))
+    return pl.concat(parts, how="vertical_relaxed").with_columns(
+        predicted_pay_date=pl.col("due") + pl.duration(days=pl.col("predicted_days").round(0))
+    )
+
+
+def predictions(ledger: Ledger, as_of: date) -> pl.DataFrame:
+    """`predict` for the open invoices, cached per ledger version and date."""
+    return ledger.memo(("predictions", as_of), lambda: predict(ledger, as_of))
+
+
+__all__ = [
+    "Model",
+    "open_invoices",
+    "predict",
+    "predictions",
+    "train",
+    "trained",
+    "training_set",
+]
