@@ -36,6 +36,7 @@ from src_dash.clock import today as clock_today
 from src_dash.dunning import outbox
 from src_dash.dunning.model import EMAIL, LETTER, PREVENANCE, RELANCE, PlannedItem, Proposal
 from src_dash.dunning.model import Recipient as Addressee
+from src_dash.dunning.run_rows import message_line
 from src_dash.services.access import audit
 from src_dash.store import Action, Customer, ItemState, Message, MessageItem
 
@@ -135,7 +136,7 @@ def refresh_queued(
         message_ids: only these messages (default: every queued one).
     """
     as_of = as_of or clock_today()
-    m, mi = Message.__table__, MessageItem.__table__
+    m = Message.__table__
     # Queued emails, and letters still to print (one in a printed batch is on paper already).
     query = select(m.c.id, m.c.customer_id).where(
         m.c.status == outbox.QUEUED,
@@ -147,17 +148,37 @@ def refresh_queued(
         queued = conn.execute(query).all()
         if not queued:
             return Refreshed()
-        ids = [r.id for r in queued]
-        lines: dict[int, list] = defaultdict(list)
-        for start in range(0, len(ids), 1000):
-            for row in conn.execute(
-                select(mi).where(mi.c.message_id.in_(ids[start : start + 1000])).order_by(mi.c.id)
-            ):
-                lines[row.message_id].append(row)
+        lines = _lines_of(conn, [r.id for r in queued])
         entry_ids = sorted({r.entry_id for rows in lines.values() for r in rows if r.entry_id})
         why, open_rows = _why_out(engine, conn, entry_ids, as_of) if entry_ids else ({}, {})
         customers_out = _customers_out(conn, {r.customer_id for r in queued}, as_of)
+    changed = _changed(queued, lines, why, open_rows, customers_out)
+    if not changed:
+        return Refreshed(checked=len(queued))
+    return _apply(engine, len(queued), changed, lines, open_rows, as_of)
 
+
+def _lines_of(conn: Connection, ids: list[int]) -> dict[int, list]:
+    """The lines of some messages, per message (in their order)."""
+    mi = MessageItem.__table__
+    lines: dict[int, list] = defaultdict(list)
+    for start in range(0, len(ids), 1000):
+        for row in conn.execute(
+            select(mi).where(mi.c.message_id.in_(ids[start : start + 1000])).order_by(mi.c.id)
+        ):
+            lines[row.message_id].append(row)
+    return lines
+
+
+def _changed(
+    queued: list,
+    lines: dict[int, list],
+    why: dict[int, str],
+    open_rows: dict[int, dict],
+    customers_out: dict[int, str],
+) -> list[tuple[int, dict[int, str], bool]]:
+    """The messages whose items changed: (message id, items taken out with the reason,
+    whether no debit is left)."""
     changed: list[tuple[int, dict[int, str], bool]] = []
     for message_id, customer_id in ((r.id, r.customer_id) for r in queued):
         rows = lines.get(message_id, [])
@@ -184,9 +205,18 @@ def refresh_queued(
         if removed or moved:
             left = [r for r in debits if r.entry_id is not None and r.entry_id not in removed]
             changed.append((message_id, removed, not left))
-    if not changed:
-        return Refreshed(checked=len(queued))
+    return changed
 
+
+def _apply(
+    engine: Engine,
+    checked: int,
+    changed: list[tuple[int, dict[int, str], bool]],
+    lines: dict[int, list],
+    open_rows: dict[int, dict],
+    as_of: date,
+) -> Refreshed:
+    """Hold the messages left with nothing to dun, render the others again."""
     regenerated: list[int] = []
     held: list[int] = []
     errors: list[str] = []
@@ -209,7 +239,7 @@ def refresh_queued(
             if done:
                 regenerated.append(message_id)
     return Refreshed(
-        checked=len(queued),
+        checked=checked,
         regenerated=tuple(regenerated),
         held=tuple(held),
         removed=removed_by_message,
@@ -262,44 +292,93 @@ def _regenerate(
     as_of: date,
 ) -> bool:
     """Render the message again without the items taken out; False when it moved meanwhile."""
-    from src_dash.dunning.planner import _steps_at  # noqa: PLC0415
-    from src_dash.dunning.scenarios import load_scenarios  # noqa: PLC0415
     from src_dash.dunning.templates import Renderer  # noqa: PLC0415
 
-    m, a, c = Message.__table__, Action.__table__, Customer.__table__
+    m = Message.__table__
     msg = conn.execute(select(m).where(m.c.id == message_id)).one()
-    action = (
-        conn.execute(select(a).where(a.c.id == msg.action_id)).first() if msg.action_id else None
-    )
-    customer = conn.execute(select(c).where(c.c.id == msg.customer_id)).one()
     kept = [r for r in rows if r.entry_id is not None and r.entry_id not in removed]
     kept = [r for r in kept if r.entry_id in open_rows]  # a credit used up is dropped too
     items, credits = [], []
     for r in kept:
-        o = open_rows[r.entry_id]
-        residual = Decimal(int(o["residual"])).scaleb(-2)
-        rc = o.get("residual_currency")
-        due = o["due"]
-        planned = PlannedItem(
-            entry_id=r.entry_id,
-            piece=r.piece,
-            reference=r.reference,
-            journal=o.get("journal") or "",
-            posting_date=o["posting_date"],
-            due_date=due,
-            days_late=(as_of - due).days if due else 0,
-            amount=Decimal(int(o["amount"])).scaleb(-2),
-            residual=residual,
-            currency=o.get("currency") or "",
-            residual_currency=(
-                Decimal(int(rc)).scaleb(-2) if rc is not None and o.get("currency") else None
-            ),
-            level=r.level,
-            previous_level=r.previous_level,
-            kind=str(o.get("kind") or "invoice"),
-            advances=r.level != r.previous_level,
+        planned = _planned_again(r, open_rows[r.entry_id], as_of)
+        (items if planned.residual > 0 else credits).append(planned)
+    proposal = _proposal_again(conn, msg, items, credits, as_of)
+    rendered = Renderer(conn).render(proposal)
+    done = conn.execute(
+        update(m)
+        .where(m.c.id == message_id, m.c.status == outbox.QUEUED)
+        .values(
+            subject=rendered.subject[:300],
+            body_html=rendered.html,
+            body_text=rendered.text,
+            level=proposal.level,
+            template_code=proposal.template_code[:40],
+            total=proposal.total,
+            pdf_path="" if msg.channel == LETTER else msg.pdf_path,
         )
-        (items if residual > 0 else credits).append(planned)
+    ).rowcount
+    if not done:
+        return False
+    mi = MessageItem.__table__
+    conn.execute(delete(mi).where(mi.c.message_id == message_id))
+    new_rows = [message_line(message_id, i) for i in (*proposal.items, *proposal.credits)]
+    if new_rows:
+        conn.execute(insert(mi), new_rows)
+    _step_back(conn, removed, rows)
+    audit(
+        conn,
+        None,
+        "message.refresh",
+        "message",
+        message_id,
+        removed=_describe(removed, rows) or None,
+        total=str(proposal.total),
+    )
+    return True
+
+
+def _planned_again(r, o: dict, as_of: date) -> PlannedItem:  # noqa: ANN001
+    """A message line (`r`) kept, as a planned item with the item's figures of today (`o`)."""
+    rc = o.get("residual_currency")
+    due = o["due"]
+    return PlannedItem(
+        entry_id=r.entry_id,
+        piece=r.piece,
+        reference=r.reference,
+        journal=o.get("journal") or "",
+        posting_date=o["posting_date"],
+        due_date=due,
+        days_late=(as_of - due).days if due else 0,
+        amount=Decimal(int(o["amount"])).scaleb(-2),
+        residual=Decimal(int(o["residual"])).scaleb(-2),
+        currency=o.get("currency") or "",
+        residual_currency=(
+            Decimal(int(rc)).scaleb(-2) if rc is not None and o.get("currency") else None
+        ),
+        level=r.level,
+        previous_level=r.previous_level,
+        kind=str(o.get("kind") or "invoice"),
+        advances=r.level != r.previous_level,
+    )
+
+
+def _proposal_again(
+    conn: Connection,
+    msg,  # noqa: ANN001
+    items: list[PlannedItem],
+    credits: list[PlannedItem],
+    as_of: date,
+) -> Proposal:
+    """The proposal of a queued message with the items kept: the template of its scenario's
+    step for the level now reached (else the message's own)."""
+    from src_dash.dunning.planner import _steps_at  # noqa: PLC0415
+    from src_dash.dunning.scenarios import load_scenarios  # noqa: PLC0415
+
+    a, c = Action.__table__, Customer.__table__
+    action = (
+        conn.execute(select(a).where(a.c.id == msg.action_id)).first() if msg.action_id else None
+    )
+    customer = conn.execute(select(c).where(c.c.id == msg.customer_id)).one()
     level = max(i.level for i in items)
     spec = next(
         (
@@ -345,52 +424,7 @@ def _regenerate(
     )
     if level == 0:
         proposal = replace(proposal, phase=PREVENANCE, credits=())
-    rendered = Renderer(conn).render(proposal)
-    done = conn.execute(
-        update(m)
-        .where(m.c.id == message_id, m.c.status == outbox.QUEUED)
-        .values(
-            subject=rendered.subject[:300],
-            body_html=rendered.html,
-            body_text=rendered.text,
-            level=level,
-            template_code=template_code[:40],
-            total=proposal.total,
-            pdf_path="" if msg.channel == LETTER else msg.pdf_path,
-        )
-    ).rowcount
-    if not done:
-        return False
-    mi = MessageItem.__table__
-    conn.execute(delete(mi).where(mi.c.message_id == message_id))
-    new_rows = [
-        {
-            "message_id": message_id,
-            "entry_id": i.entry_id,
-            "piece": i.piece[:30],
-            "reference": i.reference[:30],
-            "due_date": i.due_date,
-            "level": i.level,
-            "previous_level": i.previous_level,
-            "days_late": i.days_late,
-            "amount": i.amount,
-            "residual": i.residual,
-        }
-        for i in (*proposal.items, *proposal.credits)
-    ]
-    if new_rows:
-        conn.execute(insert(mi), new_rows)
-    _step_back(conn, removed, rows)
-    audit(
-        conn,
-        None,
-        "message.refresh",
-        "message",
-        message_id,
-        removed=_describe(removed, rows) or None,
-        total=str(proposal.total),
-    )
-    return True
+    return proposal
 
 
 def _scenario_of(conn: Connection, action: object) -> int | None:

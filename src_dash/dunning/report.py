@@ -221,6 +221,81 @@ def _count(conn: Connection, query) -> int:  # noqa: ANN001
     return int(conn.execute(query).scalar() or 0)
 
 
+def _count_in(conn: Connection, table, scope: Scope, *conditions) -> int:  # noqa: ANN001
+    """How many rows of a table (with a ``customer_id``) meet the conditions, in the scope."""
+    query = select(func.count()).select_from(table).where(*conditions)
+    return _count(conn, _scoped(query, scope, table.c.customer_id))
+
+
+def _promises(conn: Connection, scope: Scope, *conditions) -> tuple[int, int]:
+    """How many promises meet the conditions, in the scope, and their amount (cents)."""
+    p = Promise.__table__
+    query = select(func.count(), _cents(p.c.amount)).where(*conditions)
+    found = conn.execute(_scoped(query, scope, p.c.customer_id)).one()
+    return int(found[0]), int(found[1] or 0)
+
+
+def _yesterday_figures(
+    conn: Connection, scope: Scope, y_start: datetime, y_end: datetime
+) -> tuple[Figure, ...]:
+    """What was done yesterday (the user's day, from y_start to y_end) in the scope."""
+    m, a, p, d = Message.__table__, Action.__table__, Promise.__table__, Dispute.__table__
+
+    def messages(channel: str, statuses: tuple[str, ...], stamp) -> int:  # noqa: ANN001
+        return _count_in(
+            conn, m, scope, m.c.channel == channel, m.c.status.in_(statuses),
+            stamp >= y_start, stamp < y_end,
+        )  # fmt: skip
+
+    emails = messages("email", ("sent",), m.c.sent_at)
+    letters = messages("letter", ("sent",), m.c.sent_at)
+    failed = _count_in(
+        conn, m, scope, m.c.status.in_(("failed", "bounced", "uncertain")),
+        m.c.created_at < y_end, m.c.created_at >= y_start - timedelta(days=30),
+    )  # fmt: skip
+    calls = _count_in(
+        conn, a, scope, a.c.kind == "call", a.c.status == "done",
+        a.c.done_at >= y_start, a.c.done_at < y_end,
+    )  # fmt: skip
+    promised = _promises(conn, scope, p.c.created_at >= y_start, p.c.created_at < y_end)
+    disputes = _count_in(conn, d, scope, d.c.opened_at >= y_start, d.c.opened_at < y_end)
+    return (
+        Figure("emails_sent", emails, False),
+        Figure("letters_printed", letters, False),
+        Figure("calls_done", calls, False),
+        Figure("promises_made", promised[0], False),
+        Figure("promises_amount", money(promised[1])),
+        Figure("disputes_opened", disputes, False),
+        Figure("messages_failed", failed, False),
+    )
+
+
+def _today_figures(
+    conn: Connection, scope: Scope, as_of: date, items_due: tuple[int, int]
+) -> tuple[Figure, ...]:
+    """What is due today in the scope: calls, held messages, promises, items, open alerts."""
+    m, a, p, al = Message.__table__, Action.__table__, Promise.__table__, Alert.__table__
+    calls_due = _count_in(
+        conn, a, scope, a.c.kind == "call", a.c.status.in_(("proposed", "approved")),
+        a.c.due_on <= as_of,
+    )  # fmt: skip
+    held = _count_in(conn, m, scope, m.c.status == "held")
+    promises_due = _promises(conn, scope, p.c.status == "pending", p.c.promised_on == as_of)
+    open_alerts = select(func.count()).select_from(al).where(al.c.resolved_at.is_(None))
+    in_scope = select(Customer.__table__.c.id).where(scope_clause(scope))
+    open_alerts = open_alerts.where(or_(al.c.customer_id.is_(None), al.c.customer_id.in_(in_scope)))
+    alerts = _count(conn, open_alerts)
+    return (
+        Figure("calls_due", calls_due, False),
+        Figure("held", held, False),
+        Figure("promises_due", promises_due[0], False),
+        Figure("promises_due_amount", money(promises_due[1])),
+        Figure("items_due", int(items_due[0]), False),
+        Figure("items_due_amount", money(int(items_due[1] or 0))),
+        Figure("alerts", alerts, False),
+    )
+
+
 def daily_report(engine: Engine, user_id: int, as_of: date | None = None) -> DailyReport:
     """The report of one user on a day.
 
@@ -247,115 +322,9 @@ def daily_report(engine: Engine, user_id: int, as_of: date | None = None) -> Dai
     cash_yesterday = flows.filter(pl.col("posting_date") == yesterday)["cash"].sum()
     zone = _zone(user.timezone)
     y_start, y_end = _day_range(yesterday, zone)
-    m, a, p, d, al = (
-        Message.__table__,
-        Action.__table__,
-        Promise.__table__,
-        Dispute.__table__,
-        Alert.__table__,
-    )
     with engine.connect() as conn:
-
-        def messages(channel: str, statuses: tuple[str, ...], stamp) -> int:  # noqa: ANN001
-            q = (
-                select(func.count())
-                .select_from(m)
-                .where(
-                    m.c.channel == channel,
-                    m.c.status.in_(statuses),
-                    stamp >= y_start,
-                    stamp < y_end,
-                )
-            )
-            return _count(conn, _scoped(q, scope, m.c.customer_id))
-
-        emails = messages("email", ("sent",), m.c.sent_at)
-        letters = messages("letter", ("sent",), m.c.sent_at)
-        failed = _count(
-            conn,
-            _scoped(
-                select(func.count())
-                .select_from(m)
-                .where(
-                    m.c.status.in_(("failed", "bounced", "uncertain")),
-                    m.c.created_at < y_end,
-                    m.c.created_at >= y_start - timedelta(days=30),
-                ),
-                scope,
-                m.c.customer_id,
-            ),
-        )
-        calls = _count(
-            conn,
-            _scoped(
-                select(func.count())
-                .select_from(a)
-                .where(
-                    a.c.kind == "call",
-                    a.c.status == "done",
-                    a.c.done_at >= y_start,
-                    a.c.done_at < y_end,
-                ),
-                scope,
-                a.c.customer_id,
-            ),
-        )
-        promised = conn.execute(
-            _scoped(
-                select(func.count(), _cents(p.c.amount)).where(
-                    p.c.created_at >= y_start, p.c.created_at < y_end
-                ),
-                scope,
-                p.c.customer_id,
-            )
-        ).one()
-        disputes = _count(
-            conn,
-            _scoped(
-                select(func.count())
-                .select_from(d)
-                .where(d.c.opened_at >= y_start, d.c.opened_at < y_end),
-                scope,
-                d.c.customer_id,
-            ),
-        )
-        calls_due = _count(
-            conn,
-            _scoped(
-                select(func.count())
-                .select_from(a)
-                .where(
-                    a.c.kind == "call",
-                    a.c.status.in_(("proposed", "approved")),
-                    a.c.due_on <= as_of,
-                ),
-                scope,
-                a.c.customer_id,
-            ),
-        )
-        held = _count(
-            conn,
-            _scoped(
-                select(func.count()).select_from(m).where(m.c.status == "held"),
-                scope,
-                m.c.customer_id,
-            ),
-        )
-        promises_due = conn.execute(
-            _scoped(
-                select(func.count(), _cents(p.c.amount)).where(
-                    p.c.status == "pending", p.c.promised_on == as_of
-                ),
-                scope,
-                p.c.customer_id,
-            )
-        ).one()
-        open_alerts = select(func.count()).select_from(al).where(al.c.resolved_at.is_(None))
-        in_scope = select(Customer.__table__.c.id).where(scope_clause(scope))
-        open_alerts = open_alerts.where(
-            or_(al.c.customer_id.is_(None), al.c.customer_id.in_(in_scope))
-        )
-        alerts = _count(conn, open_alerts)
+        done = _yesterday_figures(conn, scope, y_start, y_end)
+        due = _today_figures(conn, scope, as_of, items_due)
     figures = (
         Figure("outstanding_total", k.outstanding),
         Figure("overdue_total", k.overdue),
@@ -363,24 +332,6 @@ def daily_report(engine: Engine, user_id: int, as_of: date | None = None) -> Dai
         Figure("dso", k.dso, is_money=False),
         Figure("cash_yesterday", money(int(cash_yesterday or 0))),
         Figure("cash_month", k.cash_collected_month),
-    )
-    done = (
-        Figure("emails_sent", emails, False),
-        Figure("letters_printed", letters, False),
-        Figure("calls_done", calls, False),
-        Figure("promises_made", int(promised[0]), False),
-        Figure("promises_amount", money(int(promised[1] or 0))),
-        Figure("disputes_opened", disputes, False),
-        Figure("messages_failed", failed, False),
-    )
-    due = (
-        Figure("calls_due", calls_due, False),
-        Figure("held", held, False),
-        Figure("promises_due", int(promises_due[0]), False),
-        Figure("promises_due_amount", money(int(promises_due[1] or 0))),
-        Figure("items_due", int(items_due[0]), False),
-        Figure("items_due_amount", money(int(items_due[1] or 0))),
-        Figure("alerts", alerts, False),
     )
     return DailyReport(
         user_id=user.id,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -35,7 +35,8 @@ from src_dash.clock import utcnow
 from src_dash.config import Settings
 from src_dash.dunning import outbox
 from src_dash.dunning.alerts import NO_RECIPIENT, raise_alert
-from src_dash.dunning.model import EMAIL, LETTER, PHONE, Plan, Proposal, Recipient
+from src_dash.dunning.model import EMAIL, LETTER, PHONE, Plan, Proposal
+from src_dash.dunning.run_rows import _action_row, _message_row, message_line
 from src_dash.services.access import WORK, AccessDenied, Viewer, audit, check_customers, require
 from src_dash.store import Action, ActionItem, Entry, ItemState, Message, MessageItem
 from src_dash.sync import bump_data_version
@@ -93,13 +94,6 @@ def outbox_key(proposal_key: str) -> str:
         return proposal_key
     digest = hashlib.sha256(proposal_key.encode("utf-8")).hexdigest()[:32]
     return f"{proposal_key[: KEY_LENGTH - 33]}~{digest}"
-
-
-def _recipients(recipients: Iterable[Recipient]) -> list[dict[str, str]]:
-    return [
-        {"email": r.email, "name": r.name, "source": r.source, "service": r.service}
-        for r in recipients
-    ]
 
 
 def _existing_keys(conn: Connection, keys: list[str]) -> set[str]:
@@ -258,50 +252,11 @@ def _write_run(
     keys = {outbox_key(p.key): p for p in proposals}
     existing = _existing_keys(conn, sorted(keys))
     todo = [(k, p) for k, p in keys.items() if k not in existing]
-    renderer = renderer_class(conn)
-    renderer.prefetch([p for _, p in todo if p.channel in (EMAIL, LETTER)])
-    errors: list[ProposalError] = []
-    rendered = {}
-    for key, p in todo:
-        if p.channel not in (EMAIL, LETTER):
-            continue
-        try:
-            rendered[key] = renderer.render(p)
-        except template_error as exc:
-            errors.append(ProposalError(p.key, p.customer_number, p.channel, str(exc)))
-    todo = [(k, p) for k, p in todo if p.channel not in (EMAIL, LETTER) or k in rendered]
-    waiting = _letters_waiting(conn, [p for _, p in todo if p.channel == LETTER])
-    if waiting:
-        for key, p in todo:
-            if key in waiting:
-                errors.append(ProposalError(p.key, p.customer_number, p.channel, waiting[key]))
-        todo = [(k, p) for k, p in todo if k not in waiting]
-
+    todo, rendered, errors = _render_todo(conn, todo, renderer_class, template_error)
     live = _live_entries(conn, {i.entry_id for _, p in todo for i in (*p.items, *p.credits)})
     now = utcnow()
     user_id = viewer.user_id if viewer else None
-    action_rows = []
-    for key, p in todo:
-        held = p.needs_approval and not approve
-        action_rows.append(
-            {
-                "company_id": p.company_id,
-                "customer_id": p.customer_id,
-                "kind": "call" if p.channel == PHONE else "step",
-                "step_id": p.step_id,
-                "level": p.level,
-                "due_on": as_of,
-                "assigned_to": p.assigned_to,
-                "status": "proposed" if held or not p.needs_approval else "approved",
-                "origin": "planner",
-                "outcome": "",
-                "note": "",
-                "created_at": now,
-                "key": key,
-                "run": run,
-                "phase": p.phase,
-            }
-        )
+    action_rows = [_action_row(p, key, run, as_of, now, approve) for key, p in todo]
     action_ids = _insert_many(conn, Action.__table__, action_rows)
     item_rows = []
     message_rows = []
@@ -326,81 +281,23 @@ def _write_run(
             continue
         if p.channel not in (EMAIL, LETTER):
             continue
-        r = rendered[key]
         held = p.needs_approval and not approve
         counts["emails" if p.channel == EMAIL else "letters"] += 1
         counts["held"] += held
         message_rows.append(
-            {
-                "action_id": action_id,
-                "customer_id": p.customer_id,
-                "channel": p.channel,
-                "language": r.language or p.language,
-                "subject": r.subject[:300],
-                "body_html": r.html,
-                "body_text": r.text,
-                "recipients_to": _recipients(p.to) if p.channel == EMAIL else [],
-                "recipients_cc": _recipients(p.cc) if p.channel == EMAIL else [],
-                "pdf_path": "",
-                "status": outbox.HELD if held else outbox.QUEUED,
-                "idempotency_key": key,
-                "attempts": 0,
-                "next_attempt_at": None,
-                "server_answer": "",
-                "approved_by": user_id if (approve and p.needs_approval) else None,
-                "approved_at": now if (approve and p.needs_approval) else None,
-                "sent_by": None,
-                "created_at": now,
-                "sent_at": None,
-                "run": run,
-                "dunned_on": as_of,
-                "level": p.level,
-                "template_code": p.template_code[:40],
-                "total": p.total,
-                "currency": (p.book_currency or "EUR")[:3],
-                "claim": "",
-                "claimed_at": None,
-                "smtp_message_id": "",
-            }
+            _message_row(p, key, rendered[key], action_id, run, as_of, now, approve, user_id)
         )
         message_owner.append(p)
     message_ids = _insert_many(conn, Message.__table__, message_rows)
-    lines = []
-    for message_id, p in zip(message_ids, message_owner, strict=True):
-        for item in (*p.items, *p.credits):
-            lines.append(
-                {
-                    "message_id": message_id,
-                    "entry_id": item.entry_id if item.entry_id in live else None,
-                    "piece": item.piece[:30],
-                    "reference": item.reference[:30],
-                    "due_date": item.due_date,
-                    "level": item.level,
-                    "previous_level": item.previous_level,
-                    "days_late": item.days_late,
-                    "amount": item.amount,
-                    "residual": item.residual,
-                }
-            )
+    lines = [
+        message_line(message_id, item, live)
+        for message_id, p in zip(message_ids, message_owner, strict=True)
+        for item in (*p.items, *p.credits)
+    ]
     _bulk(conn, ActionItem.__table__, item_rows)
     _bulk(conn, MessageItem.__table__, lines)
     _advance_items(conn, levels, as_of)
-
-    alerts = 0
-    if plan is not None:
-        for ex in plan.exclusions:
-            if ex.reason == "no_recipient" and ex.entry_id is None:
-                alerts += (
-                    raise_alert(
-                        conn,
-                        NO_RECIPIENT,
-                        f"{NO_RECIPIENT}:c{ex.customer_id}",
-                        f"{ex.customer_number} {ex.customer_name}: an email step is due but nobody "
-                        f"can receive it{(' (' + ex.detail + ')') if ex.detail else ''}",
-                        customer_id=ex.customer_id,
-                    )
-                    is not None
-                )
+    alerts = _no_recipient_alerts(conn, plan)
     if todo:
         audit(
             conn,
@@ -430,6 +327,57 @@ def _write_run(
         action_ids=tuple(action_ids),
         alerts=alerts,
     )
+
+
+def _render_todo(
+    conn: Connection,
+    todo: list[tuple[str, Proposal]],
+    renderer_class,  # noqa: ANN001
+    template_error,  # noqa: ANN001
+) -> tuple[list[tuple[str, Proposal]], dict, list[ProposalError]]:
+    """Render the emails and letters to write; the proposals whose template fails, and the
+    letters whose items all wait in a letter not yet posted, are dropped as errors."""
+    renderer = renderer_class(conn)
+    renderer.prefetch([p for _, p in todo if p.channel in (EMAIL, LETTER)])
+    errors: list[ProposalError] = []
+    rendered = {}
+    for key, p in todo:
+        if p.channel not in (EMAIL, LETTER):
+            continue
+        try:
+            rendered[key] = renderer.render(p)
+        except template_error as exc:
+            errors.append(ProposalError(p.key, p.customer_number, p.channel, str(exc)))
+    todo = [(k, p) for k, p in todo if p.channel not in (EMAIL, LETTER) or k in rendered]
+    waiting = _letters_waiting(conn, [p for _, p in todo if p.channel == LETTER])
+    if waiting:
+        for key, p in todo:
+            if key in waiting:
+                errors.append(ProposalError(p.key, p.customer_number, p.channel, waiting[key]))
+        todo = [(k, p) for k, p in todo if k not in waiting]
+    return todo, rendered, errors
+
+
+def _no_recipient_alerts(conn: Connection, plan: Plan | None) -> int:
+    """An alert per customer with an email step due and nobody to receive it; the count
+    raised."""
+    alerts = 0
+    if plan is None:
+        return alerts
+    for ex in plan.exclusions:
+        if ex.reason == "no_recipient" and ex.entry_id is None:
+            alerts += (
+                raise_alert(
+                    conn,
+                    NO_RECIPIENT,
+                    f"{NO_RECIPIENT}:c{ex.customer_id}",
+                    f"{ex.customer_number} {ex.customer_name}: an email step is due but nobody "
+                    f"can receive it{(' (' + ex.detail + ')') if ex.detail else ''}",
+                    customer_id=ex.customer_id,
+                )
+                is not None
+            )
+    return alerts
 
 
 def _letters_waiting(conn: Connection, letters: list[Proposal]) -> dict[str, str]:
