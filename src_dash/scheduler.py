@@ -72,7 +72,7 @@ class StoredSchedule:
         self._read_at: float | None = None
 
     def _read_store(self) -> tuple[bool, float]:
-        from src_dash.services.settings_pages import stored_sync_schedule
+        from src_dash.services.sync_schedule import stored_sync_schedule
         from src_dash.store.engine import get_engine
 
         engine = self.engine or get_engine(self.settings.database_url)
@@ -96,7 +96,7 @@ class StoredSchedule:
 def sync_job() -> object:
     """Sync every active Sage company into the store."""
     from src_dash.services.reconcile import record_after_runs
-    from src_dash.services.settings_pages import mark_automatic_sync
+    from src_dash.services.sync_schedule import mark_automatic_sync
     from src_dash.store.engine import get_engine
     from src_dash.store.migrate import upgrade
     from src_dash.sync import sync_all

@@ -169,7 +169,7 @@ def test_the_stored_schedule_is_read_at_most_once_per_ttl_and_survives_a_failure
 def test_the_sync_job_follows_what_the_admin_saves_without_a_restart(store: Engine, store_url: str):
     from src_dash.services.access import viewer
     from src_dash.services.auth import create_user
-    from src_dash.services.settings_pages import set_sync_schedule
+    from src_dash.services.sync_schedule import set_sync_schedule
 
     admin = viewer(store, create_user(store, "chef", "mot-de-passe-long", "admin", name="Chef"))
     settings = load_settings({"DATABASE_URL": store_url, "SRC_DASH_SYNC_INTERVAL": "900"})

@@ -81,7 +81,7 @@ class Run:
 
 def _seed(store_url: str) -> None:
     from src_dash.dunning.defaults import seed_defaults
-    from src_dash.services.admin_settings import seed_default_dispute_reasons
+    from src_dash.services.dispute_reasons import seed_default_dispute_reasons
     from src_dash.store.engine import make_engine
 
     engine = make_engine(store_url)

@@ -23,7 +23,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     print(f"store at the latest revision: {url}")
     # A new store comes with what a French SME can use as is; both seeds change nothing twice.
     from src_dash.dunning.defaults import seed_defaults
-    from src_dash.services.admin_settings import seed_default_dispute_reasons
+    from src_dash.services.dispute_reasons import seed_default_dispute_reasons
 
     engine = open_store()
     seed_defaults(engine)
@@ -72,8 +72,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     report: dict[str, object] = {"companies": out}
     if not args.no_sync:
         from src_dash.dunning.defaults import seed_defaults
-        from src_dash.services.admin_settings import seed_default_dispute_reasons
         from src_dash.services.auth import DEMO_PASSWORD, seed_demo_users
+        from src_dash.services.dispute_reasons import seed_default_dispute_reasons
 
         created = seed_demo_users(engine)
         seed_default_dispute_reasons(engine)

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 from src_dash.clock import utcnow
 from src_dash.services.access import WORK, AccessDenied, Viewer, audit, check_customers, require
 from src_dash.services.customer_card import has_scenario_column
-from src_dash.services.followup import InvalidInput, text_field
+from src_dash.services.inputs import InvalidInput, text_field
 from src_dash.store import Contact, ContactService, Customer, Scenario
 from src_dash.sync import bump_data_version
 

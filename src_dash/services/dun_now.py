@@ -63,7 +63,7 @@ from src_dash.services.access import (
     customers_of_entries,
     require,
 )
-from src_dash.services.followup import InvalidInput
+from src_dash.services.inputs import InvalidInput
 from src_dash.store import (
     Action,
     ActionItem,

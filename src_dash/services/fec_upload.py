@@ -26,6 +26,8 @@ from sqlalchemy.engine import Engine
 from src_dash.clock import utcnow
 from src_dash.config import load_settings
 from src_dash.services.access import ADMIN, Viewer, audit, require
+from src_dash.services.admin import SettingsError
+from src_dash.services.companies import RunView, company_code, last_run
 from src_dash.services.fec_import import (
     DeletionsNotConfirmed,
     ImportOutcome,
@@ -33,12 +35,6 @@ from src_dash.services.fec_import import (
     kept_not_customers,
 )
 from src_dash.services.reconcile import Reconciliation, record_after_runs
-from src_dash.services.settings_pages import (
-    RunView,
-    SettingsError,
-    _last_run,
-    company_code,
-)
 from src_dash.sources.fec import read_fec
 from src_dash.store import Company
 
@@ -391,7 +387,7 @@ def confirm_fec(
             not_customers=list(outcome.not_customers),
         )
     return FecImported(
-        run=_last_run(engine, company_id, outcome.run_id),
+        run=last_run(engine, company_id, outcome.run_id),
         outcome=outcome,
         reconciliation=checked.get(code),
     )

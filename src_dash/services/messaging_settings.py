@@ -35,7 +35,7 @@ from src_dash.dunning.send_window import (
 )
 from src_dash.dunning.smtp import valid_address
 from src_dash.services.access import ADMIN, Viewer, audit, require
-from src_dash.services.followup import InvalidInput
+from src_dash.services.inputs import InvalidInput
 from src_dash.store import Company, CompanyMessaging
 
 TEXT_FIELDS = (

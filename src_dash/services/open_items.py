@@ -25,7 +25,7 @@ from src_dash.analytics.scoring import score_frame
 from src_dash.clock import today as clock_today
 from src_dash.money import to_cents
 from src_dash.services.access import Viewer
-from src_dash.services.followup import InvalidInput
+from src_dash.services.inputs import InvalidInput
 
 MAX_PAGE_SIZE = 500
 GRADES = ("A", "B", "C", "D", "E")

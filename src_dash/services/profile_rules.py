@@ -29,7 +29,7 @@ from src_dash.clock import today as clock_today
 from src_dash.dunning.profiles import Rule, apply_profiles, load_rules, profile_frame
 from src_dash.money import to_money
 from src_dash.services.access import ADMIN, Viewer, audit, require
-from src_dash.services.followup import InvalidInput
+from src_dash.services.inputs import InvalidInput
 from src_dash.store import Company, Customer, ProfileRule, Scenario
 from src_dash.sync import bump_data_version
 

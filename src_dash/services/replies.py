@@ -42,13 +42,8 @@ from src_dash.services.access import (
 )
 from src_dash.services.access import require as require_role
 from src_dash.services.auth import ROLES
-from src_dash.services.followup import (
-    InvalidInput,
-    open_dispute,
-    record_promise,
-    stop_dunning,
-    text_field,
-)
+from src_dash.services.followup import open_dispute, record_promise, stop_dunning
+from src_dash.services.inputs import InvalidInput, text_field
 from src_dash.store import (
     Action,
     Customer,

@@ -33,7 +33,8 @@ from src_dash.services.access import (
 )
 from src_dash.services.access import require as require_role
 from src_dash.services.auth import ROLES
-from src_dash.services.followup import CALL_OUTCOMES, InvalidInput, text_field
+from src_dash.services.followup import CALL_OUTCOMES
+from src_dash.services.inputs import InvalidInput, text_field
 from src_dash.services.open_items import OpenItemFilters, OpenItemRow, open_items
 from src_dash.store import (
     Action,

@@ -27,7 +27,7 @@ from src_dash.services import campaigns
 from src_dash.services.access import viewer
 from src_dash.services.auth import seed_demo_users
 from src_dash.services.campaigns import CampaignCriteria
-from src_dash.services.settings_pages import stored_sync_schedule
+from src_dash.services.sync_schedule import stored_sync_schedule
 from src_dash.store import (
     AuditLog,
     Dispute,

@@ -17,30 +17,33 @@ from src_dash.analytics.forecast import forecast
 from src_dash.analytics.ledger import clear_cache
 from src_dash.analytics.scope import scope_for_user
 from src_dash.services.access import AccessDenied, check_customers
-from src_dash.services.admin_settings import (
-    DEFAULT_DISPUTE_REASONS,
-    add_dispute_reason,
-    assign_customers,
-    create_user,
+from src_dash.services.auth import AuthError, log_in, signed_in
+from src_dash.services.cash_objectives import (
     delete_cash_objective,
     list_cash_objectives,
-    list_contact_services,
+    set_cash_objective,
+)
+from src_dash.services.contact_services import list_contact_services, set_contact_service_role
+from src_dash.services.dispute_reasons import (
+    DEFAULT_DISPUTE_REASONS,
+    add_dispute_reason,
     list_dispute_reasons,
+    rename_dispute_reason,
+    seed_default_dispute_reasons,
+    set_dispute_reason_active,
+)
+from src_dash.services.followup import InvalidInput, open_dispute
+from src_dash.services.users import (
+    assign_customers,
+    create_user,
     list_users,
     portfolio,
-    rename_dispute_reason,
     reset_password,
-    seed_default_dispute_reasons,
-    set_cash_objective,
-    set_contact_service_role,
-    set_dispute_reason_active,
     set_sees_all_customers,
     set_user_active,
     set_user_role,
     unassign_customers,
 )
-from src_dash.services.auth import AuthError, log_in, signed_in
-from src_dash.services.followup import InvalidInput, open_dispute
 from src_dash.store import ContactService, DisputeReason
 
 TODAY = date(2026, 11, 22)

@@ -19,8 +19,8 @@ from src_dash.dunning.defaults import seed_defaults
 from src_dash.dunning.planner import plan
 from src_dash.services import followup
 from src_dash.services.access import AccessDenied, Viewer, viewer
-from src_dash.services.admin_settings import list_dispute_reasons, seed_default_dispute_reasons
 from src_dash.services.auth import DEMO_PASSWORD, log_in, seed_demo_users
+from src_dash.services.dispute_reasons import list_dispute_reasons, seed_default_dispute_reasons
 from src_dash.services.dun_now import (
     NotDunnable,
     deliver,

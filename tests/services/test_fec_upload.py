@@ -18,7 +18,9 @@ from sqlalchemy.engine import Engine
 from src_dash.analytics.ledger import clear_cache
 from src_dash.cli import main
 from src_dash.services.access import AccessDenied, Viewer, viewer
+from src_dash.services.admin import SettingsError
 from src_dash.services.auth import seed_demo_users
+from src_dash.services.companies import sync_now
 from src_dash.services.fec_import import import_fec_file, kept_not_customers
 from src_dash.services.fec_upload import (
     PENDING,
@@ -29,8 +31,7 @@ from src_dash.services.fec_upload import (
     preview_fec,
     upload_fec,
 )
-from src_dash.services.settings_pages import SettingsError, sync_now
-from src_dash.services.settings_pages import import_fec_upload as reexported
+from src_dash.services.fec_upload import import_fec_upload as reexported
 from src_dash.sources.fec import FecError
 from src_dash.store import AuditLog, Company, Customer, Entry, SyncRun, User
 from src_dash.sync import register_company

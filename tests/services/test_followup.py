@@ -26,7 +26,7 @@ from sqlmodel import Session
 from src_dash.analytics.ledger import clear_cache, data_version
 from src_dash.analytics.timeline import timeline
 from src_dash.services.access import AccessDenied, Viewer, viewer
-from src_dash.services.admin_settings import seed_default_dispute_reasons
+from src_dash.services.dispute_reasons import seed_default_dispute_reasons
 from src_dash.services.followup import (
     InvalidInput,
     add_comment,

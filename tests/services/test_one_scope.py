@@ -36,14 +36,14 @@ from src_dash.dunning.report import daily_report
 from src_dash.money import from_cents
 from src_dash.services import dashboard as dashboard_service
 from src_dash.services.access import Viewer, viewer
-from src_dash.services.admin_settings import seed_default_dispute_reasons
 from src_dash.services.auth import create_user, seed_demo_users
+from src_dash.services.companies import set_company_active
 from src_dash.services.customer_card import customer_card
 from src_dash.services.customers import CustomerQuery, list_customers
 from src_dash.services.dashboard import DashboardFilters, viewer_dashboard
+from src_dash.services.dispute_reasons import seed_default_dispute_reasons
 from src_dash.services.fec_import import import_fec_file
 from src_dash.services.open_items import OpenItemFilters, open_items
-from src_dash.services.settings_pages import set_company_active
 from src_dash.sources.demo import DemoCompanySpec, build_demo_base
 from src_dash.store import Company, Customer, PortfolioAssignment, SalesRep, User
 from src_dash.sync import bump_data_version, sync_company

@@ -17,7 +17,7 @@ from src_dash.dunning.inbox_store import store_batch
 from src_dash.dunning.mail_parse import parse_mail
 from src_dash.dunning.runs import create_run
 from src_dash.services.access import AccessDenied, viewer
-from src_dash.services.admin_settings import seed_default_dispute_reasons
+from src_dash.services.dispute_reasons import seed_default_dispute_reasons
 from src_dash.services.followup import InvalidInput
 from src_dash.services.replies import (
     PAID_HOLD_DAYS,

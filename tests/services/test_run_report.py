@@ -14,9 +14,9 @@ from sqlmodel import Session
 
 from src_dash.services.access import viewer
 from src_dash.services.auth import seed_demo_users
+from src_dash.services.companies import list_companies
 from src_dash.services.fec_import import import_fec_file
 from src_dash.services.reconcile import record_after_runs
-from src_dash.services.settings_pages import list_companies
 from src_dash.services.status import company_statuses
 from src_dash.sources.left_out import LeftOutLines
 from src_dash.store import SyncRun, User

@@ -20,38 +20,38 @@ from src_dash.dunning.defaults import seed_defaults
 from src_dash.dunning.scenarios import ScenarioError, get_scenario
 from src_dash.dunning.templates import TemplateError
 from src_dash.services.access import AccessDenied, Viewer, viewer
-from src_dash.services.admin_settings import (
+from src_dash.services.admin import SettingsError
+from src_dash.services.auth import seed_demo_users
+from src_dash.services.cash_objectives import set_cash_objective
+from src_dash.services.companies import (
+    check_connection,
+    list_companies,
+    mask_dsn,
+    save_sage_company,
+    set_company_active,
+    sync_now,
+)
+from src_dash.services.dispute_reasons import (
     add_dispute_reason,
     list_dispute_reasons,
     seed_default_dispute_reasons,
-    set_cash_objective,
 )
-from src_dash.services.auth import seed_demo_users
+from src_dash.services.fec_upload import import_fec_upload
 from src_dash.services.followup import InvalidInput
-from src_dash.services.settings_pages import (
+from src_dash.services.form_choices import find_customers, portfolio_customers, sales_rep_choices
+from src_dash.services.scenario_settings import save_thresholds, scenarios_for, service_names
+from src_dash.services.sync_schedule import (
     SCHEDULE_SLACK,
-    SettingsError,
-    check_connection,
-    check_draft,
-    find_customers,
-    import_fec_upload,
-    list_companies,
     mark_automatic_sync,
-    mask_dsn,
-    portfolio_customers,
-    preview_draft,
-    problem_excerpt,
-    sales_rep_choices,
-    save_draft,
-    save_sage_company,
-    save_thresholds,
-    scenarios_for,
-    service_names,
-    set_company_active,
     set_sync_schedule,
     stored_sync_schedule,
-    sync_now,
     sync_schedule,
+)
+from src_dash.services.template_drafts import (
+    check_draft,
+    preview_draft,
+    problem_excerpt,
+    save_draft,
     templates_for,
 )
 from src_dash.sources.demo import odbc_connection_string

@@ -17,10 +17,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from src_dash import clock
 from src_dash.dunning.templates import VARIABLES, TemplateError, TemplateInfo, TemplateProblem
 from src_dash.services.access import AccessDenied
-from src_dash.services.settings_pages import (
-    SettingsError,
+from src_dash.services.admin import SettingsError
+from src_dash.services.form_choices import find_customers
+from src_dash.services.template_drafts import (
     check_draft,
-    find_customers,
     preview_draft,
     problem_excerpt,
     save_draft,

@@ -12,8 +12,8 @@ import reflex as rx
 
 from src_dash.dunning.scenarios import ScenarioError
 from src_dash.services.access import AccessDenied
+from src_dash.services.admin import SettingsError
 from src_dash.services.followup import InvalidInput
-from src_dash.services.settings_pages import SettingsError
 from src_dash.ui import i18n
 from src_dash.ui.choice import Choice
 from src_dash.ui.i18n import t

@@ -12,19 +12,21 @@ import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
 
 from src_dash.services.access import AccessDenied
-from src_dash.services.settings_pages import (
-    MAX_SYNC_MINUTES,
-    MIN_SYNC_MINUTES,
+from src_dash.services.admin import SettingsError
+from src_dash.services.companies import (
     CompanyView,
     RunView,
-    Schedule,
-    SettingsError,
     check_connection,
     list_companies,
     save_sage_company,
     set_company_active,
-    set_sync_schedule,
     sync_now,
+)
+from src_dash.services.sync_schedule import (
+    MAX_SYNC_MINUTES,
+    MIN_SYNC_MINUTES,
+    Schedule,
+    set_sync_schedule,
     sync_schedule,
 )
 from src_dash.store.engine import get_engine

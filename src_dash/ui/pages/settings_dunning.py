@@ -12,20 +12,20 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from src_dash.dunning.scenarios import ScenarioError, ScenarioSpec, StepSpec
 from src_dash.services.access import AccessDenied
-from src_dash.services.admin_settings import (
+from src_dash.services.contact_services import (
     DUNNING_ROLES,
-    InvalidInput,
     list_contact_services,
     set_contact_service_role,
 )
-from src_dash.services.settings_pages import (
+from src_dash.services.followup import InvalidInput
+from src_dash.services.scenario_settings import (
     delete_scenario_for,
     save_scenario_for,
     save_thresholds,
     scenarios_for,
     service_names,
-    templates_for,
 )
+from src_dash.services.template_drafts import templates_for
 from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer

@@ -18,6 +18,7 @@ import reflex as rx
 
 from src_dash import clock
 from src_dash.services.access import AccessDenied
+from src_dash.services.admin import SettingsError
 from src_dash.services.fec_upload import (
     DeletionsNotConfirmed,
     FecImported,
@@ -27,7 +28,6 @@ from src_dash.services.fec_upload import (
     preview_fec,
     upload_fec,
 )
-from src_dash.services.settings_pages import SettingsError
 from src_dash.sources.fec import FecError
 from src_dash.store.engine import get_engine
 from src_dash.sync import SyncError

@@ -12,18 +12,20 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from src_dash import clock
 from src_dash.services.access import AccessDenied
-from src_dash.services.admin_settings import (
-    InvalidInput,
-    add_dispute_reason,
+from src_dash.services.cash_objectives import (
     delete_cash_objective,
     list_cash_objectives,
-    list_dispute_reasons,
-    list_users,
-    rename_dispute_reason,
     set_cash_objective,
+)
+from src_dash.services.companies import list_companies
+from src_dash.services.dispute_reasons import (
+    add_dispute_reason,
+    list_dispute_reasons,
+    rename_dispute_reason,
     set_dispute_reason_active,
 )
-from src_dash.services.settings_pages import list_companies
+from src_dash.services.followup import InvalidInput
+from src_dash.services.users import list_users
 from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer

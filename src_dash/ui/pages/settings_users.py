@@ -9,8 +9,10 @@ import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
 
 from src_dash.services.access import AccessDenied
-from src_dash.services.admin_settings import (
-    InvalidInput,
+from src_dash.services.auth import ROLES
+from src_dash.services.followup import InvalidInput
+from src_dash.services.form_choices import find_customers, portfolio_customers, sales_rep_choices
+from src_dash.services.users import (
     assign_customers,
     create_user,
     list_users,
@@ -19,12 +21,6 @@ from src_dash.services.admin_settings import (
     set_user_active,
     set_user_role,
     unassign_customers,
-)
-from src_dash.services.auth import ROLES
-from src_dash.services.settings_pages import (
-    find_customers,
-    portfolio_customers,
-    sales_rep_choices,
 )
 from src_dash.store.engine import get_engine
 from src_dash.ui import i18n

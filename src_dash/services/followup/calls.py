@@ -1,0 +1,157 @@
+"""Calls: log a call with its outcome (a promise or a dispute it ended with, a call to plan)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection, Engine
+
+from src_dash.clock import today as clock_today
+from src_dash.clock import utcnow
+from src_dash.services.access import (
+    WORK,
+    Viewer,
+    audit,
+)
+from src_dash.services.access import require as require_role
+from src_dash.services.followup.common import CALL_OUTCOMES, CallView, _customer, _finish, _items
+from src_dash.services.followup.disputes import _open_dispute
+from src_dash.services.followup.promises import _record_promise
+from src_dash.services.inputs import InvalidInput, date_field, id_list, text_field
+from src_dash.store import (
+    Action,
+    ActionItem,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Calls
+
+
+def _open_call(conn: Connection, who: Viewer, action_id: object, customer_id: int):  # noqa: ANN202
+    a = Action.__table__
+    row = conn.execute(select(a).where(a.c.id == id_list([action_id], "action")[0])).first()
+    if row is None or row.customer_id != customer_id:
+        raise InvalidInput("action", f"{action_id} is not an action of this customer")
+    if row.kind != "call":
+        raise InvalidInput("action", f"is a {row.kind} action, not a call")
+    if row.status not in ("proposed", "approved"):
+        raise InvalidInput("action", f"is already {row.status}")
+    return row
+
+
+def log_call(
+    engine: Engine,
+    who: Viewer,
+    customer_id: int,
+    outcome: str,
+    note: str = "",
+    entry_ids: Sequence[int] = (),
+    amount: Decimal | str | int | None = None,
+    promised_on: date | str | None = None,
+    reason_id: int | None = None,
+    call_back_on: date | str | None = None,
+    action_id: int | None = None,
+    today: date | None = None,
+) -> CallView:
+    """Log a call to a customer and what came of it, all in one change.
+
+    Outcomes: "reached", "no_answer", "promise" (records a promise of `amount` by `promised_on`
+    on `entry_ids`), "dispute" (opens a dispute for `reason_id` on `entry_ids`), "call_back"
+    (plans a call on `call_back_on`, assigned to the viewer). A call back date may also be
+    given with another outcome. `action_id` completes a planned call instead of logging a new
+    one.
+
+    Raises:
+        AccessDenied: for another role, or a customer outside the viewer's scope.
+        InvalidInput: for an unknown outcome or any bad input of what it creates.
+    """
+    require_role(who, WORK)
+    today = today or clock_today()
+    if outcome not in CALL_OUTCOMES:
+        raise InvalidInput("outcome", f"{outcome!r} is not one of {', '.join(CALL_OUTCOMES)}")
+    note = text_field(note, "note", 1000)
+    back = None if call_back_on in (None, "") else date_field(call_back_on, "call_back_on")
+    if outcome == "call_back" and back is None:
+        raise InvalidInput("call_back_on", "give the day to call back")
+    if back is not None and back < today:
+        raise InvalidInput("call_back_on", f"{back.isoformat()} is in the past")
+    a, ai = Action.__table__, ActionItem.__table__
+    with engine.begin() as conn:
+        customer = _customer(conn, who, customer_id)
+        planned = None if action_id is None else _open_call(conn, who, action_id, customer.id)
+        discussed = _items(conn, customer.id, entry_ids, debit_only=False, required=False)
+        now = utcnow()
+        values = {
+            "status": "done",
+            "outcome": outcome,
+            "note": note,
+            "done_at": now,
+            "done_by": who.user_id,
+        }
+        if planned is not None:
+            call_id = planned.id
+            conn.execute(a.update().where(a.c.id == call_id).values(**values))
+        else:
+            call_id = conn.execute(
+                a.insert().values(
+                    company_id=customer.company_id,
+                    customer_id=customer.id,
+                    kind="call",
+                    due_on=today,
+                    assigned_to=who.user_id,
+                    origin="manual",
+                    created_at=now,
+                    **values,
+                )
+            ).inserted_primary_key[0]
+        # A planned call already lists its items (with their levels): add only the others.
+        listed = set()
+        if planned is not None:
+            listed = set(
+                conn.execute(select(ai.c.entry_id).where(ai.c.action_id == call_id)).scalars()
+            )
+        added = [{"action_id": call_id, "entry_id": i.id} for i in discussed if i.id not in listed]
+        if added:
+            conn.execute(ai.insert(), added)
+        promise = dispute = None
+        if outcome == "promise":
+            promise = _record_promise(
+                conn, who, customer, amount, promised_on, entry_ids, note, today, call_id
+            )
+        elif outcome == "dispute":
+            dispute = _open_dispute(conn, who, customer, reason_id, entry_ids, note, call_id)
+        back_id = None
+        if back is not None:
+            back_id = conn.execute(
+                a.insert().values(
+                    company_id=customer.company_id,
+                    customer_id=customer.id,
+                    kind="call",
+                    due_on=back,
+                    assigned_to=who.user_id,
+                    status="approved",
+                    origin="manual",
+                    note=note,
+                    created_at=now,
+                    parent_id=call_id,
+                )
+            ).inserted_primary_key[0]
+        audit(
+            conn,
+            who,
+            "call.log",
+            "action",
+            call_id,
+            customer_id=customer.id,
+            outcome=outcome,
+            note=note or None,
+            promise_id=promise.id if promise else None,
+            dispute_id=dispute.id if dispute else None,
+            call_back_on=back,
+            call_back_action_id=back_id,
+        )
+        _finish(conn)
+    return CallView(call_id, customer.id, outcome, note, promise, dispute, back_id, back)

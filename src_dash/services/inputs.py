@@ -1,0 +1,86 @@
+"""Checks of what a user typed, shared by every service that changes something: a text, a positive
+amount, a date, a list of ids. Bad input raises `InvalidInput`, a ValueError naming the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+
+from src_dash.money import ZERO, to_money
+
+
+class InvalidInput(ValueError):
+    """Input a user got wrong; the message names the field. Nothing was changed.
+
+    Attributes:
+        field: the name of the field at fault (amount, promised_on, items, reason, body, ...).
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        """Keep the field and build the message `field: message`."""
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks shared by the services of the working side (worklist and settings use them too).
+
+
+def text_field(value: object, field: str, max_length: int, required: bool = False) -> str:
+    """A stripped text input, checked for presence and length.
+
+    Raises:
+        InvalidInput: when it is required and empty, or too long.
+    """
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        raise InvalidInput(field, "must not be empty")
+    if len(text) > max_length:
+        raise InvalidInput(field, f"is {len(text)} characters long; at most {max_length}")
+    return text
+
+
+def amount_field(value: object, field: str = "amount") -> Decimal:
+    """A positive amount in cents.
+
+    Raises:
+        InvalidInput: when it is not a number or not above zero.
+    """
+    try:
+        amount = to_money(value)
+    except (ValueError, TypeError) as exc:
+        raise InvalidInput(field, f"{value!r} is not an amount") from exc
+    if value is None or amount <= ZERO:
+        raise InvalidInput(field, "must be more than 0")
+    return amount
+
+
+def date_field(value: object, field: str) -> date:
+    """A date input (a date, or ISO text).
+
+    Raises:
+        InvalidInput: when it is not a date.
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError as exc:
+        raise InvalidInput(field, f"{value!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def id_list(values: Iterable[object] | None, field: str) -> list[int]:
+    """Distinct integer ids in the order given."""
+    out: list[int] = []
+    for value in values or ():
+        try:
+            number = int(value)  # type: ignore[call-overload]
+        except (TypeError, ValueError) as exc:
+            raise InvalidInput(field, f"{value!r} is not an id") from exc
+        if number not in out:
+            out.append(number)
+    return out
