@@ -17,6 +17,13 @@ Parts:
 - disputes: disputes opened in the last 12 months, 34 points each.
 - broken_promises: promises broken in the last 12 months, 50 points each.
 - bounced_payments: rejected payments posted in the last 12 months, 50 points each.
+
+Where the company's history is rich enough for a model (`analytics.predict`), the score of a
+customer with open invoices is the model's instead: 100 x the exposure-weighted probability
+that their open invoices are paid more than 15 days after due. The parts above then explain it
+(weight 0, a sentence in `detail`), after a first part "late_probability" that carries it all.
+The weighted parts remain the score of customers without open invoices and of companies with
+too little history (the simple rules the model falls back to).
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from sqlalchemy.engine import Engine
 
 from src_dash.analytics.balances import money
 from src_dash.analytics.ledger import KIND_FEE, Ledger, get_ledger
+from src_dash.analytics.predict.model import predictions
 from src_dash.analytics.scope import EVERYTHING, Scope
 from src_dash.clock import today as clock_today
 
@@ -55,6 +63,8 @@ LABELS = {
     "broken_promises": "promesses non tenues (12 mois)",
     "bounced_payments": "impayés (12 mois)",
 }
+MODEL_PART = "late_probability"
+MODEL_LABEL = "probabilité de payer plus de 15 j après l'échéance (modèle)"
 GRADES = ((20, "A"), (40, "B"), (60, "C"), (80, "D"), (101, "E"))
 
 # D&B PAYDEX against days beyond terms (anticipation = negative days).
@@ -95,6 +105,7 @@ class ScorePart:
     points: Decimal | None
     weight: Decimal
     contribution: Decimal
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,7 +126,23 @@ class CustomerScore:
 
 def score_frame(ledger: Ledger, as_of: date) -> pl.DataFrame:
     """Every customer's parts and score as of a date (cached per ledger version and date)."""
-    return ledger.memo(("scores", as_of), lambda: _score_frame(ledger, as_of))
+    return ledger.memo(("scores", as_of), lambda: _with_model(ledger, as_of))
+
+
+def _with_model(ledger: Ledger, as_of: date) -> pl.DataFrame:
+    """The rules' frame, its score replaced by the model's where there is one (module doc)."""
+    frame = _score_frame(ledger, as_of)
+    learned = predictions(ledger, as_of).filter(pl.col("method") != "rules")
+    residual = pl.col("residual").cast(pl.Float64)
+    per_customer = learned.group_by("customer_id").agg(
+        ((pl.col("late_probability") * residual).sum() / residual.sum()).alias("model_p")
+    )
+    frame = frame.join(per_customer, on="customer_id", how="left")
+    return frame.with_columns(
+        score=pl.when(pl.col("model_p").is_not_null())
+        .then((pl.col("model_p") * 100).round(0).cast(pl.Int32))
+        .otherwise(pl.col("score"))
+    )
 
 
 def _score_frame(ledger: Ledger, as_of: date) -> pl.DataFrame:
@@ -218,6 +245,37 @@ def _dec(value: float | None, places: str = "0.1") -> Decimal | None:
     return None if value is None else Decimal(repr(float(value))).quantize(Decimal(places))
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n < 2 else f"{n} " + " ".join(w + "s" for w in word.split())
+
+
+def _details(row: dict) -> dict[str, str]:
+    """Each part in words ("paie en moyenne 23 j après l'échéance"), empty without data."""
+    out = dict.fromkeys(WEIGHTS, "")
+    if row["dbt_signed"] is not None:
+        days = round(row["dbt_signed"])
+        out["days_beyond_terms"] = (
+            f"paie en moyenne {days} j après l'échéance" if days > 0 else "paie à l'échéance"
+        )
+        out["share_paid_late"] = f"{round(row['share_late'] * 100)} % des factures payées en retard"
+    if row["trend"] is not None:
+        out["trend"] = (
+            "retard en hausse"
+            if row["trend"] > 5
+            else "retard en baisse"
+            if row["trend"] < -5
+            else "retard stable"
+        )
+    if row["current_days"]:
+        out["current_overdue"] = f"échéances ouvertes en retard de {round(row['current_days'])} j"
+    counts = (("disputes", "litige"), ("broken_promises", "promesse non tenue"))
+    for name, word in (*counts, ("bounced_payments", "impayé")):
+        key = {"disputes": "disputes", "broken_promises": "broken"}.get(name, "bounced")
+        if row[key]:
+            out[name] = _plural(int(row[key]), word)
+    return out
+
+
 def _parts(row: dict) -> tuple[ScorePart, ...]:
     values = {
         "days_beyond_terms": _dec(row["dbt"]),
@@ -228,10 +286,25 @@ def _parts(row: dict) -> tuple[ScorePart, ...]:
         "broken_promises": Decimal(row["broken"]),
         "bounced_payments": Decimal(row["bounced"]),
     }
+    details = _details(row)
+    learned = row.get("model_p") is not None
     parts = []
+    if learned:
+        probability = _dec(row["model_p"], "0.001")
+        parts.append(
+            ScorePart(
+                name=MODEL_PART,
+                label=MODEL_LABEL,
+                value=probability,
+                points=_dec(row["model_p"] * 100),
+                weight=Decimal("1.000"),
+                contribution=_dec(row["model_p"] * 100),
+                detail=f"{round(row['model_p'] * 100)} % de risque de payer en retard",
+            )
+        )
     for name, weight in WEIGHTS.items():
         points = row[f"p_{name}"]
-        share = weight / row["weight_sum"] if points is not None else 0.0
+        share = weight / row["weight_sum"] if points is not None and not learned else 0.0
         parts.append(
             ScorePart(
                 name=name,
@@ -240,6 +313,7 @@ def _parts(row: dict) -> tuple[ScorePart, ...]:
                 points=_dec(points),
                 weight=_dec(share, "0.001"),
                 contribution=_dec(share * (points or 0.0)),
+                detail=details[name],
             )
         )
     return tuple(parts)
