@@ -284,6 +284,7 @@ COMMAND_MODULES = (
     "src_dash.cli.analytics",
     "src_dash.cli.dunning",
     "src_dash.cli.delivery",
+    "src_dash.cli.predict",
 )
 
 
