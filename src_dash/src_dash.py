@@ -10,13 +10,13 @@ import reflex as rx
 
 from src_dash.ui.auth import AuthState
 from src_dash.ui.i18n import CATALOG, DEFAULT_LANG
-from src_dash.ui.pages import actions as actions_page
 from src_dash.ui.pages import alerts as alerts_page
 from src_dash.ui.pages import campaigns as campaigns_page
-from src_dash.ui.pages import customer, customers, dashboard, login, overview, preferences
+from src_dash.ui.pages import customer, customers, dashboard, login, preferences, sync_status
 from src_dash.ui.pages import mailbox as mailbox_page
 from src_dash.ui.pages import open_items as open_items_page
 from src_dash.ui.pages import settings as settings_page
+from src_dash.ui.pages import worklist as worklist_page
 
 logger = logging.getLogger(__name__)
 
@@ -121,10 +121,10 @@ app.add_page(
     on_load=[AuthState.require_login, dashboard.DashboardState.load],
 )
 app.add_page(
-    overview.overview_page,
-    route=overview.ROUTE,
+    sync_status.sync_status_page,
+    route=sync_status.ROUTE,
     title=title("nav.sync"),
-    on_load=[AuthState.require_login, overview.OverviewState.load],
+    on_load=[AuthState.require_login, sync_status.SyncStatusState.load],
 )
 app.add_page(
     preferences.preferences_page,
@@ -160,10 +160,10 @@ app.add_page(
 )
 
 app.add_page(
-    actions_page.actions_page,
-    route=actions_page.ROUTE,
+    worklist_page.worklist_page,
+    route=worklist_page.ROUTE,
     title=title("work.title"),
-    on_load=[AuthState.require_login, actions_page.ActionsState.load],
+    on_load=[AuthState.require_login, worklist_page.WorklistState.load],
 )
 app.add_page(
     campaigns_page.campaigns_page,

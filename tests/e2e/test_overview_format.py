@@ -9,7 +9,7 @@ import pytest
 
 from src_dash.services.status import CompanyStatus
 from src_dash.ui import i18n
-from src_dash.ui.pages.overview import company_cards, totals
+from src_dash.ui.pages.sync_status import company_cards, totals
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 

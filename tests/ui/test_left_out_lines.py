@@ -9,7 +9,7 @@ from decimal import Decimal
 from src_dash.services.status import CompanyStatus
 from src_dash.sources.left_out import ACCOUNT_GROUPS, OTHER_41, REASONS, LeftOutLines
 from src_dash.ui.i18n import CATALOG, Formats
-from src_dash.ui.pages.overview import WARNINGS_SHOWN, company_cards, left_out_line
+from src_dash.ui.pages.sync_status import WARNINGS_SHOWN, company_cards, left_out_line
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 ADVANCES = LeftOutLines("customer_advances", "419", 3, Decimal("-1200.00"))

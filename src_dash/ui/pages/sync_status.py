@@ -16,7 +16,7 @@ from src_dash import clock
 from src_dash.services.status import CompanyStatus, company_statuses
 from src_dash.sources.left_out import LeftOutLines
 from src_dash.store.engine import get_engine
-from src_dash.ui import i18n
+from src_dash.ui import i18n, routes
 from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.components.company_card import (
     STATUS_COLORS,
@@ -29,7 +29,7 @@ from src_dash.ui.components.layout import as_of_line, page_frame, page_title
 from src_dash.ui.i18n import Formats, t
 from src_dash.ui.state import UiState
 
-ROUTE = "/synchronisation"
+ROUTE = routes.SYNC
 ERROR_MAX_CHARS = 400
 # A card shows this many of a run's warnings (the CLI's status gives them all).
 WARNINGS_SHOWN = 5
@@ -155,7 +155,7 @@ def read_statuses(as_of: date) -> list[CompanyStatus]:
         return company_statuses(session, as_of)
 
 
-class OverviewState(rx.State):
+class SyncStatusState(rx.State):
     """The figures shown on the overview: only formatted rows, never the store's rows."""
 
     cards: list[CompanyCard] = []
@@ -205,10 +205,10 @@ def _title_block() -> rx.Component:
             page_title(t("overview.title", UiState.lang)),
             as_of_line(
                 t("overview.as_of", UiState.lang),
-                OverviewState.as_of,
+                SyncStatusState.as_of,
                 " · ",
                 t("overview.tz_note", UiState.lang),
-                rx.text.span(OverviewState.timezone, id="timezone"),
+                rx.text.span(SyncStatusState.timezone, id="timezone"),
             ),
             spacing="1",
         ),
@@ -216,8 +216,8 @@ def _title_block() -> rx.Component:
         rx.button(
             rx.icon("refresh-cw", size=16),
             t("overview.refresh", UiState.lang),
-            on_click=OverviewState.load,
-            loading=~OverviewState.loaded,
+            on_click=SyncStatusState.load,
+            loading=~SyncStatusState.loaded,
             variant="soft",
             id="refresh",
         ),
@@ -230,24 +230,24 @@ def _title_block() -> rx.Component:
 
 def _content() -> rx.Component:
     return rx.cond(
-        OverviewState.error != "",
+        SyncStatusState.error != "",
         rx.callout.root(
             rx.callout.icon(rx.icon("triangle-alert")),
-            rx.callout.text(OverviewState.error),
+            rx.callout.text(SyncStatusState.error),
             color_scheme="red",
             id="load-error",
         ),
         rx.cond(
-            OverviewState.cards.length() > 0,
+            SyncStatusState.cards.length() > 0,
             rx.vstack(
                 rx.grid(
-                    rx.foreach(OverviewState.cards, company_card),
+                    rx.foreach(SyncStatusState.cards, company_card),
                     columns=rx.breakpoints(initial="1", md="2", xl="3"),
                     spacing="4",
                     width="100%",
                     id="company-cards",
                 ),
-                rx.foreach(OverviewState.total_rows, total_card),
+                rx.foreach(SyncStatusState.total_rows, total_card),
                 spacing="4",
                 width="100%",
             ),
@@ -260,18 +260,18 @@ def _content() -> rx.Component:
     )
 
 
-def overview_page() -> rx.Component:
+def sync_status_page() -> rx.Component:
     """The sync overview: per company, what was read from Sage and when."""
     return page_frame(
         rx.vstack(
             _title_block(),
             rx.cond(
-                OverviewState.loaded,
+                SyncStatusState.loaded,
                 _content(),
                 rx.center(rx.spinner(size="3"), width="100%", padding="48px"),
             ),
             spacing="5",
             width="100%",
         ),
-        on_lang_change=OverviewState.load,
+        on_lang_change=SyncStatusState.load,
     )
