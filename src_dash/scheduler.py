@@ -109,6 +109,15 @@ def sync_job() -> object:
     record_after_runs(engine, results)
     for r in results:
         log.info("sync %s: %s, +%d ~%d -%d", r.company, r.status, r.added, r.changed, r.deleted)
+    # New or changed entries may be new settlements: retrain the pay-date models now rather than
+    # on the first request (issue 15). A failure here must not fail the sync.
+    if any(r.status == "ok" and (r.added or r.changed) for r in results):
+        try:
+            from src_dash.services.predictions import retrain
+
+            log.info("pay-date models retrained: %s", retrain(engine))
+        except Exception:  # noqa: BLE001
+            log.exception("pay-date models not retrained")
     return results
 
 
