@@ -8,6 +8,9 @@
 - `world_sqlite`: the same on SQLite only.
 - `demo_dunning`: the small demo Sage base synced into a fresh store with the defaults seeded
   (SQLite and PostgreSQL).
+- `data_dir`: a temporary data folder (SRC_DASH_DATA_DIR) for the letters, statements and
+  reports a test writes; the files that need it say `pytest.mark.usefixtures("data_dir")`.
+- `server`: a local SMTP server (smtp_helpers.SmtpServer), started, stopped after the test.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from dunning.smtp_helpers import SmtpServer
 from sage_helpers import register
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
@@ -318,3 +323,18 @@ def demo_dunning(store: Engine, demo_base) -> Iterator[Engine]:  # noqa: ANN001
     seed_defaults(store)
     yield store
     clear_cache()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Letters, statements and reports of the test go to a temporary data folder."""
+    monkeypatch.setenv("SRC_DASH_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def server() -> Iterator[SmtpServer]:
+    """A local SMTP server that keeps what it receives."""
+    srv = SmtpServer().start()
+    yield srv
+    srv.stop()

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from conftest import TODAY, days
-from smtp_helpers import SmtpServer
 from sqlalchemy import select, update
 
 from src_dash.dunning.dispatch import dispatch
@@ -29,18 +28,7 @@ NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 ADMIN = Viewer(user_id=None, login="admin", name="Admin", role="admin")  # type: ignore[arg-type]
 
 
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Statements and letters of these tests go to a temporary data folder."""
-    monkeypatch.setenv("SRC_DASH_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def server():
-    srv = SmtpServer().start()
-    yield srv
-    srv.stop()
+pytestmark = pytest.mark.usefixtures("data_dir")
 
 
 def _company_settings(world) -> None:

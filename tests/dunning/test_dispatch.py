@@ -12,7 +12,6 @@ import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from smtp_helpers import SmtpServer, make_ledger, proposal
@@ -26,18 +25,7 @@ from src_dash.store import Action, Alert, Message
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Letters and reports of these tests go to a temporary data folder."""
-    monkeypatch.setenv("SRC_DASH_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def server():
-    srv = SmtpServer().start()
-    yield srv
-    srv.stop()
+pytestmark = pytest.mark.usefixtures("data_dir")
 
 
 def _messages(engine) -> dict[int, object]:

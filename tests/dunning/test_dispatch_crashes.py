@@ -49,6 +49,9 @@ for _ in sys.stdin:
 """
 
 
+pytestmark = pytest.mark.usefixtures("data_dir")
+
+
 class Dispatcher:
     """A dispatcher process (forked from the forker), or none."""
 
@@ -91,12 +94,6 @@ class Dispatcher:
         while self.alive():
             time.sleep(0.005)
         return True
-
-
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SRC_DASH_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path / "data"
 
 
 class Sink:

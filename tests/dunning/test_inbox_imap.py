@@ -10,7 +10,6 @@ import uuid
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from pathlib import Path
 
 import pytest
 from imap_helpers import Dovecot
@@ -32,6 +31,9 @@ from src_dash.store import Action, Alert, CompanyMessaging, InboundMail, Message
 TODAY = date(2026, 11, 22)
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 SECRET = "0123456789abcdef0123456789abcdef"
+
+
+pytestmark = pytest.mark.usefixtures("data_dir")
 
 
 @pytest.fixture(scope="module")
@@ -62,12 +64,6 @@ def mailbox(dovecot):
     """(a fresh folder, its settings)."""
     box = Folder(dovecot)
     return box, dovecot.config(folder=box.folder)
-
-
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SRC_DASH_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path / "data"
 
 
 @pytest.fixture

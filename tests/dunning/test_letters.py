@@ -24,10 +24,7 @@ from src_dash.sync import sync_company
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SRC_DASH_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path / "data"
+pytestmark = pytest.mark.usefixtures("data_dir")
 
 
 def pdf_text(path: Path | str, page: int | None = None) -> str:

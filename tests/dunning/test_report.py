@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from sage_helpers import TODAY, register
-from smtp_helpers import SmtpServer
 from sqlalchemy import select, update
 
 from src_dash.analytics.kpis import kpis
@@ -27,17 +26,7 @@ from src_dash.sync import sync_company
 YESTERDAY = TODAY - timedelta(days=1)
 
 
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SRC_DASH_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def server():
-    srv = SmtpServer().start()
-    yield srv
-    srv.stop()
+pytestmark = pytest.mark.usefixtures("data_dir")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from sage_helpers import TODAY, register
-from smtp_helpers import SmtpServer, make_ledger, proposal
+from smtp_helpers import make_ledger, proposal
 from sqlalchemy import func, select, update
 
 from src_dash.dunning.defaults import seed_defaults
@@ -32,18 +32,7 @@ from src_dash.store import (
 )
 from src_dash.sync import sync_company
 
-
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SRC_DASH_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def server():
-    srv = SmtpServer().start()
-    yield srv
-    srv.stop()
+pytestmark = pytest.mark.usefixtures("data_dir")
 
 
 def _rows(engine, table, *where):  # noqa: ANN001, ANN202

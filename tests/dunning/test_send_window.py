@@ -5,7 +5,6 @@ leave, and the dispatcher sends it then (a real aiosmtpd server)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -27,6 +26,9 @@ from src_dash.store import Message
 
 PARIS = ZoneInfo("Europe/Paris")
 ADMIN = Viewer(user_id=None, login="admin", name="Admin", role="admin")  # type: ignore[arg-type]
+
+
+pytestmark = pytest.mark.usefixtures("data_dir")
 
 
 def paris(*args: int) -> datetime:
@@ -102,20 +104,6 @@ def test_the_outbox_says_when_an_email_will_leave():
     assert leaves_label(far, paris(2026, 12, 17, 19, 0), DEFAULT_WINDOW) == (
         "partira lundi 28 décembre 08:30"
     )
-
-
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Statements of these tests go to a temporary data folder."""
-    monkeypatch.setenv("SRC_DASH_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def server():
-    srv = SmtpServer().start()
-    yield srv
-    srv.stop()
 
 
 def _message(engine):  # noqa: ANN202
