@@ -49,7 +49,7 @@ from src_dash.services.campaigns.model import (
     UnitReason,
     parse_entry_ids,
 )
-from src_dash.services.campaigns.preview import (
+from src_dash.services.campaigns.planning import (
     PLAN_TTL_SECONDS,
     forget_plans,
     preview,

@@ -33,7 +33,7 @@ from src_dash.services.campaigns.model import (
     LettersFile,
     SendOutcome,
 )
-from src_dash.services.campaigns.preview import _plan, forget_plans
+from src_dash.services.campaigns.planning import _plan, forget_plans
 from src_dash.services.customers import READ
 from src_dash.store import Action, Customer, Message
 

@@ -1,0 +1,214 @@
+"""The customer's follow-up as the card lists it: comments, promises, disputes, messages and flags,
+newest first.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from src_dash.services.customer_card.model import (
+    CommentRow,
+    DisputeRow,
+    FlagRow,
+    MessageRow,
+    PromiseRow,
+)
+from src_dash.store import (
+    Comment,
+    Dispute,
+    DisputeItem,
+    DisputeReason,
+    Entry,
+    Flag,
+    Message,
+    Promise,
+    PromiseItem,
+)
+
+
+def _pieces_of(conn: Connection, table, key: str, ids: list[int]) -> dict[int, list[str]]:  # noqa: ANN001
+    out: dict[int, list[str]] = {}
+    if not ids:
+        return out
+    column = table.c[key]
+    for row in conn.execute(
+        select(column, table.c.piece).where(column.in_(ids)).order_by(table.c.id)
+    ):
+        out.setdefault(row[0], []).append(row.piece)
+    return out
+
+
+def _comments(conn: Connection, customer_id: int, users: dict[int, str]) -> tuple[CommentRow, ...]:
+    """The comments on the customer, newest first."""
+    cm, e = Comment.__table__, Entry.__table__
+    comments = tuple(
+        CommentRow(
+            comment_id=r.id,
+            author=users.get(r.author_id, "") if r.author_id else "",
+            body=r.body,
+            created_at=r.created_at,
+            piece=r.piece or "",
+        )
+        for r in conn.execute(
+            select(cm, e.c.piece)
+            .select_from(cm.outerjoin(e, e.c.id == cm.c.entry_id))
+            .where(cm.c.customer_id == customer_id)
+            .order_by(cm.c.created_at.desc(), cm.c.id.desc())
+        )
+    )
+    return comments
+
+
+def _promises(conn: Connection, customer_id: int, users: dict[int, str]) -> tuple[PromiseRow, ...]:
+    """The customer's promises with their pieces, newest first."""
+    p = Promise.__table__
+    promise_rows = list(
+        conn.execute(
+            select(p)
+            .where(p.c.customer_id == customer_id)
+            .order_by(p.c.created_at.desc(), p.c.id.desc())
+        )
+    )
+    promise_pieces = _pieces_of(
+        conn, PromiseItem.__table__, "promise_id", [r.id for r in promise_rows]
+    )
+    promises = tuple(
+        PromiseRow(
+            promise_id=r.id,
+            amount=r.amount,
+            promised_on=r.promised_on,
+            status=r.status,
+            note=r.note,
+            author=users.get(r.created_by, "") if r.created_by else "",
+            created_at=r.created_at,
+            pieces=tuple(x for x in promise_pieces.get(r.id, []) if x),
+        )
+        for r in promise_rows
+    )
+    return promises
+
+
+def _disputes(conn: Connection, customer_id: int, users: dict[int, str]) -> tuple[DisputeRow, ...]:
+    """The customer's disputes with their amount and pieces, newest first."""
+    d, dr, di = Dispute.__table__, DisputeReason.__table__, DisputeItem.__table__
+    dispute_rows = list(
+        conn.execute(
+            select(d, dr.c.label)
+            .select_from(d.outerjoin(dr, dr.c.id == d.c.reason_id))
+            .where(d.c.customer_id == customer_id)
+            .order_by(d.c.opened_at.desc(), d.c.id.desc())
+        )
+    )
+    ids = [r.id for r in dispute_rows]
+    dispute_pieces = _pieces_of(conn, di, "dispute_id", ids)
+    amounts: dict[int, Decimal] = {}
+    if ids:
+        for row in conn.execute(
+            select(di.c.dispute_id, di.c.amount).where(di.c.dispute_id.in_(ids))
+        ):
+            amounts[row.dispute_id] = amounts.get(row.dispute_id, Decimal("0.00")) + row.amount
+    disputes = tuple(
+        DisputeRow(
+            dispute_id=r.id,
+            reason=r.label or "",
+            status=r.status,
+            note=r.note,
+            author=users.get(r.opened_by, "") if r.opened_by else "",
+            opened_at=r.opened_at,
+            closed_at=r.closed_at,
+            amount=amounts.get(r.id, Decimal("0.00")),
+            pieces=tuple(x for x in dispute_pieces.get(r.id, []) if x),
+        )
+        for r in dispute_rows
+    )
+    return disputes
+
+
+def _messages(conn: Connection, customer_id: int) -> tuple[MessageRow, ...]:
+    """The messages to the customer, newest first."""
+    m = Message.__table__
+    messages = tuple(
+        MessageRow(
+            message_id=r.id,
+            channel=r.channel,
+            subject=r.subject,
+            status=r.status,
+            to=tuple(_addresses(r.recipients_to)),
+            cc=tuple(_addresses(r.recipients_cc)),
+            created_at=r.created_at,
+            sent_at=r.sent_at,
+            has_pdf=bool(r.pdf_path),
+            posted_on=r.posted_on,
+        )
+        for r in conn.execute(
+            select(
+                m.c.id,
+                m.c.channel,
+                m.c.subject,
+                m.c.status,
+                m.c.recipients_to,
+                m.c.recipients_cc,
+                m.c.created_at,
+                m.c.sent_at,
+                m.c.pdf_path,
+                m.c.posted_on,
+            )
+            .where(m.c.customer_id == customer_id)
+            .order_by(m.c.created_at.desc(), m.c.id.desc())
+        )
+    )
+    return messages
+
+
+def _flags(conn: Connection, customer_id: int, users: dict[int, str]) -> tuple[FlagRow, ...]:
+    """The customer's flags not cleared, newest first."""
+    f = Flag.__table__
+    flags = tuple(
+        FlagRow(
+            flag_id=r.id,
+            kind=r.kind,
+            label=r.label,
+            author=users.get(r.created_by, "") if r.created_by else "",
+            created_at=r.created_at,
+        )
+        for r in conn.execute(
+            select(f)
+            .where(f.c.customer_id == customer_id, f.c.cleared_at.is_(None))
+            .order_by(f.c.created_at.desc(), f.c.id.desc())
+        )
+    )
+    return flags
+
+
+def _followup(
+    conn: Connection, customer_id: int, users: dict[int, str]
+) -> tuple[
+    tuple[CommentRow, ...],
+    tuple[PromiseRow, ...],
+    tuple[DisputeRow, ...],
+    tuple[MessageRow, ...],
+    tuple[FlagRow, ...],
+]:
+    return (
+        _comments(conn, customer_id, users),
+        _promises(conn, customer_id, users),
+        _disputes(conn, customer_id, users),
+        _messages(conn, customer_id),
+        _flags(conn, customer_id, users),
+    )
+
+
+def _addresses(value: object) -> list[str]:
+    """Recipients as stored (strings, or {"email": ..., "name": ...} objects) as plain text."""
+    out = []
+    for item in value or []:
+        if isinstance(item, dict):
+            email = str(item.get("email", ""))
+            name = str(item.get("name", ""))
+            out.append(f"{name} <{email}>" if name and email else email or name)
+        else:
+            out.append(str(item))
+    return out

@@ -1,0 +1,48 @@
+"""The worklist ("Actions à mener"): a user's actions due today and late, grouped by kind; the
+call sheet of a customer; marking an action done or skipped with its outcome.
+
+An action is open while proposed or approved. It is due today when its day is today, late when
+its day is past. A promise follow-up whose promise was kept or cancelled is no longer work.
+"""
+
+from __future__ import annotations
+
+from src_dash.services.worklist.actions import (
+    complete_action,
+    worklist,
+)
+from src_dash.services.worklist.model import (
+    KINDS,
+    OPEN_STATUSES,
+    SIMPLE_CALL_OUTCOMES,
+    ActionDone,
+    CallContact,
+    CallSheet,
+    DisputeLine,
+    MessageLine,
+    PromiseLine,
+    WorkGroup,
+    WorkItem,
+    Worklist,
+)
+from src_dash.services.worklist.sheet import (
+    call_sheet,
+)
+
+__all__ = [
+    "ActionDone",
+    "CallContact",
+    "CallSheet",
+    "DisputeLine",
+    "KINDS",
+    "MessageLine",
+    "OPEN_STATUSES",
+    "PromiseLine",
+    "SIMPLE_CALL_OUTCOMES",
+    "WorkGroup",
+    "WorkItem",
+    "Worklist",
+    "call_sheet",
+    "complete_action",
+    "worklist",
+]
