@@ -49,3 +49,23 @@ def test_score_ranks_bad_payers(synced, demo_base):
     result = demo_auc(synced, demo_base.with_suffix(".behaviour.csv"), TODAY)
     assert result["customers"] > 100
     assert result["auc_vs_behaviour"] > 0.85
+
+
+def test_score_comes_from_the_predictions_and_says_why(synced):
+    from src_dash.analytics.scoring import MODEL_PART, scores
+
+    rows = scores(synced, as_of=TODAY)
+    learned = [s for s in rows if s.parts[0].name == MODEL_PART]
+    assert len(learned) > 100
+    for s in learned:
+        assert abs(s.score - s.parts[0].value * 100) <= 1
+        assert sum(p.weight for p in s.parts[1:]) == 0
+    late = next(s for s in learned if s.parts[1].value and s.parts[1].value > 10)
+    assert late.parts[1].detail.startswith("paie en moyenne ")
+    # Without open invoices a customer keeps the rules' score (weighted parts).
+    from src_dash.analytics.predict import predictions
+
+    predicted = set(predictions(get_ledger(synced), TODAY)["customer_id"])
+    assert predicted == {s.customer_id for s in learned}
+    others = [s for s in rows if s.parts[0].name != MODEL_PART]
+    assert others and all(sum(p.weight for p in s.parts) > 0.99 for s in others)
