@@ -1,10 +1,13 @@
 """Learn when items get paid from the company's own settled history, and predict open items.
 
-Training set at a date C (never the future): snapshots S = C - 30 d, C - 60 d, ... (12 of them);
-at each, the invoices open then, with their features as of S (`features.features`), labelled
-with what the ledger knew at C: days late (settled date - due date) when settled by C, else
-censored at C - due (a lower bound); late (paid more than 15 days after due) when settled by C
-or when C is past due + 15 days (rows still undecided are left out of the late model).
+Training set at a date C (never the future): snapshots S = C - 60 d, C - 90 d, ... (12 of
+them; the items open at C - 30 d and settled by C would be the fast payers only). At each, the
+invoices open then, with their features as of S (`features.features`), labelled with what the
+ledger knew at C: days late (settled date - due date) when settled by C, else censored at
+C - due (a lower bound, used when at least 45 days); late (paid more than 15 days after due)
+when settled by C or when C is past due + 15 days. Rows still undecided are left out of the
+late model, and so are rows already more than 15 days past due at S (late by definition: an
+open item past that is predicted late with probability 1).
 
 Two scikit-learn HistGradientBoosting models: a classifier of `late` and a regressor of the days
 late with the absolute-error loss (the pay date's MAE is what is judged). The spread of the
@@ -102,7 +105,9 @@ def fit(frame: pl.DataFrame, kind: str) -> Model:
     """Train the classifier and the regressor on labelled rows."""
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
-    decided = frame.filter(pl.col("y_late").is_not_null())
+    # An item open more than 15 days past due is late by definition: the classifier learns the
+    # items for which it is still a question.
+    decided = frame.filter(pl.col("y_late").is_not_null() & (pl.col("days_past_due") <= LATE_DAYS))
     late = HistGradientBoostingClassifier(
         max_iter=150, learning_rate=0.08, max_leaf_nodes=31, l2_regularization=1.0, random_state=0
     ).fit(matrix(decided), decided["y_late"].to_numpy())
@@ -119,7 +124,7 @@ def fit(frame: pl.DataFrame, kind: str) -> Model:
 
 
 def _enough(frame: pl.DataFrame) -> bool:
-    labels = frame["y_late"].drop_nulls()
+    labels = frame.filter(pl.col("days_past_due") <= LATE_DAYS)["y_late"].drop_nulls()
     positives = int(labels.sum())
     return frame.height >= MIN_ROWS and min(positives, labels.len() - positives) >= MIN_CLASS
 
@@ -185,6 +190,7 @@ def predict_rows(model: Model, frame: pl.DataFrame, as_of: date) -> pl.DataFrame
             p = model.late.predict_proba(x)[:, 1]
             days = model.delay.predict(x)
         errors = model
+    p = np.where(past_due > LATE_DAYS, 1.0, p)
     # Never before as_of: an open item is paid today at the earliest.
     days = np.maximum(days, past_due)
     out = {"late_probability": p, "predicted_days": days}
