@@ -184,3 +184,35 @@ def message_dialog(
         open=open_,
         on_open_change=on_open_change,
     )
+
+
+def notice(
+    icon: str, text: rx.Var[str] | str, id_: str, color_scheme: str | None = None
+) -> rx.Component:
+    """A full-width callout with its icon: "nothing to do", "not for your role", an error."""
+    colour = {"color_scheme": color_scheme} if color_scheme else {}
+    return rx.callout.root(
+        rx.callout.icon(rx.icon(icon)), rx.callout.text(text), **colour, width="100%", id=id_
+    )
+
+
+def error_notice(error: rx.Var[str], id_: str = "load-error") -> rx.Component:
+    """The page's error in a red callout, when there is one."""
+    return rx.cond(error != "", notice("triangle-alert", error, id_, "red"))
+
+
+def loading(loaded: rx.Var[bool], content: rx.Component) -> rx.Component:
+    """`content` once the page is loaded, a spinner until then."""
+    return rx.cond(loaded, content, rx.center(rx.spinner(size="3"), width="100%", padding="48px"))
+
+
+def refresh_button(on_click: rx.EventHandler, label_key: str, id_: str) -> rx.Component:
+    """The round "read again" button of a page's head."""
+    return rx.icon_button(
+        rx.icon("refresh-cw", size=16),
+        on_click=on_click,
+        variant="soft",
+        color_scheme="gray",
+        aria_label=words(label_key),
+        id=id_,
+    )

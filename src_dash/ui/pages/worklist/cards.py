@@ -1,0 +1,165 @@
+"""The worklist's head (title, counts, "only mine", refresh) and its actions, one card each
+under the heading of their kind."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from src_dash.ui.components.layout import as_of_line, page_title
+from src_dash.ui.kit.widgets import refresh_button, switch_field, words
+from src_dash.ui.pages.worklist.rows import KIND_ICONS
+from src_dash.ui.pages.worklist.state import WorklistState
+
+
+def _kind_icon(kind: rx.Var[str]) -> rx.Component:
+    return rx.match(
+        kind,
+        *[
+            (k, rx.icon(icon, size=18, color="var(--accent-11)"))
+            for k, icon in KIND_ICONS.items()
+            if k != "other"
+        ],
+        rx.icon("list", size=18, color="var(--accent-11)"),
+    )
+
+
+def _group_heading(r: rx.Var) -> rx.Component:
+    return rx.hstack(
+        _kind_icon(r.kind),
+        rx.heading(r.group_label, as_="h2", size="4"),
+        rx.badge(r.group_count, variant="soft", radius="full"),
+        align="center",
+        spacing="2",
+        padding_top="8px",
+        data_testid="work-group",
+        data_kind=r.kind,
+    )
+
+
+def _title_line(r: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.link(
+            r.title,
+            href=r.href,
+            weight="bold",
+            size="3",
+            color_scheme="gray",
+            high_contrast=True,
+            underline="hover",
+        ),
+        rx.badge(
+            rx.cond(r.late, rx.icon("clock-alert", size=12), rx.icon("clock", size=12)),
+            r.due_text,
+            color_scheme=rx.cond(r.late, "red", "blue"),
+            variant="soft",
+            data_testid="due-badge",
+        ),
+        rx.cond(r.level_text != "", rx.badge(r.level_text, variant="outline")),
+        spacing="2",
+        align="center",
+        wrap="wrap",
+    )
+
+
+def _work_card(r: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.flex(
+            rx.vstack(
+                _title_line(r),
+                rx.text(r.subtitle, " · ", r.assigned_text, size="1", color_scheme="gray"),
+                rx.cond(
+                    r.items_text != "",
+                    rx.text(
+                        r.items_text,
+                        " · ",
+                        rx.text.span(r.amount_text, weight="bold"),
+                        size="2",
+                    ),
+                ),
+                rx.cond(
+                    r.promise_text != "",
+                    rx.text(r.promise_text, size="2", color_scheme="amber"),
+                ),
+                rx.cond(
+                    r.note != "",
+                    rx.text(r.note, size="2", color_scheme="gray", font_style="italic"),
+                ),
+                spacing="1",
+                min_width="0",
+                flex="1",
+            ),
+            rx.button(
+                rx.cond(
+                    r.kind == "call", rx.icon("phone", size=16), rx.icon("circle-check", size=16)
+                ),
+                rx.cond(r.kind == "call", words("work.sheet"), words("work.open")),
+                on_click=WorklistState.open_sheet(r.action_id),
+                width=rx.breakpoints(initial="100%", sm="auto"),
+                data_testid="open-sheet",
+            ),
+            direction=rx.breakpoints(initial="column", sm="row"),
+            spacing="3",
+            align=rx.breakpoints(initial="stretch", sm="center"),
+            width="100%",
+        ),
+        width="100%",
+        data_testid="work-item",
+        data_action_id=r.action_id,
+        data_kind=r.kind,
+    )
+
+
+def work_rows() -> rx.Component:
+    """The open actions, each kind under its heading."""
+    return rx.vstack(
+        rx.foreach(
+            WorklistState.rows,
+            lambda r: rx.fragment(
+                rx.cond(r.first_of_group, _group_heading(r)),
+                _work_card(r),
+            ),
+        ),
+        spacing="2",
+        width="100%",
+        id="worklist",
+    )
+
+
+def _count(icon: str, value: rx.Var[str], value_id: str, key: str, color: str) -> rx.Component:
+    return rx.badge(
+        rx.icon(icon, size=14),
+        rx.text.span(value, weight="bold", id=value_id),
+        words(key),
+        color_scheme=color,
+        size="2",
+    )
+
+
+def worklist_header() -> rx.Component:
+    """The title and the day; for those who work the accounts, the counts, the "only mine"
+    switch and the refresh button."""
+    s = WorklistState
+    return rx.flex(
+        rx.vstack(
+            page_title(words("work.title")),
+            as_of_line(words("work.as_of"), s.as_of),
+            spacing="1",
+        ),
+        rx.spacer(),
+        rx.cond(
+            s.allowed,
+            rx.flex(
+                _count("calendar-check", s.due_today, "count-today", "work.due_today", "blue"),
+                _count("clock-alert", s.late, "count-late", "work.late", "red"),
+                switch_field("work.mine_only", s.only_mine, s.set_only_mine, "only-mine"),
+                refresh_button(s.load, "work.refresh", "worklist-refresh"),
+                spacing="3",
+                align="center",
+                wrap="wrap",
+            ),
+        ),
+        direction=rx.breakpoints(initial="column", sm="row"),
+        spacing="3",
+        width="100%",
+        align=rx.breakpoints(initial="start", sm="end"),
+    )

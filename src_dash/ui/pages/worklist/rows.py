@@ -1,0 +1,304 @@
+"""The worklist and the call sheet formatted in the viewer's language and formats: the open
+actions as rows grouped by kind, the sheet's figures, contacts, items and recent history. Plain
+functions over `services.worklist`'s results: no state, no component, unit-tested on their own."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+
+from src_dash.services.worklist import CallSheet, WorkItem, Worklist
+from src_dash.ui import i18n
+from src_dash.ui.i18n import Formats
+from src_dash.ui.pages.customers import GRADE_COLORS
+from src_dash.ui.routes import customer_href
+
+OUTCOMES = ("reached", "no_answer", "promise", "dispute", "call_back")
+KIND_ICONS = {
+    "reply": "reply",
+    "call": "phone",
+    "promise_followup": "handshake",
+    "step": "mail",
+    "other": "list",
+}
+ROLE_COLORS = {"to": "green", "cc": "blue", "never": "gray", "": "gray"}
+
+
+@dataclasses.dataclass
+class WorkRow:
+    """One open action, formatted; the first of its kind carries the group's heading."""
+
+    action_id: int = 0
+    kind: str = ""
+    icon: str = "list"
+    first_of_group: bool = False
+    group_label: str = ""
+    group_count: str = ""
+    customer_id: int = 0
+    href: str = ""
+    title: str = ""
+    subtitle: str = ""
+    late: bool = False
+    due_text: str = ""
+    level_text: str = ""
+    items_text: str = ""
+    amount_text: str = ""
+    note: str = ""
+    promise_text: str = ""
+    assigned_text: str = ""
+
+
+@dataclasses.dataclass
+class Figure:
+    """A labelled figure of the call sheet."""
+
+    label: str = ""
+    value: str = ""
+    tone: str = ""
+    key: str = ""
+
+
+@dataclasses.dataclass
+class SheetContact:
+    """A contact to call."""
+
+    name: str = ""
+    detail: str = ""
+    phone: str = ""
+    mobile: str = ""
+    email: str = ""
+    role: str = ""
+    role_color: str = "gray"
+
+
+@dataclasses.dataclass
+class SheetItem:
+    """An open item of the customer; `checked` ones are those a promise or dispute covers."""
+
+    entry_id: int = 0
+    piece: str = ""
+    due: str = ""
+    late: str = ""
+    residual: str = ""
+    overdue: bool = False
+    checked: bool = False
+    amount: str = "0"  # plain decimal, to prefill the promise
+
+
+@dataclasses.dataclass
+class SheetLine:
+    """A line of the recent history: a message, a promise, a dispute or a comment."""
+
+    icon: str = "dot"
+    text: str = ""
+    detail: str = ""
+    status: str = ""
+    color: str = "gray"
+
+
+@dataclasses.dataclass
+class SheetView:
+    """A call sheet, formatted."""
+
+    title: str = ""
+    subtitle: str = ""
+    phone: str = ""
+    email: str = ""
+    sales_rep: str = ""
+    figures: list[Figure] = dataclasses.field(default_factory=list)
+    script: list[str] = dataclasses.field(default_factory=list)
+    contacts: list[SheetContact] = dataclasses.field(default_factory=list)
+    items: list[SheetItem] = dataclasses.field(default_factory=list)
+    history: list[SheetLine] = dataclasses.field(default_factory=list)
+
+
+def _words(lang: str) -> dict[str, str]:
+    return i18n.CATALOG[i18n.normalise_lang(lang)]
+
+
+def _days(n: int, fmt: Formats) -> str:
+    return i18n.text("unit.days", fmt.lang).format(value=fmt.count(n))
+
+
+def _promise_text(item: WorkItem, fmt: Formats, w: dict[str, str]) -> str:
+    if item.promise_amount is None or item.promised_on is None:
+        return ""
+    promise = w["work.promise"].format(
+        amount=fmt.money(item.promise_amount, "EUR"), day=fmt.day(item.promised_on)
+    )
+    if item.promise_status == "broken":
+        promise += f" · {w['work.promise.broken']}"
+    return promise
+
+
+def _row(item: WorkItem, n: int, label: str, count: str, fmt: Formats) -> WorkRow:
+    w = _words(fmt.lang)
+    return WorkRow(
+        action_id=item.action_id,
+        kind=item.kind,
+        icon=KIND_ICONS.get(item.kind, "list"),
+        first_of_group=n == 0,
+        group_label=label,
+        group_count=count,
+        customer_id=item.customer_id,
+        href=customer_href(item.customer_id),
+        title=item.customer_name,
+        subtitle=" · ".join(p for p in (item.customer_number, item.company_code) if p),
+        late=item.days_late > 0,
+        due_text=(
+            w["work.late_by"].format(days=_days(item.days_late, fmt))
+            if item.days_late > 0
+            else w["work.today"]
+        ),
+        level_text=w.get(f"camp.level.{item.level}", "") if item.level else "",
+        items_text=w["work.items"].format(n=fmt.count(item.items)) if item.items else "",
+        amount_text=fmt.money(item.amount, "EUR") if item.items else "",
+        note=item.note,
+        promise_text=_promise_text(item, fmt, w),
+        assigned_text=(
+            w["work.assigned"].format(name=item.assigned_name)
+            if item.assigned_name
+            else w["work.unassigned"]
+        ),
+    )
+
+
+def format_rows(found: Worklist, fmt: Formats) -> list[WorkRow]:
+    """The worklist's actions as rows, group by group (today's first, then the late ones)."""
+    w = _words(fmt.lang)
+    rows: list[WorkRow] = []
+    for group in found.groups:
+        items = [*group.due_today, *group.late]
+        label = w.get(f"work.kind.{group.kind}", group.kind)
+        count = fmt.count(len(items))
+        rows += [_row(item, n, label, count, fmt) for n, item in enumerate(items)]
+    return rows
+
+
+def _figures(sheet: CallSheet, fmt: Formats) -> list[Figure]:
+    w, cur = _words(fmt.lang), sheet.currency
+    return [
+        Figure(w["work.sheet.outstanding"], fmt.money(sheet.outstanding, cur), "", "outstanding"),
+        Figure(w["work.sheet.overdue"], fmt.money(sheet.overdue, cur), "red", "overdue"),
+        Figure(w["work.sheet.not_due"], fmt.money(sheet.not_due, cur), "", "not_due"),
+        Figure(
+            w["work.sheet.oldest"],
+            _days(sheet.oldest_days_late, fmt) if sheet.oldest_days_late else "—",
+            "orange" if sheet.oldest_days_late > 30 else "",
+            "oldest",
+        ),
+        Figure(
+            w["work.sheet.score"],
+            f"{sheet.grade} · {sheet.score}" if sheet.score is not None else "—",
+            GRADE_COLORS.get(sheet.grade, ""),
+            "score",
+        ),
+    ]
+
+
+def _contacts(sheet: CallSheet) -> list[SheetContact]:
+    return [
+        SheetContact(
+            name=c.name or c.email or "—",
+            detail=" · ".join(p for p in (c.function, c.service) if p),
+            phone=c.phone,
+            mobile=c.mobile,
+            email=c.email,
+            role=c.role.upper() if c.role in ("to", "cc") else "",
+            role_color=ROLE_COLORS.get(c.role, "gray"),
+        )
+        for c in sheet.contacts
+    ]
+
+
+def _items(sheet: CallSheet, fmt: Formats) -> list[SheetItem]:
+    return [
+        SheetItem(
+            entry_id=i.entry_id,
+            piece=i.piece or i.reference,
+            due=fmt.day(i.due_date) if i.due_date else "",
+            late=_days(i.days_late, fmt) if i.days_late > 0 else "",
+            residual=fmt.money(i.residual, sheet.currency),
+            overdue=i.residual > 0 and i.days_late > 0,
+            checked=i.residual > 0 and i.days_late > 0,
+            amount=str(i.residual),
+        )
+        for i in sheet.items
+    ]
+
+
+def _history(sheet: CallSheet, fmt: Formats) -> list[SheetLine]:
+    w, cur = _words(fmt.lang), sheet.currency
+    status_words = {
+        "pending": "en attente" if fmt.lang == "fr" else "pending",
+        "kept": "tenue" if fmt.lang == "fr" else "kept",
+        "broken": w["work.promise.broken"],
+    }
+    history = [
+        SheetLine(
+            "mail",
+            m.subject or w.get(f"camp.channel.{m.channel}", m.channel),
+            fmt.moment(m.at),
+            w.get(f"camp.status.{m.status}", m.status),
+            {"sent": "green", "failed": "red", "bounced": "red"}.get(m.status, "gray"),
+        )
+        for m in sheet.messages
+    ]
+    history += [
+        SheetLine(
+            "handshake",
+            w["work.promise"].format(amount=fmt.money(p.amount, cur), day=fmt.day(p.promised_on)),
+            p.note,
+            status_words.get(p.status, p.status),
+            {"pending": "amber", "kept": "green", "broken": "red"}.get(p.status, "gray"),
+        )
+        for p in sheet.promises
+    ]
+    history += [
+        SheetLine(
+            "scale",
+            f"{d.reason} · {', '.join(d.pieces)}",
+            d.note,
+            fmt.money(d.amount, cur),
+            "orange",
+        )
+        for d in sheet.disputes
+    ]
+    history += [SheetLine("message-square", c, "", "", "gray") for c in sheet.comments]
+    return history
+
+
+def format_sheet(sheet: CallSheet, fmt: Formats) -> SheetView:
+    """A call sheet in the viewer's language and formats."""
+    w = _words(fmt.lang)
+    return SheetView(
+        title=sheet.name,
+        subtitle=" · ".join(p for p in (sheet.number, sheet.company_name) if p),
+        phone=sheet.phone,
+        email=sheet.email,
+        sales_rep=(
+            i18n.labelled(w["work.sheet.sales_rep"], sheet.sales_rep, fmt.lang)
+            if sheet.sales_rep
+            else ""
+        ),
+        figures=_figures(sheet, fmt),
+        script=list(sheet.script),
+        contacts=_contacts(sheet),
+        items=_items(sheet, fmt),
+        history=_history(sheet, fmt),
+    )
+
+
+def plain_amount(text: str) -> str:
+    """ "1 234,56" -> "1234.56" (what the service's amount check reads)."""
+    for space in ("\u00a0", "\u202f", " "):
+        text = text.replace(space, "")
+    return text.replace(",", ".")
+
+
+def promised_total(items: list[SheetItem]) -> str:
+    """What the checked items owe, to prefill the promise ("" when nothing)."""
+    total = sum(
+        (Decimal(i.amount) for i in items if i.checked and Decimal(i.amount) > 0), Decimal(0)
+    )
+    return f"{total:.2f}" if total else ""

@@ -1,0 +1,325 @@
+"""The state of the worklist: the viewer's open actions, formatted, and the call sheet being
+worked with its outcome form. Reading and closing go through `services.worklist` and
+`services.followup`, which check the role and the portfolio again."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import date, timedelta
+from typing import Any
+
+import reflex as rx
+from sqlalchemy.exc import SQLAlchemyError
+
+from src_dash.access import AccessDenied, Viewer
+from src_dash.clock import today as clock_today
+from src_dash.services import followup
+from src_dash.services.dispute_reasons import list_dispute_reasons
+from src_dash.services.worklist import (
+    SIMPLE_CALL_OUTCOMES,
+    Worklist,
+    call_sheet,
+    complete_action,
+    worklist,
+)
+from src_dash.ui import i18n
+from src_dash.ui.auth import current_formats
+from src_dash.ui.choice import Choice
+from src_dash.ui.kit.service import run_service
+from src_dash.ui.pages.worklist.rows import (
+    OUTCOMES,
+    Figure,
+    SheetContact,
+    SheetItem,
+    SheetLine,
+    SheetView,
+    WorkRow,
+    format_rows,
+    format_sheet,
+    plain_amount,
+    promised_total,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(frozen=True)
+class Closing:
+    """What the outcome form says of the action being closed."""
+
+    action_id: int
+    action_kind: str
+    customer_id: int
+    status: str  # done, skipped
+    outcome: str
+    note: str
+    entry_ids: tuple[int, ...]
+    promise_amount: str
+    promised_on: str
+    reason: str
+    call_back_on: str
+
+
+def read_worklist(engine: Any, who: Viewer, on: date, everyone: bool) -> Worklist | None:  # noqa: ANN401
+    """The viewer's worklist of the day; None for a viewer who does not work the accounts."""
+    if not who.can_work:
+        return None
+    return worklist(engine, who, on, None, everyone)
+
+
+def read_sheet(engine: Any, who: Viewer, customer_id: int) -> tuple:  # noqa: ANN401
+    """A customer's call sheet and the dispute reasons to choose from."""
+    return call_sheet(engine, who, customer_id), list_dispute_reasons(engine, who)
+
+
+def close_action(engine: Any, who: Viewer, c: Closing) -> None:  # noqa: ANN401
+    """Skip the action, or mark it done with its outcome: a call that ends in a promise, a
+    dispute or a call back is logged with what it covers."""
+    if c.status == "skipped":
+        complete_action(engine, who, c.action_id, "skipped", "", c.note)
+        return
+    if c.outcome in SIMPLE_CALL_OUTCOMES:
+        complete_action(engine, who, c.action_id, "done", c.outcome, c.note)
+        return
+    details = {
+        "note": c.note,
+        "entry_ids": list(c.entry_ids),
+        "amount": plain_amount(c.promise_amount) if c.outcome == "promise" else None,
+        "promised_on": c.promised_on if c.outcome == "promise" else None,
+        "reason_id": int(c.reason) if c.outcome == "dispute" and c.reason else None,
+        "call_back_on": c.call_back_on or None,
+    }
+    if c.action_kind == "call":
+        followup.log_call(engine, who, c.customer_id, c.outcome, action_id=c.action_id, **details)
+        return
+    # Another kind of action (a promise follow-up, ...): the call is logged on its own,
+    # then the action is closed with its outcome.
+    followup.log_call(engine, who, c.customer_id, c.outcome, **details)
+    complete_action(engine, who, c.action_id, "done", c.outcome, c.note)
+
+
+def sheet_error(exc: Exception, lang: str) -> str:
+    """What the sheet says when it cannot be read or the action cannot be closed."""
+    if isinstance(exc, AccessDenied):
+        return i18n.text("work.error.denied", lang)
+    if isinstance(exc, ValueError):  # followup.InvalidInput is one
+        return i18n.text("work.error.invalid", lang).format(detail=str(exc))
+    return i18n.text("work.error.store", lang)
+
+
+def load_error(exc: Exception, lang: str) -> str:
+    """What the page says when the worklist cannot be read ("" for a refusal)."""
+    if isinstance(exc, AccessDenied):
+        return ""
+    return i18n.labelled(i18n.text("work.load_error", lang), type(exc).__name__, lang)
+
+
+class WorklistState(rx.State):
+    """The worklist of the signed-in user, formatted, and the call sheet being worked."""
+
+    loaded: bool = False
+    allowed: bool = False
+    error: str = ""
+    as_of: str = ""
+    due_today: str = "0"
+    late: str = "0"
+    only_mine: bool = False
+    rows: list[WorkRow] = []
+
+    sheet_open: bool = False
+    sheet_loading: bool = False
+    action_id: int = 0
+    action_kind: str = ""
+    customer_id: int = 0
+    sheet_title: str = ""
+    sheet_subtitle: str = ""
+    sheet_phone: str = ""
+    sheet_email: str = ""
+    sheet_rep: str = ""
+    figures: list[Figure] = []
+    script: list[str] = []
+    contacts: list[SheetContact] = []
+    items: list[SheetItem] = []
+    history: list[SheetLine] = []
+    outcome: str = ""
+    note: str = ""
+    promise_amount: str = ""
+    promised_on: str = ""
+    reason: str = ""
+    call_back_on: str = ""
+    min_day: str = ""
+    reasons: list[Choice] = []
+    form_error: str = ""
+    saving: bool = False
+
+    async def _refresh(self) -> None:
+        today = clock_today()
+        done = await run_service(
+            self, read_worklist, today, not self.only_mine, describe=load_error
+        )
+        if done.signed_out:
+            self.loaded = False
+            return
+        self.as_of = done.fmt.day(today)
+        self.min_day = today.isoformat()
+        self.loaded = True
+        if done.ok and done.value is not None:
+            found = done.value
+            self.allowed = True
+            self.error = ""
+            self.rows = format_rows(found, done.fmt)
+            self.due_today = done.fmt.count(found.due_today)
+            self.late = done.fmt.count(found.late)
+            return
+        self.rows = []
+        if isinstance(done.exception, SQLAlchemyError):
+            logger.error("the worklist could not be read", exc_info=done.exception)
+            self.error = done.error
+        else:  # not for this role
+            self.allowed = False
+
+    @rx.event
+    async def load(self) -> None:
+        """On load and on a language change: read the worklist again."""
+        self.sheet_open = False
+        await self._refresh()
+
+    @rx.event
+    async def set_only_mine(self, value: bool) -> None:
+        """Show only the actions assigned to the viewer (not those assigned to nobody)."""
+        self.only_mine = bool(value)
+        await self._refresh()
+
+    def _start_sheet(self, row: WorkRow) -> None:
+        self.action_id, self.action_kind, self.customer_id = (
+            row.action_id,
+            row.kind,
+            row.customer_id,
+        )
+        self.outcome = "reached" if row.kind == "call" else ""
+        self.note = self.promise_amount = self.promised_on = self.call_back_on = ""
+        self.reason = ""
+        self.form_error = ""
+        self._show(SheetView(title=row.title, subtitle=row.subtitle))
+        self.sheet_loading = True
+        self.sheet_open = True
+
+    @rx.event
+    async def open_sheet(self, action_id: int):  # noqa: ANN201  (yields to show the spinner)
+        """Open the call sheet of an action's customer, with an empty outcome form."""
+        row = next((r for r in self.rows if r.action_id == int(action_id)), None)
+        if row is None:
+            return
+        self._start_sheet(row)
+        yield
+        done = await run_service(self, read_sheet, row.customer_id, describe=sheet_error)
+        if done.signed_out:
+            self.sheet_open = self.sheet_loading = False
+            return
+        self.sheet_loading = False
+        if not done.ok:
+            if isinstance(done.exception, SQLAlchemyError):
+                logger.error("the call sheet could not be read", exc_info=done.exception)
+            self.form_error = done.error
+            return
+        sheet, reasons = done.value
+        self._show(format_sheet(sheet, done.fmt))
+        self.reasons = [Choice(str(r.id), r.label) for r in reasons]
+        self.promise_amount = promised_total(self.items)
+        self.promised_on = (clock_today() + timedelta(days=7)).isoformat()
+
+    def _show(self, view: SheetView) -> None:
+        self.sheet_title, self.sheet_subtitle = view.title, view.subtitle
+        self.sheet_phone, self.sheet_email, self.sheet_rep = view.phone, view.email, view.sales_rep
+        self.figures, self.script, self.contacts = view.figures, view.script, view.contacts
+        self.items, self.history = view.items, view.history
+
+    @rx.event
+    def set_sheet_open(self, value: bool) -> None:
+        """Close the call sheet."""
+        self.sheet_open = bool(value)
+
+    @rx.event
+    def set_outcome(self, value: str) -> None:
+        """Choose the call's outcome."""
+        self.outcome = value if value in OUTCOMES else ""
+        self.form_error = ""
+
+    @rx.event
+    def set_note(self, value: str) -> None:
+        """The note of the outcome."""
+        self.note = value
+
+    @rx.event
+    def set_promise_amount(self, value: str) -> None:
+        """The amount promised."""
+        self.promise_amount = value
+
+    @rx.event
+    def set_promised_on(self, value: str) -> None:
+        """The day promised."""
+        self.promised_on = value
+
+    @rx.event
+    def set_reason(self, value: str) -> None:
+        """The dispute's reason."""
+        self.reason = value
+
+    @rx.event
+    def set_call_back_on(self, value: str) -> None:
+        """The day to call back."""
+        self.call_back_on = value
+
+    @rx.event
+    def toggle_item(self, entry_id: int) -> None:
+        """Tick or untick an item for the promise or the dispute."""
+        wanted = int(entry_id)
+        self.items = [
+            dataclasses.replace(i, checked=not i.checked) if i.entry_id == wanted else i
+            for i in self.items
+        ]
+        self.promise_amount = promised_total(self.items)
+
+    def _closing(self, status: str) -> Closing:
+        return Closing(
+            action_id=self.action_id,
+            action_kind=self.action_kind,
+            customer_id=self.customer_id,
+            status=status,
+            outcome=self.outcome,
+            note=self.note,
+            entry_ids=tuple(i.entry_id for i in self.items if i.checked),
+            promise_amount=self.promise_amount,
+            promised_on=self.promised_on,
+            reason=self.reason,
+            call_back_on=self.call_back_on,
+        )
+
+    @rx.event
+    async def finish(self, status: str):  # noqa: ANN201  (yields a toast)
+        """Mark the open action done (with the chosen outcome) or skipped."""
+        if status not in ("done", "skipped"):
+            return
+        if status == "done" and self.outcome not in OUTCOMES:
+            fmt = await current_formats(self)
+            self.form_error = i18n.text("work.error.outcome", fmt.lang)
+            return
+        self.saving = True
+        yield
+        done = await run_service(
+            self, close_action, self._closing(status), catch=(ValueError,), describe=sheet_error
+        )
+        self.saving = False
+        if done.signed_out:
+            self.form_error = i18n.text("work.error.denied", done.lang)
+            return
+        if not done.ok:
+            if not isinstance(done.exception, (AccessDenied, followup.InvalidInput)):
+                logger.error("closing action %s failed", self.action_id, exc_info=done.exception)
+            self.form_error = done.error
+        if self.form_error:
+            return
+        self.sheet_open = False
+        await self._refresh()
+        yield done.toast("work.saved.done" if status == "done" else "work.saved.skipped")
