@@ -10,7 +10,8 @@ reserved:
 - `_color.<key>`: the colour of a "badge" cell (a Radix colour: red, green, ...);
 - `_tone.<key>`: the colour of the text of a "text" or "number" cell.
 
-The page gives the events: sorting (`on_sort(key)`) and paging (`pager`).
+The page gives the events: sorting (`on_sort(key)`) and paging (`pager`). `table_page` lays
+out a whole table page (title, toolbar, filters' panel, load error, rows).
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ from collections.abc import Callable
 
 import reflex as rx
 from reflex.event import EventSpec, EventType
+
+from src_dash.ui.components.filters import load_error
+from src_dash.ui.components.layout import as_of_line, page_frame, page_title
+from src_dash.ui.i18n import t
+from src_dash.ui.state import UiState
 
 # Below this breakpoint (48em = 768px) rows are cards; from it up, a table.
 TABLE_FROM = "sm"
@@ -85,9 +91,12 @@ def _cell_content(row: rx.Var, col: rx.Var) -> rx.Component:
     )
 
 
-def _sort_icon(col: rx.Var, sort_key: rx.Var[str], sort_desc: rx.Var[bool]) -> rx.Component:
+def sort_icon(
+    key: rx.Var[str] | str, sort_key: rx.Var[str], sort_desc: rx.Var[bool]
+) -> rx.Component:
+    """The arrow beside a sortable header: down or up on the column sorted on, faint elsewhere."""
     return rx.cond(
-        sort_key == col.key,
+        sort_key == key,
         rx.cond(sort_desc, rx.icon("arrow-down", size=14), rx.icon("arrow-up", size=14)),
         rx.icon("arrow-up-down", size=14, opacity="0.35"),
     )
@@ -109,7 +118,7 @@ def _header_cell(
             rx.el.button(
                 rx.hstack(
                     label,
-                    _sort_icon(col, sort_key, sort_desc),
+                    sort_icon(col.key, sort_key, sort_desc),
                     spacing="1",
                     align="center",
                     justify=rx.cond(right, "end", "start"),
@@ -353,4 +362,60 @@ def pager(
         width="100%",
         wrap="wrap",
         id=pager_id,
+    )
+
+
+def table_page(
+    *,
+    title: rx.Var[str],
+    as_of: tuple[rx.Var[str], rx.Var[str]],
+    toolbar: rx.Component,
+    filters_panel: rx.Component,
+    show_filters: rx.Var[bool],
+    error: rx.Var[str],
+    loaded: rx.Var[bool],
+    body: rx.Component,
+    on_lang_change: EventType[()],
+    extra: tuple[rx.Component, ...] = (),
+) -> rx.Component:
+    """A server-paged table's page: its title and "as of" line (`as_of`: the words and the
+    date), the toolbar, the filters' panel when shown, the load error, then `body` once loaded
+    (a spinner before), and `extra` (dialogs mounted once)."""
+    return page_frame(
+        rx.vstack(
+            rx.vstack(page_title(title), as_of_line(*as_of), spacing="1"),
+            toolbar,
+            rx.cond(show_filters, filters_panel),
+            load_error(error),
+            rx.cond(loaded, body, rx.center(rx.spinner(size="3"), width="100%", padding="48px")),
+            *extra,
+            spacing="4",
+            width="100%",
+        ),
+        on_lang_change=on_lang_change,
+    )
+
+
+def state_pager(
+    state: type, page_sizes: list[str], pager_id: str, words_prefix: str = "table"
+) -> rx.Component:
+    """The `pager` of a `PagedTable` state, its words `<words_prefix>.prev`, `.next` and
+    `.per_page` in the viewer's language."""
+
+    def words(key: str) -> rx.Var[str]:
+        return t(f"{words_prefix}.{key}", UiState.lang)
+
+    return pager(
+        label=state.page_text,
+        has_prev=state.has_prev,
+        has_next=state.has_next,
+        on_prev=state.prev_page,
+        on_next=state.next_page,
+        prev_text=words("prev"),
+        next_text=words("next"),
+        page_size=state.page_size,
+        page_sizes=page_sizes,
+        on_page_size=state.set_page_size,
+        page_size_text=words("per_page"),
+        pager_id=pager_id,
     )

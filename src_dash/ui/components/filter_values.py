@@ -4,8 +4,10 @@ amounts, dates and free-field texts turned into what the services' queries want.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 ALL = "all"  # the value of a select's "any" option
 NONE = "none"  # the value of a select's "none of them" option ("no sales rep", "no profile")
@@ -64,3 +66,18 @@ def profiles_of(value: str) -> tuple[str, ...]:
     if value != ALL:
         return (value,)
     return ()
+
+
+def common_active(f: Mapping[str, Any]) -> list[bool]:
+    """Which of the filters both table pages have narrow the view: company, sales rep, profile,
+    grades, lateness, the amounts (once for both), the customer's free field (once chosen and a
+    text typed)."""
+    return [
+        f["company"] != ALL,
+        f["sales_rep"] != ALL,
+        f["profile"] != ALL,
+        bool(f["grades"]),
+        f["min_days"] != ALL,
+        bool(f["min_amount"] or f["max_amount"]),
+        bool(free_pairs(f["free_field"], f["free_value"])),
+    ]

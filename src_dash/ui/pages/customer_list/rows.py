@@ -22,10 +22,10 @@ from src_dash.services.customers import (
 from src_dash.ui import i18n, routes
 from src_dash.ui.components.data_table import TableColumn
 from src_dash.ui.components.filter_values import (
-    ALL,
     GRADE_COLORS,
     NONE,
     amount_range,
+    common_active,
     free_pairs,
     ids_of,
     profiles_of,
@@ -150,20 +150,7 @@ def export_headers(columns: tuple[Column, ...], lang: str) -> dict[str, str]:
 
 def active_filters(f: Mapping[str, Any]) -> int:
     """How many of the filters' values narrow the view (the search box aside)."""
-    return sum(
-        [
-            f["company"] != ALL,
-            f["sales_rep"] != ALL,
-            f["profile"] != ALL,
-            bool(f["grades"]),
-            f["min_days"] != ALL,
-            bool(f["min_amount"] or f["max_amount"]),
-            f["free_field"] != ALL and bool(f["free_value"].strip()),
-            not f["with_balance"],
-            f["flagged_only"],
-            f["stopped_only"],
-        ]
-    )
+    return sum([*common_active(f), not f["with_balance"], f["flagged_only"], f["stopped_only"]])
 
 
 def customer_query(

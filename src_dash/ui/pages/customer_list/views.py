@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from src_dash.services.customers import AMOUNT_COLUMNS, PAGE_SIZES
-from src_dash.ui.components.data_table import data_table, pager
+from src_dash.ui.components.data_table import data_table, state_pager, table_page
 from src_dash.ui.components.filter_values import ALL, DAY_STEPS
 from src_dash.ui.components.filters import (
     amount_inputs,
@@ -14,12 +14,10 @@ from src_dash.ui.components.filters import (
     filters_card,
     free_field_filter,
     grade_buttons,
-    load_error,
     search_box,
     select_of,
 )
-from src_dash.ui.components.layout import as_of_line, page_frame, page_title
-from src_dash.ui.kit.widgets import labelled, select_field, small_label, switch_field, words
+from src_dash.ui.kit.widgets import select_field, small_label, switch_field, words
 from src_dash.ui.pages.customer_list.state import CustomersState
 
 S = CustomersState
@@ -42,8 +40,8 @@ def _bare_select(items: list[rx.Component], name: str, id_: str) -> rx.Component
 
 
 def _days() -> rx.Component:
-    return labelled(
-        "customers.filter.days",
+    return rx.vstack(
+        small_label("customers.filter.days"),
         _bare_select(
             [
                 rx.select.item(words("customers.filter.any_days"), value=ALL),
@@ -52,6 +50,8 @@ def _days() -> rx.Component:
             "min_days",
             "filter-days",
         ),
+        spacing="1",
+        width="100%",
     )
 
 
@@ -221,42 +221,20 @@ def _table() -> rx.Component:
         sort_key=S.sort,
         sort_desc=S.descending,
         on_sort=S.sort_by,
-        footer=pager(
-            label=S.page_text,
-            has_prev=S.has_prev,
-            has_next=S.has_next,
-            on_prev=S.prev_page,
-            on_next=S.next_page,
-            prev_text=words("table.prev"),
-            next_text=words("table.next"),
-            page_size=S.page_size,
-            page_sizes=[str(s) for s in PAGE_SIZES],
-            on_page_size=S.set_page_size,
-            page_size_text=words("table.per_page"),
-            pager_id="customers-pager",
-        ),
+        footer=state_pager(S, [str(s) for s in PAGE_SIZES], "customers-pager"),
     )
 
 
 def customers_page() -> rx.Component:
     """Who owes what: the viewer's customers, filtered, sorted, paged, exported."""
-    return page_frame(
-        rx.vstack(
-            rx.vstack(
-                page_title(words("customers.title")),
-                as_of_line(words("customers.as_of"), S.as_of),
-                spacing="1",
-            ),
-            _toolbar(),
-            rx.cond(S.show_filters, _filters_panel()),
-            load_error(S.error),
-            rx.cond(
-                S.loaded,
-                rx.vstack(_summary(), _table(), spacing="3", width="100%"),
-                rx.center(rx.spinner(size="3"), width="100%", padding="48px"),
-            ),
-            spacing="4",
-            width="100%",
-        ),
+    return table_page(
+        title=words("customers.title"),
+        as_of=(words("customers.as_of"), S.as_of),
+        toolbar=_toolbar(),
+        filters_panel=_filters_panel(),
+        show_filters=S.show_filters,
+        error=S.error,
+        loaded=S.loaded,
+        body=rx.vstack(_summary(), _table(), spacing="3", width="100%"),
         on_lang_change=S.load,
     )
