@@ -12,7 +12,7 @@ from src_dash.ui.auth import AuthState
 from src_dash.ui.i18n import CATALOG, DEFAULT_LANG
 from src_dash.ui.pages import alerts as alerts_page
 from src_dash.ui.pages import campaigns as campaigns_page
-from src_dash.ui.pages import customer, customers, dashboard, login, preferences, sync_status
+from src_dash.ui.pages import customer, customer_list, dashboard, login, preferences, sync_status
 from src_dash.ui.pages import mailbox as mailbox_page
 from src_dash.ui.pages import open_items as open_items_page
 from src_dash.ui.pages import settings as settings_page
@@ -133,10 +133,10 @@ app.add_page(
     on_load=[AuthState.require_login, preferences.PreferencesState.load],
 )
 app.add_page(
-    customers.customers_page,
-    route=customers.ROUTE,
+    customer_list.customers_page,
+    route=customer_list.ROUTE,
     title=title("customers.title"),
-    on_load=[AuthState.require_login, customers.CustomersState.load],
+    on_load=[AuthState.require_login, customer_list.CustomersState.load],
 )
 app.add_page(
     customer.customer_page,
