@@ -145,8 +145,8 @@ def _with_model(ledger: Ledger, as_of: date) -> pl.DataFrame:
     )
 
 
-def _score_frame(ledger: Ledger, as_of: date) -> pl.DataFrame:
-    view = ledger.view(as_of)
+def _history(settled: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Per customer: the settled invoices' count, days beyond terms, share late and trend."""
     start = as_of - timedelta(days=HISTORY_DAYS)
     recent = as_of - timedelta(days=RECENT_DAYS)
     amount = pl.col("amount").cast(pl.Float64)
@@ -158,8 +158,8 @@ def _score_frame(ledger: Ledger, as_of: date) -> pl.DataFrame:
         d = late if mask is None else late.filter(mask)
         return (a * d).sum() / a.sum()
 
-    history = (
-        view.settled.filter(pl.col("settled_on") > start)
+    return (
+        settled.filter(pl.col("settled_on") > start)
         .group_by("customer_id")
         .agg(
             pl.len().alias("settled_invoices"),
@@ -177,6 +177,12 @@ def _score_frame(ledger: Ledger, as_of: date) -> pl.DataFrame:
             .otherwise(None)
         )
     )
+
+
+def _score_frame(ledger: Ledger, as_of: date) -> pl.DataFrame:
+    view = ledger.view(as_of)
+    start = as_of - timedelta(days=HISTORY_DAYS)
+    history = _history(view.settled, as_of)
     positive = pl.col("residual").clip(lower_bound=0)
     current = view.open_items.group_by("customer_id").agg(
         positive.sum().alias("exposure"),
