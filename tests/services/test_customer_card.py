@@ -4,21 +4,17 @@ base and the store's rows, and it never shows a customer outside the viewer's po
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from sage_helpers import TODAY, open_period, register, sage_source_truth
+from sage_helpers import TODAY, open_period, sage_source_truth
+from services.demo_helpers import Demo
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from src_dash.analytics.ledger import clear_cache
-from src_dash.services.access import AccessDenied, Viewer, viewer
-from src_dash.services.auth import seed_demo_users
+from src_dash.services.access import AccessDenied
 from src_dash.services.customer_card import (
     customer_card,
     message_detail,
@@ -39,27 +35,7 @@ from src_dash.store import (
     PromiseItem,
     User,
 )
-from src_dash.sync import bump_data_version, sync_company
-
-
-@dataclass
-class Demo:
-    engine: Engine
-    base: Path
-    users: dict[str, Viewer]
-
-
-@pytest.fixture
-def demo(store: Engine, demo_base: Path) -> Iterator[Demo]:
-    """The demo base synced into a fresh store, with one user per role."""
-    clear_cache()
-    register(store, demo_base)
-    assert sync_company(store, "DEMO1", full=True, as_of=TODAY).status == "ok"
-    seed_demo_users(store)
-    with store.connect() as conn:
-        ids = dict(conn.execute(select(User.__table__.c.login, User.__table__.c.id)).all())
-    yield Demo(store, demo_base, {login: viewer(store, uid) for login, uid in ids.items()})
-    clear_cache()
+from src_dash.sync import bump_data_version
 
 
 def _at(day: date, hour: int = 10) -> datetime:

@@ -3,19 +3,16 @@ To/Cc role, the profile and the scenario chosen by hand; role checks, audit, dat
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
-from sage_helpers import TODAY, register
+from sage_helpers import TODAY
+from services.demo_helpers import Demo
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from src_dash.analytics.ledger import clear_cache, data_version
-from src_dash.services.access import AccessDenied, Viewer, viewer
-from src_dash.services.auth import create_user, seed_demo_users
+from src_dash.analytics.ledger import data_version
+from src_dash.services.access import AccessDenied, viewer
+from src_dash.services.auth import create_user
 from src_dash.services.customer_card import customer_card
 from src_dash.services.customer_edit import (
     add_contact,
@@ -35,26 +32,6 @@ from src_dash.store import (
     User,
 )
 from src_dash.sync import sync_company
-
-
-@dataclass
-class Demo:
-    engine: Engine
-    base: Path
-    users: dict[str, Viewer]
-
-
-@pytest.fixture
-def demo(store: Engine, demo_base: Path) -> Iterator[Demo]:
-    """The demo base synced into a fresh store, with one user per role."""
-    clear_cache()
-    register(store, demo_base)
-    assert sync_company(store, "DEMO1", full=True, as_of=TODAY).status == "ok"
-    seed_demo_users(store)
-    with store.connect() as conn:
-        ids = dict(conn.execute(select(User.__table__.c.login, User.__table__.c.id)).all())
-    yield Demo(store, demo_base, {login: viewer(store, uid) for login, uid in ids.items()})
-    clear_cache()
 
 
 def rep_customers(engine: Engine) -> tuple[int, int]:

@@ -10,20 +10,17 @@ import csv
 import io
 import sqlite3
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from sage_helpers import TODAY, register, sage_source_truth
+from sage_helpers import TODAY, sage_source_truth
+from services.demo_helpers import Demo
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from src_dash.analytics.ledger import clear_cache
-from src_dash.services.access import AccessDenied, Viewer, viewer
-from src_dash.services.auth import seed_demo_users
+from src_dash.services.access import AccessDenied, Viewer
 from src_dash.services.customer_edit import set_profile
 from src_dash.services.customers import (
     DEFAULT_COLUMNS,
@@ -35,27 +32,6 @@ from src_dash.services.customers import (
 )
 from src_dash.services.followup import raise_flag
 from src_dash.store import Customer, SalesRep, User
-from src_dash.sync import sync_company
-
-
-@dataclass
-class Demo:
-    engine: Engine
-    base: Path
-    users: dict[str, Viewer]
-
-
-@pytest.fixture
-def demo(store: Engine, demo_base: Path) -> Iterator[Demo]:
-    """The demo base synced into a fresh store, with one user per role."""
-    clear_cache()
-    register(store, demo_base)
-    assert sync_company(store, "DEMO1", full=True, as_of=TODAY).status == "ok"
-    seed_demo_users(store)
-    with store.connect() as conn:
-        ids = dict(conn.execute(select(User.__table__.c.login, User.__table__.c.id)).all())
-    yield Demo(store, demo_base, {login: viewer(store, uid) for login, uid in ids.items()})
-    clear_cache()
 
 
 def all_rows(engine: Engine, who: Viewer, query: CustomerQuery) -> list:

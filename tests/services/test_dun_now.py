@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from dunning.smtp_helpers import SmtpServer
 from sage_helpers import TODAY, register
+from services.demo_helpers import sync_demo, who
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
@@ -18,7 +19,7 @@ from src_dash.analytics.ledger import clear_cache, data_version
 from src_dash.dunning.defaults import seed_defaults
 from src_dash.dunning.planner import plan
 from src_dash.services import followup
-from src_dash.services.access import AccessDenied, Viewer, viewer
+from src_dash.services.access import AccessDenied, Viewer
 from src_dash.services.auth import DEMO_PASSWORD, log_in, seed_demo_users
 from src_dash.services.dispute_reasons import list_dispute_reasons, seed_default_dispute_reasons
 from src_dash.services.dun_now import (
@@ -30,28 +31,18 @@ from src_dash.services.dun_now import (
     preview_dun,
 )
 from src_dash.services.open_items import OpenItemFilters, open_items
-from src_dash.store import AuditLog, ItemState, Message, Promise, User
+from src_dash.store import AuditLog, ItemState, Message, Promise
 from src_dash.sync import sync_company
 
 
 @pytest.fixture
 def demo(store: Engine, demo_base) -> Iterator[Engine]:  # noqa: ANN001
-    clear_cache()
-    register(store, demo_base)
-    assert sync_company(store, "DEMO1", full=True, as_of=TODAY).status == "ok"
+    sync_demo(store, demo_base)
     seed_defaults(store)
     seed_demo_users(store)
     seed_default_dispute_reasons(store)
     yield store
     clear_cache()
-
-
-def who(engine: Engine, login: str) -> Viewer:
-    with engine.connect() as conn:
-        user_id = conn.execute(
-            select(User.__table__.c.id).where(User.__table__.c.login == login)
-        ).scalar_one()
-    return viewer(engine, user_id)
 
 
 def emailable(engine: Engine, collector: Viewer):  # noqa: ANN201

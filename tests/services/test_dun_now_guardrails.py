@@ -11,7 +11,8 @@ from dataclasses import replace
 
 import pytest
 from dunning.smtp_helpers import SmtpServer
-from sage_helpers import TODAY, register
+from sage_helpers import TODAY
+from services.demo_helpers import sync_demo, who
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Engine
 
@@ -20,7 +21,7 @@ from src_dash.dunning.defaults import seed_defaults
 from src_dash.dunning.model import RELANCE
 from src_dash.dunning.runs import create_run
 from src_dash.services import followup
-from src_dash.services.access import Viewer, viewer
+from src_dash.services.access import Viewer
 from src_dash.services.auth import seed_demo_users
 from src_dash.services.dun_now import (
     ORIGIN,
@@ -31,8 +32,8 @@ from src_dash.services.dun_now import (
     proposed_level,
 )
 from src_dash.services.open_items import OpenItemFilters, open_items
-from src_dash.store import Action, AuditLog, Entry, ItemState, User
-from src_dash.sync import bump_data_version, sync_company
+from src_dash.store import Action, AuditLog, Entry, ItemState
+from src_dash.sync import bump_data_version
 
 # What a message about items not yet due must never say (lower case).
 OVERDUE_WORDS = (
@@ -58,21 +59,11 @@ OVERDUE_WORDS = (
 
 @pytest.fixture
 def demo(store: Engine, demo_base) -> Iterator[Engine]:  # noqa: ANN001
-    clear_cache()
-    register(store, demo_base)
-    assert sync_company(store, "DEMO1", full=True, as_of=TODAY).status == "ok"
+    sync_demo(store, demo_base)
     seed_defaults(store)
     seed_demo_users(store)
     yield store
     clear_cache()
-
-
-def who(engine: Engine, login: str) -> Viewer:
-    with engine.connect() as conn:
-        user_id = conn.execute(
-            select(User.__table__.c.id).where(User.__table__.c.login == login)
-        ).scalar_one()
-    return viewer(engine, user_id)
 
 
 def _items(engine: Engine, collector: Viewer, **filters: object) -> list:
