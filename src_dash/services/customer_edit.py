@@ -30,6 +30,34 @@ def _customer_company(conn: Connection, customer_id: int) -> int:
     return conn.execute(select(c.c.company_id).where(c.c.id == customer_id)).scalar_one()
 
 
+def _name_and_email(last_name: str, first_name: str, email: str, role: str) -> tuple[str, str, str]:
+    """A new contact's names and email, checked (and its role).
+
+    Raises:
+        InvalidInput: no name at all, a malformed email, an unknown role.
+    """
+    last_name = text_field(last_name, "last_name", 80)
+    first_name = text_field(first_name, "first_name", 80)
+    if not last_name and not first_name:
+        raise InvalidInput("last_name", "a contact needs a name")
+    email = text_field(email, "email", 120)
+    if email and not _EMAIL.match(email):
+        raise InvalidInput("email", f"{email!r} is not an email address")
+    if role not in CONTACT_ROLES:
+        raise InvalidInput("role", f"unknown role {role!r}; use to, cc or never")
+    return last_name, first_name, email
+
+
+def _check_service(conn: Connection, service_id: int, company_id: int) -> None:
+    """Raise InvalidInput unless the service is one of the company's contact services."""
+    s = ContactService.__table__
+    found = conn.execute(
+        select(s.c.id).where(s.c.id == service_id, s.c.company_id == company_id)
+    ).scalar()
+    if found is None:
+        raise InvalidInput("service_id", "unknown service for this customer's company")
+
+
 def add_contact(
     engine: Engine,
     who: Viewer,
@@ -66,15 +94,7 @@ def add_contact(
         InvalidInput: a missing name, a malformed email, an unknown role or service.
     """
     require(who, WORK)
-    last_name = text_field(last_name, "last_name", 80)
-    first_name = text_field(first_name, "first_name", 80)
-    if not last_name and not first_name:
-        raise InvalidInput("last_name", "a contact needs a name")
-    email = text_field(email, "email", 120)
-    if email and not _EMAIL.match(email):
-        raise InvalidInput("email", f"{email!r} is not an email address")
-    if role not in CONTACT_ROLES:
-        raise InvalidInput("role", f"unknown role {role!r}; use to, cc or never")
+    last_name, first_name, email = _name_and_email(last_name, first_name, email, role)
     values = {
         "civility": text_field(civility, "civility", 20),
         "function": text_field(function, "function", 80),
@@ -85,12 +105,7 @@ def add_contact(
         check_customers(conn, who, [customer_id])
         company_id = _customer_company(conn, customer_id)
         if service_id is not None:
-            s = ContactService.__table__
-            found = conn.execute(
-                select(s.c.id).where(s.c.id == service_id, s.c.company_id == company_id)
-            ).scalar()
-            if found is None:
-                raise InvalidInput("service_id", "unknown service for this customer's company")
+            _check_service(conn, service_id, company_id)
         new_id = conn.execute(
             Contact.__table__.insert().values(
                 company_id=company_id,

@@ -204,6 +204,37 @@ class DeletionsNotConfirmed(SyncError):
         )
 
 
+def _outcome(
+    company_code: str,
+    fec: FecFile,
+    changes: StoreChanges,
+    leave_out: frozenset[str],
+    dry_run: bool,
+) -> ImportOutcome:
+    """The file's report: what it holds, what it left out, what importing it changes."""
+    suspects = set(fec.suspect_customers)
+    return ImportOutcome(
+        company=company_code,
+        dry_run=dry_run,
+        file=fec.path.name,
+        siren=fec.siren,
+        company_name=fec.company.name,
+        encoding=fec.encoding,
+        period=(fec.period_start, fec.period_end),
+        lines=fec.line_count,
+        customers=len(fec.customers),
+        entries=len(fec.entries),
+        receivable_balance=fec.receivable_balance,
+        customer_balances=fec.customer_balances,
+        excluded=fec.excluded,
+        suspect_customers=fec.suspect_customers,
+        warnings=fec.warnings,
+        changes=changes,
+        not_customers=tuple(sorted(leave_out)),
+        suspect_names={c.key: c.name for c in fec.customers if c.key in suspects},
+    )
+
+
 def import_fec_file(
     engine: Engine,
     path: Path,
@@ -258,27 +289,7 @@ def import_fec_file(
         leave_out |= frozenset(_keys(row.not_customers))
     fec = read_fec(path, terms_days=terms_days, not_customers=leave_out)
     changes = store_changes(engine, company_code, fec, with_changes=dry_run)
-    suspects = set(fec.suspect_customers)
-    outcome = ImportOutcome(
-        company=company_code,
-        dry_run=dry_run,
-        file=fec.path.name,
-        siren=fec.siren,
-        company_name=fec.company.name,
-        encoding=fec.encoding,
-        period=(fec.period_start, fec.period_end),
-        lines=fec.line_count,
-        customers=len(fec.customers),
-        entries=len(fec.entries),
-        receivable_balance=fec.receivable_balance,
-        customer_balances=fec.customer_balances,
-        excluded=fec.excluded,
-        suspect_customers=fec.suspect_customers,
-        warnings=fec.warnings,
-        changes=changes,
-        not_customers=tuple(sorted(leave_out)),
-        suspect_names={c.key: c.name for c in fec.customers if c.key in suspects},
-    )
+    outcome = _outcome(company_code, fec, changes, leave_out, dry_run)
     if dry_run:
         return outcome
     if changes.deleted and not confirm_deletions:

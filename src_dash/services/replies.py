@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, Row
 
 from src_dash.analytics.ledger import open_residuals
 from src_dash.clock import today as clock_today
@@ -293,6 +293,63 @@ def _covering(engine: Engine, items: dict, amount: Decimal) -> dict:
     return out
 
 
+def _accept_promise(
+    engine: Engine, who: Viewer, row: Row, s: Suggestion, items: dict, note: str, today: date
+) -> tuple[Accepted, str]:
+    """Record the promise a reply says, on its open items without one."""
+    items = _without(engine, items, PROMISE)
+    if not items:
+        raise InvalidInput("items", "no open item without a pending promise")
+    if s.on is None:
+        raise InvalidInput("promised_on", "the reply gives no date")
+    open_total = sum(items.values(), ZERO)
+    amount = min(s.amount, open_total) if s.amount else open_total
+    items = _covering(engine, items, amount)
+    view = record_promise(
+        engine, who, row.customer_id, amount, s.on, list(items), note[:500], today=today
+    )
+    done = Accepted(row.id, PROMISE, promise_id=view.id, on=s.on, amount=amount,
+                    entry_ids=tuple(i.entry_id for i in view.items))  # fmt: skip
+    outcome = f"promise:{view.id}"
+    return done, outcome
+
+
+def _accept_dispute(
+    engine: Engine, who: Viewer, row: Row, s: Suggestion, items: dict, note: str, today: date
+) -> tuple[Accepted, str]:
+    """Open the dispute a reply says, on its open items not disputed yet."""
+    items = _without(engine, items, DISPUTE)
+    if not items:
+        raise InvalidInput("items", "no open item that is not disputed already")
+    with engine.connect() as conn:
+        reason = _reason_for(_reasons(conn), s.reason)
+    if reason is None:
+        raise InvalidInput("reason", "the list of dispute reasons is empty")
+    view = open_dispute(engine, who, row.customer_id, reason[0], list(items), note[:1000])
+    done = Accepted(row.id, DISPUTE, dispute_id=view.id, entry_ids=tuple(items))
+    outcome = f"dispute:{view.id}"
+    return done, outcome
+
+
+def _accept_paid(
+    engine: Engine, who: Viewer, row: Row, s: Suggestion, items: dict, note: str, today: date
+) -> tuple[Accepted, str]:
+    """Hold the dunning of the items a reply says are paid already."""
+    if not items:
+        raise InvalidInput("items", "no open item to hold")
+    parts = [
+        f"réf. {s.reference}" if s.reference else "",
+        s.on.strftime("%d/%m/%Y") if s.on else "",
+    ]
+    detail = ", ".join(p for p in parts if p)
+    reason = f"Déjà payé ({detail})" if detail else "Déjà payé"
+    until = today + timedelta(days=PAID_HOLD_DAYS)
+    stop_dunning(engine, who, list(items), reason[:200], until, today=today)
+    done = Accepted(row.id, PAID, entry_ids=tuple(items), on=until)
+    outcome = "paid"
+    return done, outcome
+
+
 def accept_suggestion(
     engine: Engine,
     who: Viewer,
@@ -332,47 +389,10 @@ def accept_suggestion(
         items = {k: v for k, v in open_residuals(engine, entry_ids, today).items() if v > ZERO}
     when = row.received_at.date().strftime("%d/%m/%Y")
     note = f"Réponse du {when} : « {s.quote} »"
-    if s.kind == PROMISE:
-        items = _without(engine, items, PROMISE)
-        if not items:
-            raise InvalidInput("items", "no open item without a pending promise")
-        if s.on is None:
-            raise InvalidInput("promised_on", "the reply gives no date")
-        open_total = sum(items.values(), ZERO)
-        amount = min(s.amount, open_total) if s.amount else open_total
-        items = _covering(engine, items, amount)
-        view = record_promise(
-            engine, who, row.customer_id, amount, s.on, list(items), note[:500], today=today
-        )
-        done = Accepted(row.id, PROMISE, promise_id=view.id, on=s.on, amount=amount,
-                        entry_ids=tuple(i.entry_id for i in view.items))  # fmt: skip
-        outcome = f"promise:{view.id}"
-    elif s.kind == DISPUTE:
-        items = _without(engine, items, DISPUTE)
-        if not items:
-            raise InvalidInput("items", "no open item that is not disputed already")
-        with engine.connect() as conn:
-            reason = _reason_for(_reasons(conn), s.reason)
-        if reason is None:
-            raise InvalidInput("reason", "the list of dispute reasons is empty")
-        view = open_dispute(engine, who, row.customer_id, reason[0], list(items), note[:1000])
-        done = Accepted(row.id, DISPUTE, dispute_id=view.id, entry_ids=tuple(items))
-        outcome = f"dispute:{view.id}"
-    elif s.kind == PAID:
-        if not items:
-            raise InvalidInput("items", "no open item to hold")
-        parts = [
-            f"réf. {s.reference}" if s.reference else "",
-            s.on.strftime("%d/%m/%Y") if s.on else "",
-        ]
-        detail = ", ".join(p for p in parts if p)
-        reason = f"Déjà payé ({detail})" if detail else "Déjà payé"
-        until = today + timedelta(days=PAID_HOLD_DAYS)
-        stop_dunning(engine, who, list(items), reason[:200], until, today=today)
-        done = Accepted(row.id, PAID, entry_ids=tuple(items), on=until)
-        outcome = "paid"
-    else:
+    accept = {PROMISE: _accept_promise, DISPUTE: _accept_dispute, PAID: _accept_paid}.get(s.kind)
+    if accept is None:
         raise InvalidInput("suggestion", f"unknown kind {s.kind!r}")
+    done, outcome = accept(engine, who, row, s, items, note, today)
     _mark(engine, who, row, "handled", f"{int(index)}={outcome}", s.kind)
     return done
 

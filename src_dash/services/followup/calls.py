@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -17,7 +17,14 @@ from src_dash.services.access import (
     audit,
 )
 from src_dash.services.access import require as require_role
-from src_dash.services.followup.common import CALL_OUTCOMES, CallView, _customer, _finish, _items
+from src_dash.services.followup.common import (
+    CALL_OUTCOMES,
+    CallView,
+    _customer,
+    _finish,
+    _items,
+    insert_action,
+)
 from src_dash.services.followup.disputes import _open_dispute
 from src_dash.services.followup.promises import _record_promise
 from src_dash.services.inputs import InvalidInput, date_field, id_list, text_field
@@ -40,6 +47,72 @@ def _open_call(conn: Connection, who: Viewer, action_id: object, customer_id: in
     if row.status not in ("proposed", "approved"):
         raise InvalidInput("action", f"is already {row.status}")
     return row
+
+
+def _call_back_day(call_back_on: object, outcome: str, today: date) -> date | None:
+    """The day to call back (None when not given), checked: required for "call_back", not past.
+
+    Raises:
+        InvalidInput: on the field "call_back_on".
+    """
+    back = None if call_back_on in (None, "") else date_field(call_back_on, "call_back_on")
+    if outcome == "call_back" and back is None:
+        raise InvalidInput("call_back_on", "give the day to call back")
+    if back is not None and back < today:
+        raise InvalidInput("call_back_on", f"{back.isoformat()} is in the past")
+    return back
+
+
+def _write_call(
+    conn: Connection,
+    who: Viewer,
+    customer,  # noqa: ANN001  (a customer row)
+    planned,  # noqa: ANN001  (the planned call's row, or None)
+    outcome: str,
+    note: str,
+    today: date,
+    now: datetime,
+) -> int:
+    """Mark the planned call done, or write a new call done now; its id."""
+    a = Action.__table__
+    values = {
+        "status": "done",
+        "outcome": outcome,
+        "note": note,
+        "done_at": now,
+        "done_by": who.user_id,
+    }
+    if planned is not None:
+        conn.execute(a.update().where(a.c.id == planned.id).values(**values))
+        return planned.id
+    return insert_action(conn, who, customer, "call", today, now, **values)
+
+
+def _add_discussed(conn: Connection, call_id: int, was_planned: bool, discussed: list) -> None:
+    """Link the items discussed to the call; a planned call already lists its items (with their
+    levels): add only the others."""
+    ai = ActionItem.__table__
+    listed = set()
+    if was_planned:
+        listed = set(conn.execute(select(ai.c.entry_id).where(ai.c.action_id == call_id)).scalars())
+    added = [{"action_id": call_id, "entry_id": i.id} for i in discussed if i.id not in listed]
+    if added:
+        conn.execute(ai.insert(), added)
+
+
+def _plan_call_back(
+    conn: Connection,
+    who: Viewer,
+    customer,  # noqa: ANN001  (a customer row)
+    back: date,
+    note: str,
+    now: datetime,
+    call_id: int,
+) -> int:
+    """Plan another call on `back`, assigned to the viewer; its id."""
+    return insert_action(
+        conn, who, customer, "call", back, now, status="approved", note=note, parent_id=call_id
+    )
 
 
 def log_call(
@@ -73,49 +146,14 @@ def log_call(
     if outcome not in CALL_OUTCOMES:
         raise InvalidInput("outcome", f"{outcome!r} is not one of {', '.join(CALL_OUTCOMES)}")
     note = text_field(note, "note", 1000)
-    back = None if call_back_on in (None, "") else date_field(call_back_on, "call_back_on")
-    if outcome == "call_back" and back is None:
-        raise InvalidInput("call_back_on", "give the day to call back")
-    if back is not None and back < today:
-        raise InvalidInput("call_back_on", f"{back.isoformat()} is in the past")
-    a, ai = Action.__table__, ActionItem.__table__
+    back = _call_back_day(call_back_on, outcome, today)
     with engine.begin() as conn:
         customer = _customer(conn, who, customer_id)
         planned = None if action_id is None else _open_call(conn, who, action_id, customer.id)
         discussed = _items(conn, customer.id, entry_ids, debit_only=False, required=False)
         now = utcnow()
-        values = {
-            "status": "done",
-            "outcome": outcome,
-            "note": note,
-            "done_at": now,
-            "done_by": who.user_id,
-        }
-        if planned is not None:
-            call_id = planned.id
-            conn.execute(a.update().where(a.c.id == call_id).values(**values))
-        else:
-            call_id = conn.execute(
-                a.insert().values(
-                    company_id=customer.company_id,
-                    customer_id=customer.id,
-                    kind="call",
-                    due_on=today,
-                    assigned_to=who.user_id,
-                    origin="manual",
-                    created_at=now,
-                    **values,
-                )
-            ).inserted_primary_key[0]
-        # A planned call already lists its items (with their levels): add only the others.
-        listed = set()
-        if planned is not None:
-            listed = set(
-                conn.execute(select(ai.c.entry_id).where(ai.c.action_id == call_id)).scalars()
-            )
-        added = [{"action_id": call_id, "entry_id": i.id} for i in discussed if i.id not in listed]
-        if added:
-            conn.execute(ai.insert(), added)
+        call_id = _write_call(conn, who, customer, planned, outcome, note, today, now)
+        _add_discussed(conn, call_id, planned is not None, discussed)
         promise = dispute = None
         if outcome == "promise":
             promise = _record_promise(
@@ -125,20 +163,7 @@ def log_call(
             dispute = _open_dispute(conn, who, customer, reason_id, entry_ids, note, call_id)
         back_id = None
         if back is not None:
-            back_id = conn.execute(
-                a.insert().values(
-                    company_id=customer.company_id,
-                    customer_id=customer.id,
-                    kind="call",
-                    due_on=back,
-                    assigned_to=who.user_id,
-                    status="approved",
-                    origin="manual",
-                    note=note,
-                    created_at=now,
-                    parent_id=call_id,
-                )
-            ).inserted_primary_key[0]
+            back_id = _plan_call_back(conn, who, customer, back, note, now, call_id)
         audit(
             conn,
             who,

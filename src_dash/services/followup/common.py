@@ -21,6 +21,7 @@ from src_dash.services.access import (
 )
 from src_dash.services.inputs import InvalidInput, id_list
 from src_dash.store import (
+    Action,
     Customer,
     Entry,
 )
@@ -198,3 +199,28 @@ def _items(
 def _finish(conn: Connection) -> None:
     # The follow-up only: the parties' tables and what is computed from them stay cached.
     bump_data_version(conn, parties=False)
+
+
+def insert_action(
+    conn: Connection,
+    who: Viewer,
+    customer,  # noqa: ANN001  (a customer row)
+    kind: str,
+    due_on: date,
+    now: datetime,
+    **values: object,
+) -> int:
+    """Write an action made by hand on the customer, assigned to the viewer; its id."""
+    a = Action.__table__
+    return conn.execute(
+        a.insert().values(
+            company_id=customer.company_id,
+            customer_id=customer.id,
+            kind=kind,
+            due_on=due_on,
+            assigned_to=who.user_id,
+            origin="manual",
+            created_at=now,
+            **values,
+        )
+    ).inserted_primary_key[0]

@@ -106,6 +106,19 @@ def _audit_per_customer(
         )
 
 
+def _stop_reason_and_end(reason: str, until: object, today: date) -> tuple[str, date | None]:
+    """A stop's reason (required) and its end (None: until resumed), checked to be after today.
+
+    Raises:
+        InvalidInput: for an empty reason or an end date not after today.
+    """
+    reason = text_field(reason, "reason", 200, required=True)
+    end = None if until in (None, "") else date_field(until, "until")
+    if end is not None and end <= today:
+        raise InvalidInput("until", f"{end.isoformat()} is not after today")
+    return reason, end
+
+
 def stop_dunning(
     engine: Engine,
     who: Viewer,
@@ -122,10 +135,7 @@ def stop_dunning(
     """
     require_role(who, WORK)
     today = today or clock_today()
-    reason = text_field(reason, "reason", 200, required=True)
-    end = None if until in (None, "") else date_field(until, "until")
-    if end is not None and end <= today:
-        raise InvalidInput("until", f"{end.isoformat()} is not after today")
+    reason, end = _stop_reason_and_end(reason, until, today)
     with engine.begin() as conn:
         items = _items_in_scope(conn, who, entry_ids)
         states = _write_states(conn, items, stop_reason=reason, stop_until=end)
@@ -202,10 +212,7 @@ def stop_customer(
     """
     require_role(who, WORK)
     today = today or clock_today()
-    reason = text_field(reason, "reason", 200, required=True)
-    end = None if until in (None, "") else date_field(until, "until")
-    if end is not None and end <= today:
-        raise InvalidInput("until", f"{end.isoformat()} is not after today")
+    reason, end = _stop_reason_and_end(reason, until, today)
     c = Customer.__table__
     with engine.begin() as conn:
         customer = _customer(conn, who, customer_id)

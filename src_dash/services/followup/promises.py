@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -19,7 +19,14 @@ from src_dash.services.access import (
     owned_row,
 )
 from src_dash.services.access import require as require_role
-from src_dash.services.followup.common import ItemAmount, PromiseView, _customer, _finish, _items
+from src_dash.services.followup.common import (
+    ItemAmount,
+    PromiseView,
+    _customer,
+    _finish,
+    _items,
+    insert_action,
+)
 from src_dash.services.inputs import InvalidInput, amount_field, date_field, text_field
 from src_dash.store import (
     Action,
@@ -42,6 +49,68 @@ def _pending_promises_on(conn: Connection, entry_ids: list[int]) -> dict[int, da
     return {r.entry_id: r.promised_on for r in rows}
 
 
+def _items_to_promise(
+    conn: Connection, customer_id: int, entry_ids: Iterable[object] | None, amount: Decimal
+) -> list:
+    """The customer's open items a promise of `amount` is on, in due-date order.
+
+    Raises:
+        InvalidInput: when one already has a pending promise, or the amount is more than what
+            is open on them.
+    """
+    items = _items(conn, customer_id, entry_ids)
+    promised = _pending_promises_on(conn, [r.id for r in items])
+    for row in items:
+        if row.id in promised:
+            until = promised[row.id].isoformat()
+            raise InvalidInput("items", f"{row.piece} already has a pending promise ({until})")
+    open_total = sum((r.residual for r in items), ZERO)
+    if amount > open_total:
+        raise InvalidInput("amount", f"{amount} is more than the {open_total} open on these items")
+    return items
+
+
+def _covered(amount: Decimal, items: list) -> list[ItemAmount]:
+    """What the amount covers on each item, the items taken in due-date order."""
+    left, covered = amount, []
+    for row in items:
+        part = min(left, row.residual)
+        left -= part
+        covered.append(ItemAmount(row.id, row.piece, part))
+    return covered
+
+
+def _plan_followup(
+    conn: Connection,
+    who: Viewer,
+    customer,  # noqa: ANN001  (a customer row)
+    promise_id: int,
+    promised_on: date,
+    note: str,
+    now: datetime,
+    covered: list[ItemAmount],
+) -> int:
+    """The day after the promised date, the recorder checks it was kept: plan that follow-up on
+    the covered items; its id."""
+    due_on = promised_on + timedelta(days=1)
+    followup_id = insert_action(
+        conn,
+        who,
+        customer,
+        "promise_followup",
+        due_on,
+        now,
+        status="approved",
+        note=note,
+        promise_id=promise_id,
+    )
+    conn.execute(
+        ActionItem.__table__.insert(),
+        [{"action_id": followup_id, "entry_id": c.entry_id} for c in covered],
+    )
+    return followup_id
+
+
 def _record_promise(
     conn: Connection,
     who: Viewer,
@@ -58,16 +127,8 @@ def _record_promise(
     if promised_on < today:
         raise InvalidInput("promised_on", f"{promised_on.isoformat()} is in the past")
     note = text_field(note, "note", 500)
-    items = _items(conn, customer.id, entry_ids)
-    promised = _pending_promises_on(conn, [r.id for r in items])
-    for row in items:
-        if row.id in promised:
-            until = promised[row.id].isoformat()
-            raise InvalidInput("items", f"{row.piece} already has a pending promise ({until})")
-    open_total = sum((r.residual for r in items), ZERO)
-    if amount > open_total:
-        raise InvalidInput("amount", f"{amount} is more than the {open_total} open on these items")
-    p, pi, a = Promise.__table__, PromiseItem.__table__, Action.__table__
+    items = _items_to_promise(conn, customer.id, entry_ids, amount)
+    p, pi = Promise.__table__, PromiseItem.__table__
     now = utcnow()
     promise_id = conn.execute(
         p.insert().values(
@@ -80,12 +141,7 @@ def _record_promise(
             created_at=now,
         )
     ).inserted_primary_key[0]
-    # The amount covers the items in due-date order.
-    left, covered = amount, []
-    for row in items:
-        part = min(left, row.residual)
-        left -= part
-        covered.append(ItemAmount(row.id, row.piece, part))
+    covered = _covered(amount, items)
     open_before = {row.id: row.residual for row in items}
     conn.execute(
         pi.insert(),
@@ -100,25 +156,7 @@ def _record_promise(
             for c in covered
         ],
     )
-    # The day after the promised date, the recorder checks it was kept.
-    followup_id = conn.execute(
-        a.insert().values(
-            company_id=customer.company_id,
-            customer_id=customer.id,
-            kind="promise_followup",
-            due_on=promised_on + timedelta(days=1),
-            assigned_to=who.user_id,
-            status="approved",
-            origin="manual",
-            note=note,
-            created_at=now,
-            promise_id=promise_id,
-        )
-    ).inserted_primary_key[0]
-    conn.execute(
-        ActionItem.__table__.insert(),
-        [{"action_id": followup_id, "entry_id": c.entry_id} for c in covered],
-    )
+    followup_id = _plan_followup(conn, who, customer, promise_id, promised_on, note, now, covered)
     audit(
         conn,
         who,
