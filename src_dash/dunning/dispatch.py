@@ -271,20 +271,9 @@ async def _worker(
         await conn.close()
 
 
-async def _send_one(
-    state: _Pass,
-    message: outbox.OutgoingMessage,
-    conn: SmtpConnection,
-    config: SmtpConfig,
-    store: StoreWriter,
-    limiter: RateLimiter,
-    s: Settings,
-) -> None:
-    if conn.is_open and conn.sent_on_connection >= s.smtp_per_connection:
-        await conn.close()
-    await limiter.wait()
-    smtp_id = message_id_for(message.idempotency_key, message.id, config.domain)
-    data = build_email(
+def _email_data(message: outbox.OutgoingMessage, config: SmtpConfig, smtp_id: str) -> bytes:
+    """The email of a message, as sent (its statement of account attached when it has one)."""
+    return build_email(
         sender=message.sender or config.sender,
         reply_to=message.reply_to,
         to=message.recipients_to,
@@ -295,21 +284,11 @@ async def _send_one(
         message_id=smtp_id,
         attachment=Path(message.pdf_path) if message.pdf_path else None,
     )
-    recipients = list(dict.fromkeys(e for e, _ in message.recipients_to + message.recipients_cc))
-    token, mid = state.token, message.id
 
-    async def before_end() -> None:
-        await store.run(lambda c: outbox.mark_handover(c, mid, token, smtp_id))
 
-    try:
-        result = await conn.send(recipients, data, before_end)
-    except ServerUnavailable as exc:
-        state.server_error = str(exc)
-        state.probed.append(mid)
-        return
-    except Exception as exc:  # the store failed the handover: the end of data was not sent
-        state.store_error = f"{type(exc).__name__}: {exc}"
-        return
+def _writer(state: _Pass, result, mid: int, token: str, s: Settings):  # noqa: ANN001, ANN202
+    """What to write in the store for the server's answer to a message: sent, uncertain (left
+    for the check, or marked), or refused (retried later or failed); returns the status."""
     now = state.now()
     sent_by = state.sent_by
 
@@ -346,7 +325,39 @@ async def _send_one(
             backoff_max_seconds=s.dispatch_backoff_max_seconds,
         )
 
-    write = {"sent": sent, "uncertain": uncertain}.get(result.outcome, refused)
+    return {"sent": sent, "uncertain": uncertain}.get(result.outcome, refused)
+
+
+async def _send_one(
+    state: _Pass,
+    message: outbox.OutgoingMessage,
+    conn: SmtpConnection,
+    config: SmtpConfig,
+    store: StoreWriter,
+    limiter: RateLimiter,
+    s: Settings,
+) -> None:
+    if conn.is_open and conn.sent_on_connection >= s.smtp_per_connection:
+        await conn.close()
+    await limiter.wait()
+    smtp_id = message_id_for(message.idempotency_key, message.id, config.domain)
+    data = _email_data(message, config, smtp_id)
+    recipients = list(dict.fromkeys(e for e, _ in message.recipients_to + message.recipients_cc))
+    token, mid = state.token, message.id
+
+    async def before_end() -> None:
+        await store.run(lambda c: outbox.mark_handover(c, mid, token, smtp_id))
+
+    try:
+        result = await conn.send(recipients, data, before_end)
+    except ServerUnavailable as exc:
+        state.server_error = str(exc)
+        state.probed.append(mid)
+        return
+    except Exception as exc:  # the store failed the handover: the end of data was not sent
+        state.store_error = f"{type(exc).__name__}: {exc}"
+        return
+    write = _writer(state, result, mid, token, s)
     try:
         # Wait for the commit before the next message: after a crash, at most the message in
         # flight on each connection is left in the handover.
@@ -390,13 +401,7 @@ async def dispatch_async(
     config = config or SmtpConfig.from_settings(settings)
     if check == "env":
         check = delivery_check(settings)
-    if batch_size is None:
-        per = int(os.environ.get("SRC_DASH_DISPATCH_BATCH") or 2)
-        batch_size = max(1, per) * max(1, settings.smtp_connections)
-    if lease_seconds is None:
-        lease_seconds = float(
-            os.environ.get("SRC_DASH_DISPATCH_LEASE") or attempts.DEFAULT_LEASE_SECONDS
-        )
+    batch_size, lease_seconds = _pass_sizes(settings, batch_size, lease_seconds)
     with dispatcher_lock(engine) as got:
         if not got:
             return DispatchResult(busy=True)
@@ -440,6 +445,21 @@ async def dispatch_async(
         store_error=state.store_error,
         seconds=round(time.perf_counter() - started, 3),
     )
+
+
+def _pass_sizes(
+    settings: Settings, batch_size: int | None, lease_seconds: float | None
+) -> tuple[int, float]:
+    """How many emails are claimed at a time and how long a claim holds: as given, else from
+    SRC_DASH_DISPATCH_BATCH (per connection) and SRC_DASH_DISPATCH_LEASE."""
+    if batch_size is None:
+        per = int(os.environ.get("SRC_DASH_DISPATCH_BATCH") or 2)
+        batch_size = max(1, per) * max(1, settings.smtp_connections)
+    if lease_seconds is None:
+        lease_seconds = float(
+            os.environ.get("SRC_DASH_DISPATCH_LEASE") or attempts.DEFAULT_LEASE_SECONDS
+        )
+    return batch_size, lease_seconds
 
 
 async def _email_pass(

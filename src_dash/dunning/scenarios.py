@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
+from src_dash.access import ADMIN, Viewer, audit, require
 from src_dash.dunning.model import (
     EMAIL,
     LETTER,
@@ -32,7 +33,6 @@ from src_dash.dunning.model import (
 )
 from src_dash.dunning.profiles import Rule, load_rules
 from src_dash.money import to_money
-from src_dash.services.access import ADMIN, Viewer, audit, require
 from src_dash.store import (
     Action,
     Company,
@@ -253,25 +253,7 @@ def check_scenario(spec: ScenarioSpec, template_codes: set[str]) -> list[tuple[s
         offset = _int(step.day_offset, f"{where}.day_offset", problems)
         if level is None or offset is None:
             continue
-        if step.phase == PREVENANCE:
-            if level != 0:
-                problems.append((f"{where}.level", "a prévenance step is level 0"))
-            if offset > 0 or offset < -60:
-                problems.append((f"{where}.day_offset", "a prévenance is 0 to 60 days before"))
-            if step.offset_from != "due_date":
-                problems.append((f"{where}.offset_from", "a prévenance counts from the due date"))
-        elif step.phase == RELANCE:
-            if not 1 <= level <= MAX_LEVEL:
-                problems.append((f"{where}.level", f"a relance is level 1 to {MAX_LEVEL}"))
-            if offset < 0 or offset > 730 or (offset == 0 and step.offset_from != "due_date"):
-                problems.append((f"{where}.day_offset", "must be 0 to 730 days after"))
-        else:
-            if level != THANK_YOU_LEVEL:
-                problems.append((f"{where}.level", f"a remerciement is level {THANK_YOU_LEVEL}"))
-            if not 0 <= offset <= 60:
-                problems.append((f"{where}.day_offset", "a remerciement is 0 to 60 days after"))
-            if step.channel not in (EMAIL, LETTER):
-                problems.append((f"{where}.channel", "a remerciement is an email or a letter"))
+        _phase_problems(step, level, offset, where, problems)
         if (level, step.channel) in channels:
             problems.append(
                 (f"{where}.channel", f"level {level} already has a {step.channel} step")
@@ -290,7 +272,39 @@ def check_scenario(spec: ScenarioSpec, template_codes: set[str]) -> list[tuple[s
         _names(step.cc_services, f"{where}.cc_services", 80, problems)
         if len(step.name or "") > 80:
             problems.append((f"{where}.name", "80 characters at most"))
-    # Relance levels and their delays (from the due date) go up together.
+    _order_problems(timing, problems)
+    return problems
+
+
+def _phase_problems(
+    step: StepSpec, level: int, offset: int, where: str, problems: list[tuple[str, str]]
+) -> None:
+    """The level, delay and channel a step of its phase may have."""
+    if step.phase == PREVENANCE:
+        if level != 0:
+            problems.append((f"{where}.level", "a prévenance step is level 0"))
+        if offset > 0 or offset < -60:
+            problems.append((f"{where}.day_offset", "a prévenance is 0 to 60 days before"))
+        if step.offset_from != "due_date":
+            problems.append((f"{where}.offset_from", "a prévenance counts from the due date"))
+    elif step.phase == RELANCE:
+        if not 1 <= level <= MAX_LEVEL:
+            problems.append((f"{where}.level", f"a relance is level 1 to {MAX_LEVEL}"))
+        if offset < 0 or offset > 730 or (offset == 0 and step.offset_from != "due_date"):
+            problems.append((f"{where}.day_offset", "must be 0 to 730 days after"))
+    else:
+        if level != THANK_YOU_LEVEL:
+            problems.append((f"{where}.level", f"a remerciement is level {THANK_YOU_LEVEL}"))
+        if not 0 <= offset <= 60:
+            problems.append((f"{where}.day_offset", "a remerciement is 0 to 60 days after"))
+        if step.channel not in (EMAIL, LETTER):
+            problems.append((f"{where}.channel", "a remerciement is an email or a letter"))
+
+
+def _order_problems(
+    timing: dict[int, tuple[int, str, int]], problems: list[tuple[str, str]]
+) -> None:
+    """Relance levels and their delays (from the due date) go up together."""
     relances = sorted(
         (lvl, off, i)
         for lvl, (off, frm, i) in timing.items()
@@ -299,7 +313,6 @@ def check_scenario(spec: ScenarioSpec, template_codes: set[str]) -> list[tuple[s
     for (l1, o1, _), (l2, o2, i2) in zip(relances, relances[1:], strict=False):
         if o2 <= o1:
             problems.append((f"steps[{i2}].day_offset", f"R{l2} must come after R{l1} ({o1} days)"))
-    return problems
 
 
 # ---- saving
@@ -334,19 +347,14 @@ def _step_values(step: StepSpec, position: int, scenario_id: int, templates: dic
     }
 
 
-def save_scenario_in(conn: Connection, spec: ScenarioSpec, viewer: Viewer | None = None) -> int:
-    """Check and save a scenario and its steps on a connection (in the caller's transaction).
-
-    Steps are matched by id: changed in place, added, or removed (kept as archived when
-    actions point at them).
-
-    Raises:
-        ScenarioError: with every problem; nothing is written then.
-    """
+def _problems_in(
+    conn: Connection, spec: ScenarioSpec, name: str
+) -> tuple[list[tuple[str, str]], dict[int, object], dict[str, int]]:
+    """The scenario's problems (`check_scenario`, and against the store: a name or an active
+    profile taken, an unknown scenario or step); its current steps; the template ids."""
     s, st = Scenario.__table__, Step.__table__
     templates = _template_ids(conn)
     problems = check_scenario(spec, set(templates))
-    name = (spec.name or "").strip()
     clash = conn.execute(
         select(s.c.id).where(func.lower(s.c.name) == name.lower())
     ).scalar_one_or_none()
@@ -373,9 +381,12 @@ def save_scenario_in(conn: Connection, spec: ScenarioSpec, viewer: Viewer | None
         for i, step in enumerate(spec.steps):
             if step.id is not None and step.id not in existing_steps:
                 problems.append((f"steps[{i}].id", f"no step {step.id} in this scenario"))
-    if problems:
-        raise ScenarioError(problems)
-    values = {
+    return problems, existing_steps, templates
+
+
+def _scenario_values(spec: ScenarioSpec, name: str) -> dict:
+    """A scenario's row."""
+    return {
         "name": name,
         "profile": (spec.profile or "").strip(),
         "description": spec.description or "",
@@ -390,6 +401,23 @@ def save_scenario_in(conn: Connection, spec: ScenarioSpec, viewer: Viewer | None
         "penalties": bool(spec.penalties),
         "active": bool(spec.active),
     }
+
+
+def save_scenario_in(conn: Connection, spec: ScenarioSpec, viewer: Viewer | None = None) -> int:
+    """Check and save a scenario and its steps on a connection (in the caller's transaction).
+
+    Steps are matched by id: changed in place, added, or removed (kept as archived when
+    actions point at them).
+
+    Raises:
+        ScenarioError: with every problem; nothing is written then.
+    """
+    s, st = Scenario.__table__, Step.__table__
+    name = (spec.name or "").strip()
+    problems, existing_steps, templates = _problems_in(conn, spec, name)
+    if problems:
+        raise ScenarioError(problems)
+    values = _scenario_values(spec, name)
     if spec.id is None:
         scenario_id = conn.execute(s.insert().values(**values).returning(s.c.id)).scalar_one()
     else:

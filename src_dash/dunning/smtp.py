@@ -286,6 +286,44 @@ class SmtpConnection:
         except (TimeoutError, SMTPException, OSError, AssertionError):
             self._drop()
 
+    async def _envelope(
+        self, client: aiosmtplib.SMTP, recipients: list[str]
+    ) -> tuple[SendResult | None, list[str]]:
+        """MAIL FROM and RCPT TO: the recipients refused, and the result when the message
+        cannot go on to the data (sender refused, connection lost, no recipient accepted)."""
+        try:
+            await client.mail(self.config.envelope_sender)
+        except SMTPResponseException as exc:
+            await self._reset()
+            return SendResult(_kind(exc.code), f"MAIL FROM: {exc.code} {exc.message}"), []
+        except (TimeoutError, SMTPException, OSError) as exc:
+            self._drop()
+            return SendResult("transient", f"connection lost before the data: {exc}"), []
+        accepted, refused, codes = [], [], []
+        for rcpt in recipients:
+            if not valid_address(rcpt):
+                refused.append(f"{rcpt}: not a valid address")
+                codes.append(550)
+                continue
+            try:
+                await client.rcpt(rcpt)
+                accepted.append(rcpt)
+            except SMTPResponseException as exc:
+                refused.append(f"{rcpt}: {exc.code} {exc.message}")
+                codes.append(exc.code)
+            except (TimeoutError, SMTPException, OSError) as exc:
+                self._drop()
+                return SendResult("transient", f"connection lost before the data: {exc}"), refused
+        if not accepted:
+            await self._reset()
+            transient = any(400 <= code < 500 for code in codes)
+            return SendResult(
+                "transient" if transient else "bounced",
+                "; ".join(refused) or "no recipient",
+                tuple(refused),
+            ), refused
+        return None, refused
+
     async def send(
         self,
         recipients: list[str],
@@ -304,37 +342,9 @@ class SmtpConnection:
             await self.open()
         client = self.client
         assert client is not None
-        try:
-            await client.mail(self.config.envelope_sender)
-        except SMTPResponseException as exc:
-            await self._reset()
-            return SendResult(_kind(exc.code), f"MAIL FROM: {exc.code} {exc.message}")
-        except (TimeoutError, SMTPException, OSError) as exc:
-            self._drop()
-            return SendResult("transient", f"connection lost before the data: {exc}")
-        accepted, refused, codes = [], [], []
-        for rcpt in recipients:
-            if not valid_address(rcpt):
-                refused.append(f"{rcpt}: not a valid address")
-                codes.append(550)
-                continue
-            try:
-                await client.rcpt(rcpt)
-                accepted.append(rcpt)
-            except SMTPResponseException as exc:
-                refused.append(f"{rcpt}: {exc.code} {exc.message}")
-                codes.append(exc.code)
-            except (TimeoutError, SMTPException, OSError) as exc:
-                self._drop()
-                return SendResult("transient", f"connection lost before the data: {exc}")
-        if not accepted:
-            await self._reset()
-            transient = any(400 <= code < 500 for code in codes)
-            return SendResult(
-                "transient" if transient else "bounced",
-                "; ".join(refused) or "no recipient",
-                tuple(refused),
-            )
+        stop, refused = await self._envelope(client, recipients)
+        if stop is not None:
+            return stop
         protocol = client.protocol
         lock = getattr(protocol, "_command_lock", None)
         if protocol is None or lock is None:

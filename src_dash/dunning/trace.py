@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
-from src_dash.services.access import AccessDenied, Viewer, check_customers
+from src_dash.access import AccessDenied, Viewer, check_customers
 from src_dash.store import (
     Action,
     ActionItem,
@@ -228,6 +228,40 @@ def find_customer(engine: Engine, number: str, company_code: str | None = None) 
     return rows[0].id
 
 
+def _action_items(conn: Connection, action_ids: list[int]) -> dict[int, list[TraceItem]]:
+    """The items of some actions, per action (in their order)."""
+    ai, e = ActionItem.__table__, Entry.__table__
+    items: dict[int, list[TraceItem]] = {}
+    for r in conn.execute(
+        select(
+            ai.c.action_id,
+            ai.c.entry_id,
+            ai.c.level,
+            ai.c.previous_level,
+            e.c.piece,
+            e.c.reference,
+            e.c.due_date,
+            e.c.residual,
+        )  # fmt: skip
+        .select_from(ai.outerjoin(e, e.c.id == ai.c.entry_id))
+        .where(ai.c.action_id.in_(action_ids))
+        .order_by(ai.c.id)
+    ):
+        items.setdefault(r.action_id, []).append(
+            TraceItem(
+                r.entry_id,
+                r.piece or "",
+                r.reference or "",
+                r.due_date,
+                r.level,
+                r.previous_level,
+                None,
+                r.residual,
+            )  # fmt: skip
+        )
+    return items
+
+
 def customer_history(engine: Engine, viewer: Viewer | None, customer_id: int) -> History:
     """Every message and every action without a message of a customer, oldest first.
 
@@ -240,7 +274,6 @@ def customer_history(engine: Engine, viewer: Viewer | None, customer_id: int) ->
         LookupError: when the customer does not exist or is out of the viewer's portfolio.
     """
     c, co, a, m = Customer.__table__, Company.__table__, Action.__table__, Message.__table__
-    ai, e = ActionItem.__table__, Entry.__table__
     with engine.connect() as conn:
         if viewer is not None:
             try:
@@ -261,35 +294,7 @@ def customer_history(engine: Engine, viewer: Viewer | None, customer_id: int) ->
             select(a).where(a.c.customer_id == customer_id).order_by(a.c.created_at, a.c.id)
         ).all()
         rows = [r for r in rows if r.id not in with_message]
-        items: dict[int, list[TraceItem]] = {}
-        if rows:
-            for r in conn.execute(
-                select(
-                    ai.c.action_id,
-                    ai.c.entry_id,
-                    ai.c.level,
-                    ai.c.previous_level,
-                    e.c.piece,
-                    e.c.reference,
-                    e.c.due_date,
-                    e.c.residual,
-                )  # fmt: skip
-                .select_from(ai.outerjoin(e, e.c.id == ai.c.entry_id))
-                .where(ai.c.action_id.in_([x.id for x in rows]))
-                .order_by(ai.c.id)
-            ):
-                items.setdefault(r.action_id, []).append(
-                    TraceItem(
-                        r.entry_id,
-                        r.piece or "",
-                        r.reference or "",
-                        r.due_date,
-                        r.level,
-                        r.previous_level,
-                        None,
-                        r.residual,
-                    )  # fmt: skip
-                )
+        items = _action_items(conn, [x.id for x in rows]) if rows else {}
     actions = [
         ActionTrace(
             id=r.id,
