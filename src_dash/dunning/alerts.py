@@ -24,9 +24,9 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import and_, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from src_dash.access import WORK, AccessDenied, Viewer, audit, require, scope_clause
 from src_dash.clock import today as clock_today
 from src_dash.clock import utcnow
-from src_dash.services.access import WORK, AccessDenied, Viewer, audit, require, scope_clause
 from src_dash.store import (
     Action,
     Alert,

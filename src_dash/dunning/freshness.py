@@ -31,13 +31,13 @@ import polars as pl
 from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from src_dash.access import audit
 from src_dash.analytics.ledger import get_ledger
 from src_dash.clock import today as clock_today
 from src_dash.dunning import outbox
 from src_dash.dunning.model import EMAIL, LETTER, PREVENANCE, RELANCE, PlannedItem, Proposal
 from src_dash.dunning.model import Recipient as Addressee
 from src_dash.dunning.run_rows import message_line
-from src_dash.services.access import audit
 from src_dash.store import Action, Customer, ItemState, Message, MessageItem
 
 logger = logging.getLogger(__name__)

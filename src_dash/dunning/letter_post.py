@@ -22,15 +22,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import case, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Engine
 
+from src_dash.access import WORK, AccessDenied, Viewer, audit, check_customers, require
 from src_dash.clock import utcnow
 from src_dash.config import Settings
 from src_dash.dunning import outbox
-from src_dash.services.access import WORK, AccessDenied, Viewer, audit, check_customers, require
-from src_dash.store import Action, ItemState, Message, MessageItem
+from src_dash.dunning.item_levels import set_item_levels
+from src_dash.store import Action, Message, MessageItem
 from src_dash.sync import bump_data_version
 
 LETTER = "letter"
@@ -235,7 +235,7 @@ def mark_posted(
 
 def _advance(conn: Connection, message_ids: list[int], posted_on: date) -> int:
     """Move the items of posted letters to the level sent, dunned on `posted_on`."""
-    mi, t = MessageItem.__table__, ItemState.__table__
+    mi = MessageItem.__table__
     levels: dict[int, int] = {}
     for entry_id, level, previous in conn.execute(
         select(mi.c.entry_id, mi.c.level, mi.c.previous_level).where(
@@ -246,31 +246,7 @@ def _advance(conn: Connection, message_ids: list[int], posted_on: date) -> int:
             levels[entry_id] = max(level, levels.get(entry_id, 0))
     if not levels:
         return 0
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    rows = [
-        {
-            "entry_id": e,
-            "level": lv,
-            "last_dunned_on": posted_on,
-            "next_level": None,
-            "stop_reason": "",
-        }
-        for e, lv in sorted(levels.items())
-    ]
-    for start in range(0, len(rows), 2000):
-        stmt = dialect.insert(t).values(rows[start : start + 2000])
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[t.c.entry_id],
-            set_={
-                "level": case(
-                    (t.c.level > stmt.excluded.level, t.c.level), else_=stmt.excluded.level
-                ),
-                "last_dunned_on": stmt.excluded.last_dunned_on,
-                "next_level": None,
-            },
-        )
-        conn.execute(stmt)
-    return len(rows)
+    return set_item_levels(conn, levels, posted_on, keep_higher=True)
 
 
 def letter_counts(conn: Connection, run: str) -> LetterCounts:

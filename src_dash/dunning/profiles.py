@@ -24,12 +24,12 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
+from src_dash.access import ADMIN, WORK, Viewer, audit, check_customers, require
 from src_dash.analytics.ledger import Ledger, get_ledger, read_table
 from src_dash.analytics.ledger import _Table as Table
 from src_dash.analytics.scoring import GRADES, score_frame
 from src_dash.clock import today as clock_today
 from src_dash.money import to_cents
-from src_dash.services.access import ADMIN, WORK, Viewer, audit, check_customers, require
 from src_dash.store import Customer, ProfileRule, Scenario
 from src_dash.sync import bump_data_version
 

@@ -23,6 +23,7 @@ from jinja2 import Environment
 from sqlalchemy import BigInteger, func, insert, or_, select, type_coerce, update
 from sqlalchemy.engine import Connection, Engine
 
+from src_dash.access import scope_clause
 from src_dash.analytics.balances import money
 from src_dash.analytics.dashboard import dashboard
 from src_dash.analytics.kpis import daily_flows
@@ -34,7 +35,6 @@ from src_dash.clock import utcnow
 from src_dash.config import Settings, load_settings
 from src_dash.dunning.model import Rendered
 from src_dash.dunning.smtp import SmtpConfig, SmtpConnection, build_email
-from src_dash.services.access import scope_clause
 from src_dash.store import (
     Action,
     Alert,

@@ -23,21 +23,21 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from src_dash.access import WORK, AccessDenied, Viewer, audit, check_customers, require
 from src_dash.clock import today as clock_today
 from src_dash.clock import utcnow
 from src_dash.config import Settings
 from src_dash.dunning import outbox
 from src_dash.dunning.alerts import NO_RECIPIENT, raise_alert
+from src_dash.dunning.item_levels import set_item_levels
 from src_dash.dunning.model import EMAIL, LETTER, PHONE, Plan, Proposal
 from src_dash.dunning.run_rows import _action_row, _message_row, message_line
-from src_dash.services.access import WORK, AccessDenied, Viewer, audit, check_customers, require
 from src_dash.store import Action, ActionItem, Entry, ItemState, Message, MessageItem
 from src_dash.sync import bump_data_version
 
@@ -128,29 +128,7 @@ def _advance_items(conn: Connection, levels: dict[int, int], as_of: date) -> Non
     """Move each item's state to the level it is dunned at (the hand-set next level is used)."""
     if not levels:
         return
-    t = ItemState.__table__
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    rows = [
-        {
-            "entry_id": entry_id,
-            "level": level,
-            "last_dunned_on": as_of,
-            "next_level": None,
-            "stop_reason": "",
-        }
-        for entry_id, level in sorted(levels.items())
-    ]
-    for start in range(0, len(rows), 2000):
-        stmt = dialect.insert(t).values(rows[start : start + 2000])
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[t.c.entry_id],
-            set_={
-                "level": stmt.excluded.level,
-                "last_dunned_on": stmt.excluded.last_dunned_on,
-                "next_level": None,
-            },
-        )
-        conn.execute(stmt)
+    set_item_levels(conn, levels, as_of)
 
 
 def _live_entries(conn: Connection, entry_ids: set[int]) -> set[int]:
@@ -258,36 +236,9 @@ def _write_run(
     user_id = viewer.user_id if viewer else None
     action_rows = [_action_row(p, key, run, as_of, now, approve) for key, p in todo]
     action_ids = _insert_many(conn, Action.__table__, action_rows)
-    item_rows = []
-    message_rows = []
-    message_owner = []
-    levels: dict[int, int] = {}
-    counts = {"emails": 0, "letters": 0, "calls": 0, "held": 0}
-    for action_id, (key, p) in zip(action_ids, todo, strict=True):
-        for item in p.items:
-            item_rows.append(
-                {
-                    "action_id": action_id,
-                    "entry_id": item.entry_id if item.entry_id in live else None,
-                    "level": item.level,
-                    "previous_level": item.previous_level,
-                }
-            )
-            # A letter's items move when it is posted (letter_post.mark_posted).
-            if item.advances and item.entry_id in live and p.channel != LETTER:
-                levels[item.entry_id] = max(item.level, levels.get(item.entry_id, 0))
-        if p.channel == PHONE:
-            counts["calls"] += 1
-            continue
-        if p.channel not in (EMAIL, LETTER):
-            continue
-        held = p.needs_approval and not approve
-        counts["emails" if p.channel == EMAIL else "letters"] += 1
-        counts["held"] += held
-        message_rows.append(
-            _message_row(p, key, rendered[key], action_id, run, as_of, now, approve, user_id)
-        )
-        message_owner.append(p)
+    item_rows, message_rows, message_owner, levels, counts = _rows_per_action(
+        todo, action_ids, rendered, live, run, as_of, now, approve, user_id
+    )
     message_ids = _insert_many(conn, Message.__table__, message_rows)
     lines = [
         message_line(message_id, item, live)
@@ -327,6 +278,52 @@ def _write_run(
         action_ids=tuple(action_ids),
         alerts=alerts,
     )
+
+
+def _rows_per_action(
+    todo: list[tuple[str, Proposal]],
+    action_ids: list[int],
+    rendered: dict,
+    live: set[int],
+    run: str,
+    as_of: date,
+    now: datetime,
+    approve: bool,
+    user_id: int | None,
+) -> tuple[list[dict], list[dict], list[Proposal], dict[int, int], dict[str, int]]:
+    """Per action written: its items' rows, its message (emails and letters), the level each
+    item reaches (letters move theirs when posted), and the counts per channel."""
+    item_rows = []
+    message_rows = []
+    message_owner = []
+    levels: dict[int, int] = {}
+    counts = {"emails": 0, "letters": 0, "calls": 0, "held": 0}
+    for action_id, (key, p) in zip(action_ids, todo, strict=True):
+        for item in p.items:
+            item_rows.append(
+                {
+                    "action_id": action_id,
+                    "entry_id": item.entry_id if item.entry_id in live else None,
+                    "level": item.level,
+                    "previous_level": item.previous_level,
+                }
+            )
+            # A letter's items move when it is posted (letter_post.mark_posted).
+            if item.advances and item.entry_id in live and p.channel != LETTER:
+                levels[item.entry_id] = max(item.level, levels.get(item.entry_id, 0))
+        if p.channel == PHONE:
+            counts["calls"] += 1
+            continue
+        if p.channel not in (EMAIL, LETTER):
+            continue
+        held = p.needs_approval and not approve
+        counts["emails" if p.channel == EMAIL else "letters"] += 1
+        counts["held"] += held
+        message_rows.append(
+            _message_row(p, key, rendered[key], action_id, run, as_of, now, approve, user_id)
+        )
+        message_owner.append(p)
+    return item_rows, message_rows, message_owner, levels, counts
 
 
 def _render_todo(
@@ -425,6 +422,11 @@ def _scoped_messages(conn: Connection, viewer: Viewer, message_ids: Sequence[int
     return rows
 
 
+def _held_messages(conn: Connection, viewer: Viewer, message_ids: Sequence[int]) -> list:
+    """The messages among `message_ids` still held (all in the viewer's portfolio)."""
+    return [r for r in _scoped_messages(conn, viewer, message_ids) if r.status == outbox.HELD]
+
+
 def approve(engine: Engine, viewer: Viewer, message_ids: Sequence[int]) -> int:
     """Approve held messages: they are queued for the dispatcher (or the printer).
 
@@ -440,8 +442,7 @@ def approve(engine: Engine, viewer: Viewer, message_ids: Sequence[int]) -> int:
         return 0
     m, a = Message.__table__, Action.__table__
     with engine.begin() as conn:
-        rows = _scoped_messages(conn, viewer, message_ids)
-        held = [r for r in rows if r.status == outbox.HELD]
+        held = _held_messages(conn, viewer, message_ids)
         if not held:
             return 0
         now = utcnow()
@@ -476,8 +477,7 @@ def cancel(engine: Engine, viewer: Viewer, message_ids: Sequence[int], note: str
         return 0
     m, a, mi, st = Message.__table__, Action.__table__, MessageItem.__table__, ItemState.__table__
     with engine.begin() as conn:
-        rows = _scoped_messages(conn, viewer, message_ids)
-        held = [r for r in rows if r.status == outbox.HELD]
+        held = _held_messages(conn, viewer, message_ids)
         if not held:
             return 0
         ids = [r.id for r in held]

@@ -55,6 +55,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
+from src_dash.access import ADMIN, Viewer, audit, check_customers, require
 from src_dash.clock import today as clock_today
 from src_dash.clock import utcnow
 from src_dash.dunning.courtesy import pick_language
@@ -88,7 +89,6 @@ from src_dash.dunning.template_sandbox import (
     check_template,
     render_sources,
 )
-from src_dash.services.access import ADMIN, Viewer, audit, check_customers, require
 from src_dash.store import Company, Contact, Customer, MessageTemplate, SalesRep, Scenario
 
 __all__ = [

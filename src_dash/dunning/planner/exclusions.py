@@ -48,23 +48,17 @@ class _Base:
                             ("detail_note", pl.String)):  # fmt: skip
             columns.append(name if name in frame.columns else pl.lit(None, dtype).alias(name))
         for row in frame.select(columns).iter_rows(named=True):
-            reason = row[reason_col]
-            self.counts[f"excluded:{reason}"] += 1
             cents = row["detail_amount"]
-            self.exclusions.append(
-                Exclusion(
-                    customer_id=row["customer_id"],
-                    customer_number=row["number"] or "",
-                    customer_name=row["name"] or "",
-                    reason=reason,
-                    entry_id=row["id"] if has_entry else None,
-                    piece=row["piece"] if has_entry else "",
-                    detail=(row[detail_col] or "") if detail_col else "",
-                    residual=_money(row["residual"]),
-                    amount=None if cents is None else _money(cents),
-                    on=row["detail_on"],
-                    note=row["detail_note"] or "",
-                )
+            self._record(
+                row,
+                row[reason_col],
+                entry_id=row["id"] if has_entry else None,
+                piece=row["piece"] if has_entry else "",
+                detail=(row[detail_col] or "") if detail_col else "",
+                residual=_money(row["residual"]),
+                amount=None if cents is None else _money(cents),
+                on=row["detail_on"],
+                note=row["detail_note"] or "",
             )
 
     def _exclude(
@@ -77,6 +71,12 @@ class _Base:
         note: str = "",
         level: int | None = None,
     ) -> None:
+        self._record(
+            customer, reason, detail=detail, residual=_money(residual), note=note, level=level
+        )
+
+    def _record(self, customer: dict, reason: str, **fields: object) -> None:
+        """Count and keep an exclusion of a customer (a row with its id, number and name)."""
         self.counts[f"excluded:{reason}"] += 1
         self.exclusions.append(
             Exclusion(
@@ -84,9 +84,6 @@ class _Base:
                 customer_number=customer["number"] or "",
                 customer_name=customer["name"] or "",
                 reason=reason,
-                detail=detail,
-                residual=_money(residual),
-                note=note,
-                level=level,
+                **fields,
             )
         )

@@ -9,23 +9,10 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from src_dash.analytics.ledger import Ledger, id_list, read_table
+from src_dash.analytics.ledger import Ledger, id_list, read_table, sql_date, sql_utc_day
 from src_dash.analytics.ledger import _Table as Table
 from src_dash.dunning.planner.criteria import NOT_SENT
 from src_dash.store import SalesRep
-
-
-def _iso(dialect: str, column: str) -> str:
-    if dialect == "postgresql":
-        return f"to_char({column}, 'YYYY-MM-DD')"
-    return f"substr({column}, 1, 10)"
-
-
-def _iso_utc(dialect: str, column: str) -> str:
-    if dialect == "postgresql":
-        return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
-    return f"substr({column}, 1, 10)"
-
 
 FEW = 1000  # up to this many items or customers, their rows are read by id
 
@@ -43,8 +30,8 @@ def _item_states(conn: Connection, entry_ids: list[int] | None = None) -> pl.Dat
     return read_table(
         conn,
         Table(
-            f"SELECT entry_id, level, next_level, {_iso(d, 'last_dunned_on')}, stop_reason, "
-            f"{_iso(d, 'stop_until')} FROM item_state{_among('entry_id', entry_ids)}",
+            f"SELECT entry_id, level, next_level, {sql_date(d, 'last_dunned_on')}, stop_reason, "
+            f"{sql_date(d, 'stop_until')} FROM item_state{_among('entry_id', entry_ids)}",
             {
                 "id": pl.Int64,
                 "state_level": pl.Int32,
@@ -62,7 +49,7 @@ def _customer_stops(conn: Connection) -> pl.DataFrame:
     return read_table(
         conn,
         Table(
-            f"SELECT id, stop_reason, {_iso(d, 'stop_until')} FROM customer "
+            f"SELECT id, stop_reason, {sql_date(d, 'stop_until')} FROM customer "
             "WHERE stop_reason <> '' OR stop_until IS NOT NULL",
             {"customer_id": pl.Int32, "stop_reason": pl.String, "stop_until": pl.Date},
         ),
@@ -78,9 +65,9 @@ def _last_messages(
 
     d = conn.dialect.name
     columns = Message.__table__.c
-    day = _iso_utc(d, "created_at")
+    day = sql_utc_day(d, "created_at")
     if "dunned_on" in columns:  # the run's day, when the delivery side records it
-        day = f"coalesce({_iso(d, 'dunned_on')}, {day})"
+        day = f"coalesce({sql_date(d, 'dunned_on')}, {day})"
     statuses = ", ".join(f"'{s}'" for s in NOT_SENT)
     few = _among("customer_id", customer_ids).replace(" WHERE ", " AND ")
     frame = read_table(
@@ -108,7 +95,7 @@ def _entry_details(conn: Connection, ids: list[int]) -> pl.DataFrame:
     """
     ids = sorted({int(i) for i in ids})
     d = conn.dialect.name
-    columns = f"id, piece, reference, reminder_count, {_iso(d, 'last_reminder_on')}"
+    columns = f"id, piece, reference, reminder_count, {sql_date(d, 'last_reminder_on')}"
     raw = conn.connection.driver_connection
     rows: list[tuple] = []
     if ids and d == "postgresql":

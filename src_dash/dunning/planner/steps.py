@@ -128,26 +128,22 @@ def _next_steps(scenarios: list[ScenarioSpec]) -> pl.DataFrame:
     )
 
 
-def _prevenance_offsets(scenarios: list[ScenarioSpec]) -> pl.DataFrame:
+def _first_offsets(scenarios: list[ScenarioSpec], phase: str, column: str) -> pl.DataFrame:
+    """Per scenario with a step of the phase: the delay of its first such step (`column`)."""
     rows = []
     for spec in scenarios:
-        pre = [s for s in spec.steps if s.phase == PREVENANCE]
-        if pre:
-            rows.append((spec.id, pre[0].day_offset))
-    return pl.DataFrame(
-        rows, schema={"scenario_id": pl.Int64, "pre_offset": pl.Int32}, orient="row"
-    )
+        steps = [s for s in spec.steps if s.phase == phase]
+        if steps:
+            rows.append((spec.id, steps[0].day_offset))
+    return pl.DataFrame(rows, schema={"scenario_id": pl.Int64, column: pl.Int32}, orient="row")
+
+
+def _prevenance_offsets(scenarios: list[ScenarioSpec]) -> pl.DataFrame:
+    return _first_offsets(scenarios, PREVENANCE, "pre_offset")
 
 
 def _thank_you_offsets(scenarios: list[ScenarioSpec]) -> pl.DataFrame:
-    rows = []
-    for spec in scenarios:
-        thanks = [s for s in spec.steps if s.phase == REMERCIEMENT]
-        if thanks:
-            rows.append((spec.id, thanks[0].day_offset))
-    return pl.DataFrame(
-        rows, schema={"scenario_id": pl.Int64, "thanks_offset": pl.Int32}, orient="row"
-    )
+    return _first_offsets(scenarios, REMERCIEMENT, "thanks_offset")
 
 
 def _per_scenario(scenarios: list[ScenarioSpec], test) -> pl.Expr:  # noqa: ANN001
