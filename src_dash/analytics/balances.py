@@ -61,14 +61,7 @@ def with_groups(frame: pl.DataFrame, ledger: Ledger, by: str) -> pl.DataFrame:
             pl.concat_str("first_name", "last_name", separator=" ").str.strip_chars().alias("rn"),
         )
         customers = ledger.customers.select("customer_id", "sales_rep_id")
-        return (
-            frame.join(customers, on="customer_id", how="left")
-            .join(reps, on="sales_rep_id", how="left")
-            .with_columns(
-                key=pl.col("sales_rep_id").cast(pl.String).fill_null(""),
-                label=pl.col("rn").fill_null(""),
-            )
-        )
+        return _keyed_by(frame, customers, reps, "sales_rep_id", "rn")
     if by == "collector":
         links = pl.concat(
             [
@@ -78,14 +71,7 @@ def with_groups(frame: pl.DataFrame, ledger: Ledger, by: str) -> pl.DataFrame:
         ).unique()
         links = links.filter(pl.col("user_id").is_not_null())
         users = ledger.users.select("user_id", "name")
-        return (
-            frame.join(links, on="customer_id", how="left")
-            .join(users, on="user_id", how="left")
-            .with_columns(
-                key=pl.col("user_id").cast(pl.String).fill_null(""),
-                label=pl.col("name").fill_null(""),
-            )
-        )
+        return _keyed_by(frame, links, users, "user_id", "name")
     if by == "currency":
         return frame.with_columns(
             key=pl.when(pl.col("currency") == "")
@@ -126,6 +112,21 @@ class Balance:
     open_items: int
     customers: int
     outstanding_currency: Decimal | None = None
+
+
+def _keyed_by(
+    frame: pl.DataFrame, links: pl.DataFrame, names: pl.DataFrame, id_column: str, name_column: str
+) -> pl.DataFrame:
+    """Group a frame's rows by the person its customers link to (a sales rep, a collector): key
+    their id ("" for none), label their name."""
+    return (
+        frame.join(links, on="customer_id", how="left")
+        .join(names, on=id_column, how="left")
+        .with_columns(
+            key=pl.col(id_column).cast(pl.String).fill_null(""),
+            label=pl.col(name_column).fill_null(""),
+        )
+    )
 
 
 def balance_frame(ledger: Ledger, scope: Scope, as_of: date, by: str) -> pl.DataFrame:

@@ -203,18 +203,41 @@ def _app_events(
     conn: Connection, customer_id: int | None = None, since_at: datetime | None = None
 ) -> list[TimelineEvent]:
     """Events recorded by the app, of one customer (or all) and from a time (or ever)."""
-    names = dict(conn.execute(select(User.__table__.c.id, User.__table__.c.name)).all())
-    events: list[TimelineEvent] = []
+    found = _AppEvents(conn, customer_id, since_at)
+    found.messages()
+    found.promises()
+    found.disputes()
+    found.comments()
+    found.flags()
+    found.actions()
+    found.replies()
+    found.audited()
+    return found.events
 
-    def where(table, *stamps: str):  # noqa: ANN001, ANN202
+
+class _AppEvents:
+    """The app's events of one customer (or all) from a time (or ever), read table by table."""
+
+    def __init__(
+        self, conn: Connection, customer_id: int | None, since_at: datetime | None
+    ) -> None:
+        self.conn = conn
+        self.customer_id = customer_id
+        self.since_at = since_at
+        self.names = dict(conn.execute(select(User.__table__.c.id, User.__table__.c.name)).all())
+        self.events: list[TimelineEvent] = []
+
+    def where(self, table, *stamps: str) -> list:  # noqa: ANN001
+        """The clauses that keep a table's rows of the customer, stamped from the time."""
         clauses = []
-        if customer_id is not None:
-            clauses.append(table.c.customer_id == customer_id)
-        if since_at is not None:
-            clauses.append(or_(*(table.c[s] >= since_at for s in stamps)))
+        if self.customer_id is not None:
+            clauses.append(table.c.customer_id == self.customer_id)
+        if self.since_at is not None:
+            clauses.append(or_(*(table.c[s] >= self.since_at for s in stamps)))
         return clauses
 
     def add(
+        self,
         at: datetime | None,
         kind: str,
         title: str,
@@ -224,114 +247,138 @@ def _app_events(
         by: int | None = None,
         detail: str = "",
     ) -> None:
+        """Add an event (none when it has no time)."""
         if at is None:
             return
-        who = names.get(by, "") if by is not None else ""
-        events.append(TimelineEvent(_day(at), at, kind, title, amount, ref, who, detail, customer))
+        who = self.names.get(by, "") if by is not None else ""
+        self.events.append(
+            TimelineEvent(_day(at), at, kind, title, amount, ref, who, detail, customer)
+        )
 
-    m = Message.__table__
-    for row in conn.execute(select(m).where(*where(m, "created_at", "sent_at"))):
-        by = row.sent_by if row.sent_by is not None else row.approved_by
-        if row.sent_at is not None and row.status in SENT_STATUSES:
-            add(row.sent_at, "message", row.subject, None, row.id, row.customer_id, by, row.channel)
-        if row.status in FAILED_STATUSES:
-            when = row.sent_at or row.created_at
-            detail = row.server_answer or row.status
-            add(when, "message_failed", row.subject, None, row.id, row.customer_id, by, detail)
+    def messages(self) -> None:
+        """Messages sent, and those that failed or bounced."""
+        add, m = self.add, Message.__table__
+        for row in self.conn.execute(select(m).where(*self.where(m, "created_at", "sent_at"))):
+            by = row.sent_by if row.sent_by is not None else row.approved_by
+            if row.sent_at is not None and row.status in SENT_STATUSES:
+                add(row.sent_at, "message", row.subject, None, row.id, row.customer_id, by,
+                    row.channel)  # fmt: skip
+            if row.status in FAILED_STATUSES:
+                when = row.sent_at or row.created_at
+                detail = row.server_answer or row.status
+                add(when, "message_failed", row.subject, None, row.id, row.customer_id, by, detail)
 
-    p, pi = Promise.__table__, PromiseItem.__table__
-    promises = conn.execute(select(p).where(*where(p, "created_at", "resolved_at"))).all()
-    pieces = _grouped(conn, pi, "promise_id", [r.id for r in promises])
-    cancelled_by = _audit_authors(conn, "promise", "promise.cancel", [r.id for r in promises])
-    for row in promises:
-        title = f"{row.promised_on.isoformat()} {row.note}".strip()
-        detail = ", ".join(pieces.get(row.id, []))
-        add(row.created_at, "promise", title, row.amount, row.id, row.customer_id,
-            row.created_by, detail)  # fmt: skip
-        if row.status in ("kept", "broken"):
-            kind = f"promise_{row.status}"
-            add(row.resolved_at, kind, title, row.amount, row.id, row.customer_id, None, detail)
-        elif row.status == "cancelled":
-            by, note = cancelled_by.get(row.id, (None, ""))
-            add(row.resolved_at, "promise_cancelled", title, row.amount, row.id, row.customer_id,
-                by, note or detail)  # fmt: skip
+    def promises(self) -> None:
+        """Promises made, and kept, broken or cancelled."""
+        conn, add = self.conn, self.add
+        p, pi = Promise.__table__, PromiseItem.__table__
+        promises = conn.execute(select(p).where(*self.where(p, "created_at", "resolved_at"))).all()
+        pieces = _grouped(conn, pi, "promise_id", [r.id for r in promises])
+        cancelled_by = _audit_authors(conn, "promise", "promise.cancel", [r.id for r in promises])
+        for row in promises:
+            title = f"{row.promised_on.isoformat()} {row.note}".strip()
+            detail = ", ".join(pieces.get(row.id, []))
+            add(row.created_at, "promise", title, row.amount, row.id, row.customer_id,
+                row.created_by, detail)  # fmt: skip
+            if row.status in ("kept", "broken"):
+                kind = f"promise_{row.status}"
+                add(row.resolved_at, kind, title, row.amount, row.id, row.customer_id, None, detail)
+            elif row.status == "cancelled":
+                by, note = cancelled_by.get(row.id, (None, ""))
+                add(row.resolved_at, "promise_cancelled", title, row.amount, row.id,
+                    row.customer_id, by, note or detail)  # fmt: skip
 
-    d, di, r = Dispute.__table__, DisputeItem.__table__, DisputeReason.__table__
-    reasons = dict(conn.execute(select(r.c.id, r.c.label)).all())
-    disputes = conn.execute(select(d).where(*where(d, "opened_at", "closed_at"))).all()
-    pieces = _grouped(conn, di, "dispute_id", [r.id for r in disputes])
-    closed_by = _audit_authors(conn, "dispute", "dispute.close", [r.id for r in disputes])
-    for row in disputes:
-        items = ", ".join(pieces.get(row.id, []))
-        title = reasons.get(row.reason_id, "") or row.note or items
-        detail = " — ".join(x for x in (row.note, items) if x and x != title)
-        add(row.opened_at, "dispute_opened", title, None, row.id, row.customer_id,
-            row.opened_by, detail)  # fmt: skip
-        if row.closed_at is not None:
-            by, note = closed_by.get(row.id, (None, ""))
-            add(row.closed_at, "dispute_closed", title, None, row.id, row.customer_id, by,
-                note or items)  # fmt: skip
+    def disputes(self) -> None:
+        """Disputes opened, and closed."""
+        conn, add = self.conn, self.add
+        d, di, r = Dispute.__table__, DisputeItem.__table__, DisputeReason.__table__
+        reasons = dict(conn.execute(select(r.c.id, r.c.label)).all())
+        disputes = conn.execute(select(d).where(*self.where(d, "opened_at", "closed_at"))).all()
+        pieces = _grouped(conn, di, "dispute_id", [r.id for r in disputes])
+        closed_by = _audit_authors(conn, "dispute", "dispute.close", [r.id for r in disputes])
+        for row in disputes:
+            items = ", ".join(pieces.get(row.id, []))
+            title = reasons.get(row.reason_id, "") or row.note or items
+            detail = " — ".join(x for x in (row.note, items) if x and x != title)
+            add(row.opened_at, "dispute_opened", title, None, row.id, row.customer_id,
+                row.opened_by, detail)  # fmt: skip
+            if row.closed_at is not None:
+                by, note = closed_by.get(row.id, (None, ""))
+                add(row.closed_at, "dispute_closed", title, None, row.id, row.customer_id, by,
+                    note or items)  # fmt: skip
 
-    c, e = Comment.__table__, Entry.__table__
-    for row in conn.execute(
-        select(c, e.c.piece)
-        .select_from(c.outerjoin(e, e.c.id == c.c.entry_id))
-        .where(*where(c, "created_at"))
-    ):
-        add(row.created_at, "comment", row.body, None, row.id, row.customer_id, row.author_id,
-            row.piece or "")  # fmt: skip
+    def comments(self) -> None:
+        """Comments, with the piece of the item they are on."""
+        c, e = Comment.__table__, Entry.__table__
+        for row in self.conn.execute(
+            select(c, e.c.piece)
+            .select_from(c.outerjoin(e, e.c.id == c.c.entry_id))
+            .where(*self.where(c, "created_at"))
+        ):
+            self.add(row.created_at, "comment", row.body, None, row.id, row.customer_id,
+                     row.author_id, row.piece or "")  # fmt: skip
 
-    f = Flag.__table__
-    flags = conn.execute(select(f).where(*where(f, "created_at", "cleared_at"))).all()
-    cleared_by = _audit_authors(conn, "flag", "flag.clear", [r.id for r in flags])
-    for row in flags:
-        title = row.label or row.kind
-        add(row.created_at, "flag", title, None, row.id, row.customer_id, row.created_by, row.kind)
-        if row.cleared_at is not None:
-            by, _ = cleared_by.get(row.id, (None, ""))
-            add(row.cleared_at, "flag_cleared", title, None, row.id, row.customer_id, by, row.kind)
+    def flags(self) -> None:
+        """Flags raised, and cleared."""
+        conn, add, f = self.conn, self.add, Flag.__table__
+        flags = conn.execute(select(f).where(*self.where(f, "created_at", "cleared_at"))).all()
+        cleared_by = _audit_authors(conn, "flag", "flag.clear", [r.id for r in flags])
+        for row in flags:
+            title = row.label or row.kind
+            add(row.created_at, "flag", title, None, row.id, row.customer_id, row.created_by,
+                row.kind)  # fmt: skip
+            if row.cleared_at is not None:
+                by, _ = cleared_by.get(row.id, (None, ""))
+                add(row.cleared_at, "flag_cleared", title, None, row.id, row.customer_id, by,
+                    row.kind)  # fmt: skip
 
-    a = Action.__table__
-    for row in conn.execute(
-        select(a).where(*where(a, "done_at"), a.c.status.in_(("done", "skipped")))
-    ):
-        if row.kind == "step":  # the message it sent is the event
-            continue
-        if row.status == "done":
-            kind = "call" if row.kind == "call" else "action"
-            title = row.note or row.outcome or row.kind
-            detail = row.outcome if row.kind == "call" else row.kind
-        else:
-            kind, title, detail = "action_skipped", row.note or row.kind, row.outcome
-        add(row.done_at, kind, title, None, row.id, row.customer_id, row.done_by, detail)
+    def actions(self) -> None:
+        """Actions done (calls among them) or skipped; a step's event is the message it sent."""
+        a = Action.__table__
+        for row in self.conn.execute(
+            select(a).where(*self.where(a, "done_at"), a.c.status.in_(("done", "skipped")))
+        ):
+            if row.kind == "step":  # the message it sent is the event
+                continue
+            if row.status == "done":
+                kind = "call" if row.kind == "call" else "action"
+                title = row.note or row.outcome or row.kind
+                detail = row.outcome if row.kind == "call" else row.kind
+            else:
+                kind, title, detail = "action_skipped", row.note or row.kind, row.outcome
+            self.add(row.done_at, kind, title, None, row.id, row.customer_id, row.done_by, detail)
 
-    im = InboundMail.__table__
-    for row in conn.execute(
-        select(im).where(*where(im, "received_at"), im.c.kind.in_(("reply", "auto_reply")))
-    ):
-        sender = row.from_name or row.from_address
-        detail = " — ".join(x for x in (sender, " ".join(row.body_text.split())[:300]) if x)
-        add(row.received_at, row.kind, row.subject, None, row.id, row.customer_id, None, detail)
+    def replies(self) -> None:
+        """Customers' replies and automatic replies read from the mailbox."""
+        im = InboundMail.__table__
+        for row in self.conn.execute(
+            select(im).where(*self.where(im, "received_at"), im.c.kind.in_(("reply", "auto_reply")))
+        ):
+            sender = row.from_name or row.from_address
+            detail = " — ".join(x for x in (sender, " ".join(row.body_text.split())[:300]) if x)
+            self.add(row.received_at, row.kind, row.subject, None, row.id, row.customer_id, None,
+                     detail)  # fmt: skip
 
-    log = AuditLog.__table__
-    query = select(log).where(log.c.entity == "customer", log.c.action.in_(list(AUDIT_KINDS)))
-    if customer_id is not None:
-        query = query.where(log.c.entity_id == customer_id)
-    if since_at is not None:
-        query = query.where(log.c.at >= since_at)
-    for row in conn.execute(query):
-        details = row.details or {}
-        pieces_text = ", ".join(str(x) for x in details.get("pieces", []))
-        kind = AUDIT_KINDS[row.action]
-        if kind == "level_set":
-            level = details.get("level")
-            title = f"R{level}" if level is not None else ""
-        else:
-            title = details.get("reason", "")
-        extra = details.get("until")
-        detail = " — ".join(x for x in (pieces_text, f"→ {extra}" if extra else "") if x)
-        add(row.at, kind, title, None, row.id, row.entity_id, row.user_id, detail)
-    return events
+    def audited(self) -> None:
+        """What the audit log keeps of a customer: level set, stops and their ends (AUDIT_KINDS)."""
+        log = AuditLog.__table__
+        query = select(log).where(log.c.entity == "customer", log.c.action.in_(list(AUDIT_KINDS)))
+        if self.customer_id is not None:
+            query = query.where(log.c.entity_id == self.customer_id)
+        if self.since_at is not None:
+            query = query.where(log.c.at >= self.since_at)
+        for row in self.conn.execute(query):
+            details = row.details or {}
+            pieces_text = ", ".join(str(x) for x in details.get("pieces", []))
+            kind = AUDIT_KINDS[row.action]
+            if kind == "level_set":
+                level = details.get("level")
+                title = f"R{level}" if level is not None else ""
+            else:
+                title = details.get("reason", "")
+            extra = details.get("until")
+            detail = " — ".join(x for x in (pieces_text, f"→ {extra}" if extra else "") if x)
+            self.add(row.at, kind, title, None, row.id, row.entity_id, row.user_id, detail)
 
 
 def _grouped(conn: Connection, table, key: str, ids: list[int]) -> dict[int, list[str]]:  # noqa: ANN001

@@ -16,6 +16,8 @@ import polars as pl
 
 from src_dash.analytics.ledger.kinds import KIND_FEE
 
+# The columns that lead a posted or settled line.
+_ITEM_COLUMNS = ("id", "company_id", "customer_id", "kind", "posting_date", "due", "amount")
 # The columns of an open item, before its residual in currency and days overdue are added.
 _OPEN_COLUMNS = [
     "id",
@@ -78,17 +80,7 @@ def build_view(entries: pl.DataFrame, as_of: date) -> LedgerView:
         as_of=as_of,
         open_items=_with_currency_and_delay(open_items, as_of),
         settled=_settled(posted, done),
-        posted=posted.select(
-            "id",
-            "company_id",
-            "customer_id",
-            "kind",
-            "posting_date",
-            "due",
-            "amount",
-            "carried_forward",
-            "bounced",
-        ),
+        posted=posted.select(*_ITEM_COLUMNS, "carried_forward", "bounced"),
     )
 
 
@@ -160,13 +152,7 @@ def _settled(posted: pl.DataFrame, done: pl.Expr) -> pl.DataFrame:
         & pl.col("due_date").is_not_null()
         & (pl.col("kind") != KIND_FEE)
     ).select(
-        "id",
-        "company_id",
-        "customer_id",
-        "kind",
-        "posting_date",
-        "due",
-        "amount",
+        *_ITEM_COLUMNS,
         pl.col("group_settled_on").alias("settled_on"),
         (pl.col("group_settled_on") - pl.col("due")).dt.total_days().alias("days_late"),
     )

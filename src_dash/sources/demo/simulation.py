@@ -39,6 +39,9 @@ from src_dash.sources.demo.model import (
 # Estimated customer (411) lines per invoice, used to turn an `entries` target into an invoice
 # rate: échéances + share of a payment + partials, credit notes, carried-forward lines.
 _LINES_PER_INVOICE = 2.2
+# Payment methods (N_Reglement) whose bank reference is a prefix and a counter: the prefix, and
+# the word that starts the line's label (LCR, direct debit, card).
+_NUMBERED_METHODS = {3: ("LCR", "LCR"), 4: ("PRLV", "Prlv"), 5: ("CB", "CB")}
 
 
 class Simulation(CompanyBase):
@@ -300,23 +303,14 @@ class Simulation(CompanyBase):
         method = c.method
         self._counter += 1
         if kind == K_UNAP:
-            ref = f"VIR{self._counter:09d}"[:17]
-            label = f"Acompte {c.name}"
+            ref, label = f"VIR{self._counter:09d}"[:17], f"Acompte {c.name}"
         elif method == 2:
-            ref = f"CHQ {rng.randint(1000000, 9999999)}"
-            label = f"Chèque {c.name}"
-        elif method == 3:
-            ref = f"LCR{self._counter:08d}"
-            label = f"LCR {c.name}"
-        elif method == 4:
-            ref = f"PRLV{self._counter:08d}"
-            label = f"Prlv {c.name}"
-        elif method == 5:
-            ref = f"CB{self._counter:08d}"
-            label = f"CB {c.name}"
+            ref, label = f"CHQ {rng.randint(1000000, 9999999)}", f"Chèque {c.name}"
+        elif method in _NUMBERED_METHODS:
+            prefix, word = _NUMBERED_METHODS[method]
+            ref, label = f"{prefix}{self._counter:08d}", f"{word} {c.name}"
         else:
-            ref = f"VIR{self._counter:09d}"
-            label = f"Vir. {c.name}"
+            ref, label = f"VIR{self._counter:09d}", f"Vir. {c.name}"
         doc_day = day - rng.randint(1, 4) if method == 2 else day
         line = Line(
             kind, 1, day, cents, c, cur=cur, rate=rate, ref=ref, label=label[:35], doc_day=doc_day
