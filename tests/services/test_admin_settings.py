@@ -3,7 +3,6 @@ portfolios, contact services. Admin-only, audited, and bad input changes nothing
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
@@ -11,10 +10,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
-from test_followup import World, audit_lines, build_world, snapshot, version
+from test_followup import World, audit_lines, snapshot, version
 
 from src_dash.analytics.forecast import forecast
-from src_dash.analytics.ledger import clear_cache
 from src_dash.analytics.scope import scope_for_user
 from src_dash.services.access import AccessDenied, check_customers
 from src_dash.services.auth import AuthError, log_in, signed_in
@@ -48,13 +46,6 @@ from src_dash.store import ContactService, DisputeReason
 
 TODAY = date(2026, 11, 22)
 D = Decimal
-
-
-@pytest.fixture
-def world(store: Engine) -> Iterator[World]:
-    clear_cache()
-    yield build_world(store)
-    clear_cache()
 
 
 def refused_to_all_but_admin(world: World, action) -> None:  # noqa: ANN001

@@ -12,7 +12,6 @@ R1 (ALPHA, GAMMA); ro, read-only.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -23,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from src_dash.analytics.ledger import clear_cache, data_version
+from src_dash.analytics.ledger import data_version
 from src_dash.analytics.timeline import timeline
 from src_dash.services.access import AccessDenied, Viewer, viewer
 from src_dash.services.dispute_reasons import seed_default_dispute_reasons
@@ -102,13 +101,6 @@ def build_world(engine: Engine) -> World:
     with engine.connect() as conn:
         reasons = dict(conn.execute(select(DisputeReason.label, DisputeReason.id)).all())
     return World(engine, hand, {k: viewer(engine, i) for k, i in ids.items()}, reasons)
-
-
-@pytest.fixture
-def world(store: Engine) -> Iterator[World]:
-    clear_cache()
-    yield build_world(store)
-    clear_cache()
 
 
 SNAPSHOT_TABLES = (

@@ -14,16 +14,13 @@ Scores: ALPHA 39 (B), BETA 62 (D), GAMMA 17 (A).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
-from test_followup import World, build_world
+from test_followup import World
 
-from src_dash.analytics.ledger import clear_cache
 from src_dash.services.followup import InvalidInput, record_promise, stop_dunning
 from src_dash.services.open_items import (
     OpenItemFilters,
@@ -37,13 +34,6 @@ from src_dash.sync import bump_data_version
 TODAY = date(2026, 11, 22)
 D = Decimal
 BY_DUE = ["e10", "e12", "e11", "e5", "e3a", "e13", "e3b"]
-
-
-@pytest.fixture
-def world(store: Engine) -> Iterator[World]:
-    clear_cache()
-    yield build_world(store)
-    clear_cache()
 
 
 def names(world: World, rows) -> list[str]:  # noqa: ANN001

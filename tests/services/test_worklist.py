@@ -3,16 +3,13 @@ what is due today and late, grouped by kind, for whom; marking actions done or s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
-from test_followup import World, app_events, audit_lines, build_world, snapshot
+from test_followup import World, app_events, audit_lines, snapshot
 
-from src_dash.analytics.ledger import clear_cache
 from src_dash.services.access import AccessDenied, viewer
 from src_dash.services.followup import InvalidInput, log_call, open_dispute, record_promise
 from src_dash.services.worklist import call_sheet, complete_action, worklist
@@ -20,13 +17,6 @@ from src_dash.store import Action, ActionItem, Comment, Message, Promise, User
 
 TODAY = date(2026, 11, 22)
 D = Decimal
-
-
-@pytest.fixture
-def world(store: Engine) -> Iterator[World]:
-    clear_cache()
-    yield build_world(store)
-    clear_cache()
 
 
 def add_action(world: World, customer: str, kind: str, due_on: date, **kw) -> int:  # noqa: ANN003
