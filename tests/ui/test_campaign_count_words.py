@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from src_dash.ui.i18n import Formats
-from src_dash.ui.pages.campaigns import _counted, _words
+from src_dash.ui.pages.campaigns.rows import counted as _counted
+from src_dash.ui.pages.campaigns.rows import words as _words
 
 
 def test_counts_take_the_singular_or_the_plural_of_each_language() -> None:

@@ -1,0 +1,42 @@
+"""The dialog that shows a message: to whom (an email), or that it is a letter or a call, then
+the body as the customer reads it."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from src_dash.ui.kit.widgets import addressees, message_dialog, words
+from src_dash.ui.pages.campaigns.message_state import MessageState
+
+
+def _head() -> rx.Component:
+    s = MessageState
+    return rx.match(
+        s.msg_channel,
+        (
+            "email",
+            rx.box(
+                addressees(s.msg_to, s.msg_cc, "camp.message.to", "camp.message.cc"),
+                id="message-to",
+            ),
+        ),
+        ("letter", rx.badge(rx.icon("file-text", size=12), words("camp.message.letter"))),
+        ("phone", rx.text(words("camp.message.call"), size="2")),
+        rx.fragment(),
+    )
+
+
+def message_box() -> rx.Component:
+    """The message opened, in a dialog."""
+    s = MessageState
+    return message_dialog(
+        subject=s.msg_subject,
+        head=_head(),
+        html=s.msg_html,
+        text=s.msg_text,
+        open_=s.msg_open,
+        on_open_change=MessageState.set_msg_open,
+        close_key="camp.close",
+        height="55vh",
+        max_width="780px",
+    )

@@ -1,0 +1,117 @@
+"""Small pieces the views of /campagnes share: a count badge, a channel's icon, a big figure,
+a pager of two arrows around the page number."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def chip(c: rx.Var) -> rx.Component:
+    """A count as a badge ("Email 20")."""
+    return rx.badge(
+        c.label,
+        rx.text.span(c.count, weight="bold"),
+        color_scheme=c.color,
+        variant="soft",
+        size="2",
+        data_testid="chip",
+        data_key=c.key,
+    )
+
+
+def channel_icon(channel: rx.Var[str]) -> rx.Component:
+    """The icon of a channel (email, letter, phone)."""
+    return rx.match(
+        channel,
+        ("email", rx.icon("mail", size=12)),
+        ("letter", rx.icon("file-text", size=12)),
+        ("phone", rx.icon("phone", size=12)),
+        rx.icon("circle", size=12),
+    )
+
+
+def big(text: rx.Var, tone: str | None = None, **props) -> rx.Component:  # noqa: ANN003
+    """A key figure's value, large and bold."""
+    props.setdefault("data_testid", "kpi-value")
+    return rx.text(
+        text,
+        size=rx.breakpoints(initial="4", md="5"),
+        weight="bold",
+        color_scheme=tone,
+        white_space="nowrap",
+        **props,
+    )
+
+
+def customer_link(r: rx.Var) -> rx.Component:
+    """A row's customer name, a link to its card."""
+    return rx.link(
+        r.title,
+        href=r.href,
+        weight="bold",
+        size="2",
+        color_scheme="gray",
+        high_contrast=True,
+        underline="hover",
+    )
+
+
+def _arrow(icon: str, on_click: rx.EventSpec, disabled: rx.Var, id_: str, label: str):  # noqa: ANN202
+    return rx.icon_button(
+        rx.icon(icon, size=16),
+        on_click=on_click,
+        disabled=disabled,
+        variant="soft",
+        id=id_,
+        aria_label=label,
+    )
+
+
+def small_pager(
+    page: rx.Var[int], pages: rx.Var[int], step: rx.EventHandler, id_: str
+) -> rx.Component:
+    """ "‹ 2 ›" under a list, when it has more than one page (`page` counts from 0); the arrows
+    call `step(-1)` and `step(1)`."""
+    has_prev, has_next = page > 0, (page + 1) < pages
+    return rx.cond(
+        has_prev | has_next,
+        rx.hstack(
+            _arrow("chevron-left", step(-1), ~has_prev, f"{id_}-prev", "‹"),
+            rx.text(page + 1, size="2"),
+            _arrow("chevron-right", step(1), ~has_next, f"{id_}-next", "›"),
+            align="center",
+            spacing="3",
+            justify="center",
+            width="100%",
+        ),
+    )
+
+
+def line(
+    *children: rx.Component,
+    padding_y: str = "10px",
+    align: str = "start",
+    rule: str = "var(--gray-a4)",
+    **props,  # noqa: ANN003
+) -> rx.Component:
+    """A line of a list (a proposal, a run's message, a reason, a recent run): its parts side
+    by side, a thin rule under it."""
+    return rx.flex(
+        *children,
+        spacing="3",
+        align=align,
+        width="100%",
+        padding_y=padding_y,
+        border_bottom=f"1px solid {rule}",
+        **props,
+    )
+
+
+def middle(*children: rx.Component) -> rx.Component:
+    """The middle of a line, taking the room left and shrinking first."""
+    return rx.vstack(*children, spacing="1", min_width="0", flex="1")
+
+
+def grey(text: rx.Var | str, size: str = "1", **props) -> rx.Component:  # noqa: ANN003
+    """A grey note: a subtitle, a hint, "nothing to show"."""
+    return rx.text(text, size=size, color_scheme="gray", **props)
