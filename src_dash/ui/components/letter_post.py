@@ -9,23 +9,32 @@ sends.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import date
 
 import reflex as rx
-from sqlalchemy.exc import SQLAlchemyError
 
 from src_dash.clock import today as clock_today
 from src_dash.services import letters
 from src_dash.services.access import AccessDenied
-from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
-from src_dash.ui.auth import current_formats, current_viewer
-from src_dash.ui.i18n import t
-from src_dash.ui.state import UiState
+from src_dash.ui.auth import current_formats
+from src_dash.ui.kit.service import run_service
+from src_dash.ui.kit.widgets import words
 
 logger = logging.getLogger(__name__)
+
+
+def letter_error(exc: Exception, lang: str) -> str:
+    """The words for a letter step refused or failed (a store error is logged)."""
+    if isinstance(exc, AccessDenied):
+        return i18n.text("letters.denied", lang)
+    if isinstance(exc, letters.LetterError):
+        detail = str(exc)
+    else:
+        logger.error("a letter step failed: %s", exc)
+        detail = type(exc).__name__
+    return i18n.text("letters.error", lang).format(detail=detail)
 
 
 class LetterPostState(rx.State):
@@ -40,16 +49,16 @@ class LetterPostState(rx.State):
     working: bool = False
 
     async def _read(self) -> None:
-        who = await current_viewer(self)
-        if who is None or not self.run:
+        if not self.run:
             return
-        fmt = await current_formats(self)
-        try:
-            found = await asyncio.to_thread(letters.run_letters, get_engine(), who, self.run)
-        except (AccessDenied, SQLAlchemyError):
+        done = await run_service(self, letters.run_letters, self.run)
+        if done.signed_out:
+            return
+        if not done.ok:
             self.to_print = self.printed = self.posted = 0
             self.counts_text = ""
             return
+        found, fmt = done.value, done.fmt
         self.to_print, self.printed, self.posted = found.to_print, found.printed, found.posted
         self.counts_text = i18n.text("letters.counts", fmt.lang).format(
             to_print=fmt.count(found.to_print),
@@ -74,74 +83,65 @@ class LetterPostState(rx.State):
         """The day the letters were posted (from the date input)."""
         self.posted_on = value
 
-    async def _change(self, action: str):  # noqa: ANN202
-        who = await current_viewer(self)
-        fmt = await current_formats(self)
-        if who is None or not self.run or self.working:
+    async def _change(self, ok_key: str, service, *args):  # noqa: ANN001, ANN202
+        """Run a letter step on the run, then read the counts again; a toast either way."""
+        if not self.run or self.working:
             return None
         self.working = True
         try:
-            if action == "print":
-                n = await asyncio.to_thread(letters.confirm_printed, get_engine(), who, self.run)
-                return rx.toast.success(
-                    i18n.text("letters.confirmed", fmt.lang).format(n=fmt.count(n))
-                )
-            try:
-                day = date.fromisoformat(self.posted_on)
-            except ValueError:
-                return rx.toast.error(i18n.text("letters.bad_day", fmt.lang))
-            n = await asyncio.to_thread(letters.mark_posted, get_engine(), who, self.run, day)
-            return rx.toast.success(i18n.text("letters.done", fmt.lang).format(n=fmt.count(n)))
-        except AccessDenied:
-            return rx.toast.error(i18n.text("letters.denied", fmt.lang))
-        except letters.LetterError as exc:
-            return rx.toast.error(i18n.text("letters.error", fmt.lang).format(detail=str(exc)))
-        except SQLAlchemyError as exc:
-            logger.error("a letter step failed: %s", exc)
-            return rx.toast.error(
-                i18n.text("letters.error", fmt.lang).format(detail=type(exc).__name__)
+            done = await run_service(
+                self, service, self.run, *args, catch=(letters.LetterError,), describe=letter_error
             )
         finally:
             self.working = False
-            await self._read()
+        await self._read()
+        if done.signed_out:
+            return None
+        if not done.ok:
+            return rx.toast.error(done.error)
+        return done.toast(ok_key, n=done.fmt.count(done.value))
 
     @rx.event
     async def confirm_printed(self):  # noqa: ANN201
         """The letters to print came out of the printer."""
-        return await self._change("print")
+        return await self._change("letters.confirmed", letters.confirm_printed)
 
     @rx.event
     async def mark_posted(self):  # noqa: ANN201
         """The printed letters were posted on the day chosen."""
-        return await self._change("post")
+        try:
+            day = date.fromisoformat(self.posted_on)
+        except ValueError:
+            fmt = await current_formats(self)
+            return rx.toast.error(i18n.text("letters.bad_day", fmt.lang))
+        return await self._change("letters.done", letters.mark_posted, day)
 
 
-def _w(key: str) -> rx.Var[str]:
-    return t(key, UiState.lang)
+def _step(icon: str, key: str, step: list, id_: str, **props) -> rx.Component:  # noqa: ANN003
+    """A button that moves the letters one step on their way to the post."""
+    return rx.button(
+        rx.icon(icon, size=16),
+        words(key),
+        on_click=step,
+        loading=LetterPostState.working,
+        id=id_,
+        **props,
+    )
 
 
-def letters_panel(
-    run: rx.Var[str], allowed: rx.Var[bool], after: rx.EventSpec | None = None
-) -> rx.Component:
-    """The letters' way to the post, for the run `run`; the buttons only when `allowed`."""
+def _buttons(then: list) -> rx.Component:
     s = LetterPostState
-    then = [after] if after is not None else []
-    buttons = rx.flex(
+    confirm = [LetterPostState.confirm_printed, *then]
+    post = [LetterPostState.mark_posted, *then]
+    return rx.flex(
         rx.cond(
             s.to_print > 0,
-            rx.button(
-                rx.icon("printer", size=16),
-                _w("letters.confirm"),
-                on_click=[LetterPostState.confirm_printed, *then],
-                loading=s.working,
-                variant="soft",
-                id="letters-printed",
-            ),
+            _step("printer", "letters.confirm", confirm, "letters-printed", variant="soft"),
         ),
         rx.cond(
             s.printed > 0,
             rx.hstack(
-                rx.text(_w("letters.post_day"), size="2"),
+                rx.text(words("letters.post_day"), size="2"),
                 rx.input(
                     type="date",
                     value=s.posted_on,
@@ -149,14 +149,7 @@ def letters_panel(
                     size="2",
                     id="letters-posted-on",
                 ),
-                rx.button(
-                    rx.icon("mailbox", size=16),
-                    _w("letters.post"),
-                    on_click=[LetterPostState.mark_posted, *then],
-                    loading=s.working,
-                    color_scheme="green",
-                    id="letters-posted",
-                ),
+                _step("mailbox", "letters.post", post, "letters-posted", color_scheme="green"),
                 spacing="2",
                 align="center",
                 wrap="wrap",
@@ -166,18 +159,25 @@ def letters_panel(
         wrap="wrap",
         align="center",
     )
+
+
+def letters_panel(
+    run: rx.Var[str], allowed: rx.Var[bool], after: rx.EventSpec | None = None
+) -> rx.Component:
+    """The letters' way to the post, for the run `run`; the buttons only when `allowed`."""
+    then = [after] if after is not None else []
     return rx.box(
         rx.vstack(
             rx.hstack(
                 rx.icon("file-text", size=16),
-                rx.text(_w("letters.title"), size="2", weight="bold"),
-                rx.text(s.counts_text, size="2", id="letters-counts"),
+                rx.text(words("letters.title"), size="2", weight="bold"),
+                rx.text(LetterPostState.counts_text, size="2", id="letters-counts"),
                 spacing="2",
                 align="center",
                 wrap="wrap",
             ),
-            rx.text(_w("letters.hint"), size="1", color_scheme="gray"),
-            rx.cond(allowed, buttons),
+            rx.text(words("letters.hint"), size="1", color_scheme="gray"),
+            rx.cond(allowed, _buttons(then)),
             spacing="2",
             width="100%",
         ),

@@ -7,21 +7,24 @@ change, so the timeline, the promises and the disputes show what was recorded.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 
 import reflex as rx
-from sqlalchemy.exc import SQLAlchemyError
 
 from src_dash.services.access import AccessDenied
 from src_dash.services.followup import InvalidInput
-from src_dash.services.replies import ReplyView, accept_suggestion, customer_replies, dismiss_reply
-from src_dash.store.engine import get_engine
+from src_dash.services.replies import (
+    ReplyView,
+    SuggestionView,
+    accept_suggestion,
+    customer_replies,
+    dismiss_reply,
+)
 from src_dash.ui import i18n
-from src_dash.ui.auth import current_formats, current_viewer
-from src_dash.ui.i18n import Formats, t
-from src_dash.ui.state import UiState
+from src_dash.ui.i18n import Formats
+from src_dash.ui.kit.service import run_service
+from src_dash.ui.kit.widgets import words
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +56,28 @@ class SuggestionLine:
     accepted: bool = False
 
 
+def _detail(s: SuggestionView, w: dict[str, str], fmt: Formats, currency: str) -> str:
+    """What a suggestion would record: a promise (amount, day), a payment (reference, day,
+    amount), a dispute (reason)."""
+    if s.kind == "promise":
+        day = fmt.day(s.on) if s.on else ""
+        if s.amount is None:
+            return w["replies.detail.promise"].format(day=day)
+        return w["replies.detail.promise_amount"].format(
+            amount=fmt.money(s.amount, currency), day=day
+        )
+    if s.kind == "paid":
+        parts = []
+        if s.reference:
+            parts.append(w["replies.detail.paid"].format(reference=s.reference))
+        if s.on:
+            parts.append(w["replies.detail.paid_on"].format(day=fmt.day(s.on)))
+        if s.amount is not None:
+            parts.append(fmt.money(s.amount, currency))
+        return ", ".join(parts)
+    return w["replies.detail.dispute"].format(reason=s.reason_label or s.reason)
+
+
 def format_replies(
     replies: list[ReplyView], fmt: Formats, currency: str = "EUR"
 ) -> tuple[list[ReplyLine], list[SuggestionLine]]:
@@ -73,44 +98,34 @@ def format_replies(
                 has_suggestions=bool(r.suggestions),
             )
         )
-        for s in r.suggestions:
-            if s.kind == "promise":
-                day = fmt.day(s.on) if s.on else ""
-                detail = (
-                    w["replies.detail.promise_amount"].format(
-                        amount=fmt.money(s.amount, currency), day=day
-                    )
-                    if s.amount is not None
-                    else w["replies.detail.promise"].format(day=day)
-                )
-            elif s.kind == "paid":
-                parts = []
-                if s.reference:
-                    parts.append(w["replies.detail.paid"].format(reference=s.reference))
-                if s.on:
-                    parts.append(w["replies.detail.paid_on"].format(day=fmt.day(s.on)))
-                if s.amount is not None:
-                    parts.append(fmt.money(s.amount, currency))
-                detail = ", ".join(parts)
-            else:
-                detail = w["replies.detail.dispute"].format(reason=s.reason_label or s.reason)
-            suggestions.append(
-                SuggestionLine(
-                    reply_id=r.id,
-                    index=s.index,
-                    kind=s.kind,
-                    label=w.get(f"replies.kind.{s.kind}", s.kind),
-                    detail=detail,
-                    quote=s.quote,
-                    accepted=s.accepted,
-                )
+        suggestions.extend(
+            SuggestionLine(
+                reply_id=r.id,
+                index=s.index,
+                kind=s.kind,
+                label=w.get(f"replies.kind.{s.kind}", s.kind),
+                detail=_detail(s, w, fmt, currency),
+                quote=s.quote,
+                accepted=s.accepted,
             )
+            for s in r.suggestions
+        )
     return lines, suggestions
 
 
 def _customer_id(path: str) -> int | None:
     last = path.rstrip("/").rsplit("/", 1)[-1]
     return int(last) if last.isdigit() else None
+
+
+def reply_error(exc: Exception, lang: str) -> str:
+    """The words for a reply refused or not handled (a store error is logged)."""
+    if isinstance(exc, AccessDenied):
+        return i18n.text("replies.denied", lang)
+    if isinstance(exc, InvalidInput):
+        return i18n.text("replies.error", lang).format(detail=str(exc))
+    logger.exception("a reply could not be handled")
+    return i18n.text("replies.error", lang).format(detail=type(exc).__name__)
 
 
 class RepliesState(rx.State):
@@ -123,19 +138,13 @@ class RepliesState(rx.State):
     error: str = ""
 
     async def _read(self) -> None:
-        who = await current_viewer(self)
         found = _customer_id(self.router.url.path)
-        if who is None or found is None:
+        done = None if found is None else await run_service(self, customer_replies, found, 10)
+        if done is None or not done.ok:
             self.replies, self.suggestions = [], []
             return
-        self.customer_id, self.can_work = found, who.can_work
-        fmt = await current_formats(self)
-        try:
-            views = await asyncio.to_thread(customer_replies, get_engine(), who, found, 10)
-        except (AccessDenied, SQLAlchemyError):
-            self.replies, self.suggestions = [], []
-            return
-        self.replies, self.suggestions = format_replies(views, fmt)
+        self.customer_id, self.can_work = found, done.viewer.can_work
+        self.replies, self.suggestions = format_replies(done.value, done.fmt)
 
     @rx.event
     async def load(self) -> None:
@@ -144,49 +153,40 @@ class RepliesState(rx.State):
         await self._read()
 
     async def _change(self, action, *args):  # noqa: ANN001, ANN202
-        who = await current_viewer(self)
-        fmt = await current_formats(self)
-        if who is None:
-            return i18n.text("replies.denied", fmt.lang)
-        try:
-            await asyncio.to_thread(action, get_engine(), who, *args)
-        except AccessDenied:
-            return i18n.text("replies.denied", fmt.lang)
-        except InvalidInput as exc:
-            return i18n.text("replies.error", fmt.lang).format(detail=str(exc))
-        except SQLAlchemyError as exc:
-            logger.exception("a reply could not be handled")
-            return i18n.text("replies.error", fmt.lang).format(detail=type(exc).__name__)
-        await self._read()
-        return ""
+        """Handle a reply, read the replies again, and say how it went in a toast."""
+        done = await run_service(self, action, *args, catch=(InvalidInput,), describe=reply_error)
+        if done.signed_out:
+            self.error = i18n.text("replies.denied", done.lang)
+            return rx.toast.error(self.error)
+        self.error = done.error
+        if done.ok:
+            await self._read()
+        return done.toast("replies.done")
 
     @rx.event
     async def accept(self, reply_id: int, index: int):  # noqa: ANN201
         """Accept one suggestion of a reply."""
-        fmt = await current_formats(self)
-        self.error = await self._change(accept_suggestion, int(reply_id), int(index))
-        if self.error:
-            yield rx.toast.error(self.error)
-        else:
-            yield rx.toast.success(i18n.text("replies.done", fmt.lang))
+        return await self._change(accept_suggestion, int(reply_id), int(index))
 
     @rx.event
     async def dismiss(self, reply_id: int):  # noqa: ANN201
         """Set a reply aside."""
-        fmt = await current_formats(self)
-        self.error = await self._change(dismiss_reply, int(reply_id))
-        if self.error:
-            yield rx.toast.error(self.error)
-        else:
-            yield rx.toast.success(i18n.text("replies.done", fmt.lang))
+        return await self._change(dismiss_reply, int(reply_id))
 
 
-def _w(key: str) -> rx.Var[str]:
-    return t(key, UiState.lang)
+def _then(event: rx.EventSpec, after: rx.EventSpec | None) -> list[rx.EventSpec]:
+    """`event`, then the card's reload when there is one."""
+    return [event] if after is None else [event, after]
 
 
 def _suggestion(s: rx.Var, reply: rx.Var, after: rx.EventSpec | None) -> rx.Component:
-    on_click = [RepliesState.accept(s.reply_id, s.index)] + ([after] if after is not None else [])
+    accept = rx.button(
+        words("replies.accept"),
+        size="2",
+        on_click=_then(RepliesState.accept(s.reply_id, s.index), after),
+        data_testid="reply-accept",
+        data_kind=s.kind,
+    )
     return rx.cond(
         s.reply_id == reply.id,
         rx.hstack(
@@ -205,17 +205,8 @@ def _suggestion(s: rx.Var, reply: rx.Var, after: rx.EventSpec | None) -> rx.Comp
             ),
             rx.cond(
                 s.accepted,
-                rx.badge(_w("replies.accepted"), color_scheme="green"),
-                rx.cond(
-                    RepliesState.can_work & reply.open,
-                    rx.button(
-                        _w("replies.accept"),
-                        size="2",
-                        on_click=on_click,
-                        data_testid="reply-accept",
-                        data_kind=s.kind,
-                    ),
-                ),
+                rx.badge(words("replies.accepted"), color_scheme="green"),
+                rx.cond(RepliesState.can_work & reply.open, accept),
             ),
             width="100%",
             align="center",
@@ -226,24 +217,33 @@ def _suggestion(s: rx.Var, reply: rx.Var, after: rx.EventSpec | None) -> rx.Comp
     )
 
 
+def _reply_head(r: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.icon("reply", size=16),
+        rx.text(r.heading, size="2", color_scheme="gray"),
+        rx.spacer(),
+        rx.badge(
+            r.status_label,
+            color_scheme=rx.match(r.status, ("new", "orange"), ("handled", "green"), "gray"),
+        ),
+        width="100%",
+        align="center",
+        wrap="wrap",
+    )
+
+
 def _reply(r: rx.Var, after: rx.EventSpec | None) -> rx.Component:
-    dismiss = [RepliesState.dismiss(r.id)] + ([after] if after is not None else [])
+    dismiss = rx.button(
+        words("replies.dismiss"),
+        variant="soft",
+        color_scheme="gray",
+        size="1",
+        on_click=_then(RepliesState.dismiss(r.id), after),
+        data_testid="reply-dismiss",
+    )
     return rx.card(
         rx.vstack(
-            rx.hstack(
-                rx.icon("reply", size=16),
-                rx.text(r.heading, size="2", color_scheme="gray"),
-                rx.spacer(),
-                rx.badge(
-                    r.status_label,
-                    color_scheme=rx.match(
-                        r.status, ("new", "orange"), ("handled", "green"), "gray"
-                    ),
-                ),
-                width="100%",
-                align="center",
-                wrap="wrap",
-            ),
+            _reply_head(r),
             rx.text(r.subject, weight="bold", size="2"),
             rx.text(r.body, size="2", white_space="pre-wrap", as_="div"),
             rx.cond(
@@ -253,19 +253,9 @@ def _reply(r: rx.Var, after: rx.EventSpec | None) -> rx.Component:
                     spacing="2",
                     width="100%",
                 ),
-                rx.text(_w("replies.none"), size="2", color_scheme="gray"),
+                rx.text(words("replies.none"), size="2", color_scheme="gray"),
             ),
-            rx.cond(
-                RepliesState.can_work & (r.status == "new"),
-                rx.button(
-                    _w("replies.dismiss"),
-                    variant="soft",
-                    color_scheme="gray",
-                    size="1",
-                    on_click=dismiss,
-                    data_testid="reply-dismiss",
-                ),
-            ),
+            rx.cond(RepliesState.can_work & (r.status == "new"), dismiss),
             spacing="2",
             width="100%",
         ),
@@ -280,7 +270,7 @@ def replies_card(after: rx.EventSpec | None = None) -> rx.Component:
         rx.cond(
             RepliesState.replies.length() > 0,
             rx.vstack(
-                rx.heading(_w("replies.title"), as_="h3", size="4"),
+                rx.heading(words("replies.title"), as_="h3", size="4"),
                 rx.foreach(RepliesState.replies, lambda r: _reply(r, after)),
                 spacing="3",
                 width="100%",
