@@ -216,3 +216,26 @@ def refresh_button(on_click: rx.EventHandler, label_key: str, id_: str) -> rx.Co
         aria_label=words(label_key),
         id=id_,
     )
+
+
+def item_card(
+    lines: tuple[rx.Component, ...],
+    *actions: rx.Component,
+    testid: str,
+    **data: rx.Var | str | int,
+) -> rx.Component:
+    """A card of a list page: its lines stacked on the left, its buttons on the right (under
+    the lines on a phone); `testid` and `data` (`data_kind=...`) mark it for the tests."""
+    return rx.card(
+        rx.flex(
+            rx.vstack(*lines, spacing="1", min_width="0", flex="1"),
+            *actions,
+            direction=rx.breakpoints(initial="column", sm="row"),
+            spacing="3",
+            align=rx.breakpoints(initial="stretch", sm="center"),
+            width="100%",
+        ),
+        width="100%",
+        data_testid=testid,
+        **data,
+    )

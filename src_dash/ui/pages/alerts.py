@@ -7,25 +7,29 @@ an event sent by hand by a sales rep or a read-only user is refused.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 
 import reflex as rx
-from sqlalchemy.exc import SQLAlchemyError
 
+from src_dash.access import AccessDenied
 from src_dash.dunning.alerts import AlertRow, list_alerts, resolve_alert
-from src_dash.services.access import AccessDenied
-from src_dash.store.engine import get_engine
-from src_dash.ui import i18n
-from src_dash.ui.auth import current_formats, current_viewer
+from src_dash.ui import i18n, routes
 from src_dash.ui.components.layout import page_frame, page_title
 from src_dash.ui.details import alert_text
-from src_dash.ui.i18n import Formats, t
-from src_dash.ui.pages.customers import customer_href
-from src_dash.ui.state import UiState
+from src_dash.ui.i18n import Formats
+from src_dash.ui.kit.service import plain_error, run_service
+from src_dash.ui.kit.widgets import (
+    error_notice,
+    item_card,
+    loading,
+    notice,
+    refresh_button,
+    words,
+)
+from src_dash.ui.routes import customer_href
 
-ROUTE = "/alertes"
+ROUTE = routes.ALERTS
 # Colour and icon of each kind of alert; unknown kinds are grey.
 KIND_STYLES = {
     "email_failed": ("red", "mail-x"),
@@ -96,6 +100,20 @@ def format_alerts(rows: list[AlertRow], fmt: Formats) -> list[AlertView]:
     return out
 
 
+def load_error(exc: Exception, lang: str) -> str:
+    """What the page says when the alerts cannot be read."""
+    return i18n.labelled(i18n.text("alerts.error.load", lang), type(exc).__name__, lang)
+
+
+def resolve_error(exc: Exception, lang: str) -> str:
+    """What the toast says when an alert cannot be marked as handled."""
+    if isinstance(exc, AccessDenied):
+        return i18n.text("alerts.error.denied", lang)
+    if isinstance(exc, LookupError):
+        return i18n.text("alerts.error.gone", lang)
+    return plain_error(exc, lang)
+
+
 class AlertsState(rx.State):
     """The viewer's open alerts, formatted; whether they may mark them as handled."""
 
@@ -107,28 +125,23 @@ class AlertsState(rx.State):
     busy_id: int = 0
 
     async def _refresh(self) -> None:
-        who = await current_viewer(self)
-        if who is None:
+        done = await run_service(self, list_alerts, describe=load_error)
+        if done.signed_out:
             self.loaded = False
             self.rows = []
             return
-        fmt = await current_formats(self)
-        self.can_resolve = who.can_work
-        try:
-            found = await asyncio.to_thread(list_alerts, get_engine(), who)
-        except SQLAlchemyError as exc:
-            logger.exception("the alerts could not be read")
-            self.error = i18n.labelled(
-                i18n.text("alerts.error.load", fmt.lang), type(exc).__name__, fmt.lang
-            )
+        self.can_resolve = done.viewer.can_work
+        self.loaded = True
+        if not done.ok:
+            logger.error("the alerts could not be read", exc_info=done.exception)
+            self.error = done.error
             self.rows = []
-            self.loaded = True
             return
+        found, fmt = done.value, done.fmt
         self.error = ""
         self.rows = format_alerts(found, fmt)
         key = "alerts.open_one" if len(found) <= 1 else "alerts.open_many"
         self.count = i18n.text(key, fmt.lang).format(count=fmt.count(len(found)))
-        self.loaded = True
 
     @rx.event
     async def load(self) -> None:
@@ -138,29 +151,16 @@ class AlertsState(rx.State):
     @rx.event
     async def resolve(self, alert_id: int):  # noqa: ANN201  (yields a toast)
         """Mark an alert as handled; the service refuses viewers who may not work it."""
-        who = await current_viewer(self)
-        fmt = await current_formats(self)
-        if who is None:
-            return
         self.busy_id = int(alert_id)
         yield
-        message = ""
-        try:
-            await asyncio.to_thread(resolve_alert, get_engine(), who, int(alert_id))
-        except AccessDenied:
-            message = i18n.text("alerts.error.denied", fmt.lang)
-        except LookupError:
-            message = i18n.text("alerts.error.gone", fmt.lang)
+        done = await run_service(
+            self, resolve_alert, int(alert_id), catch=(LookupError,), describe=resolve_error
+        )
         self.busy_id = 0
+        if done.signed_out:
+            return
         await self._refresh()
-        if message:
-            yield rx.toast.error(message)
-        else:
-            yield rx.toast.success(i18n.text("alerts.resolved", fmt.lang))
-
-
-def _w(key: str) -> rx.Var[str]:
-    return t(key, UiState.lang)
+        yield done.toast("alerts.resolved")
 
 
 def _kind_icon(r: rx.Var) -> rx.Component:
@@ -173,75 +173,61 @@ def _kind_icon(r: rx.Var) -> rx.Component:
 
 
 def _alert_card(r: rx.Var) -> rx.Component:
-    return rx.card(
+    lines = (
         rx.flex(
-            rx.vstack(
-                rx.flex(
-                    rx.badge(
-                        _kind_icon(r),
-                        r.kind_label,
-                        color_scheme=r.color,
-                        variant="soft",
-                        size="2",
-                        data_testid="alert-kind",
-                    ),
-                    rx.text(r.date, size="1", color_scheme="gray", data_testid="alert-date"),
-                    spacing="2",
-                    align="center",
-                    wrap="wrap",
-                ),
-                rx.cond(
-                    r.href != "",
-                    rx.link(
-                        r.customer,
-                        href=r.href,
-                        weight="bold",
-                        size="3",
-                        color_scheme="gray",
-                        high_contrast=True,
-                        underline="hover",
-                        data_testid="alert-customer",
-                    ),
-                    rx.text(_w("alerts.no_customer"), size="2", color_scheme="gray"),
-                ),
-                rx.text(r.text, size="2", data_testid="alert-text", word_break="break-word"),
-                spacing="1",
-                min_width="0",
-                flex="1",
+            rx.badge(
+                _kind_icon(r),
+                r.kind_label,
+                color_scheme=r.color,
+                variant="soft",
+                size="2",
+                data_testid="alert-kind",
             ),
-            rx.cond(
-                AlertsState.can_resolve & (r.fix_href != ""),
-                rx.link(
-                    rx.button(
-                        rx.icon("wrench", size=16),
-                        r.fix_label,
-                        variant="solid",
-                        width="100%",
-                    ),
-                    href=r.fix_href,
-                    width=rx.breakpoints(initial="100%", sm="auto"),
-                    data_testid="alert-fix",
-                ),
-            ),
-            rx.cond(
-                AlertsState.can_resolve,
-                rx.button(
-                    rx.icon("check", size=16),
-                    _w("alerts.resolve"),
-                    on_click=AlertsState.resolve(r.id),
-                    loading=AlertsState.busy_id == r.id,
-                    variant="soft",
-                    width=rx.breakpoints(initial="100%", sm="auto"),
-                    data_testid="alert-resolve",
-                ),
-            ),
-            direction=rx.breakpoints(initial="column", sm="row"),
-            spacing="3",
-            align=rx.breakpoints(initial="stretch", sm="center"),
-            width="100%",
+            rx.text(r.date, size="1", color_scheme="gray", data_testid="alert-date"),
+            spacing="2",
+            align="center",
+            wrap="wrap",
         ),
-        width="100%",
-        data_testid="alert-item",
+        rx.cond(
+            r.href != "",
+            rx.link(
+                r.customer,
+                href=r.href,
+                weight="bold",
+                size="3",
+                color_scheme="gray",
+                high_contrast=True,
+                underline="hover",
+                data_testid="alert-customer",
+            ),
+            rx.text(words("alerts.no_customer"), size="2", color_scheme="gray"),
+        ),
+        rx.text(r.text, size="2", data_testid="alert-text", word_break="break-word"),
+    )
+    return item_card(
+        lines,
+        rx.cond(
+            AlertsState.can_resolve & (r.fix_href != ""),
+            rx.link(
+                rx.button(rx.icon("wrench", size=16), r.fix_label, variant="solid", width="100%"),
+                href=r.fix_href,
+                width=rx.breakpoints(initial="100%", sm="auto"),
+                data_testid="alert-fix",
+            ),
+        ),
+        rx.cond(
+            AlertsState.can_resolve,
+            rx.button(
+                rx.icon("check", size=16),
+                words("alerts.resolve"),
+                on_click=AlertsState.resolve(r.id),
+                loading=AlertsState.busy_id == r.id,
+                variant="soft",
+                width=rx.breakpoints(initial="100%", sm="auto"),
+                data_testid="alert-resolve",
+            ),
+        ),
+        testid="alert-item",
         data_alert_id=r.id,
         data_kind=r.kind,
     )
@@ -251,7 +237,7 @@ def _header() -> rx.Component:
     return rx.flex(
         rx.vstack(
             rx.hstack(
-                page_title(_w("alerts.title")),
+                page_title(words("alerts.title")),
                 rx.cond(
                     AlertsState.loaded,
                     rx.badge(
@@ -265,18 +251,11 @@ def _header() -> rx.Component:
                 align="center",
                 spacing="3",
             ),
-            rx.text(_w("alerts.subtitle"), size="2", color_scheme="gray"),
+            rx.text(words("alerts.subtitle"), size="2", color_scheme="gray"),
             spacing="1",
         ),
         rx.spacer(),
-        rx.icon_button(
-            rx.icon("refresh-cw", size=16),
-            on_click=AlertsState.load,
-            variant="soft",
-            color_scheme="gray",
-            aria_label=_w("alerts.refresh"),
-            id="alerts-refresh",
-        ),
+        refresh_button(AlertsState.load, "alerts.refresh", "alerts-refresh"),
         direction="row",
         spacing="3",
         width="100%",
@@ -289,17 +268,8 @@ def alerts_page() -> rx.Component:
     return page_frame(
         rx.vstack(
             _header(),
-            rx.cond(
-                AlertsState.error != "",
-                rx.callout.root(
-                    rx.callout.icon(rx.icon("triangle-alert")),
-                    rx.callout.text(AlertsState.error),
-                    color_scheme="red",
-                    width="100%",
-                    id="load-error",
-                ),
-            ),
-            rx.cond(
+            error_notice(AlertsState.error),
+            loading(
                 AlertsState.loaded,
                 rx.cond(
                     AlertsState.rows.length() > 0,
@@ -309,14 +279,8 @@ def alerts_page() -> rx.Component:
                         width="100%",
                         id="alerts-list",
                     ),
-                    rx.callout.root(
-                        rx.callout.icon(rx.icon("bell-off")),
-                        rx.callout.text(_w("alerts.empty")),
-                        width="100%",
-                        id="alerts-empty",
-                    ),
+                    notice("bell-off", words("alerts.empty"), "alerts-empty"),
                 ),
-                rx.center(rx.spinner(size="3"), width="100%", padding="48px"),
             ),
             spacing="4",
             width="100%",

@@ -9,23 +9,24 @@ opens a mail, whatever the browser sends.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import reflex as rx
 
+from src_dash.access import WORK, AccessDenied, Viewer
 from src_dash.dunning.mailsink import ReceivedMail, read_mail, received, sink_dir
-from src_dash.services.access import WORK, Viewer
-from src_dash.ui import i18n
-from src_dash.ui.auth import current_formats, current_viewer
+from src_dash.ui import i18n, routes
 from src_dash.ui.components.layout import page_frame, page_title
-from src_dash.ui.i18n import Formats, t
+from src_dash.ui.i18n import Formats
+from src_dash.ui.kit.service import run_service
+from src_dash.ui.kit.widgets import loading, notice, refresh_button, words
 from src_dash.ui.state import UiState
 
-ROUTE = "/courriels"
+ROUTE = routes.MAILBOX
 LIMIT = 100
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,21 @@ def mail_file(name: str) -> Path | None:
     return path if path.is_file() else None
 
 
+def list_mails(_engine: Any, who: Viewer) -> list[ReceivedMail] | None:  # noqa: ANN401
+    """The newest mails the sink received; None for a viewer who may not read them."""
+    return received(LIMIT) if may_read(who) else None
+
+
+def open_mail_file(_engine: Any, who: Viewer, name: str) -> ReceivedMail:  # noqa: ANN401
+    """One mail of the sink, read whole; refused to those who may not read the outbox."""
+    if not may_read(who):
+        raise AccessDenied("only admins and collectors read the local outbox")
+    path = mail_file(name)
+    if path is None:
+        raise FileNotFoundError(name)
+    return read_mail(path)
+
+
 class MailboxState(rx.State):
     """What the local sink received, and the mail opened."""
 
@@ -107,35 +123,34 @@ class MailboxState(rx.State):
     @rx.event
     async def load(self) -> None:
         """On load and on a language change: list the mails again (admins and collectors)."""
-        who = await current_viewer(self)
-        if not may_read(who):
+        done = await run_service(self, list_mails)
+        if not done.ok or done.value is None:
             self._deny()
-            self.loaded = who is not None
+            self.loaded = not done.signed_out
             return
-        fmt = await current_formats(self)
-        found = await asyncio.to_thread(received, LIMIT)
         self.folder = str(sink_dir())
-        self.rows = [format_mail(m, fmt) for m in found]
+        self.rows = [format_mail(m, done.fmt) for m in done.value]
         self.allowed = True
         self.loaded = True
 
     @rx.event
     async def open_mail(self, name: str):  # noqa: ANN201  (yields a toast)
         """Open one mail of the sink: headers, HTML and text bodies, attachments' names."""
-        who = await current_viewer(self)
-        if not may_read(who):
+        done = await run_service(
+            self,
+            open_mail_file,
+            str(name),
+            catch=(OSError,),
+            describe=lambda _exc, lang: i18n.text("mailbox.error.gone", lang),
+        )
+        if done.signed_out or isinstance(done.exception, AccessDenied):
             self._deny()
             return
-        fmt = await current_formats(self)
-        path = mail_file(str(name))
-        try:
-            if path is None:
-                raise FileNotFoundError(name)
-            mail = await asyncio.to_thread(read_mail, path)
-        except OSError:
-            yield rx.toast.error(i18n.text("mailbox.error.gone", fmt.lang))
+        if not done.ok:
+            yield rx.toast.error(done.error)
             return
-        view = format_mail(mail, fmt)
+        mail = done.value
+        view = format_mail(mail, done.fmt)
         self.open_name = view.name
         self.open_subject = view.subject
         self.open_date = view.date
@@ -154,13 +169,11 @@ class MailboxState(rx.State):
             self._close()
 
 
-def _w(key: str) -> rx.Var[str]:
-    return t(key, UiState.lang)
-
-
 def _field(key: str, value: rx.Var, testid: str) -> rx.Component:
     return rx.text(
-        rx.text.span(_w(key), rx.cond(UiState.lang == "fr", "\u00a0: ", ": "), color_scheme="gray"),
+        rx.text.span(
+            words(key), rx.cond(UiState.lang == "fr", "\u00a0: ", ": "), color_scheme="gray"
+        ),
         rx.text.span(value, data_testid=testid),
         size="2",
         word_break="break-word",
@@ -183,7 +196,7 @@ def _mail_card(m: rx.Var) -> rx.Component:
                 rx.text(m.date, size="1", color_scheme="gray", data_testid="mail-date"),
                 rx.button(
                     rx.icon("mail-open", size=16),
-                    _w("mailbox.open"),
+                    words("mailbox.open"),
                     on_click=MailboxState.open_mail(m.name),
                     variant="soft",
                     data_testid="mail-open",
@@ -205,10 +218,112 @@ def _mail_card(m: rx.Var) -> rx.Component:
 
 def _section(key: str, *children: rx.Component) -> rx.Component:
     return rx.vstack(
-        rx.text(_w(key), size="2", weight="bold", color_scheme="gray"),
+        rx.text(words(key), size="2", weight="bold", color_scheme="gray"),
         *children,
         spacing="1",
         width="100%",
+    )
+
+
+def _mail_head() -> tuple[rx.Component, ...]:
+    s = MailboxState
+    return (
+        rx.flex(
+            rx.dialog.title(s.open_subject, margin="0", word_break="break-word"),
+            rx.dialog.close(
+                rx.icon_button(
+                    rx.icon("x", size=18),
+                    variant="ghost",
+                    color_scheme="gray",
+                    aria_label=words("mailbox.close"),
+                    id="mail-close",
+                )
+            ),
+            justify="between",
+            align="start",
+            spacing="3",
+            width="100%",
+        ),
+        rx.vstack(
+            _field("mailbox.date", s.open_date, "open-date"),
+            _field("mailbox.from", s.open_from, "open-from"),
+            _field("mailbox.to", s.open_to, "open-to"),
+            rx.cond(s.open_cc != "", _field("mailbox.cc", s.open_cc, "open-cc")),
+            spacing="1",
+            width="100%",
+        ),
+    )
+
+
+def _mail_bodies() -> tuple[rx.Component, ...]:
+    s = MailboxState
+    return (
+        rx.cond(
+            s.open_html != "",
+            _section(
+                "mailbox.html",
+                rx.el.iframe(
+                    src_doc=s.open_html,
+                    sandbox="",
+                    title=s.open_subject,
+                    id="mail-html",
+                    style={
+                        "width": "100%",
+                        "height": "360px",
+                        "border": "1px solid var(--gray-a6)",
+                        "borderRadius": "var(--radius-2)",
+                        "background": "white",
+                    },
+                ),
+            ),
+        ),
+        rx.cond(
+            s.open_text != "",
+            _section(
+                "mailbox.text",
+                rx.box(
+                    s.open_text,
+                    as_="pre",
+                    id="mail-text",
+                    white_space="pre-wrap",
+                    word_break="break-word",
+                    font_family="var(--code-font-family)",
+                    font_size="var(--font-size-1)",
+                    max_height="240px",
+                    overflow_y="auto",
+                    padding="10px",
+                    margin="0",
+                    width="100%",
+                    background_color="var(--gray-a2)",
+                    border="1px solid var(--gray-a5)",
+                    border_radius="var(--radius-2)",
+                ),
+            ),
+        ),
+    )
+
+
+def _attachments() -> rx.Component:
+    return _section(
+        "mailbox.attachments",
+        rx.cond(
+            MailboxState.open_attachments.length() > 0,
+            rx.flex(
+                rx.foreach(
+                    MailboxState.open_attachments,
+                    lambda a: rx.badge(
+                        rx.icon("paperclip", size=12),
+                        a,
+                        variant="outline",
+                        data_testid="mail-attachment",
+                    ),
+                ),
+                spacing="2",
+                wrap="wrap",
+                id="mail-attachments",
+            ),
+            rx.text(words("mailbox.no_attachment"), size="2", color_scheme="gray"),
+        ),
     )
 
 
@@ -216,96 +331,9 @@ def _mail_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.vstack(
-                rx.flex(
-                    rx.dialog.title(MailboxState.open_subject, margin="0", word_break="break-word"),
-                    rx.dialog.close(
-                        rx.icon_button(
-                            rx.icon("x", size=18),
-                            variant="ghost",
-                            color_scheme="gray",
-                            aria_label=_w("mailbox.close"),
-                            id="mail-close",
-                        )
-                    ),
-                    justify="between",
-                    align="start",
-                    spacing="3",
-                    width="100%",
-                ),
-                rx.vstack(
-                    _field("mailbox.date", MailboxState.open_date, "open-date"),
-                    _field("mailbox.from", MailboxState.open_from, "open-from"),
-                    _field("mailbox.to", MailboxState.open_to, "open-to"),
-                    rx.cond(
-                        MailboxState.open_cc != "",
-                        _field("mailbox.cc", MailboxState.open_cc, "open-cc"),
-                    ),
-                    spacing="1",
-                    width="100%",
-                ),
-                rx.cond(
-                    MailboxState.open_html != "",
-                    _section(
-                        "mailbox.html",
-                        rx.el.iframe(
-                            src_doc=MailboxState.open_html,
-                            sandbox="",
-                            title=MailboxState.open_subject,
-                            id="mail-html",
-                            style={
-                                "width": "100%",
-                                "height": "360px",
-                                "border": "1px solid var(--gray-a6)",
-                                "borderRadius": "var(--radius-2)",
-                                "background": "white",
-                            },
-                        ),
-                    ),
-                ),
-                rx.cond(
-                    MailboxState.open_text != "",
-                    _section(
-                        "mailbox.text",
-                        rx.box(
-                            MailboxState.open_text,
-                            as_="pre",
-                            id="mail-text",
-                            white_space="pre-wrap",
-                            word_break="break-word",
-                            font_family="var(--code-font-family)",
-                            font_size="var(--font-size-1)",
-                            max_height="240px",
-                            overflow_y="auto",
-                            padding="10px",
-                            margin="0",
-                            width="100%",
-                            background_color="var(--gray-a2)",
-                            border="1px solid var(--gray-a5)",
-                            border_radius="var(--radius-2)",
-                        ),
-                    ),
-                ),
-                _section(
-                    "mailbox.attachments",
-                    rx.cond(
-                        MailboxState.open_attachments.length() > 0,
-                        rx.flex(
-                            rx.foreach(
-                                MailboxState.open_attachments,
-                                lambda a: rx.badge(
-                                    rx.icon("paperclip", size=12),
-                                    a,
-                                    variant="outline",
-                                    data_testid="mail-attachment",
-                                ),
-                            ),
-                            spacing="2",
-                            wrap="wrap",
-                            id="mail-attachments",
-                        ),
-                        rx.text(_w("mailbox.no_attachment"), size="2", color_scheme="gray"),
-                    ),
-                ),
+                *_mail_head(),
+                *_mail_bodies(),
+                _attachments(),
                 spacing="4",
                 width="100%",
             ),
@@ -321,12 +349,12 @@ def _mail_dialog() -> rx.Component:
 def _header() -> rx.Component:
     return rx.flex(
         rx.vstack(
-            page_title(_w("mailbox.title")),
-            rx.text(_w("mailbox.subtitle"), size="2", color_scheme="gray"),
+            page_title(words("mailbox.title")),
+            rx.text(words("mailbox.subtitle"), size="2", color_scheme="gray"),
             rx.cond(
                 MailboxState.folder != "",
                 rx.text(
-                    _w("mailbox.folder"),
+                    words("mailbox.folder"),
                     " ",
                     rx.code(MailboxState.folder, variant="ghost", word_break="break-all"),
                     size="1",
@@ -339,14 +367,7 @@ def _header() -> rx.Component:
         rx.spacer(),
         rx.cond(
             MailboxState.allowed,
-            rx.icon_button(
-                rx.icon("refresh-cw", size=16),
-                on_click=MailboxState.load,
-                variant="soft",
-                color_scheme="gray",
-                aria_label=_w("mailbox.refresh"),
-                id="mailbox-refresh",
-            ),
+            refresh_button(MailboxState.load, "mailbox.refresh", "mailbox-refresh"),
         ),
         direction="row",
         spacing="3",
@@ -360,7 +381,7 @@ def mailbox_page() -> rx.Component:
     return page_frame(
         rx.vstack(
             _header(),
-            rx.cond(
+            loading(
                 MailboxState.loaded,
                 rx.cond(
                     MailboxState.allowed,
@@ -372,22 +393,10 @@ def mailbox_page() -> rx.Component:
                             width="100%",
                             id="mail-list",
                         ),
-                        rx.callout.root(
-                            rx.callout.icon(rx.icon("inbox")),
-                            rx.callout.text(_w("mailbox.empty")),
-                            width="100%",
-                            id="mailbox-empty",
-                        ),
+                        notice("inbox", words("mailbox.empty"), "mailbox-empty"),
                     ),
-                    rx.callout.root(
-                        rx.callout.icon(rx.icon("lock")),
-                        rx.callout.text(_w("mailbox.denied")),
-                        color_scheme="gray",
-                        width="100%",
-                        id="mailbox-denied",
-                    ),
+                    notice("lock", words("mailbox.denied"), "mailbox-denied", "gray"),
                 ),
-                rx.center(rx.spinner(size="3"), width="100%", padding="48px"),
             ),
             _mail_dialog(),
             spacing="4",

@@ -13,8 +13,8 @@ from src_dash.services.customer_card import CustomerCard
 from src_dash.ui import i18n
 from src_dash.ui.choice import Choice
 from src_dash.ui.components.data_table import TableColumn
+from src_dash.ui.components.filter_values import GRADE_COLORS
 from src_dash.ui.i18n import Formats
-from src_dash.ui.pages.customers import GRADE_COLORS
 
 AUTO = "auto"  # the scenario select's "the profile's scenario" option
 ROLE_COLORS = {"to": "green", "cc": "blue", "never": "gray", "": "gray"}

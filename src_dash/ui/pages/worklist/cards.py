@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from src_dash.ui.components.layout import as_of_line, page_title
-from src_dash.ui.kit.widgets import refresh_button, switch_field, words
+from src_dash.ui.kit.widgets import item_card, refresh_button, switch_field, words
 from src_dash.ui.pages.worklist.rows import KIND_ICONS
 from src_dash.ui.pages.worklist.state import WorklistState
 
@@ -62,48 +62,32 @@ def _title_line(r: rx.Var) -> rx.Component:
 
 
 def _work_card(r: rx.Var) -> rx.Component:
-    return rx.card(
-        rx.flex(
-            rx.vstack(
-                _title_line(r),
-                rx.text(r.subtitle, " · ", r.assigned_text, size="1", color_scheme="gray"),
-                rx.cond(
-                    r.items_text != "",
-                    rx.text(
-                        r.items_text,
-                        " · ",
-                        rx.text.span(r.amount_text, weight="bold"),
-                        size="2",
-                    ),
-                ),
-                rx.cond(
-                    r.promise_text != "",
-                    rx.text(r.promise_text, size="2", color_scheme="amber"),
-                ),
-                rx.cond(
-                    r.note != "",
-                    rx.text(r.note, size="2", color_scheme="gray", font_style="italic"),
-                ),
-                spacing="1",
-                min_width="0",
-                flex="1",
-            ),
-            rx.button(
-                rx.cond(
-                    r.kind == "call", rx.icon("phone", size=16), rx.icon("circle-check", size=16)
-                ),
-                rx.cond(r.kind == "call", words("work.sheet"), words("work.open")),
-                on_click=WorklistState.open_sheet(r.action_id),
-                width=rx.breakpoints(initial="100%", sm="auto"),
-                data_testid="open-sheet",
-            ),
-            direction=rx.breakpoints(initial="column", sm="row"),
-            spacing="3",
-            align=rx.breakpoints(initial="stretch", sm="center"),
-            width="100%",
+    lines = (
+        _title_line(r),
+        rx.text(r.subtitle, " · ", r.assigned_text, size="1", color_scheme="gray"),
+        rx.cond(
+            r.items_text != "",
+            rx.text(r.items_text, " · ", rx.text.span(r.amount_text, weight="bold"), size="2"),
         ),
-        width="100%",
-        data_testid="work-item",
+        rx.cond(
+            r.promise_text != "",
+            rx.text(r.promise_text, size="2", color_scheme="amber"),
+        ),
+        rx.cond(
+            r.note != "",
+            rx.text(r.note, size="2", color_scheme="gray", font_style="italic"),
+        ),
+    )
+    return item_card(
+        lines,
+        rx.button(
+            rx.cond(r.kind == "call", rx.icon("phone", size=16), rx.icon("circle-check", size=16)),
+            rx.cond(r.kind == "call", words("work.sheet"), words("work.open")),
+            on_click=WorklistState.open_sheet(r.action_id),
+            width=rx.breakpoints(initial="100%", sm="auto"),
+            data_testid="open-sheet",
+        ),
+        testid="work-item",
         data_action_id=r.action_id,
         data_kind=r.kind,
     )

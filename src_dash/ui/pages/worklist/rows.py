@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from src_dash.services.worklist import CallSheet, WorkItem, Worklist
 from src_dash.ui import i18n
+from src_dash.ui.components.filter_values import GRADE_COLORS
 from src_dash.ui.i18n import Formats
-from src_dash.ui.pages.customers import GRADE_COLORS
 from src_dash.ui.routes import customer_href
 
 OUTCOMES = ("reached", "no_answer", "promise", "dispute", "call_back")

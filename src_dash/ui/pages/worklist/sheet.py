@@ -183,9 +183,9 @@ def _reach() -> rx.Component:
     )
 
 
-def _figures_and_script() -> rx.Component:
+def _figures_and_script() -> tuple[rx.Component, ...]:
     s = WorklistState
-    return rx.fragment(
+    return (
         rx.card(
             rx.grid(
                 rx.foreach(s.figures, _figure),
@@ -260,7 +260,7 @@ def sheet_dialog() -> rx.Component:
             rx.vstack(
                 _head(),
                 _reach(),
-                _figures_and_script(),
+                *_figures_and_script(),
                 _contacts_and_items(),
                 rx.cond(
                     s.history.length() > 0,
