@@ -37,6 +37,7 @@ class Settings:
     report_hour: int = 7  # local hour of the daily cash report (scheduler)
     mail_sink_dir: Path | None = None  # where the local mail sink writes (None: no sink)
     send_windows: bool = True  # emails leave only in each company's send window
+    train_models: bool = True  # the app and the scheduler train the pay-date models themselves
 
     @property
     def demo_dir(self) -> Path:
@@ -80,6 +81,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         dispatch_interval_seconds=int(env.get("SRC_DASH_DISPATCH_INTERVAL", "60")),
         report_hour=int(env.get("SRC_DASH_REPORT_HOUR", "7")),
         send_windows=env.get("SRC_DASH_SEND_WINDOWS", "1").strip().lower()
+        not in ("0", "off", "false", "no"),
+        train_models=env.get("SRC_DASH_TRAIN_MODELS", "1").strip().lower()
         not in ("0", "off", "false", "no"),
         mail_sink_dir=Path(env.get("SRC_DASH_MAIL_SINK_DIR") or data_dir / "mail-sink"),
     )

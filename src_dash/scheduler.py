@@ -109,9 +109,10 @@ def sync_job() -> object:
     record_after_runs(engine, results)
     for r in results:
         log.info("sync %s: %s, +%d ~%d -%d", r.company, r.status, r.added, r.changed, r.deleted)
-    # New or changed entries may be new settlements: retrain the pay-date models now rather than
-    # on the first request (issue 15). A failure here must not fail the sync.
-    if any(r.status == "ok" and (r.added or r.changed) for r in results):
+    # New or changed entries may be new settlements: train the pay-date models now (pages never
+    # train: they use the rules until the models are there). Cached per version of the entries
+    # and day, so this costs nothing when nothing changed. A failure must not fail the sync.
+    if settings.train_models:
         try:
             from src_dash.services.predictions import retrain
 

@@ -65,6 +65,17 @@ def _import_senders() -> None:
         importlib.import_module(name)
 
 
+def _train_models() -> None:
+    """Train today's pay-date models when they are missing (the scores switch from the rules to
+    the models once they are there); `SRC_DASH_TRAIN_MODELS=0` leaves it to the scheduler."""
+    from src_dash.config import load_settings
+    from src_dash.services.predictions import retrain
+    from src_dash.store.engine import get_engine
+
+    if load_settings().train_models:
+        logger.info("pay-date models: %s", retrain(get_engine()))
+
+
 async def keep_dashboard_warm() -> None:
     """Load the ledger and the whole-base dashboard at start, and again after each sync or
     change of the parties (customers, contacts, users...) and each new day.
@@ -86,6 +97,7 @@ async def keep_dashboard_warm() -> None:
             if key != seen:
                 await asyncio.to_thread(warm, get_engine())
                 seen = key
+                await asyncio.to_thread(_train_models)
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -34,6 +34,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # The pinned day is a Sunday: emails would wait for Monday's send window. The send-window
     # tests (tests/dunning/test_send_window.py) turn the windows on in their own settings.
     os.environ["SRC_DASH_SEND_WINDOWS"] = "0"
+    # The app would train the pay-date models in the background and switch the scores from the
+    # rules to the models mid-test: tests that need the models train them themselves.
+    os.environ["SRC_DASH_TRAIN_MODELS"] = "0"
 
 
 def _pg_server_url(database: str) -> str:

@@ -18,8 +18,10 @@ Parts:
 - broken_promises: promises broken in the last 12 months, 50 points each.
 - bounced_payments: rejected payments posted in the last 12 months, 50 points each.
 
-Where the company's history is rich enough for a model (`analytics.predict`), the score of a
-customer with open invoices is the model's instead: 100 x the exposure-weighted probability
+Once the pay-date models are trained for the day (`analytics.predict`: the scheduler trains them
+after each sync that brings entries, `src-dash predict` and `retrain` too; a page never waits for a
+training), and where the company's history is rich enough for them, the score of a customer with
+open invoices is the model's instead: 100 x the exposure-weighted probability
 that their open invoices are paid more than 15 days after due. The parts above then explain it
 (weight 0, a sentence in `detail`), after a first part "late_probability" that carries it all.
 The weighted parts remain the score of customers without open invoices and of companies with
@@ -37,7 +39,7 @@ from sqlalchemy.engine import Engine
 
 from src_dash.analytics.balances import money
 from src_dash.analytics.ledger import KIND_FEE, Ledger, get_ledger
-from src_dash.analytics.predict.model import predictions
+from src_dash.analytics.predict.model import predictions, ready
 from src_dash.analytics.scope import EVERYTHING, Scope
 from src_dash.clock import today as clock_today
 
@@ -126,12 +128,14 @@ class CustomerScore:
 
 def score_frame(ledger: Ledger, as_of: date) -> pl.DataFrame:
     """Every customer's parts and score as of a date (cached per ledger version and date)."""
-    return ledger.memo(("scores", as_of), lambda: _with_model(ledger, as_of))
+    return ledger.memo(("scores", as_of, ready(ledger, as_of)), lambda: _with_model(ledger, as_of))
 
 
 def _with_model(ledger: Ledger, as_of: date) -> pl.DataFrame:
     """The rules' frame, its score replaced by the model's where there is one (module doc)."""
     frame = _score_frame(ledger, as_of)
+    if not ready(ledger, as_of):
+        return frame.with_columns(model_p=pl.lit(None, pl.Float64))
     learned = predictions(ledger, as_of).filter(pl.col("method") != "rules")
     residual = pl.col("residual").cast(pl.Float64)
     per_customer = learned.group_by("customer_id").agg(

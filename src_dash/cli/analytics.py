@@ -9,6 +9,7 @@ from pathlib import Path
 
 from src_dash.cli.common import iso_date, open_store, print_json
 from src_dash.clock import today
+from src_dash.config import load_settings
 
 
 def _engine_and_scope(args: argparse.Namespace):  # noqa: ANN202
@@ -74,6 +75,12 @@ def cmd_scores(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     as_of = args.as_of or today()
+    if load_settings().train_models:
+        # The score comes from the pay-date models: train them first (cached per entries).
+        from src_dash.analytics.ledger import get_ledger
+        from src_dash.analytics.predict.model import trained
+
+        trained(get_ledger(engine), as_of)
     rows = scores(engine, scope, as_of)
     if args.json:
         print_json(

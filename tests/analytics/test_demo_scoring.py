@@ -52,8 +52,14 @@ def test_score_ranks_bad_payers(synced, demo_base):
 
 
 def test_score_comes_from_the_predictions_and_says_why(synced):
+    from src_dash.analytics.predict.model import ready, trained
     from src_dash.analytics.scoring import MODEL_PART, scores
 
+    ledger = get_ledger(synced)
+    untrained = scores(synced, as_of=TODAY)
+    assert not ready(ledger, TODAY)  # a page never trains: the rules until the models exist
+    assert all(s.parts[0].name != MODEL_PART for s in untrained)
+    trained(ledger, TODAY)  # what the scheduler does after a sync
     rows = scores(synced, as_of=TODAY)
     learned = [s for s in rows if s.parts[0].name == MODEL_PART]
     assert len(learned) > 100

@@ -22,6 +22,11 @@ class Shelf:
         self.values: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
 
+    def peek(self, key: tuple):  # noqa: ANN201
+        """The value of `key` when it was computed already, else None (nothing computed)."""
+        with self.lock:
+            return self.values.get(key)
+
     def get(self, key: tuple, compute):  # noqa: ANN001, ANN201
         """The value of `key`, computed (outside the lock) when missing."""
         with self.lock:
@@ -95,8 +100,16 @@ class Ledger:
                 "parties" (read from the parties' tables only: contacts, customers' details);
                 the last two are shared with the next ledgers until that version changes.
         """
-        shelf = {"version": self._memo, "entries": self._by_entries, "parties": self._by_parties}
-        return shelf[keep].get(key, compute)
+        return self._shelf(keep).get(key, compute)
+
+    def memoised(self, key: tuple, keep: str = "version"):  # noqa: ANN201
+        """What `memo(key, ..., keep)` computed already, or None: never computes."""
+        return self._shelf(keep).peek(key)
+
+    def _shelf(self, keep: str) -> Shelf:
+        return {"version": self._memo, "entries": self._by_entries, "parties": self._by_parties}[
+            keep
+        ]
 
     def customer_ids(self, scope: Scope) -> pl.Series | None:
         """Ids of the customers in `scope`, or None when the scope filters nothing.

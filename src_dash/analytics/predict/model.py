@@ -165,7 +165,18 @@ def _train(ledger: Ledger, as_of: date) -> dict[int, Model]:
 
 def trained(ledger: Ledger, as_of: date) -> dict[int, Model]:
     """`train`, once per version of the entries and date (the follow-up moves rarely enough)."""
-    return ledger.memo(("predict-models", as_of), lambda: train(ledger, as_of), keep="entries")
+    return ledger.memo(_models_key(as_of), lambda: train(ledger, as_of), keep="entries")
+
+
+def _models_key(as_of: date) -> tuple:
+    return ("predict-models", as_of)
+
+
+def ready(ledger: Ledger, as_of: date) -> bool:
+    """Whether the models of `as_of` were trained for these entries already (by the scheduler
+    after a sync, or a command): a page never waits for a training (seconds to tens of
+    seconds on a large base), it uses the rules until the models are there."""
+    return ledger.memoised(_models_key(as_of), keep="entries") is not None
 
 
 def _unpaid_share(model: Model, predicted: np.ndarray, days_left: np.ndarray) -> np.ndarray:
@@ -227,6 +238,7 @@ __all__ = [
     "open_invoices",
     "predict",
     "predictions",
+    "ready",
     "train",
     "trained",
     "training_set",
