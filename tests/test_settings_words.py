@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from src_dash.ui.pages.settings_common import say
+from src_dash.ui.pages.settings.common import say
 
 
 def test_a_range_is_said_in_french_whatever_its_bounds() -> None:

@@ -192,7 +192,7 @@ def test_a_collector_cannot_reach_the_rules_and_crafted_events_are_refused(
 
     from src_dash.bench.app import Client, state_names
     from src_dash.services.auth import log_in
-    from src_dash.ui.pages.settings_profiles import ProfileRulesState
+    from src_dash.ui.pages.settings.profiles import ProfileRulesState
 
     page.set_viewport_size(DESKTOP)
     log_in_as(page, app.frontend_url, "collector")

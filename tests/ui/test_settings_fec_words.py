@@ -14,7 +14,7 @@ from src_dash.services.auth import seed_demo_users
 from src_dash.services.fec_upload import confirm_fec, upload_fec
 from src_dash.sources.fec import EXCLUSION_REASONS
 from src_dash.ui.i18n import Formats
-from src_dash.ui.pages.settings_fec import imported_texts, preview_view
+from src_dash.ui.pages.settings.fec import imported_texts, preview_view
 from src_dash.ui.words_settings import WORDS
 
 NNBSP, NBSP = "\u202f", "\u00a0"

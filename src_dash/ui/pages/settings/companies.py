@@ -35,8 +35,8 @@ from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.components.company_card import STATUS_COLORS
 from src_dash.ui.i18n import Formats, t
-from src_dash.ui.pages.settings_common import error_note, error_text, field, ok_note, section
-from src_dash.ui.pages.settings_fec import FecState, fec_section
+from src_dash.ui.pages.settings.common import error_note, error_text, field, ok_note, section
+from src_dash.ui.pages.settings.fec import FecState, fec_section
 from src_dash.ui.state import UiState
 
 logger = logging.getLogger(__name__)

@@ -34,7 +34,7 @@ from src_dash.sync import SyncError
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.i18n import Formats, t
-from src_dash.ui.pages.settings_common import error_note, error_text, field, ok_note, section
+from src_dash.ui.pages.settings.common import error_note, error_text, field, ok_note, section
 from src_dash.ui.state import UiState
 
 UPLOAD_ID = "fec-upload"
@@ -318,7 +318,7 @@ class FecState(rx.State):
             self.done, self.recon, self.recon_ok = imported_texts(done, fmt)
             self.fec_code = done.outcome.company
             self._clear_preview()
-            from src_dash.ui.pages.settings_companies import CompaniesState
+            from src_dash.ui.pages.settings.companies import CompaniesState
 
             companies = await self.get_state(CompaniesState)
             await companies._read()

@@ -12,31 +12,32 @@ from __future__ import annotations
 
 import reflex as rx
 
+from src_dash.ui import routes
 from src_dash.ui.auth import AuthState, current_viewer
 from src_dash.ui.components.layout import page_frame, page_title
-from src_dash.ui.components.template_editor import TemplateEditorState, template_editor
 from src_dash.ui.i18n import t
-from src_dash.ui.pages.settings_common import loading
-from src_dash.ui.pages.settings_companies import CompaniesState, companies_tab
-from src_dash.ui.pages.settings_dunning import (
+from src_dash.ui.pages.settings.common import loading
+from src_dash.ui.pages.settings.companies import CompaniesState, companies_tab
+from src_dash.ui.pages.settings.dunning import (
     ScenariosState,
     ServicesState,
     scenarios_tab,
     services_tab,
     thresholds_tab,
 )
-from src_dash.ui.pages.settings_lists import (
+from src_dash.ui.pages.settings.lists import (
     ObjectivesState,
     ReasonsState,
     objectives_tab,
     reasons_tab,
 )
-from src_dash.ui.pages.settings_messaging import MessagingState, messaging_tab
-from src_dash.ui.pages.settings_profiles import ProfileRulesState, profiles_tab
-from src_dash.ui.pages.settings_users import UsersState, users_tab
+from src_dash.ui.pages.settings.messaging import MessagingState, messaging_tab
+from src_dash.ui.pages.settings.profiles import ProfileRulesState, profiles_tab
+from src_dash.ui.pages.settings.templates import TemplateEditorState, template_editor
+from src_dash.ui.pages.settings.users import UsersState, users_tab
 from src_dash.ui.state import UiState
 
-ROUTE = "/reglages"
+ROUTE = routes.SETTINGS
 # Each tab: its key (also `?tab=`), its label, its icon, the state whose `load` reads it.
 TABS: tuple[tuple[str, str, str, type[rx.State]], ...] = (
     ("companies", "set.tab.companies", "building-2", CompaniesState),

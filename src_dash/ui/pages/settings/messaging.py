@@ -21,7 +21,7 @@ from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.choice import Choice
 from src_dash.ui.i18n import t
-from src_dash.ui.pages.settings_common import error_note, error_text, field, section, select
+from src_dash.ui.pages.settings.common import error_note, error_text, field, section, select
 from src_dash.ui.state import UiState
 
 TEXTS = (

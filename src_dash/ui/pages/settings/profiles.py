@@ -38,7 +38,7 @@ from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.i18n import Formats, t
-from src_dash.ui.pages.settings_common import (
+from src_dash.ui.pages.settings.common import (
     Choice,
     error_note,
     error_text,
