@@ -167,7 +167,7 @@ def test_the_stored_schedule_is_read_at_most_once_per_ttl_and_survives_a_failure
 
 
 def test_the_sync_job_follows_what_the_admin_saves_without_a_restart(store: Engine, store_url: str):
-    from src_dash.services.access import viewer
+    from src_dash.access import viewer
     from src_dash.services.auth import create_user
     from src_dash.services.sync_schedule import set_sync_schedule
 

@@ -27,7 +27,7 @@ def _viewer_of(engine, login: str | None):  # noqa: ANN001, ANN202
         return None
     from sqlalchemy import select
 
-    from src_dash.services.access import viewer
+    from src_dash.access import viewer
     from src_dash.store import User
 
     t = User.__table__
@@ -40,11 +40,11 @@ def _viewer_of(engine, login: str | None):  # noqa: ANN001, ANN202
 
 def cmd_send(args: argparse.Namespace) -> int:
     """Plan the day, write the run, then dispatch its emails and print its letters."""
+    from src_dash.access import AccessDenied
     from src_dash.clock import today
     from src_dash.dunning.dispatch import dispatch
     from src_dash.dunning.planner import plan
     from src_dash.dunning.runs import create_run
-    from src_dash.services.access import AccessDenied
 
     engine = open_store()
     as_of = args.as_of or today()
@@ -79,8 +79,8 @@ def cmd_dispatch(args: argparse.Namespace) -> int:
 
 def cmd_approve(args: argparse.Namespace) -> int:
     """Approve held messages as a user."""
+    from src_dash.access import AccessDenied
     from src_dash.dunning.runs import approve
-    from src_dash.services.access import AccessDenied
 
     engine = open_store()
     try:
@@ -175,6 +175,7 @@ def cmd_mail(args: argparse.Namespace) -> int:
 
 def cmd_letters(args: argparse.Namespace) -> int:
     """Letters: print the batch, confirm the printing, mark them posted."""
+    from src_dash.access import AccessDenied
     from src_dash.clock import today, utcnow
     from src_dash.dunning.letter_post import (
         LetterError,
@@ -182,7 +183,6 @@ def cmd_letters(args: argparse.Namespace) -> int:
         mark_posted,
         print_batch,
     )
-    from src_dash.services.access import AccessDenied
 
     engine = open_store()
     try:

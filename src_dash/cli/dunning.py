@@ -123,7 +123,7 @@ def _viewer(engine, login: str | None):  # noqa: ANN001, ANN202
         return None
     from sqlalchemy import select
 
-    from src_dash.services.access import viewer
+    from src_dash.access import viewer
     from src_dash.store import User
 
     with engine.connect() as conn:
@@ -137,9 +137,9 @@ def _viewer(engine, login: str | None):  # noqa: ANN001, ANN202
 
 def cmd_plan(args: argparse.Namespace) -> int:
     """Print the planner's proposals and exclusions as of a date."""
+    from src_dash.access import AccessDenied
     from src_dash.clock import today
     from src_dash.dunning.planner import PlanError, plan
-    from src_dash.services.access import AccessDenied
 
     engine = open_store()
     customer_ids = None

@@ -4,7 +4,7 @@ wrong (`SettingsError`, an `InvalidInput` naming the field).
 
 from __future__ import annotations
 
-from src_dash.services.access import ADMIN, Viewer, require
+from src_dash.access import ADMIN, Viewer, require
 from src_dash.services.inputs import InvalidInput
 
 

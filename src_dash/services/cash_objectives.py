@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from src_dash.services.access import Viewer, audit
+from src_dash.access import Viewer, audit
 from src_dash.services.admin import require_admin as _admin
 from src_dash.services.inputs import InvalidInput, amount_field, date_field
 from src_dash.store import (
@@ -22,7 +22,7 @@ from src_dash.store import (
     Company,
     User,
 )
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 
 @dataclass(frozen=True)

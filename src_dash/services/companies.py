@@ -16,8 +16,8 @@ from pathlib import Path
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 
+from src_dash.access import Viewer, audit
 from src_dash.clock import utcnow
-from src_dash.services.access import Viewer, audit
 from src_dash.services.admin import SettingsError
 from src_dash.services.admin import require_admin as _admin
 from src_dash.services.fec_import import import_fec_file
@@ -29,7 +29,8 @@ from src_dash.store import (
     Customer,
     SyncRun,
 )
-from src_dash.sync import SyncError, bump_data_version, sync_company
+from src_dash.store.versions import bump_data_version
+from src_dash.sync import SyncError, sync_company
 
 CODE_PATTERN = re.compile(r"[A-Z0-9_\-]{1,20}")
 # Keys of an ODBC connection string whose value is a secret, masked whenever it is shown.

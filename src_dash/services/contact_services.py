@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
-from src_dash.services.access import Viewer, audit
+from src_dash.access import Viewer, audit
 from src_dash.services.admin import require_admin as _admin
 from src_dash.services.inputs import InvalidInput
 from src_dash.store import (
     Company,
     ContactService,
 )
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 DUNNING_ROLES = ("to", "cc", "never")
 

@@ -14,12 +14,12 @@ import re
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
+from src_dash.access import WORK, AccessDenied, Viewer, audit, check_customers, require
 from src_dash.clock import utcnow
-from src_dash.services.access import WORK, AccessDenied, Viewer, audit, check_customers, require
 from src_dash.services.customer_card import has_scenario_column
 from src_dash.services.inputs import InvalidInput, text_field
 from src_dash.store import Contact, ContactService, Customer, Scenario
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 CONTACT_ROLES = ("", "to", "cc", "never")  # "" = the role of the contact's service
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

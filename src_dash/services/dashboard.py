@@ -18,6 +18,7 @@ import polars as pl
 from sqlalchemy import func, literal, select
 from sqlalchemy.engine import Connection, Engine
 
+from src_dash.access import Viewer, require, scope_clause
 from src_dash.analytics.balances import money
 from src_dash.analytics.dashboard import Dashboard, dashboard
 from src_dash.analytics.ledger import (
@@ -30,7 +31,6 @@ from src_dash.analytics.ledger import (
 )
 from src_dash.analytics.scope import Scope
 from src_dash.clock import today as clock_today
-from src_dash.services.access import Viewer, require, scope_clause
 from src_dash.services.auth import ROLES
 from src_dash.store import (
     Action,

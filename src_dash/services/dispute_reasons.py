@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from src_dash.services.access import Viewer, audit
-from src_dash.services.access import require as require_role
+from src_dash.access import Viewer, audit
+from src_dash.access import require as require_role
 from src_dash.services.admin import require_admin as _admin
 from src_dash.services.auth import ROLES
 from src_dash.services.inputs import InvalidInput, text_field
 from src_dash.store import (
     DisputeReason,
 )
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 DEFAULT_DISPUTE_REASONS = (
     "Marchandise non conforme",

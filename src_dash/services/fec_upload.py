@@ -23,9 +23,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from src_dash.access import ADMIN, Viewer, audit, require
 from src_dash.clock import utcnow
 from src_dash.config import load_settings
-from src_dash.services.access import ADMIN, Viewer, audit, require
 from src_dash.services.admin import SettingsError
 from src_dash.services.companies import RunView, company_code, last_run
 from src_dash.services.fec_import import (

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
 
-from src_dash.services.access import Viewer
+from src_dash.access import Viewer
 from src_dash.services.admin import require_admin as _admin
 from src_dash.store import (
     Company,

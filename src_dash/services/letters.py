@@ -9,9 +9,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
+from src_dash.access import WORK, Viewer, require, scope_clause
 from src_dash.dunning import letter_post
 from src_dash.dunning.letter_post import LetterCounts, LetterError
-from src_dash.services.access import WORK, Viewer, require, scope_clause
 from src_dash.services.customers import READ
 from src_dash.store import Customer, Message
 

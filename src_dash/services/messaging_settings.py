@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
+from src_dash.access import ADMIN, Viewer, audit, require
 from src_dash.clock import utcnow
 from src_dash.config import Settings
 from src_dash.dunning.messaging import (
@@ -34,7 +35,6 @@ from src_dash.dunning.send_window import (
     leaves_label,
 )
 from src_dash.dunning.smtp import valid_address
-from src_dash.services.access import ADMIN, Viewer, audit, require
 from src_dash.services.inputs import InvalidInput
 from src_dash.store import Company, CompanyMessaging
 

@@ -13,7 +13,7 @@ from zoneinfo import available_timezones
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
-from src_dash.services.access import Viewer, audit, require
+from src_dash.access import Viewer, audit, require
 from src_dash.services.auth import ROLES
 from src_dash.store import User
 

@@ -24,14 +24,14 @@ import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
+from src_dash.access import ADMIN, Viewer, audit, require
 from src_dash.analytics.ledger import get_ledger
 from src_dash.clock import today as clock_today
 from src_dash.dunning.profiles import Rule, apply_profiles, load_rules, profile_frame
 from src_dash.money import to_money
-from src_dash.services.access import ADMIN, Viewer, audit, require
 from src_dash.services.inputs import InvalidInput
 from src_dash.store import Company, Customer, ProfileRule, Scenario
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 GRADE_LETTERS = ("A", "B", "C", "D", "E")
 MAX_PROFILE, MAX_DESCRIPTION, MAX_FREE_FIELD, MAX_VALUE = 40, 200, 60, 80

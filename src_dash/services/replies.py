@@ -26,13 +26,7 @@ from decimal import Decimal
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine, Row
 
-from src_dash.analytics.ledger import open_residuals
-from src_dash.clock import today as clock_today
-from src_dash.clock import utcnow
-from src_dash.dunning.inbox_store import REPLY_KIND
-from src_dash.dunning.reply_rules import DISPUTE, DISPUTE_REASONS, PAID, PROMISE, Suggestion, fold
-from src_dash.money import ZERO
-from src_dash.services.access import (
+from src_dash.access import (
     WORK,
     Viewer,
     audit,
@@ -40,7 +34,13 @@ from src_dash.services.access import (
     owned_row,
     scope_clause,
 )
-from src_dash.services.access import require as require_role
+from src_dash.access import require as require_role
+from src_dash.analytics.ledger import open_residuals
+from src_dash.clock import today as clock_today
+from src_dash.clock import utcnow
+from src_dash.dunning.inbox_store import REPLY_KIND
+from src_dash.dunning.reply_rules import DISPUTE, DISPUTE_REASONS, PAID, PROMISE, Suggestion, fold
+from src_dash.money import ZERO
 from src_dash.services.auth import ROLES
 from src_dash.services.followup import open_dispute, record_promise, stop_dunning
 from src_dash.services.inputs import InvalidInput, text_field
@@ -56,7 +56,7 @@ from src_dash.store import (
     Promise,
     PromiseItem,
 )
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 PAID_HOLD_DAYS = 15  # how long "déjà payé" holds the dunning of the items
 

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from src_dash.access import Viewer
 from src_dash.dunning.scenarios import (
     ScenarioError,
     ScenarioSpec,
@@ -20,7 +21,6 @@ from src_dash.dunning.scenarios import (
     save_scenario,
 )
 from src_dash.money import to_money
-from src_dash.services.access import Viewer
 from src_dash.services.admin import require_admin as _admin
 from src_dash.store import (
     ContactService,

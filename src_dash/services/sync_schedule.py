@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from src_dash.access import Viewer, audit
 from src_dash.clock import utcnow
 from src_dash.config import load_settings
-from src_dash.services.access import Viewer, audit
 from src_dash.services.admin import SettingsError
 from src_dash.services.admin import require_admin as _admin
 from src_dash.store import (

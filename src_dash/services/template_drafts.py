@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy.engine import Engine
 
+from src_dash.access import Viewer
 from src_dash.clock import today as clock_today
 from src_dash.dunning.model import Rendered
 from src_dash.dunning.templates import (
@@ -24,7 +25,6 @@ from src_dash.dunning.templates import (
     render_sources,
     save_template,
 )
-from src_dash.services.access import Viewer
 from src_dash.services.admin import SettingsError
 from src_dash.services.admin import require_admin as _admin
 

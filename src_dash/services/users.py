@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from src_dash.access import Viewer, audit
 from src_dash.clock import utcnow
-from src_dash.services.access import Viewer, audit
 from src_dash.services.admin import require_admin as _admin
 from src_dash.services.auth import ROLES, hash_password
 from src_dash.services.inputs import InvalidInput, text_field
@@ -27,7 +27,7 @@ from src_dash.store import (
     User,
     UserSession,
 )
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 MIN_PASSWORD = 8
 

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit
 
 import reflex as rx
 
-from src_dash.services.access import AccessDenied, Viewer
+from src_dash.access import AccessDenied, Viewer
 from src_dash.services.auth import AuthError, log_in, log_out, viewer_for_token
 from src_dash.services.preferences import Preferences, get_preferences, save_preferences
 from src_dash.store.engine import get_engine

@@ -30,12 +30,12 @@ from sage_helpers import TODAY, open_period, register
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
+from src_dash.access import Viewer
 from src_dash.analytics.kpis import kpis
 from src_dash.analytics.ledger import clear_cache, get_ledger
 from src_dash.analytics.reconcile import reconcile_company
 from src_dash.dunning.defaults import seed_defaults
 from src_dash.dunning.planner import plan
-from src_dash.services.access import Viewer
 from src_dash.services.customer_card import customer_card
 from src_dash.services.dun_now import preview_dun
 from src_dash.services.fec_import import import_fec_file
@@ -43,7 +43,8 @@ from src_dash.services.open_items import OpenItemFilters, open_items
 from src_dash.sources.fec import read_fec
 from src_dash.sources.records import entry_row
 from src_dash.store import Customer, Entry
-from src_dash.sync import bump_data_version, entry_row_hash, sync_company
+from src_dash.store.versions import bump_data_version
+from src_dash.sync import entry_row_hash, sync_company
 
 D = Decimal
 ADMIN = Viewer(user_id=0, login="admin", name="Admin", role="admin")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from conftest import TODAY, World, days
 from sqlalchemy import insert, select
 
+from src_dash.access import viewer
 from src_dash.dunning.alerts import (
     ADD_CONTACT,
     CORRECT_EMAIL,
@@ -19,7 +20,6 @@ from src_dash.dunning.alerts import (
     raise_alerts,
 )
 from src_dash.dunning.runs import create_run
-from src_dash.services.access import viewer
 from src_dash.store import Alert, Message, User
 from src_dash.ui.i18n import Formats
 from src_dash.ui.pages.alerts import format_alerts

@@ -11,6 +11,7 @@ from sage_helpers import TODAY
 from smtp_helpers import make_ledger
 from sqlalchemy import delete, select, update
 
+from src_dash.access import AccessDenied, viewer
 from src_dash.analytics.scope import Scope
 from src_dash.dunning.alerts import (
     AlertFacts,
@@ -20,7 +21,6 @@ from src_dash.dunning.alerts import (
     raise_alerts,
     resolve_alert,
 )
-from src_dash.services.access import AccessDenied, viewer
 from src_dash.store import Action, Alert, Contact, Customer, Promise
 
 

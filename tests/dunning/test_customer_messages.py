@@ -15,11 +15,11 @@ import pytest
 from conftest import TODAY, days
 from sqlalchemy import select, update
 
+from src_dash.access import Viewer
 from src_dash.dunning.dispatch import dispatch
 from src_dash.dunning.reply_address import parse_reply_token
 from src_dash.dunning.runs import create_run
 from src_dash.dunning.templates import render
-from src_dash.services.access import Viewer
 from src_dash.services.customer_card import customer_card
 from src_dash.services.messaging_settings import MessagingError, messaging_form, save_messaging
 from src_dash.store import CompanyMessaging, Entry, Message

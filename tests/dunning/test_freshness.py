@@ -16,6 +16,7 @@ from sage_helpers import TODAY
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine
 
+from src_dash.access import viewer
 from src_dash.analytics.ledger import open_residuals
 from src_dash.clock import utcnow
 from src_dash.dunning.dispatch import dispatch
@@ -24,7 +25,6 @@ from src_dash.dunning.model import Plan, Proposal
 from src_dash.dunning.planner import plan
 from src_dash.dunning.runs import create_run
 from src_dash.services import campaigns
-from src_dash.services.access import viewer
 from src_dash.services.auth import seed_demo_users
 from src_dash.services.campaigns import CampaignCriteria
 from src_dash.services.sync_schedule import stored_sync_schedule
@@ -39,7 +39,8 @@ from src_dash.store import (
     SyncRun,
     User,
 )
-from src_dash.sync import bump_data_version, sync_company
+from src_dash.store.versions import bump_data_version
+from src_dash.sync import sync_company
 
 
 def _debits(p: Proposal) -> list[int]:

@@ -16,6 +16,7 @@ from imap_helpers import Dovecot
 from smtp_helpers import SmtpServer, make_ledger, proposal
 from sqlalchemy import insert, select
 
+from src_dash.access import viewer
 from src_dash.analytics.ledger import clear_cache
 from src_dash.analytics.timeline import timeline
 from src_dash.config import load_settings
@@ -24,7 +25,6 @@ from src_dash.dunning.inbox import ImapConfig, MailboxUnavailable, read_mailbox
 from src_dash.dunning.reply_address import reply_to
 from src_dash.dunning.runs import create_run
 from src_dash.scheduler import inbox_jobs, run_pending
-from src_dash.services.access import viewer
 from src_dash.services.worklist import worklist
 from src_dash.store import Action, Alert, CompanyMessaging, InboundMail, Message
 

@@ -10,10 +10,10 @@ import pytest
 from smtp_helpers import make_ledger, proposal
 from sqlalchemy import select
 
+from src_dash.access import AccessDenied, viewer
 from src_dash.dunning import letter_post
 from src_dash.dunning.letter_post import LetterError, confirm_printed, mark_posted, print_batch
 from src_dash.dunning.runs import create_run
-from src_dash.services.access import AccessDenied, viewer
 from src_dash.store import Action, ItemState, Message
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)

@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 from conftest import TODAY, World, days
 
+from src_dash.access import AccessDenied, Viewer
 from src_dash.analytics.scope import Scope
 from src_dash.dunning.model import Plan
 from src_dash.dunning.planner import Criteria, PlanError, customer_proposal, plan
 from src_dash.dunning.scenarios import get_scenario, save_scenario
 from src_dash.dunning.templates import render
-from src_dash.services.access import AccessDenied, Viewer
 
 D = Decimal
 

@@ -8,9 +8,9 @@ import pytest
 from conftest import TODAY, days
 from sqlalchemy import func, select
 
+from src_dash.access import AccessDenied, Viewer
 from src_dash.dunning.defaults import RULES
 from src_dash.dunning.profiles import set_customer_profile
-from src_dash.services.access import AccessDenied, Viewer
 from src_dash.services.profile_rules import (
     RuleInput,
     RuleInvalid,

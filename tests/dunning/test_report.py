@@ -9,6 +9,7 @@ import pytest
 from sage_helpers import TODAY, register
 from sqlalchemy import select, update
 
+from src_dash.access import scope_clause
 from src_dash.analytics.kpis import kpis
 from src_dash.analytics.scope import scope_for_user
 from src_dash.analytics.top import largest_overdue
@@ -18,7 +19,6 @@ from src_dash.dunning.dispatch import dispatch
 from src_dash.dunning.planner import plan
 from src_dash.dunning.report import daily_report, render_report, report_due, send_daily_reports
 from src_dash.dunning.runs import create_run
-from src_dash.services.access import scope_clause
 from src_dash.services.auth import seed_demo_users
 from src_dash.store import Customer, Message, User
 from src_dash.sync import sync_company

@@ -12,12 +12,12 @@ from sage_helpers import TODAY, register
 from smtp_helpers import make_ledger, proposal
 from sqlalchemy import func, select, update
 
+from src_dash.access import AccessDenied, viewer
 from src_dash.dunning.defaults import seed_defaults
 from src_dash.dunning.dispatch import dispatch
 from src_dash.dunning.model import Plan
 from src_dash.dunning.planner import plan
 from src_dash.dunning.runs import RunError, approve, cancel, create_run
-from src_dash.services.access import AccessDenied, viewer
 from src_dash.store import (
     Action,
     ActionItem,

@@ -10,6 +10,7 @@ import pytest
 from conftest import TODAY, days
 from sqlalchemy import func, select
 
+from src_dash.access import AccessDenied, Viewer
 from src_dash.cli import main
 from src_dash.dunning.defaults import RULES, SCENARIOS, seed_defaults
 from src_dash.dunning.profiles import Rule, apply_profiles, set_customer_profile
@@ -25,7 +26,6 @@ from src_dash.dunning.scenarios import (
     save_rules,
     save_scenario,
 )
-from src_dash.services.access import AccessDenied, Viewer
 from src_dash.store import Action, Customer, Scenario, Step
 
 D = Decimal

@@ -11,6 +11,7 @@ import pytest
 from smtp_helpers import SmtpServer, make_ledger, proposal
 from sqlalchemy import select
 
+from src_dash.access import Viewer
 from src_dash.dunning.dispatch import dispatch
 from src_dash.dunning.runs import create_run
 from src_dash.dunning.send_window import (
@@ -20,7 +21,6 @@ from src_dash.dunning.send_window import (
     is_holiday,
     leaves_label,
 )
-from src_dash.services.access import Viewer
 from src_dash.services.messaging_settings import save_messaging
 from src_dash.store import Message
 

@@ -15,6 +15,7 @@ from sage_helpers import TODAY
 from smtp_helpers import SmtpServer, make_ledger, proposal
 from sqlalchemy import select
 
+from src_dash.access import viewer
 from src_dash.cli import main
 from src_dash.dunning.dispatch import dispatch
 from src_dash.dunning.letter_post import confirm_printed, mark_posted
@@ -27,7 +28,6 @@ from src_dash.dunning.trace import (
     message_trace,
     write_history,
 )
-from src_dash.services.access import viewer
 from src_dash.services.followup import log_call
 from src_dash.store import Action, ActionItem, Entry
 

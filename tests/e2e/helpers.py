@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from src_dash.services.access import Viewer
+    from src_dash.access import Viewer
 
 DEMO_PASSWORD = "demo-src-dash"
 # The demo users of `src-dash demo`, one per role: login -> role.
@@ -107,7 +107,7 @@ def demo_viewer(engine: Engine, login: str) -> Viewer:
     """The viewer of a user of the store by login, with its role and scope, as the app builds it."""
     from sqlalchemy import select
 
-    from src_dash.services.access import viewer
+    from src_dash.access import viewer
     from src_dash.store import User
 
     u = User.__table__

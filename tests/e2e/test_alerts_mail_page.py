@@ -19,9 +19,9 @@ from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE, demo_viewer, full_page_sho
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from src_dash.access import AccessDenied
 from src_dash.dunning.alerts import DO_NOT_DUN, SMTP_UNREACHABLE, raise_alert, resolve_alert
 from src_dash.dunning.mailsink import start_sink
-from src_dash.services.access import AccessDenied
 from src_dash.store import Alert, Customer
 from src_dash.ui.words_alerts import WORDS
 

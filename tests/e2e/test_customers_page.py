@@ -19,7 +19,7 @@ from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE, TABLET, demo_viewer, squas
 from playwright.sync_api import Page, expect
 from sqlalchemy.engine import Engine
 
-from src_dash.services.access import Viewer
+from src_dash.access import Viewer
 from src_dash.services.customers import CustomerQuery, CustomerRow, list_customers
 
 pytestmark = pytest.mark.e2e

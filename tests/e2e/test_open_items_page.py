@@ -21,10 +21,10 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 
+from src_dash.access import AccessDenied, Viewer
 from src_dash.analytics.ledger import clear_cache
 from src_dash.dunning.mailsink import received, start_sink
 from src_dash.services import followup
-from src_dash.services.access import AccessDenied, Viewer
 from src_dash.services.auth import log_in
 from src_dash.services.dun_now import dun_now, item_status, preview_dun, proposed_level
 from src_dash.services.open_items import (
@@ -53,7 +53,7 @@ from src_dash.store import (
     PromiseItem,
     SalesRep,
 )
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 pytestmark = pytest.mark.e2e
 

@@ -9,8 +9,8 @@ from sage_helpers import TODAY, register
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from src_dash.access import Viewer, viewer
 from src_dash.analytics.ledger import clear_cache
-from src_dash.services.access import Viewer, viewer
 from src_dash.store import User
 from src_dash.sync import sync_company
 

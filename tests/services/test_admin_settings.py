@@ -12,9 +12,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from test_followup import World, audit_lines, snapshot, version
 
+from src_dash.access import AccessDenied, check_customers
 from src_dash.analytics.forecast import forecast
 from src_dash.analytics.scope import scope_for_user
-from src_dash.services.access import AccessDenied, check_customers
 from src_dash.services.auth import AuthError, log_in, signed_in
 from src_dash.services.cash_objectives import (
     delete_cash_objective,

@@ -22,9 +22,9 @@ from dunning.smtp_helpers import SmtpServer
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from src_dash.access import AccessDenied, Viewer, viewer
 from src_dash.analytics.ledger import clear_cache
 from src_dash.services import campaigns
-from src_dash.services.access import AccessDenied, Viewer, viewer
 from src_dash.services.campaigns import CampaignCriteria, CampaignError
 from src_dash.store import Action, AuditLog, ItemState, Message, User
 

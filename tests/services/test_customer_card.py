@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from src_dash.services.access import AccessDenied
+from src_dash.access import AccessDenied
 from src_dash.services.customer_card import (
     customer_card,
     message_detail,
@@ -35,7 +35,7 @@ from src_dash.store import (
     PromiseItem,
     User,
 )
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 
 def _at(day: date, hour: int = 10) -> datetime:

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from src_dash.access import AccessDenied, viewer
 from src_dash.analytics.ledger import data_version
-from src_dash.services.access import AccessDenied, viewer
 from src_dash.services.auth import create_user
 from src_dash.services.customer_card import customer_card
 from src_dash.services.customer_edit import (

@@ -20,7 +20,7 @@ from services.demo_helpers import Demo
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from src_dash.services.access import AccessDenied, Viewer
+from src_dash.access import AccessDenied, Viewer
 from src_dash.services.customer_edit import set_profile
 from src_dash.services.customers import (
     DEFAULT_COLUMNS,

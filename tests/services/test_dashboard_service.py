@@ -14,15 +14,16 @@ from sage_helpers import TODAY, register
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from src_dash.access import AccessDenied, Viewer, viewer
 from src_dash.analytics.dashboard import dashboard
 from src_dash.analytics.ledger import clear_cache
 from src_dash.analytics.scope import scope_for_user
 from src_dash.services import dashboard as service
-from src_dash.services.access import AccessDenied, Viewer, viewer
 from src_dash.services.auth import seed_demo_users
 from src_dash.services.dashboard import DashboardFilters, filter_options, viewer_dashboard
 from src_dash.store import Comment, Customer, Dispute, DisputeItem, Promise, User
-from src_dash.sync import bump_data_version, sync_company
+from src_dash.store.versions import bump_data_version
+from src_dash.sync import sync_company
 
 
 @dataclass

@@ -15,11 +15,11 @@ from services.demo_helpers import sync_demo, who
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from src_dash.access import AccessDenied, Viewer
 from src_dash.analytics.ledger import clear_cache, data_version
 from src_dash.dunning.defaults import seed_defaults
 from src_dash.dunning.planner import plan
 from src_dash.services import followup
-from src_dash.services.access import AccessDenied, Viewer
 from src_dash.services.auth import DEMO_PASSWORD, log_in, seed_demo_users
 from src_dash.services.dispute_reasons import list_dispute_reasons, seed_default_dispute_reasons
 from src_dash.services.dun_now import (
@@ -317,7 +317,7 @@ def test_a_preview_plans_on_customers_prepared_until_more_than_the_follow_up_cha
     from src_dash.analytics.ledger import get_ledger
     from src_dash.dunning.scenarios import load_scenarios
     from src_dash.services.dun_now import prepared_customers
-    from src_dash.sync import bump_data_version
+    from src_dash.store.versions import bump_data_version
 
     def prepared(max_age: float = 10.0):  # noqa: ANN202
         with demo.connect() as conn:

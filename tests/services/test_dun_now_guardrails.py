@@ -16,12 +16,12 @@ from services.demo_helpers import sync_demo, who
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Engine
 
+from src_dash.access import Viewer
 from src_dash.analytics.ledger import clear_cache
 from src_dash.dunning.defaults import seed_defaults
 from src_dash.dunning.model import RELANCE
 from src_dash.dunning.runs import create_run
 from src_dash.services import followup
-from src_dash.services.access import Viewer
 from src_dash.services.auth import seed_demo_users
 from src_dash.services.dun_now import (
     ORIGIN,
@@ -33,7 +33,7 @@ from src_dash.services.dun_now import (
 )
 from src_dash.services.open_items import OpenItemFilters, open_items
 from src_dash.store import Action, AuditLog, Entry, ItemState
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 # What a message about items not yet due must never say (lower case).
 OVERDUE_WORDS = (

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from src_dash.access import AccessDenied, Viewer, viewer
 from src_dash.analytics.ledger import clear_cache
 from src_dash.cli import main
-from src_dash.services.access import AccessDenied, Viewer, viewer
 from src_dash.services.admin import SettingsError
 from src_dash.services.auth import seed_demo_users
 from src_dash.services.companies import sync_now

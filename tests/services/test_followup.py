@@ -22,9 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from src_dash.access import AccessDenied, Viewer, viewer
 from src_dash.analytics.ledger import data_version
 from src_dash.analytics.timeline import timeline
-from src_dash.services.access import AccessDenied, Viewer, viewer
 from src_dash.services.dispute_reasons import seed_default_dispute_reasons
 from src_dash.services.followup import (
     InvalidInput,

@@ -11,10 +11,10 @@ import pytest
 from dunning.smtp_helpers import make_ledger, proposal
 from sqlalchemy import update
 
+from src_dash.access import AccessDenied, viewer
 from src_dash.dunning.letter_post import print_batch
 from src_dash.dunning.runs import create_run
 from src_dash.services import campaigns, letters
-from src_dash.services.access import AccessDenied, viewer
 from src_dash.services.customer_card import customer_card
 from src_dash.store import User
 from src_dash.ui.i18n import CATALOG, Formats

@@ -27,6 +27,7 @@ from sage_helpers import TODAY, register
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine
 
+from src_dash.access import Viewer, viewer
 from src_dash.analytics.exports import export_frame
 from src_dash.analytics.ledger import clear_cache, get_ledger
 from src_dash.cli import main
@@ -35,7 +36,6 @@ from src_dash.dunning.planner import plan
 from src_dash.dunning.report import daily_report
 from src_dash.money import from_cents
 from src_dash.services import dashboard as dashboard_service
-from src_dash.services.access import Viewer, viewer
 from src_dash.services.auth import create_user, seed_demo_users
 from src_dash.services.companies import set_company_active
 from src_dash.services.customer_card import customer_card
@@ -46,7 +46,8 @@ from src_dash.services.fec_import import import_fec_file
 from src_dash.services.open_items import OpenItemFilters, open_items
 from src_dash.sources.demo import DemoCompanySpec, build_demo_base
 from src_dash.store import Company, Customer, PortfolioAssignment, SalesRep, User
-from src_dash.sync import bump_data_version, sync_company
+from src_dash.store.versions import bump_data_version
+from src_dash.sync import sync_company
 
 ZERO = Decimal("0.00")
 DATES = (TODAY, date(2026, 3, 31))

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from src_dash.services.access import AccessDenied, viewer
+from src_dash.access import AccessDenied, viewer
 from src_dash.services.auth import create_user
 from src_dash.services.preferences import (
     InvalidPreference,

@@ -12,11 +12,11 @@ import pytest
 from dunning.smtp_helpers import make_ledger, proposal
 from sqlalchemy import insert, select, update
 
+from src_dash.access import AccessDenied, viewer
 from src_dash.analytics.ledger import clear_cache
 from src_dash.dunning.inbox_store import store_batch
 from src_dash.dunning.mail_parse import parse_mail
 from src_dash.dunning.runs import create_run
-from src_dash.services.access import AccessDenied, viewer
 from src_dash.services.dispute_reasons import seed_default_dispute_reasons
 from src_dash.services.followup import InvalidInput
 from src_dash.services.replies import (

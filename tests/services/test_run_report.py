@@ -12,7 +12,7 @@ from sage_helpers import TODAY, register
 from sqlalchemy import select
 from sqlmodel import Session
 
-from src_dash.services.access import viewer
+from src_dash.access import viewer
 from src_dash.services.auth import seed_demo_users
 from src_dash.services.companies import list_companies
 from src_dash.services.fec_import import import_fec_file

@@ -15,11 +15,11 @@ from sage_helpers import register
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from src_dash.access import AccessDenied, Viewer, viewer
 from src_dash.analytics.ledger import clear_cache
 from src_dash.dunning.defaults import seed_defaults
 from src_dash.dunning.scenarios import ScenarioError, get_scenario
 from src_dash.dunning.templates import TemplateError
-from src_dash.services.access import AccessDenied, Viewer, viewer
 from src_dash.services.admin import SettingsError
 from src_dash.services.auth import seed_demo_users
 from src_dash.services.cash_objectives import set_cash_objective

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session
 from test_followup import World, app_events, audit_lines, snapshot
 
-from src_dash.services.access import AccessDenied, viewer
+from src_dash.access import AccessDenied, viewer
 from src_dash.services.followup import InvalidInput, log_call, open_dispute, record_promise
 from src_dash.services.worklist import call_sheet, complete_action, worklist
 from src_dash.store import Action, ActionItem, Comment, Message, Promise, User

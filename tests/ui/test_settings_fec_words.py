@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from src_dash.services.access import viewer
+from src_dash.access import viewer
 from src_dash.services.auth import seed_demo_users
 from src_dash.services.fec_upload import confirm_fec, upload_fec
 from src_dash.sources.fec import EXCLUSION_REASONS

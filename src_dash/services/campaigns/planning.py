@@ -16,16 +16,16 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
+from src_dash.access import (
+    WORK,
+    Viewer,
+    require,
+)
 from src_dash.clock import today as clock_today
 from src_dash.dunning import planner
 from src_dash.dunning.model import EMAIL, LETTER, Plan, Proposal, Rendered
 from src_dash.dunning.scenarios import MAX_LEVEL, THANK_YOU_LEVEL
 from src_dash.money import ZERO
-from src_dash.services.access import (
-    WORK,
-    Viewer,
-    require,
-)
 from src_dash.services.campaigns.model import (
     GRADES,
     LEVELS,

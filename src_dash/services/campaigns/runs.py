@@ -12,11 +12,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
-from src_dash.clock import today as clock_today
-from src_dash.config import Settings
-from src_dash.dunning import outbox, runs
-from src_dash.dunning.model import LETTER, Plan
-from src_dash.services.access import (
+from src_dash.access import (
     WORK,
     AccessDenied,
     Viewer,
@@ -24,6 +20,10 @@ from src_dash.services.access import (
     require,
     scope_clause,
 )
+from src_dash.clock import today as clock_today
+from src_dash.config import Settings
+from src_dash.dunning import outbox, runs
+from src_dash.dunning.model import LETTER, Plan
 from src_dash.services.campaigns.freshness import _run_companies, ensure_fresh_data
 from src_dash.services.campaigns.model import (
     IN_FLIGHT,

@@ -12,17 +12,17 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
-from src_dash.clock import utcnow
-from src_dash.dunning import outbox
-from src_dash.dunning.model import LETTER, PHONE
-from src_dash.dunning.send_window import leaving_labels
-from src_dash.money import ZERO
-from src_dash.services.access import (
+from src_dash.access import (
     AccessDenied,
     Viewer,
     require,
     scope_clause,
 )
+from src_dash.clock import utcnow
+from src_dash.dunning import outbox
+from src_dash.dunning.model import LETTER, PHONE
+from src_dash.dunning.send_window import leaving_labels
+from src_dash.money import ZERO
 from src_dash.services.campaigns.freshness import _run_companies, data_freshness
 from src_dash.services.campaigns.model import (
     IN_FLIGHT,

@@ -6,9 +6,9 @@ from datetime import date
 
 from sqlalchemy.engine import Engine
 
+from src_dash.access import Viewer, check_customers, require
 from src_dash.analytics.timeline import timeline
 from src_dash.clock import today as clock_today
-from src_dash.services.access import Viewer, check_customers, require
 from src_dash.services.customer_card.balance import _balance_and_items
 from src_dash.services.customer_card.history import _followup
 from src_dash.services.customer_card.identity import _contacts, _identity, _user_names

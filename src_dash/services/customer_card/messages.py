@@ -7,8 +7,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
+from src_dash.access import AccessDenied, Viewer, check_customers, require
 from src_dash.config import load_settings
-from src_dash.services.access import AccessDenied, Viewer, check_customers, require
 from src_dash.services.customer_card.history import _addresses
 from src_dash.services.customer_card.model import MessageDetail, PdfFile
 from src_dash.services.customers import READ

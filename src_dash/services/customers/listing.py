@@ -9,12 +9,12 @@ from datetime import date
 import polars as pl
 from sqlalchemy.engine import Engine
 
+from src_dash.access import Viewer, require
 from src_dash.analytics.balances import money
 from src_dash.analytics.ledger import get_ledger
 from src_dash.analytics.scoring import GRADES
 from src_dash.clock import today as clock_today
 from src_dash.money import to_cents
-from src_dash.services.access import Viewer, require
 from src_dash.services.customers.frame import customers_frame
 from src_dash.services.customers.model import (
     AMOUNT_COLUMNS,

@@ -10,6 +10,13 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
+from src_dash.access import (
+    WORK,
+    AccessDenied,
+    Viewer,
+    customers_of_entries,
+    require,
+)
 from src_dash.analytics.ledger import get_ledger, open_residuals
 from src_dash.clock import today as clock_today
 from src_dash.dunning.model import (
@@ -17,13 +24,6 @@ from src_dash.dunning.model import (
     LETTER,
     Plan,
     Proposal,
-)
-from src_dash.services.access import (
-    WORK,
-    AccessDenied,
-    Viewer,
-    customers_of_entries,
-    require,
 )
 from src_dash.services.dun_now.model import (
     BLOCKING,

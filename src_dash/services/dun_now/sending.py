@@ -9,16 +9,16 @@ import asyncio
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
-from src_dash.config import Settings
-from src_dash.dunning.model import (
-    PHONE,
-)
-from src_dash.services.access import (
+from src_dash.access import (
     WORK,
     Viewer,
     audit,
     customers_of_entries,
     require,
+)
+from src_dash.config import Settings
+from src_dash.dunning.model import (
+    PHONE,
 )
 from src_dash.services.dun_now.model import MAX_REASON, ORIGIN, DunPreview, DunResult, NotDunnable
 from src_dash.services.dun_now.states import _blocked
@@ -26,7 +26,7 @@ from src_dash.services.inputs import InvalidInput
 from src_dash.store import (
     Action,
 )
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 
 def dun_now(engine: Engine, who: Viewer, preview: DunPreview, reason: str = "") -> DunResult:

@@ -10,14 +10,14 @@ from datetime import date
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection, Engine
 
-from src_dash.clock import today as clock_today
-from src_dash.dunning.model import (
-    Exclusion,
-)
-from src_dash.services.access import (
+from src_dash.access import (
     AccessDenied,
     Viewer,
     customers_of_entries,
+)
+from src_dash.clock import today as clock_today
+from src_dash.dunning.model import (
+    Exclusion,
 )
 from src_dash.services.dun_now.model import ItemStatus, ItemTarget, NotDunnable
 from src_dash.store import (

@@ -9,14 +9,14 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
-from src_dash.clock import today as clock_today
-from src_dash.clock import utcnow
-from src_dash.services.access import (
+from src_dash.access import (
     WORK,
     Viewer,
     audit,
 )
-from src_dash.services.access import require as require_role
+from src_dash.access import require as require_role
+from src_dash.clock import today as clock_today
+from src_dash.clock import utcnow
 from src_dash.services.followup.common import (
     CALL_OUTCOMES,
     CallView,

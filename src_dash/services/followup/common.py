@@ -12,20 +12,20 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from src_dash.analytics.ledger import open_residuals
-from src_dash.money import ZERO
-from src_dash.services.access import (
+from src_dash.access import (
     AccessDenied,
     Viewer,
     check_customers,
 )
+from src_dash.analytics.ledger import open_residuals
+from src_dash.money import ZERO
 from src_dash.services.inputs import InvalidInput, id_list
 from src_dash.store import (
     Action,
     Customer,
     Entry,
 )
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 # What a call ended with; "promise" and "dispute" record one, "call_back" plans another call.
 CALL_OUTCOMES = ("reached", "no_answer", "promise", "dispute", "call_back")

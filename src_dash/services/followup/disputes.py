@@ -7,14 +7,14 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
-from src_dash.clock import utcnow
-from src_dash.services.access import (
+from src_dash.access import (
     WORK,
     Viewer,
     audit,
     owned_row,
 )
-from src_dash.services.access import require as require_role
+from src_dash.access import require as require_role
+from src_dash.clock import utcnow
 from src_dash.services.followup.common import DisputeView, ItemAmount, _customer, _finish, _items
 from src_dash.services.inputs import InvalidInput, text_field
 from src_dash.store import (

@@ -10,17 +10,17 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
-from src_dash.analytics.ledger import open_residuals
-from src_dash.clock import today as clock_today
-from src_dash.money import ZERO
-from src_dash.services.access import (
+from src_dash.access import (
     WORK,
     AccessDenied,
     Viewer,
     audit,
     check_customers,
 )
-from src_dash.services.access import require as require_role
+from src_dash.access import require as require_role
+from src_dash.analytics.ledger import open_residuals
+from src_dash.clock import today as clock_today
+from src_dash.money import ZERO
 from src_dash.services.followup.common import (
     MAX_LEVEL,
     CustomerStopView,

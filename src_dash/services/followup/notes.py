@@ -5,14 +5,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from src_dash.clock import utcnow
-from src_dash.services.access import (
+from src_dash.access import (
     NOTE,
     Viewer,
     audit,
     owned_row,
 )
-from src_dash.services.access import require as require_role
+from src_dash.access import require as require_role
+from src_dash.clock import utcnow
 from src_dash.services.followup.common import FLAG_KINDS, CommentView, FlagView, _customer, _finish
 from src_dash.services.inputs import InvalidInput, id_list, text_field
 from src_dash.store import (

@@ -9,16 +9,16 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
-from src_dash.clock import today as clock_today
-from src_dash.clock import utcnow
-from src_dash.money import ZERO
-from src_dash.services.access import (
+from src_dash.access import (
     WORK,
     Viewer,
     audit,
     owned_row,
 )
-from src_dash.services.access import require as require_role
+from src_dash.access import require as require_role
+from src_dash.clock import today as clock_today
+from src_dash.clock import utcnow
+from src_dash.money import ZERO
 from src_dash.services.followup.common import (
     ItemAmount,
     PromiseView,

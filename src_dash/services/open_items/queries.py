@@ -10,11 +10,11 @@ from decimal import Decimal
 import polars as pl
 from sqlalchemy.engine import Engine
 
+from src_dash.access import Viewer
 from src_dash.analytics.balances import money
 from src_dash.analytics.ledger import KIND_FEE, Ledger
 from src_dash.clock import today as clock_today
 from src_dash.money import to_cents
-from src_dash.services.access import Viewer
 from src_dash.services.inputs import InvalidInput
 from src_dash.services.open_items.frames import (
     _customer_free,

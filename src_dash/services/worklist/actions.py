@@ -10,11 +10,7 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.engine import Engine
 
-from src_dash.analytics.ledger import open_residuals
-from src_dash.clock import today as clock_today
-from src_dash.clock import utcnow
-from src_dash.money import ZERO
-from src_dash.services.access import (
+from src_dash.access import (
     WORK,
     AccessDenied,
     Viewer,
@@ -22,7 +18,11 @@ from src_dash.services.access import (
     owned_row,
     scope_clause,
 )
-from src_dash.services.access import require as require_role
+from src_dash.access import require as require_role
+from src_dash.analytics.ledger import open_residuals
+from src_dash.clock import today as clock_today
+from src_dash.clock import utcnow
+from src_dash.money import ZERO
 from src_dash.services.followup import CALL_OUTCOMES
 from src_dash.services.inputs import InvalidInput, text_field
 from src_dash.services.worklist.model import (
@@ -43,7 +43,7 @@ from src_dash.store import (
     Promise,
     User,
 )
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 # ---------------------------------------------------------------------------------------------
 # The worklist

@@ -14,15 +14,15 @@ from babel.numbers import format_currency
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from src_dash.access import (
+    Viewer,
+    check_customers,
+)
+from src_dash.access import require as require_role
 from src_dash.analytics.ledger import get_ledger
 from src_dash.analytics.scoring import grade, score_frame
 from src_dash.clock import today as clock_today
 from src_dash.money import ZERO
-from src_dash.services.access import (
-    Viewer,
-    check_customers,
-)
-from src_dash.services.access import require as require_role
 from src_dash.services.auth import ROLES
 from src_dash.services.open_items import OpenItemFilters, open_items
 from src_dash.services.worklist.model import (

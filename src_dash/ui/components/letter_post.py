@@ -14,9 +14,9 @@ from datetime import date
 
 import reflex as rx
 
+from src_dash.access import AccessDenied
 from src_dash.clock import today as clock_today
 from src_dash.services import letters
-from src_dash.services.access import AccessDenied
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats
 from src_dash.ui.kit.service import run_service

@@ -12,7 +12,7 @@ import logging
 
 import reflex as rx
 
-from src_dash.services.access import AccessDenied
+from src_dash.access import AccessDenied
 from src_dash.services.followup import InvalidInput
 from src_dash.services.replies import (
     ReplyView,

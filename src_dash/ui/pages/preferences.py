@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import reflex as rx
 
-from src_dash.services.access import AccessDenied
+from src_dash.access import AccessDenied
 from src_dash.services.preferences import (
     CURRENCY_FORMATS,
     DATE_FORMATS,

@@ -16,9 +16,9 @@ import reflex as rx
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from src_dash.access import AccessDenied, Viewer
 from src_dash.clock import today as clock_today
 from src_dash.services import followup
-from src_dash.services.access import AccessDenied, Viewer
 from src_dash.services.dispute_reasons import list_dispute_reasons
 from src_dash.services.dun_now import (
     LEVELS,

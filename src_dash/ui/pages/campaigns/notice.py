@@ -7,7 +7,7 @@ import logging
 
 import reflex as rx
 
-from src_dash.services.access import AccessDenied
+from src_dash.access import AccessDenied
 from src_dash.services.campaigns import CampaignError
 from src_dash.ui import i18n
 

@@ -10,8 +10,8 @@ import re
 
 import reflex as rx
 
+from src_dash.access import AccessDenied
 from src_dash.dunning.scenarios import ScenarioError
-from src_dash.services.access import AccessDenied
 from src_dash.services.admin import SettingsError
 from src_dash.services.followup import InvalidInput
 from src_dash.ui import i18n

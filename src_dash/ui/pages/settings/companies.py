@@ -11,7 +11,7 @@ import logging
 import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
 
-from src_dash.services.access import AccessDenied
+from src_dash.access import AccessDenied
 from src_dash.services.admin import SettingsError
 from src_dash.services.companies import (
     CompanyView,

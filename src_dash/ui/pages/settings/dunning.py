@@ -10,8 +10,8 @@ from decimal import Decimal
 import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
 
+from src_dash.access import AccessDenied
 from src_dash.dunning.scenarios import ScenarioError, ScenarioSpec, StepSpec
-from src_dash.services.access import AccessDenied
 from src_dash.services.contact_services import (
     DUNNING_ROLES,
     list_contact_services,

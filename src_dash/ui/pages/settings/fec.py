@@ -17,7 +17,7 @@ import logging
 import reflex as rx
 
 from src_dash import clock
-from src_dash.services.access import AccessDenied
+from src_dash.access import AccessDenied
 from src_dash.services.admin import SettingsError
 from src_dash.services.fec_upload import (
     DeletionsNotConfirmed,

@@ -11,7 +11,7 @@ from babel.dates import format_date
 from sqlalchemy.exc import SQLAlchemyError
 
 from src_dash import clock
-from src_dash.services.access import AccessDenied
+from src_dash.access import AccessDenied
 from src_dash.services.cash_objectives import (
     delete_cash_objective,
     list_cash_objectives,

@@ -8,7 +8,7 @@ import asyncio
 import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
 
-from src_dash.services.access import AccessDenied
+from src_dash.access import AccessDenied
 from src_dash.services.messaging_settings import (
     MessagingError,
     MessagingForm,

@@ -18,8 +18,8 @@ import reflex as rx
 from babel.numbers import NumberFormatError, parse_decimal
 from sqlalchemy.exc import SQLAlchemyError
 
+from src_dash.access import AccessDenied
 from src_dash.dunning.profiles import Rule
-from src_dash.services.access import AccessDenied
 from src_dash.services.profile_rules import (
     GRADE_LETTERS,
     CompanyChoice,

@@ -15,8 +15,8 @@ import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
 
 from src_dash import clock
+from src_dash.access import AccessDenied
 from src_dash.dunning.templates import VARIABLES, TemplateError, TemplateInfo, TemplateProblem
-from src_dash.services.access import AccessDenied
 from src_dash.services.admin import SettingsError
 from src_dash.services.form_choices import find_customers
 from src_dash.services.template_drafts import (

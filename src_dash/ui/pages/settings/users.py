@@ -8,7 +8,7 @@ import dataclasses
 import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
 
-from src_dash.services.access import AccessDenied
+from src_dash.access import AccessDenied
 from src_dash.services.auth import ROLES
 from src_dash.services.followup import InvalidInput
 from src_dash.services.form_choices import find_customers, portfolio_customers, sales_rep_choices
