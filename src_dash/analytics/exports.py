@@ -23,6 +23,7 @@ from src_dash.analytics.ledger import _Table as Table
 from src_dash.analytics.scope import EVERYTHING, Scope
 from src_dash.analytics.scoring import GRADES, score_frame
 from src_dash.clock import today as clock_today
+from src_dash.store.csv_cells import FORMULA_PATTERN
 
 KINDS = ("entries", "customers", "owed", "promises", "actions", "users")
 FORMATS = ("csv", "xlsx", "parquet")
@@ -256,6 +257,21 @@ def write_xlsx(frame: pl.DataFrame, path: Path, sheet: str = "export") -> None:
             archive.writestr(name, content)
 
 
+def neutralise_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with every text cell that would start a formula prefixed by ``'`` (CSV only).
+
+    Numbers, amounts and dates keep their types, so a negative amount stays a number.
+    """
+    text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(FORMULA_PATTERN))
+        .then(pl.lit("'") + pl.col(c))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in text
+    )
+
+
 def write_frame(frame: pl.DataFrame, path: Path, fmt: str) -> None:
     """Write a frame in a format.
 
@@ -263,7 +279,7 @@ def write_frame(frame: pl.DataFrame, path: Path, fmt: str) -> None:
         ValueError: for an unknown format.
     """
     if fmt == "csv":
-        frame.write_csv(path)
+        neutralise_text(frame).write_csv(path)
     elif fmt == "parquet":
         frame.write_parquet(path)
     elif fmt == "xlsx":

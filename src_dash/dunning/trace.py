@@ -28,6 +28,7 @@ from src_dash.store import (
     MessageItem,
     User,
 )
+from src_dash.store.csv_cells import safe_cell
 
 FORMATS = ("csv", "json")
 
@@ -410,7 +411,7 @@ def history_rows(history: History) -> list[dict[str, object]]:
                     "item_days_late": "" if item.days_late is None else item.days_late,
                     "item_residual": "" if item.residual is None else item.residual,
                 }
-            rows.append({k: _plain(v) if v is not None else "" for k, v in row.items()})
+            rows.append({k: _plain(safe_cell(v)) if v is not None else "" for k, v in row.items()})
     return rows
 
 
