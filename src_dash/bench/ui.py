@@ -21,7 +21,6 @@ import json
 import os
 import random
 import statistics
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -39,7 +38,7 @@ from src_dash.bench.app import (
     state_names,
     stop_app,
 )
-from src_dash.bench.common import TODAY, free_port, kb, ms, percentile
+from src_dash.bench.common import TODAY, free_port, kb, ms, percentile, work_folder
 
 CHANGES_PER_CLIENT = 15
 POLL_SECONDS = 3.0
@@ -191,9 +190,7 @@ def bench_ui(
     today: date = TODAY,
 ) -> dict[str, object]:
     """Build or reuse a store, start the app in prod mode, drive it; return the figures."""
-    tmp = tempfile.TemporaryDirectory(prefix="src-dash-bench-ui-")
-    work = Path(work_dir or tmp.name)
-    work.mkdir(parents=True, exist_ok=True)
+    tmp, work = work_folder("src-dash-bench-ui-", work_dir)
     report: dict[str, object] = {"entries_target": entries, "clients": clients}
     process = None
     try:

@@ -25,6 +25,7 @@ from reflex.event import EventSpec, EventType
 from src_dash.ui.components.filters import load_error
 from src_dash.ui.components.layout import as_of_line, page_frame, page_title
 from src_dash.ui.i18n import t
+from src_dash.ui.kit.widgets import notice
 from src_dash.ui.state import UiState
 
 # Below this breakpoint (48em = 768px) rows are cards; from it up, a table.
@@ -270,12 +271,7 @@ def data_table(
                 _table(columns, rows, table_id, sort_key, sort_desc, on_sort),
                 _cards(columns, rows, table_id),
             ),
-            rx.callout.root(
-                rx.callout.icon(rx.icon("search-x")),
-                rx.callout.text(empty_text),
-                width="100%",
-                id=f"{table_id}-empty",
-            ),
+            notice("search-x", empty_text, f"{table_id}-empty"),
         ),
         footer if footer is not None else rx.fragment(),
         spacing="3",

@@ -12,6 +12,7 @@ from reflex.event import EventSpec
 
 from src_dash.ui.components.filter_values import ALL, GRADE_COLORS, GRADES
 from src_dash.ui.i18n import t
+from src_dash.ui.kit.widgets import error_notice
 from src_dash.ui.state import UiState
 
 __all__ = [
@@ -247,13 +248,4 @@ def filters_card(
 
 def load_error(error: rx.Var[str]) -> rx.Component:
     """The red callout saying why the table could not be read (nothing when it could)."""
-    return rx.cond(
-        error != "",
-        rx.callout.root(
-            rx.callout.icon(rx.icon("triangle-alert")),
-            rx.callout.text(error),
-            color_scheme="red",
-            id="load-error",
-            width="100%",
-        ),
-    )
+    return error_notice(error)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from src_dash.ui.components.filters import ALL
+from src_dash.ui.components.filter_values import ALL
 from src_dash.ui.i18n import t
 from src_dash.ui.state import UiState
 
@@ -186,14 +186,17 @@ def message_dialog(
     )
 
 
+def callout(icon: str, text: rx.Var[str] | str, **props: object) -> rx.Component:
+    """A callout: its icon, its words; `props` (id, colour, size, width) as the place wants."""
+    return rx.callout.root(rx.callout.icon(rx.icon(icon)), rx.callout.text(text), **props)
+
+
 def notice(
     icon: str, text: rx.Var[str] | str, id_: str, color_scheme: str | None = None
 ) -> rx.Component:
     """A full-width callout with its icon: "nothing to do", "not for your role", an error."""
     colour = {"color_scheme": color_scheme} if color_scheme else {}
-    return rx.callout.root(
-        rx.callout.icon(rx.icon(icon)), rx.callout.text(text), **colour, width="100%", id=id_
-    )
+    return callout(icon, text, **colour, width="100%", id=id_)
 
 
 def error_notice(error: rx.Var[str], id_: str = "load-error") -> rx.Component:

@@ -27,6 +27,7 @@ from src_dash.ui.components.company_card import (
 )
 from src_dash.ui.components.layout import as_of_line, page_frame, page_title
 from src_dash.ui.i18n import Formats, t
+from src_dash.ui.kit.widgets import callout
 from src_dash.ui.state import UiState
 
 ROUTE = routes.SYNC
@@ -231,12 +232,7 @@ def _title_block() -> rx.Component:
 def _content() -> rx.Component:
     return rx.cond(
         SyncStatusState.error != "",
-        rx.callout.root(
-            rx.callout.icon(rx.icon("triangle-alert")),
-            rx.callout.text(SyncStatusState.error),
-            color_scheme="red",
-            id="load-error",
-        ),
+        callout("triangle-alert", SyncStatusState.error, color_scheme="red", id="load-error"),
         rx.cond(
             SyncStatusState.cards.length() > 0,
             rx.vstack(
@@ -251,11 +247,7 @@ def _content() -> rx.Component:
                 spacing="4",
                 width="100%",
             ),
-            rx.callout.root(
-                rx.callout.icon(rx.icon("info")),
-                rx.callout.text(t("overview.empty", UiState.lang)),
-                id="no-company",
-            ),
+            callout("info", t("overview.empty", UiState.lang), id="no-company"),
         ),
     )
 

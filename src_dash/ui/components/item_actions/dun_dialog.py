@@ -14,7 +14,7 @@ from src_dash.ui.components.item_actions.fields import (
     general_error,
 )
 from src_dash.ui.components.item_actions.state import ItemActionsState
-from src_dash.ui.kit.widgets import words
+from src_dash.ui.kit.widgets import callout, words
 
 A = ItemActionsState
 
@@ -32,9 +32,7 @@ def _preview_line(key: str, value: rx.Var[str], line_id: str) -> rx.Component:
 
 
 def _note(icon: str, key: str, **props) -> rx.Component:  # noqa: ANN003
-    return rx.callout.root(
-        rx.callout.icon(rx.icon(icon)), rx.callout.text(words(key)), size="1", width="100%", **props
-    )
+    return callout(icon, words(key), size="1", width="100%", **props)
 
 
 def _loading() -> rx.Component:

@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.event import EventType
 
 from src_dash.ui.components.item_actions.state import ItemActionsState
-from src_dash.ui.kit.widgets import words
+from src_dash.ui.kit.widgets import callout, words
 
 A = ItemActionsState
 
@@ -38,9 +38,9 @@ def general_error() -> rx.Component:
     """An error that is not about a field of the open form, on top of the buttons."""
     return rx.cond(
         A.general_error != "",
-        rx.callout.root(
-            rx.callout.icon(rx.icon("circle-alert")),
-            rx.callout.text(A.general_error),
+        callout(
+            "circle-alert",
+            A.general_error,
             color_scheme="red",
             size="1",
             width="100%",

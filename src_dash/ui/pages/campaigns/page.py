@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from src_dash.ui.components.layout import as_of_line, page_frame, page_title
-from src_dash.ui.kit.widgets import words
+from src_dash.ui.kit.widgets import error_notice, notice, words
 from src_dash.ui.pages.campaigns.criteria_view import criteria_card
 from src_dash.ui.pages.campaigns.message_view import message_box
 from src_dash.ui.pages.campaigns.notice import NoticeState
@@ -19,16 +19,7 @@ from src_dash.ui.pages.campaigns.state import CampaignsState
 
 
 def _error() -> rx.Component:
-    return rx.cond(
-        NoticeState.error != "",
-        rx.callout.root(
-            rx.callout.icon(rx.icon("triangle-alert")),
-            rx.callout.text(NoticeState.error),
-            color_scheme="red",
-            width="100%",
-            id="campaign-error",
-        ),
-    )
+    return error_notice(NoticeState.error, "campaign-error")
 
 
 def _screens() -> rx.Component:
@@ -37,13 +28,7 @@ def _screens() -> rx.Component:
         rx.cond(
             s.allowed,
             rx.cond(no_run, criteria_card()),
-            rx.callout.root(
-                rx.callout.icon(rx.icon("lock")),
-                rx.callout.text(words("camp.denied")),
-                color_scheme="gray",
-                width="100%",
-                id="campaigns-denied",
-            ),
+            notice("lock", words("camp.denied"), "campaigns-denied", "gray"),
         ),
         rx.cond(
             no_run,

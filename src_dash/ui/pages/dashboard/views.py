@@ -9,6 +9,7 @@ from src_dash.ui.components.charts import (
 )
 from src_dash.ui.components.layout import as_of_line, page_frame, page_title
 from src_dash.ui.i18n import t
+from src_dash.ui.kit.widgets import callout
 from src_dash.ui.pages.dashboard.rows import ALL, KPI_KEYS, POLL_MS, ListRow, TopRow
 from src_dash.ui.pages.dashboard.state import DashboardState
 from src_dash.ui.state import UiState
@@ -366,29 +367,15 @@ def _lists() -> rx.Component:
 def _content() -> rx.Component:
     return rx.cond(
         DashboardState.error != "",
-        rx.callout.root(
-            rx.callout.icon(rx.icon("triangle-alert")),
-            rx.callout.text(DashboardState.error),
-            color_scheme="red",
-            id="load-error",
-        ),
+        callout("triangle-alert", DashboardState.error, color_scheme="red", id="load-error"),
         rx.vstack(
             rx.cond(
                 DashboardState.mixed_currencies,
-                rx.callout.root(
-                    rx.callout.icon(rx.icon("info")),
-                    rx.callout.text(t("dash.mixed", UiState.lang)),
-                    id="mixed-currencies",
-                    size="1",
-                ),
+                callout("info", t("dash.mixed", UiState.lang), id="mixed-currencies", size="1"),
             ),
             rx.cond(
                 DashboardState.empty_scope,
-                rx.callout.root(
-                    rx.callout.icon(rx.icon("info")),
-                    rx.callout.text(t("dash.empty_scope", UiState.lang)),
-                    id="empty-scope",
-                ),
+                callout("info", t("dash.empty_scope", UiState.lang), id="empty-scope"),
             ),
             _kpis(),
             _charts(),

@@ -7,7 +7,7 @@ import reflex as rx
 
 from src_dash.ui.components.data_table import sort_icon
 from src_dash.ui.components.item_actions import row_menu
-from src_dash.ui.kit.widgets import words
+from src_dash.ui.kit.widgets import notice, words
 from src_dash.ui.pages.open_items.state import OpenItemsState
 
 S = OpenItemsState
@@ -296,10 +296,5 @@ def item_rows() -> rx.Component:
     return rx.cond(
         S.rows.length() > 0,
         rx.fragment(_table(), _cards()),
-        rx.callout.root(
-            rx.callout.icon(rx.icon("search-x")),
-            rx.callout.text(words("items.empty")),
-            width="100%",
-            id="items-empty",
-        ),
+        notice("search-x", words("items.empty"), "items-empty"),
     )
