@@ -29,6 +29,7 @@ from sqlalchemy.engine import Engine
 
 from src_dash.analytics.dashboard import dashboard
 from src_dash.analytics.ledger import clear_cache, get_ledger, load_ledger
+from src_dash.analytics.predict.bench import time_models
 from src_dash.analytics.reconcile import reconcile
 from src_dash.analytics.scoring import roc_auc, score_frame
 from src_dash.bench.common import (
@@ -361,6 +362,8 @@ def bench_analytics(
             pg_engine.dispose()
         report["peak_rss_mb"] = peak_rss_mb()
         report.update(rss)
+        # Last, so that the memory figures above are the dashboard's: the pay-date models.
+        report["predict"] = time_models(make_engine(url), today)
     finally:
         clear_cache()
         if pg_ok:
