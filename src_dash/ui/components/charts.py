@@ -110,6 +110,20 @@ def aging_figure(bars: Sequence[Bar], fmt: Formats, currency: str, x_title: str)
     )
 
 
+def _month_bar(
+    name: str, labels: list[str], amounts: list[Decimal], color: str, fmt: Formats, currency: str
+) -> go.Bar:
+    """One stacked bar of the forecast: `amounts` by month, each hovered with its money text."""
+    return go.Bar(
+        name=name,
+        x=labels,
+        y=[_float(a) for a in amounts],
+        marker={"color": color},
+        customdata=[fmt.money(a, currency) for a in amounts],
+        hovertemplate=f"{name}<br><b>%{{customdata}}</b><extra></extra>",
+    )
+
+
 def forecast_figure(
     months: Sequence[MonthBars], fmt: Formats, currency: str, names: dict[str, str]
 ) -> go.Figure:
@@ -123,21 +137,16 @@ def forecast_figure(
     """
     labels = [m.label for m in months]
     traces: list = [
-        go.Bar(
-            name=names["collected"],
-            x=labels,
-            y=[_float(m.collected) for m in months],
-            marker={"color": COLLECTED_COLOR},
-            customdata=[fmt.money(m.collected, currency) for m in months],
-            hovertemplate=f"{names['collected']}<br><b>%{{customdata}}</b><extra></extra>",
+        _month_bar(
+            names["collected"],
+            labels,
+            [m.collected for m in months],
+            COLLECTED_COLOR,
+            fmt,
+            currency,
         ),
-        go.Bar(
-            name=names["expected"],
-            x=labels,
-            y=[_float(m.expected) for m in months],
-            marker={"color": EXPECTED_COLOR},
-            customdata=[fmt.money(m.expected, currency) for m in months],
-            hovertemplate=f"{names['expected']}<br><b>%{{customdata}}</b><extra></extra>",
+        _month_bar(
+            names["expected"], labels, [m.expected for m in months], EXPECTED_COLOR, fmt, currency
         ),
     ]
     goals = [m for m in months if m.objective is not None]

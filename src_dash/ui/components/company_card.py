@@ -94,6 +94,23 @@ def stat(
     )
 
 
+def _figures(
+    row: rx.Var[CompanyCard] | rx.Var[TotalRow], columns: str | dict[str, str]
+) -> rx.Component:
+    """The four figures of a company or of a currency's total: customers, open items,
+    outstanding, overdue (in red when there is some)."""
+    return rx.grid(
+        stat("field.customers", row.customers, "customers"),
+        stat("field.open_items", row.open_items, "open-items"),
+        stat("field.outstanding", row.outstanding, "outstanding"),
+        stat("field.overdue", row.overdue, "overdue", color=_overdue_color(row.has_overdue)),
+        columns=columns,
+        spacing_x="4",
+        spacing_y="3",
+        width="100%",
+    )
+
+
 def _reconciliation(card: rx.Var[CompanyCard]) -> rx.Component:
     """The app's outstanding against the books: green at 0,00, red with the customers that
     differ otherwise."""
@@ -192,21 +209,7 @@ def company_card(card: rx.Var[CompanyCard]) -> rx.Component:
                 width="100%",
             ),
             rx.heading(card.name, size="4", as_="h2", custom_attrs={"data-testid": "name"}),
-            rx.grid(
-                stat("field.customers", card.customers, "customers"),
-                stat("field.open_items", card.open_items, "open-items"),
-                stat("field.outstanding", card.outstanding, "outstanding"),
-                stat(
-                    "field.overdue",
-                    card.overdue,
-                    "overdue",
-                    color=_overdue_color(card.has_overdue),
-                ),
-                columns="2",
-                spacing_x="4",
-                spacing_y="3",
-                width="100%",
-            ),
+            _figures(card, "2"),
             rx.separator(size="4"),
             rx.hstack(
                 rx.icon("refresh-cw", size=14, color="var(--gray-10)"),
@@ -272,21 +275,7 @@ def total_card(total: rx.Var[TotalRow]) -> rx.Component:
                 spacing="2",
                 width="100%",
             ),
-            rx.grid(
-                stat("field.customers", total.customers, "customers"),
-                stat("field.open_items", total.open_items, "open-items"),
-                stat("field.outstanding", total.outstanding, "outstanding"),
-                stat(
-                    "field.overdue",
-                    total.overdue,
-                    "overdue",
-                    color=_overdue_color(total.has_overdue),
-                ),
-                columns=rx.breakpoints(initial="2", md="4"),
-                spacing_x="4",
-                spacing_y="3",
-                width="100%",
-            ),
+            _figures(total, rx.breakpoints(initial="2", md="4")),
             spacing="3",
             width="100%",
         ),
