@@ -38,6 +38,9 @@ class Settings:
     mail_sink_dir: Path | None = None  # where the local mail sink writes (None: no sink)
     send_windows: bool = True  # emails leave only in each company's send window
     train_models: bool = True  # the app and the scheduler train the pay-date models themselves
+    backup_dir: Path | None = None  # scheduled backups go there (None: no scheduled backup)
+    backup_keep: int = 7  # the newest scheduled backups kept, the older ones deleted
+    backup_interval_seconds: int = 86400  # between two scheduled backups
 
     @property
     def demo_dir(self) -> Path:
@@ -85,6 +88,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         train_models=env.get("SRC_DASH_TRAIN_MODELS", "1").strip().lower()
         not in ("0", "off", "false", "no"),
         mail_sink_dir=Path(env.get("SRC_DASH_MAIL_SINK_DIR") or data_dir / "mail-sink"),
+        backup_dir=Path(env["SRC_DASH_BACKUP_DIR"]) if env.get("SRC_DASH_BACKUP_DIR") else None,
+        backup_keep=max(1, int(env.get("SRC_DASH_BACKUP_KEEP", "7"))),
+        backup_interval_seconds=int(env.get("SRC_DASH_BACKUP_INTERVAL", "86400")),
     )
 
 

@@ -138,6 +138,18 @@ def export_job(settings: Settings | None = None) -> list[Path]:
     return written
 
 
+def backup_job(settings: Settings | None = None) -> Path | None:
+    """Back the store up into SRC_DASH_BACKUP_DIR, keeping the SRC_DASH_BACKUP_KEEP newest."""
+    from src_dash.store.backup import scheduled_backup
+
+    settings = settings or load_settings()
+    if settings.backup_dir is None:
+        return None
+    result = scheduled_backup(settings.database_url, settings.backup_dir, settings.backup_keep)
+    log.info("backup: %d bytes to %s", result.size_bytes, result.path)
+    return result.path
+
+
 def delivery_jobs(settings: Settings) -> list[Job]:
     """The dunning delivery's jobs: the dispatcher, the daily cash report, the alerts' scan."""
     from src_dash.dunning.alerts import alerts_job
@@ -175,6 +187,8 @@ def default_jobs(settings: Settings | None = None) -> list[Job]:
     if settings.dispatch_interval_seconds > 0:
         jobs += delivery_jobs(settings)
     jobs += inbox_jobs(settings)
+    if settings.backup_dir is not None and settings.backup_interval_seconds > 0:
+        jobs.append(Job("backup", settings.backup_interval_seconds, lambda: backup_job(settings)))
     if settings.exports:
         jobs.append(
             Job(

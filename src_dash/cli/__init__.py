@@ -285,6 +285,7 @@ COMMAND_MODULES = (
     "src_dash.cli.dunning",
     "src_dash.cli.delivery",
     "src_dash.cli.predict",
+    "src_dash.cli.backup",
 )
 
 
