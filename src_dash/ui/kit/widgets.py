@@ -18,14 +18,16 @@ def words(key: str) -> rx.Var[str]:
     return t(key, UiState.lang)
 
 
-def small_label(key: str) -> rx.Component:
-    """The grey caption above a field."""
-    return rx.text(words(key), size="1", color_scheme="gray")
+def small_label(key: str, **props: object) -> rx.Component:
+    """The grey caption above a field (`props`: more of its style)."""
+    return rx.text(words(key), size="1", color_scheme="gray", **props)
 
 
-def labelled(label_key: str, control: rx.Component) -> rx.Component:
+def labelled(label_key: str, control: rx.Component, **label_props: object) -> rx.Component:
     """A field: its caption above its control, shrinking with the column."""
-    return rx.vstack(small_label(label_key), control, spacing="1", width="100%", min_width="0")
+    return rx.vstack(
+        small_label(label_key, **label_props), control, spacing="1", width="100%", min_width="0"
+    )
 
 
 def select_field(
@@ -36,23 +38,32 @@ def select_field(
     id_: str,
     all_key: str | None = None,
     none_key: str | None = None,
+    *,
+    plain: bool = False,
+    caption_on_phone: bool = True,
 ) -> rx.Component:
-    """A labelled select over `options` (items with `value` and `label`), first offering "all"
-    (`all_key`) and "none" (`none_key`) when their words are given."""
+    """A labelled select over `options` (items with `value` and `label`, or plain strings when
+    `plain`), first offering "all" (`all_key`) and "none" (`none_key`) when their words are
+    given; without `caption_on_phone`, a phone shows the select alone (its text says enough)."""
     first = [rx.select.item(words(all_key), value=ALL)] if all_key else []
     if none_key:
         first.append(rx.select.item(words(none_key), value=NONE))
+    item = (
+        (lambda o: rx.select.item(o, value=o))
+        if plain
+        else (lambda o: rx.select.item(o.label, value=o.value))
+    )
+    hidden = {} if caption_on_phone else {"display": rx.breakpoints(initial="none", sm="block")}
     return labelled(
         label_key,
         rx.select.root(
             rx.select.trigger(width="100%", id=id_),
-            rx.select.content(
-                *first, rx.foreach(options, lambda o: rx.select.item(o.label, value=o.value))
-            ),
+            rx.select.content(*first, rx.foreach(options, item)),
             value=value,
             on_change=on_change,
             size="2",
         ),
+        **hidden,
     )
 
 

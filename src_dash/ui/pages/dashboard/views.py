@@ -9,76 +9,42 @@ from src_dash.ui.components.charts import (
 )
 from src_dash.ui.components.layout import as_of_line, page_frame, page_title
 from src_dash.ui.i18n import t
-from src_dash.ui.kit.widgets import callout
-from src_dash.ui.pages.dashboard.rows import ALL, KPI_KEYS, POLL_MS, ListRow, TopRow
+from src_dash.ui.kit.widgets import callout, select_field
+from src_dash.ui.pages.dashboard.rows import KPI_KEYS, POLL_MS, ListRow, TopRow
 from src_dash.ui.pages.dashboard.state import DashboardState
 from src_dash.ui.state import UiState
 
 
-def _filter_select(
-    label_key: str,
-    all_key: str,
-    options: rx.Var,
-    value: rx.Var[str],
-    on_change: rx.EventHandler,
-    id_: str,
-    plain: bool = False,
-) -> rx.Component:
-    item = (
-        (lambda o: rx.select.item(o, value=o))
-        if plain
-        else (lambda o: rx.select.item(o.label, value=o.value))
-    )
-    return rx.vstack(
-        # On a phone the select's own text ("Toutes les sociétés", or the choice) says enough.
-        rx.text(
-            t(label_key, UiState.lang),
-            size="1",
-            color_scheme="gray",
-            display=rx.breakpoints(initial="none", sm="block"),
-        ),
-        rx.select.root(
-            rx.select.trigger(width="100%", id=id_),
-            rx.select.content(
-                rx.select.item(t(all_key, UiState.lang), value=ALL),
-                rx.foreach(options, item),
-            ),
-            value=value,
-            on_change=on_change,
-            size="2",
-        ),
-        spacing="1",
-        width="100%",
-        min_width="0",
-    )
-
-
 def _filters() -> rx.Component:
+    s = DashboardState
     return rx.grid(
-        _filter_select(
+        select_field(
             "dash.filter.company",
-            "dash.filter.all_companies",
-            DashboardState.company_options,
-            DashboardState.company,
-            DashboardState.set_company,
+            s.company_options,
+            s.company,
+            s.set_company,
             "filter-company",
+            all_key="dash.filter.all_companies",
+            caption_on_phone=False,
         ),
-        _filter_select(
+        select_field(
             "dash.filter.sales_rep",
-            "dash.filter.all_reps",
-            DashboardState.rep_options,
-            DashboardState.sales_rep,
-            DashboardState.set_sales_rep,
+            s.rep_options,
+            s.sales_rep,
+            s.set_sales_rep,
             "filter-sales-rep",
+            all_key="dash.filter.all_reps",
+            caption_on_phone=False,
         ),
-        _filter_select(
+        select_field(
             "dash.filter.currency",
-            "dash.filter.all_currencies",
-            DashboardState.currency_options,
-            DashboardState.currency,
-            DashboardState.set_currency,
+            s.currency_options,
+            s.currency,
+            s.set_currency,
             "filter-currency",
+            all_key="dash.filter.all_currencies",
             plain=True,
+            caption_on_phone=False,
         ),
         columns=rx.breakpoints(initial="1", sm="3"),
         spacing="2",
