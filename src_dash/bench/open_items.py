@@ -86,7 +86,7 @@ def _warm(engine, cases: dict[str, dict], rep: int, today: date) -> dict[str, di
 def _time_table(engine, today: date, report: dict[str, object]) -> None:  # noqa: ANN001
     """Time the table's first page, choices, changes and first page after a change."""
     from src_dash.services.open_items import _entry_free_fields
-    from src_dash.sync import bump_data_version
+    from src_dash.store.versions import bump_data_version
 
     started = time.perf_counter()
     first = open_items(engine, ADMIN, as_of=today)

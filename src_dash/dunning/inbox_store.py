@@ -28,7 +28,7 @@ from src_dash.store import (
     MessageItem,
     PortfolioAssignment,
 )
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 BODY_LIMIT = 20_000
 REPLY_KIND = "reply"  # the action's kind: "réponse à traiter"

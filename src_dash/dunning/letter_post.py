@@ -31,7 +31,7 @@ from src_dash.config import Settings
 from src_dash.dunning import outbox
 from src_dash.dunning.item_levels import set_item_levels
 from src_dash.store import Action, Message, MessageItem
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 LETTER = "letter"
 TO_PRINT, PRINTED, POSTED = outbox.QUEUED, "printed", outbox.SENT

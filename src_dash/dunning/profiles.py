@@ -31,7 +31,7 @@ from src_dash.analytics.scoring import GRADES, score_frame
 from src_dash.clock import today as clock_today
 from src_dash.money import to_cents
 from src_dash.store import Customer, ProfileRule, Scenario
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 
 @dataclass(frozen=True)

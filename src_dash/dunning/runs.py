@@ -39,7 +39,7 @@ from src_dash.dunning.item_levels import set_item_levels
 from src_dash.dunning.model import EMAIL, LETTER, PHONE, Plan, Proposal
 from src_dash.dunning.run_rows import _action_row, _message_row, message_line
 from src_dash.store import Action, ActionItem, Entry, ItemState, Message, MessageItem
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 KEY_LENGTH = 80
 

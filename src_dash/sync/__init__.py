@@ -23,7 +23,6 @@ from src_dash.sync.results import SyncError, SyncResult, TableCounts
 from src_dash.sync.runs import register_company
 from src_dash.sync.sage import open_period, sync_all, sync_company
 from src_dash.sync.snapshot import import_snapshot
-from src_dash.sync.versions import bump_data_version
 from src_dash.sync.writer import StoreWriter
 
 __all__ = [
@@ -34,7 +33,6 @@ __all__ = [
     "SyncError",
     "SyncResult",
     "TableCounts",
-    "bump_data_version",
     "entry_row_hash",
     "import_snapshot",
     "open_period",

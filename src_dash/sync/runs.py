@@ -14,8 +14,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from src_dash.clock import utcnow
 from src_dash.store import Company, SyncCursor, SyncRun
+from src_dash.store.versions import bump_data_version
 from src_dash.sync.results import SyncError, SyncResult
-from src_dash.sync.versions import bump_data_version
 
 
 def register_company(

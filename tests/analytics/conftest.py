@@ -55,7 +55,7 @@ from src_dash.store import (
     SalesRep,
     User,
 )
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 TODAY = date(2026, 11, 22)
 D = Decimal

@@ -28,7 +28,7 @@ from sqlalchemy.engine import Engine
 from src_dash.analytics.ledger import clear_cache, get_ledger
 from src_dash.analytics.scope import EVERYTHING
 from src_dash.store import Company, Customer, Entry
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 OPEN_FROM = date(2025, 7, 1)
 OPEN_TO = date(2026, 12, 31)

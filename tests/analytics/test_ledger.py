@@ -8,7 +8,7 @@ import polars as pl
 
 from src_dash.analytics.ledger import get_ledger
 from src_dash.store import Dispute
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 TODAY = date(2026, 11, 22)
 

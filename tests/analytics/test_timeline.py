@@ -10,7 +10,7 @@ from sqlmodel import Session
 from src_dash.analytics.scope import Scope
 from src_dash.analytics.timeline import portfolio_timeline, timeline
 from src_dash.store import Action, Message, Promise, User
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 TODAY = date(2026, 11, 22)
 

@@ -46,7 +46,8 @@ from src_dash.store import (
     PromiseItem,
     SalesRep,
 )
-from src_dash.sync import bump_data_version, sync_company
+from src_dash.store.versions import bump_data_version
+from src_dash.sync import sync_company
 
 TODAY = date(2026, 11, 22)
 D = Decimal

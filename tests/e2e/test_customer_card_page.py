@@ -18,7 +18,7 @@ from src_dash.clock import utcnow
 from src_dash.services.customer_card import CustomerCard, customer_card
 from src_dash.services.customers import CustomerQuery, list_customers
 from src_dash.store import Comment, Contact, Customer, Flag, Message
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 pytestmark = pytest.mark.e2e
 

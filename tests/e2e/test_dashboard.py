@@ -24,7 +24,7 @@ from sqlalchemy import delete, select
 
 from src_dash.store import Comment, Customer, Dispute, DisputeItem, Promise, User
 from src_dash.store.engine import make_engine
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 from src_dash.ui.components.layout import nav_items
 
 pytestmark = pytest.mark.e2e

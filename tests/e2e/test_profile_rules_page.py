@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 
 from src_dash.services.profile_rules import profile_counts
 from src_dash.store import AuditLog, Customer, ProfileRule
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 pytestmark = pytest.mark.e2e
 

@@ -29,7 +29,7 @@ from src_dash.services.open_items import (
     open_items,
 )
 from src_dash.store import Action, ActionItem, Customer, Entry, ItemState
-from src_dash.sync import bump_data_version
+from src_dash.store.versions import bump_data_version
 
 TODAY = date(2026, 11, 22)
 D = Decimal

@@ -6,8 +6,8 @@ returns each entry column as one group_concat text from a single scan (Python ro
 more than the scan). The frames are kept per store (engine URL) and reloaded when the store's
 `data_version` (StoreMeta) changes: the sync and every service that changes data bump it.
 
-Three versions say what changed (see `sync.bump_data_version`), so that a reload reads only
-what may have changed:
+Three versions say what changed (see `store.versions.bump_data_version`), so that a reload
+reads only what may have changed:
 - `entries_version`: the entries and the companies' open periods (a sync);
 - `parties_version`: the parties, i.e. companies, customers, contacts and their services, sales
   reps, users and portfolios (a sync, a customer's card, the settings);

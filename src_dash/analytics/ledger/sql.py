@@ -1,4 +1,5 @@
-"""Raw SELECTs into typed Polars frames, on SQLite and PostgreSQL, and the store's versions.
+"""Raw SELECTs into typed Polars frames, on SQLite and PostgreSQL (the dialect's SQL and the
+store's versions are the store's: re-exported here for the readers).
 
 Dates arrive as ISO text and booleans as 0/1, then are typed; PostgreSQL streams the rows
 through COPY ... CSV, SQLite hands them over from the DBAPI cursor.
@@ -11,27 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import polars as pl
-from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-
-def sql_date(dialect: str, column: str) -> str:
-    """SQL giving a DATE column as ISO text on either backend."""
-    if dialect == "postgresql":
-        return f"to_char({column}, 'YYYY-MM-DD')"
-    return f"substr({column}, 1, 10)"
-
-
-def sql_utc_day(dialect: str, column: str) -> str:
-    """SQL giving the UTC day of a timestamp column as ISO text."""
-    if dialect == "postgresql":
-        return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
-    return f"substr({column}, 1, 10)"
-
-
-def sql_flag(column: str) -> str:
-    """SQL giving a boolean column as 0 or 1 on either backend."""
-    return f"CASE WHEN {column} THEN 1 ELSE 0 END"
+from src_dash.store.dialect import sql_date, sql_flag, sql_utc_day
+from src_dash.store.versions import data_version, entries_version, parties_version
 
 
 @dataclass(frozen=True)
@@ -103,24 +87,16 @@ def read_table(conn: Connection, table: Table) -> pl.DataFrame:
     return rows_frame(rows, table.schema)
 
 
-def _meta_int(conn: Connection, key: str) -> int:
-    value = conn.execute(
-        text("SELECT value FROM store_meta WHERE key = :key"), {"key": key}
-    ).scalar_one_or_none()
-    return int(value) if value else 0
-
-
-def data_version(conn: Connection) -> int:
-    """The store's data version (0 before the first change), bumped by every change."""
-    return _meta_int(conn, "data_version")
-
-
-def entries_version(conn: Connection) -> int:
-    """The version of the entries and company bounds, bumped only when a sync changes them."""
-    return _meta_int(conn, "entries_version")
-
-
-def parties_version(conn: Connection) -> int:
-    """The version of the parties (companies, customers, contacts, sales reps, users,
-    portfolios), bumped by a sync and by the services that change them."""
-    return _meta_int(conn, "parties_version")
+__all__ = [
+    "Table",
+    "data_version",
+    "entries_version",
+    "id_list",
+    "parties_version",
+    "read_table",
+    "rows_frame",
+    "sql_date",
+    "sql_flag",
+    "sql_utc_day",
+    "typed_frame",
+]

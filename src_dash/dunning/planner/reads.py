@@ -9,10 +9,11 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from src_dash.analytics.ledger import Ledger, id_list, read_table, sql_date, sql_utc_day
+from src_dash.analytics.ledger import Ledger, id_list, read_table
 from src_dash.analytics.ledger import _Table as Table
 from src_dash.dunning.planner.criteria import NOT_SENT
 from src_dash.store import SalesRep
+from src_dash.store.dialect import sql_date, sql_utc_day
 
 FEW = 1000  # up to this many items or customers, their rows are read by id
 
