@@ -16,6 +16,10 @@ config = rx.Config(
     # backend takes REFLEX_BACKEND_PORT (8000 by default). Setting both here would make prod
     # refuse to start, so only the frontend port is set.
     frontend_port=int(os.environ.get("SRC_DASH_PORT", "3000")),
+    # The address the app listens on (in prod the one port; in dev the backend's): the loopback
+    # only, so a demo with its published passwords stays on the machine that runs it. Reflex's
+    # default is 0.0.0.0; SRC_DASH_HOST=0.0.0.0 (or an interface's address) opens it up.
+    backend_host=os.environ.get("SRC_DASH_HOST", "127.0.0.1"),
     plugins=[
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(
