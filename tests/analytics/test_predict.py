@@ -114,3 +114,19 @@ def test_reasons_put_the_strongest_first():
     assert reasons({"late_probability": 0.1, "delay_recent": 1.0, "settled_count": 9}) == [
         "paie à l'échéance"
     ]
+
+
+def test_a_large_ledger_trains_on_fewer_snapshots_spread_over_the_year(demo_store, monkeypatch):
+    from src_dash.analytics.predict import model
+
+    ledger = get_ledger(demo_store)
+    every = model.snapshots(ledger, TODAY)
+    assert every[0] == TODAY - timedelta(days=60) and len(every) == model.SNAPSHOTS
+    assert all(a - b == timedelta(days=30) for a, b in zip(every, every[1:], strict=False))
+    # As if each snapshot held more rows than the budget allows: the fewest, spread evenly,
+    # the most recent and the oldest kept.
+    monkeypatch.setattr(model, "ROW_BUDGET", 10)
+    few = model.snapshots(ledger, TODAY)
+    assert few == [every[0], every[4], every[7], every[11]]
+    frame = model.training_set(ledger, TODAY)
+    assert frame["posting_date"].max() <= every[0]

@@ -1,7 +1,8 @@
 """Learn when items get paid from the company's own settled history, and predict open items.
 
 Training set at a date C (never the future): snapshots S = C - 60 d, C - 90 d, ... (12 of
-them; the items open at C - 30 d and settled by C would be the fast payers only). At each, the
+them; the items open at C - 30 d and settled by C would be the fast payers only; on a large
+ledger fewer, spread over the year, see `snapshots`). At each, the
 invoices open then, with their features as of S (`features.features`), labelled with what the
 ledger knew at C: days late (settled date - due date) when settled by C, else censored at
 C - due (a lower bound, used when at least 45 days); late (paid more than 15 days after due)
@@ -40,6 +41,11 @@ MIN_ROWS = 400
 MIN_CLASS = 30
 # Rows beyond this are sampled: past it the fits cost more than they teach (bench: 1M entries).
 MAX_ROWS = 80_000
+# Snapshots past this many rows (before sampling) are left out, spread evenly over the year:
+# each is an as-of view of the whole ledger (~3 s at 1M entries), and the rows are sampled to
+# MAX_ROWS anyway. Never binding on the demo bases (their figures stay the same).
+ROW_BUDGET = 2 * MAX_ROWS
+MIN_SNAPSHOTS = 4
 MAX_DELAY = 365.0
 HORIZONS = (30, 60, 90)
 THREADS = 1
@@ -64,19 +70,37 @@ class Model:
     errors: np.ndarray = field(default_factory=lambda: np.zeros(1))
 
 
+def snapshots(ledger: Ledger, as_of: date) -> list[date]:
+    """The snapshot dates of a training at `as_of`, oldest last.
+
+    Every one of the `SNAPSHOTS` monthly dates while they would give at most `ROW_BUDGET` rows
+    (estimated as the invoices open at `as_of` per snapshot); past it (large ledgers, where
+    the rows are sampled to `MAX_ROWS` anyway) as many as the budget holds, spread evenly
+    over the year, the most recent kept: each snapshot costs an as-of view of the ledger.
+    """
+    dates = [
+        as_of - timedelta(days=STEP_DAYS * k)
+        for k in range(FIRST_SNAPSHOT, FIRST_SNAPSHOT + SNAPSHOTS)
+    ]
+    first = ledger.first_day
+    dates = [d for d in dates if first is not None and d >= first]
+    if len(dates) <= MIN_SNAPSHOTS:
+        return dates
+    per_snapshot = max(open_invoices(ledger.view(as_of)).height, 1)
+    keep = max(MIN_SNAPSHOTS, min(len(dates), ROW_BUDGET // per_snapshot))
+    if keep >= len(dates):
+        return dates
+    picks = sorted({round(i * (len(dates) - 1) / (keep - 1)) for i in range(keep)})
+    return [dates[i] for i in picks]
+
+
 def training_set(ledger: Ledger, as_of: date) -> pl.DataFrame:
     """Labelled rows for a model trained at `as_of` (features at each snapshot, labels at as_of).
 
     Columns: FEATURES, company_id, customer_id, y_days (days late, censored at as_of - due),
     settled (bool), y_late (None while undecided).
     """
-    frames = []
-    for k in range(FIRST_SNAPSHOT, FIRST_SNAPSHOT + SNAPSHOTS):
-        snapshot = as_of - timedelta(days=STEP_DAYS * k)
-        if ledger.first_day is None or snapshot < ledger.first_day:
-            break
-        frame, _ = features(ledger, snapshot)
-        frames.append(frame)
+    frames = [features(ledger, snapshot)[0] for snapshot in snapshots(ledger, as_of)]
     if not frames:
         return pl.DataFrame()
     # Read last, so that the view of as_of (the one requests use) stays among the cached views.
