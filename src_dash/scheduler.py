@@ -72,8 +72,8 @@ class StoredSchedule:
         self._read_at: float | None = None
 
     def _read_store(self) -> tuple[bool, float]:
-        from src_dash.services.sync_schedule import stored_sync_schedule
         from src_dash.store.engine import get_engine
+        from src_dash.store.schedule import stored_sync_schedule
 
         engine = self.engine or get_engine(self.settings.database_url)
         found = stored_sync_schedule(engine, self.settings.sync_interval_seconds)
@@ -96,9 +96,9 @@ class StoredSchedule:
 def sync_job() -> object:
     """Sync every active Sage company into the store."""
     from src_dash.services.reconcile import record_after_runs
-    from src_dash.services.sync_schedule import mark_automatic_sync
     from src_dash.store.engine import get_engine
     from src_dash.store.migrate import upgrade
+    from src_dash.store.schedule import mark_automatic_sync
     from src_dash.sync import sync_all
 
     settings = load_settings()

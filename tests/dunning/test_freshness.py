@@ -27,7 +27,6 @@ from src_dash.dunning.runs import create_run
 from src_dash.services import campaigns
 from src_dash.services.auth import seed_demo_users
 from src_dash.services.campaigns import CampaignCriteria
-from src_dash.services.sync_schedule import stored_sync_schedule
 from src_dash.store import (
     AuditLog,
     Dispute,
@@ -39,6 +38,7 @@ from src_dash.store import (
     SyncRun,
     User,
 )
+from src_dash.store.schedule import stored_sync_schedule
 from src_dash.store.versions import bump_data_version
 from src_dash.sync import sync_company
 

@@ -40,13 +40,7 @@ from src_dash.services.fec_upload import import_fec_upload
 from src_dash.services.followup import InvalidInput
 from src_dash.services.form_choices import find_customers, portfolio_customers, sales_rep_choices
 from src_dash.services.scenario_settings import save_thresholds, scenarios_for, service_names
-from src_dash.services.sync_schedule import (
-    SCHEDULE_SLACK,
-    mark_automatic_sync,
-    set_sync_schedule,
-    stored_sync_schedule,
-    sync_schedule,
-)
+from src_dash.services.sync_schedule import set_sync_schedule, sync_schedule
 from src_dash.services.template_drafts import (
     check_draft,
     preview_draft,
@@ -69,6 +63,7 @@ from src_dash.store import (
     StoreMeta,
     SyncRun,
 )
+from src_dash.store.schedule import SCHEDULE_SLACK, mark_automatic_sync, stored_sync_schedule
 from src_dash.sync import sync_company
 
 TODAY = date(2026, 11, 22)

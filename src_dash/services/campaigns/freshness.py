@@ -52,7 +52,7 @@ def _run_companies(conn: Connection, run: str) -> set[int]:
 
 
 def _interval(engine: Engine) -> int:
-    from src_dash.services.sync_schedule import stored_sync_schedule
+    from src_dash.store.schedule import stored_sync_schedule
 
     return int(stored_sync_schedule(engine).interval_seconds)
 
