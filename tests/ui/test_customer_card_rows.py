@@ -172,3 +172,22 @@ def test_score_parts_are_bars_with_their_weight() -> None:
     first, second = view.score_parts
     assert (first.width, first.color) == ("75%", "red")
     assert (second.label, second.value, second.color) == ("Other", "—", "gray")
+
+
+def test_a_model_score_is_explained_in_words_in_both_languages() -> None:
+    from decimal import Decimal as D
+
+    from src_dash.ui.pages.customer.rows import explain_part
+
+    fr, en = Formats("fr"), Formats("en")
+    assert (
+        explain_part("days_beyond_terms", D("23.4"), fr) == "paie en moyenne 23 j après l'échéance"
+    )
+    assert explain_part("days_beyond_terms", D("23.4"), en) == (
+        "pays 23 days after the due date on average"
+    )
+    assert explain_part("trend", D("9"), fr) == "retard en hausse"
+    assert explain_part("trend", D("-9"), en) == "lateness falling"
+    assert explain_part("broken_promises", D("2"), en) == "broken promises in 12 months: 2"
+    assert explain_part("late_probability", D("0.42"), en).startswith("42%")
+    assert explain_part("disputes", None, fr) == ""

@@ -6,6 +6,7 @@ rows, the timeline, the comments, promises, disputes, flags and messages. Plain 
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 
 from src_dash.analytics.timeline import TimelineEvent
 from src_dash.dunning.letter_post import letter_state
@@ -223,11 +224,31 @@ def _identity(card: CustomerCard, fmt: Formats) -> tuple[list[Field], list[Field
     return fields, free
 
 
+def explain_part(name: str, value: Decimal | None, fmt: Formats) -> str:
+    """A part of a model's score in words: "paie en moyenne 23 j après l'échéance",
+    "2 promesses non tenues", "retard en hausse" (empty without a value)."""
+    if value is None:
+        return ""
+    w = _words(fmt.lang)
+    if name == "trend":
+        key = "up" if value > 5 else "down" if value < -5 else "flat"
+        return w[f"card.explain.trend_{key}"]
+    if name in ("late_probability", "share_paid_late"):
+        shown = fmt.percent(value * 100, 0)
+    elif name in ("days_beyond_terms", "current_overdue"):
+        shown = fmt.number(value, 0)
+    else:
+        shown = fmt.count(int(value))
+    return w[f"card.explain.{name}"].format(value=shown)
+
+
 def _score(card: CustomerCard, fmt: Formats) -> tuple[str, str, list[Bar]]:
     if card.score is None:
         return "—", "", []
     w = _words(fmt.lang)
     bars = []
+    # A score from the pay-date model: its first part carries it all, the others explain it.
+    learned = bool(card.score.parts) and card.score.parts[0].name == "late_probability"
     for p in card.score.parts:
         label = w.get(f"card.part.{p.name}", p.label)
         if p.points is None:
@@ -238,7 +259,9 @@ def _score(card: CustomerCard, fmt: Formats) -> tuple[str, str, list[Bar]]:
             Bar(
                 label,
                 fmt.number(p.points, 0),
-                w["card.part.weight"].format(weight=share),
+                explain_part(p.name, p.value, fmt)
+                if learned
+                else w["card.part.weight"].format(weight=share),
                 f"{min(100, max(0, float(p.points))):.0f}%",
                 "red" if p.points >= 60 else "orange" if p.points >= 30 else "green",
             )
