@@ -84,6 +84,7 @@ WORD_MODULES: Final = (
     "followup",
     "campaigns",
     "settings",
+    "settings_fec",
     "messaging",
     "alerts",
     "sync",

@@ -15,7 +15,7 @@ from src_dash.services.fec_upload import confirm_fec, upload_fec
 from src_dash.sources.fec import EXCLUSION_REASONS
 from src_dash.ui.i18n import Formats
 from src_dash.ui.pages.settings.fec import imported_texts, preview_view
-from src_dash.ui.words_settings import WORDS
+from src_dash.ui.words_settings_fec import WORDS
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 REAL = "000000000FEC20231231.txt"

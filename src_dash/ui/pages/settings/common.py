@@ -17,6 +17,7 @@ from src_dash.services.followup import InvalidInput
 from src_dash.ui import i18n
 from src_dash.ui.choice import Choice
 from src_dash.ui.i18n import t
+from src_dash.ui.kit.service import Done, run_service
 from src_dash.ui.state import UiState
 
 # The services' English messages that the French UI says in French (fragments, in order).
@@ -109,6 +110,24 @@ def error_text(exc: Exception, lang: str) -> str:
         message = found.group("message") if found else str(exc)
         return i18n.labelled(field_label(exc.field, lang), say(message, lang), lang)
     return say(str(exc) or type(exc).__name__, lang)
+
+
+# What the settings' services raise for a refused form, besides refusals and the store's errors.
+REFUSED: tuple[type[Exception], ...] = (SettingsError, ScenarioError, InvalidInput)
+
+
+async def call(
+    state: rx.State,
+    fn,  # noqa: ANN001
+    *args,  # noqa: ANN002
+    catch: tuple[type[Exception], ...] = (),
+    **kwargs,  # noqa: ANN003
+) -> Done:
+    """Run a settings service for a handler (`fn(engine, viewer, *args)` on a thread), its
+    refusals worded by `error_text`, the field at fault named."""
+    return await run_service(
+        state, fn, *args, catch=(*REFUSED, *catch), describe=error_text, **kwargs
+    )
 
 
 def section(title_key: str, *children: rx.Component, section_id: str, **props) -> rx.Component:
