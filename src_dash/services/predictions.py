@@ -5,6 +5,8 @@
 - `run_backtest`: replays the ledger at monthly cutoffs (analytics.predict.backtest) and keeps
   the last figures in `forecast_quality.json` under the data directory;
 - `forecast_quality`: those figures for the admin's "Qualité des prévisions" panel;
+- `forecast_checks`: the cash forecast's own past accuracy (the forecast made a month before
+  each of the last months vs the cash that came in), in the viewer's scope;
 - `retrain`: trains the models of today ahead of the first request (the scheduler, after a sync
   that brought new settlements).
 """
@@ -21,12 +23,14 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from src_dash.access import ADMIN, EVERYTHING, Scope, Viewer, require
+from src_dash.analytics.forecast import ForecastCheck, forecast_accuracy
 from src_dash.analytics.ledger import get_ledger
 from src_dash.analytics.predict.backtest import backtest, summary
 from src_dash.analytics.predict.model import HORIZONS, predictions, trained
 from src_dash.analytics.predict.reasons import reasons
 from src_dash.clock import today as clock_today
 from src_dash.money import from_cents
+from src_dash.services.auth import ROLES
 from src_dash.store import Company, Entry
 
 QUALITY_FILE = "forecast_quality.json"
@@ -153,6 +157,16 @@ def forecast_quality(who: Viewer | None, path: Path | None = None) -> dict | Non
     return json.loads(target.read_text(encoding="utf-8"))
 
 
+def forecast_checks(
+    engine: Engine, who: Viewer | None, as_of: date | None = None, months: int = 6
+) -> tuple[ForecastCheck, ...]:
+    """The forecast made a month before each of the last `months` months vs the cash in, in
+    the viewer's scope (every role: the dashboard's cash objective is everyone's); a page
+    never trains: past forecasts use the models of their date only if already trained."""
+    who = require(who, ROLES)
+    return forecast_accuracy(engine, who.scope, as_of, months)
+
+
 def retrain(engine: Engine, as_of: date | None = None) -> dict:
     """Train today's models now (cached per version of the entries); what each company uses."""
     ledger = get_ledger(engine)
@@ -162,7 +176,9 @@ def retrain(engine: Engine, as_of: date | None = None) -> dict:
 
 
 __all__ = [
+    "ForecastCheck",
     "PredictedItem",
+    "forecast_checks",
     "forecast_quality",
     "predicted_items",
     "retrain",

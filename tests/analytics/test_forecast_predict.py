@@ -105,3 +105,20 @@ def test_forecast_accuracy_replays_the_forecast_made_a_month_before(demo_forecas
         assert check.collected > 0 and check.expected > 0
     trained_checks = forecast_accuracy(demo_forecast, as_of=TODAY, months=1, train=True)
     assert trained_checks[0].method == "model"
+
+
+def test_forecast_checks_are_read_in_the_viewers_scope(demo_forecast):
+    from src_dash.access import AccessDenied, Scope, Viewer
+    from src_dash.services.predictions import forecast_checks
+
+    manager = Viewer(1, "m", "Manager", "read_only")
+    everything = forecast_checks(demo_forecast, manager, TODAY, months=2)
+    assert everything == forecast_accuracy(demo_forecast, as_of=TODAY, months=2)
+    ledger = get_ledger(demo_forecast)
+    some = frozenset(ledger.customers["customer_id"].head(10).to_list())
+    rep = Viewer(2, "r", "Rep", "sales_rep", scope=Scope(customer_ids=some))
+    narrow = forecast_checks(demo_forecast, rep, TODAY, months=2)
+    assert all(c.collected <= e.collected for c, e in zip(narrow, everything, strict=True))
+    assert sum(c.collected for c in narrow) < sum(c.collected for c in everything)
+    with pytest.raises(AccessDenied):
+        forecast_checks(demo_forecast, None, TODAY)
