@@ -32,6 +32,7 @@ from src_dash.analytics.ledger import (
 from src_dash.analytics.scope import Scope
 from src_dash.clock import today as clock_today
 from src_dash.services.auth import ROLES
+from src_dash.services.scope_choices import scope_choices
 from src_dash.store import (
     Action,
     Comment,
@@ -164,31 +165,11 @@ def filter_options(engine: Engine, who: Viewer) -> FilterOptions:
     """
     require(who, ROLES)
     ledger = _ledger(engine)
-    customers = ledger.scoped(ledger.customers, who.scope)
-    companies = ledger.companies.filter(
-        pl.col("company_id").is_in(customers["company_id"].unique().implode())
-    ).sort("code")
-    reps = (
-        ledger.sales_reps.filter(
-            pl.col("sales_rep_id").is_in(customers["sales_rep_id"].drop_nulls().unique().implode())
-        )
-        .join(ledger.companies.select("company_id", "code"), on="company_id", how="left")
-        .sort("last_name", "first_name", "code")
-    )
+    companies, reps = scope_choices(ledger, ledger.scoped(ledger.customers, who.scope))
     return FilterOptions(
-        companies=tuple(
-            Option(r["code"], f"{r['code']} · {r['name']}" if r["name"] else r["code"])
-            for r in companies.iter_rows(named=True)
-        ),
-        sales_reps=tuple(
-            Option(
-                str(r["sales_rep_id"]),
-                " ".join(p for p in (r["first_name"], r["last_name"]) if p).strip()
-                or f"#{r['code']}",
-            )
-            for r in reps.iter_rows(named=True)
-        ),
-        currencies=tuple(sorted(set(companies["book_currency"].to_list()))),
+        companies=tuple(Option(c.code, c.label) for c in companies),
+        sales_reps=tuple(Option(str(r.sales_rep_id), r.name) for r in reps),
+        currencies=tuple(sorted({c.currency for c in companies})),
     )
 
 

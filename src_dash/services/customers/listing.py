@@ -33,6 +33,7 @@ from src_dash.services.customers.model import (
     FilterOptions,
     QueryError,
 )
+from src_dash.services.scope_choices import RepChoice, scope_choices
 
 # --- the query -----------------------------------------------------------------------------------
 
@@ -221,29 +222,14 @@ def filter_options(engine: Engine, who: Viewer, as_of: date | None = None) -> Fi
     as_of = as_of or clock_today()
     ledger = get_ledger(engine)
     frame = ledger.scoped(customers_frame(engine, ledger, as_of), who.scope)
-    companies = (
-        frame.select("company_id", "company")
-        .unique()
-        .join(ledger.companies.select("company_id", "name"), on="company_id", how="left")
-        .sort("company")
-    )
-    reps = (
-        frame.select(pl.col("sales_rep_id").fill_null(0), "sales_rep")
-        .unique()
-        .sort(pl.col("sales_rep_id") == 0, "sales_rep")
-    )
+    companies, reps = scope_choices(ledger, frame)
+    # Customers without a sales rep: the "none" choice, last (value 0, no name).
+    no_rep = (RepChoice(0, ""),) if frame["sales_rep_id"].null_count() else ()
     profiles = sorted(set(frame["profile"].to_list()))
     free = [n for n in _free_names(frame) if bool((frame[FREE_PREFIX + n] != "").any())]
     return FilterOptions(
-        companies=tuple(
-            Choice(
-                str(r["company_id"]), f"{r['company']} · {r['name']}" if r["name"] else r["company"]
-            )
-            for r in companies.iter_rows(named=True)
-        ),
-        sales_reps=tuple(
-            Choice(str(r["sales_rep_id"]), r["sales_rep"] or "") for r in reps.iter_rows(named=True)
-        ),
+        companies=tuple(Choice(str(c.company_id), c.label) for c in companies),
+        sales_reps=tuple(Choice(str(r.sales_rep_id), r.name) for r in (*reps, *no_rep)),
         profiles=tuple(Choice(p, p) for p in profiles),
         grades=tuple(letter for _, letter in GRADES),
         free_fields=tuple(free),

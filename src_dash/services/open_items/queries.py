@@ -35,6 +35,7 @@ from src_dash.services.open_items.model import (
     OpenItemRow,
     OpenItemsPage,
 )
+from src_dash.services.scope_choices import scope_choices
 
 # ---------------------------------------------------------------------------------------------
 # Queries
@@ -224,18 +225,9 @@ def filter_choices(engine: Engine, who: Viewer, as_of: date | None = None) -> Fi
     as_of = as_of or clock_today()
     ledger, frame = _frame(engine, as_of)
     frame = ledger.scoped(frame, who.scope)
-    company_ids = set(frame["company_id"].unique().to_list())
-    companies = tuple(
-        (r["company_id"], r["code"], r["name"])
-        for r in ledger.companies.sort("code").iter_rows(named=True)
-        if r["company_id"] in company_ids
-    )
-    rep_ids = set(frame["sales_rep_id"].drop_nulls().unique().to_list())
-    reps = tuple(
-        (r["sales_rep_id"], f"{r['first_name']} {r['last_name']}".strip())
-        for r in ledger.sales_reps.sort("last_name", "first_name").iter_rows(named=True)
-        if r["sales_rep_id"] in rep_ids
-    )
+    company_choices, rep_choices = scope_choices(ledger, frame)
+    companies = tuple((c.company_id, c.code, c.name) for c in company_choices)
+    reps = tuple((r.sales_rep_id, r.name) for r in rep_choices)
     free = _customer_free(engine, ledger).filter(
         pl.col("customer_id").is_in(frame["customer_id"].unique().implode())
     )
