@@ -16,9 +16,9 @@ from dunning.smtp_helpers import make_ledger
 from sage_helpers import TODAY
 from sqlalchemy import insert, update
 
+from src_dash.access import viewer
 from src_dash.analytics.exports import KINDS, neutralise_text, run_export
 from src_dash.dunning.trace import write_history
-from src_dash.services.access import viewer
 from src_dash.services.customers import CustomerQuery, export_customers
 from src_dash.store import Action, Customer, Entry
 from src_dash.store.csv_cells import safe_cell, safe_row
