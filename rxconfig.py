@@ -7,6 +7,14 @@ import reflex as rx
 from src_dash.config import load_settings
 from src_dash.store.engine import normalise_url
 
+# The address the app listens on: the loopback only, so a demo with its published passwords stays
+# on the machine that runs it (Reflex's default is 0.0.0.0); SRC_DASH_HOST=0.0.0.0 (or an
+# interface's address) opens it up.
+HOST = os.environ.get("SRC_DASH_HOST", "127.0.0.1")
+# In dev (`reflex run`, hot reload) Reflex serves the frontend with `react-router dev --host`,
+# every interface; given an address, the dev server binds only there.
+rx.constants.PackageJson.Commands.DEV = f"react-router dev --host {HOST}"
+
 config = rx.Config(
     app_name="src_dash",
     # The store: DATABASE_URL, else data/src_dash.db (absolute path) under SRC_DASH_DATA_DIR.
@@ -16,10 +24,8 @@ config = rx.Config(
     # backend takes REFLEX_BACKEND_PORT (8000 by default). Setting both here would make prod
     # refuse to start, so only the frontend port is set.
     frontend_port=int(os.environ.get("SRC_DASH_PORT", "3000")),
-    # The address the app listens on (in prod the one port; in dev the backend's): the loopback
-    # only, so a demo with its published passwords stays on the machine that runs it. Reflex's
-    # default is 0.0.0.0; SRC_DASH_HOST=0.0.0.0 (or an interface's address) opens it up.
-    backend_host=os.environ.get("SRC_DASH_HOST", "127.0.0.1"),
+    # In prod the one port, in dev the backend's: on HOST only.
+    backend_host=HOST,
     plugins=[
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(
