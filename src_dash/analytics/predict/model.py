@@ -127,6 +127,13 @@ def matrix(frame: pl.DataFrame) -> np.ndarray:
     return frame.select(pl.col(FEATURES).cast(pl.Float64).fill_null(np.nan)).to_numpy()
 
 
+# The late classifier only rises with the customer's past delays and late share (and the days
+# already past due): backtest on the demo bases, mean AUC .9145 -> .9163, beating the best
+# baseline at 6 cutoffs of 12 instead of 4; the delay regressor gained nothing from it.
+INCREASING = ("delay_recent", "delay_mean", "delay_last", "share_late", "days_past_due")
+MONOTONIC = [1 if f in INCREASING else 0 for f in FEATURES]
+
+
 def fit(frame: pl.DataFrame, kind: str) -> Model:
     """Train the classifier and the regressor on labelled rows."""
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
@@ -135,7 +142,12 @@ def fit(frame: pl.DataFrame, kind: str) -> Model:
     # items for which it is still a question.
     decided = frame.filter(pl.col("y_late").is_not_null() & (pl.col("days_past_due") <= LATE_DAYS))
     late = HistGradientBoostingClassifier(
-        max_iter=150, learning_rate=0.08, max_leaf_nodes=31, l2_regularization=1.0, random_state=0
+        max_iter=150,
+        learning_rate=0.08,
+        max_leaf_nodes=31,
+        l2_regularization=1.0,
+        random_state=0,
+        monotonic_cst=MONOTONIC,
     ).fit(matrix(decided), decided["y_late"].to_numpy())
     known = frame.filter(pl.col("settled") | (pl.col("y_days") >= CENSORED_FROM))
     x = matrix(known)
