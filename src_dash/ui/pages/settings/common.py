@@ -130,6 +130,18 @@ async def call(
     )
 
 
+async def change(state: rx.State, fn, *args) -> Done:  # noqa: ANN001, ANN002
+    """Run a settings service that changes something for a tab's handler: its refusal goes to
+    the tab's `error`; when it worked the error is cleared and the tab read again (`_read`)."""
+    done = await call(state, fn, *args)
+    if not done.ok:
+        state.error = done.error
+        return done
+    state.error = ""
+    await state._read()  # noqa: SLF001
+    return done
+
+
 def section(title_key: str, *children: rx.Component, section_id: str, **props) -> rx.Component:
     """A card with a heading, the block of one subject in a tab."""
     return rx.card(

@@ -32,6 +32,7 @@ from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.i18n import Formats, t
 from src_dash.ui.pages.settings.common import (
     Choice,
+    change,
     error_note,
     error_text,
     field,
@@ -100,16 +101,11 @@ class ReasonsState(rx.State):
     @rx.event
     async def add(self) -> rx.event.EventSpec | None:
         """Add the typed reason to the list."""
-        who = await current_viewer(self)
-        lang = (await current_formats(self)).lang
-        try:
-            added = await asyncio.to_thread(add_dispute_reason, get_engine(), who, self.new_label)
-        except (AccessDenied, InvalidInput) as exc:
-            self.error = error_text(exc, lang)
+        done = await change(self, add_dispute_reason, self.new_label)
+        if not done.ok:
             return None
-        self.error, self.new_label = "", ""
-        await self._read()
-        return rx.toast.success(i18n.text("set.rs.added", lang).format(label=added.label))
+        self.new_label = ""
+        return done.toast("set.rs.added", label=done.value.label)
 
     @rx.event
     def set_draft(self, reason_id: int, value: str) -> None:
@@ -121,34 +117,16 @@ class ReasonsState(rx.State):
     @rx.event
     async def rename(self, reason_id: int) -> rx.event.EventSpec | None:
         """Rename a reason to its typed label."""
-        who = await current_viewer(self)
-        lang = (await current_formats(self)).lang
         row = next((r for r in self.reasons if r.id == reason_id), None)
         if row is None or row.draft.strip() == row.label:
             return None
-        try:
-            await asyncio.to_thread(rename_dispute_reason, get_engine(), who, reason_id, row.draft)
-        except (AccessDenied, InvalidInput) as exc:
-            self.error = error_text(exc, lang)
-            return None
-        self.error = ""
-        await self._read()
-        return rx.toast.success(i18n.text("set.saved", lang))
+        done = await change(self, rename_dispute_reason, reason_id, row.draft)
+        return done.toast("set.saved") if done.ok else None
 
     @rx.event
     async def set_active(self, reason_id: int, active: bool) -> None:
         """Offer a reason again, or no longer (disputes already opened keep it)."""
-        who = await current_viewer(self)
-        lang = (await current_formats(self)).lang
-        try:
-            await asyncio.to_thread(
-                set_dispute_reason_active, get_engine(), who, reason_id, bool(active)
-            )
-        except (AccessDenied, InvalidInput) as exc:
-            self.error = error_text(exc, lang)
-            return
-        self.error = ""
-        await self._read()
+        await change(self, set_dispute_reason_active, reason_id, bool(active))
 
 
 def month_label(month: date, fmt: Formats) -> str:
@@ -280,15 +258,7 @@ class ObjectivesState(rx.State):
     @rx.event
     async def delete(self, objective_id: int) -> None:
         """Remove an objective."""
-        who = await current_viewer(self)
-        lang = (await current_formats(self)).lang
-        try:
-            await asyncio.to_thread(delete_cash_objective, get_engine(), who, objective_id)
-        except (AccessDenied, InvalidInput) as exc:
-            self.error = error_text(exc, lang)
-            return
-        self.error = ""
-        await self._read()
+        await change(self, delete_cash_objective, objective_id)
 
 
 def _reason_row(row: ReasonRow) -> rx.Component:

@@ -28,6 +28,7 @@ from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.i18n import t
 from src_dash.ui.pages.settings.common import (
     Choice,
+    change,
     error_note,
     error_text,
     field,
@@ -138,19 +139,6 @@ class UsersState(rx.State):
         self.error = ""
         await self._read()
 
-    async def _do(self, action, *args) -> bool:  # noqa: ANN001
-        """Run a service call; show its refusal; reread the users when it worked."""
-        who = await current_viewer(self)
-        lang = (await current_formats(self)).lang
-        try:
-            await asyncio.to_thread(action, get_engine(), who, *args)
-        except (AccessDenied, InvalidInput) as exc:
-            self.error = error_text(exc, lang)
-            return False
-        self.error = ""
-        await self._read()
-        return True
-
     @rx.event
     async def set_role(self, user_id: int, role: str) -> None:
         """Change a user's role (a sales rep keeps or needs their Sage sales rep)."""
@@ -158,17 +146,17 @@ class UsersState(rx.State):
         if row is None or row.role == role:
             return
         rep = int(row.rep_id) if role == "sales_rep" and row.rep_id.isdigit() else None
-        await self._do(set_user_role, user_id, role, rep)
+        await change(self, set_user_role, user_id, role, rep)
 
     @rx.event
     async def set_active(self, user_id: int, active: bool) -> None:
         """Deactivate a user (their sessions end) or activate them again."""
-        await self._do(set_user_active, user_id, bool(active))
+        await change(self, set_user_active, user_id, bool(active))
 
     @rx.event
     async def set_sees_all(self, user_id: int, value: bool) -> None:
         """Let a collector see every customer, or only their portfolio."""
-        await self._do(set_sees_all_customers, user_id, bool(value))
+        await change(self, set_sees_all_customers, user_id, bool(value))
 
     @rx.event
     def ask_password(self, user_id: int) -> None:
@@ -184,11 +172,11 @@ class UsersState(rx.State):
     @rx.event
     async def save_password(self) -> rx.event.EventSpec | None:
         """Give the user the typed password (their sessions end)."""
-        lang = (await current_formats(self)).lang
-        if await self._do(reset_password, self.password_for, self.password):
-            self.password_for, self.password = 0, ""
-            return rx.toast.success(i18n.text("set.us.password_done", lang))
-        return None
+        done = await change(self, reset_password, self.password_for, self.password)
+        if not done.ok:
+            return None
+        self.password_for, self.password = 0, ""
+        return done.toast("set.us.password_done")
 
     @rx.event
     def set_new(self, name: str, value: str) -> None:
@@ -272,13 +260,13 @@ class UsersState(rx.State):
     @rx.event
     async def assign(self, customer_id: str) -> None:
         """Add a customer to the portfolio."""
-        if await self._do(assign_customers, self.portfolio_of, [int(customer_id)]):
+        if (await change(self, assign_customers, self.portfolio_of, [int(customer_id)])).ok:
             await self._read_portfolio()
 
     @rx.event
     async def unassign(self, customer_id: str) -> None:
         """Take a customer out of the portfolio."""
-        if await self._do(unassign_customers, self.portfolio_of, [int(customer_id)]):
+        if (await change(self, unassign_customers, self.portfolio_of, [int(customer_id)])).ok:
             await self._read_portfolio()
 
 
