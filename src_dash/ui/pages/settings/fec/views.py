@@ -95,6 +95,83 @@ def _account_row(row: AccountRow) -> rx.Component:
     )
 
 
+def _warnings() -> rx.Component:
+    """The reader's warnings on the file, when it has some."""
+    p = FecState.preview
+    return rx.cond(
+        p.warnings.length() > 0,
+        rx.callout.root(
+            rx.callout.icon(rx.icon("triangle-alert")),
+            rx.vstack(
+                rx.text(t("set.fec.warnings", UiState.lang), size="2", weight="bold"),
+                rx.foreach(
+                    p.warnings,
+                    lambda w: rx.text(w, size="1", word_break="break-word"),
+                ),
+                spacing="1",
+            ),
+            color_scheme="amber",
+            size="1",
+            width="100%",
+            id="fec-preview-warnings",
+        ),
+    )
+
+
+def _deletions() -> rx.Component:
+    """The entries the import would delete, to be confirmed first."""
+    s, p = FecState, FecState.preview
+    return rx.cond(
+        p.deletions > 0,
+        rx.callout.root(
+            rx.text(
+                rx.flex(
+                    rx.checkbox(
+                        checked=s.confirm_deletions,
+                        on_change=s.set_confirm_deletions,
+                        id="fec-confirm-deletions",
+                    ),
+                    p.deletions_text,
+                    as_="span",
+                    spacing="2",
+                ),
+                as_="label",
+                size="2",
+                cursor="pointer",
+            ),
+            color_scheme="red",
+            size="1",
+            width="100%",
+            id="fec-preview-deletions",
+        ),
+    )
+
+
+def _preview_buttons() -> rx.Component:
+    """Import the file, or drop it."""
+    s, p = FecState, FecState.preview
+    return rx.flex(
+        rx.button(
+            rx.icon("file-check", size=14),
+            t("set.fec.import", UiState.lang),
+            on_click=s.confirm,
+            loading=s.importing,
+            disabled=s.reading | ((p.deletions > 0) & ~s.confirm_deletions),
+            id="fec-import",
+        ),
+        rx.button(
+            t("set.fec.cancel", UiState.lang),
+            on_click=s.cancel,
+            disabled=s.importing,
+            variant="soft",
+            color_scheme="gray",
+            id="fec-cancel",
+        ),
+        spacing="2",
+        wrap="wrap",
+    )
+
+
 def _preview_panel() -> rx.Component:
     s, p = FecState, FecState.preview
     return rx.card(
@@ -137,24 +214,7 @@ def _preview_panel() -> rx.Component:
                 width="100%",
                 id="fec-preview-excluded",
             ),
-            rx.cond(
-                p.warnings.length() > 0,
-                rx.callout.root(
-                    rx.callout.icon(rx.icon("triangle-alert")),
-                    rx.vstack(
-                        rx.text(t("set.fec.warnings", UiState.lang), size="2", weight="bold"),
-                        rx.foreach(
-                            p.warnings,
-                            lambda w: rx.text(w, size="1", word_break="break-word"),
-                        ),
-                        spacing="1",
-                    ),
-                    color_scheme="amber",
-                    size="1",
-                    width="100%",
-                    id="fec-preview-warnings",
-                ),
-            ),
+            _warnings(),
             rx.cond(
                 p.accounts.length() > 0,
                 rx.vstack(
@@ -173,30 +233,7 @@ def _preview_panel() -> rx.Component:
                 spacing="1",
                 width="100%",
             ),
-            rx.cond(
-                p.deletions > 0,
-                rx.callout.root(
-                    rx.text(
-                        rx.flex(
-                            rx.checkbox(
-                                checked=s.confirm_deletions,
-                                on_change=s.set_confirm_deletions,
-                                id="fec-confirm-deletions",
-                            ),
-                            p.deletions_text,
-                            as_="span",
-                            spacing="2",
-                        ),
-                        as_="label",
-                        size="2",
-                        cursor="pointer",
-                    ),
-                    color_scheme="red",
-                    size="1",
-                    width="100%",
-                    id="fec-preview-deletions",
-                ),
-            ),
+            _deletions(),
             rx.cond(
                 s.reading,
                 rx.hstack(
@@ -205,26 +242,7 @@ def _preview_panel() -> rx.Component:
                     align="center",
                 ),
             ),
-            rx.flex(
-                rx.button(
-                    rx.icon("file-check", size=14),
-                    t("set.fec.import", UiState.lang),
-                    on_click=s.confirm,
-                    loading=s.importing,
-                    disabled=s.reading | ((p.deletions > 0) & ~s.confirm_deletions),
-                    id="fec-import",
-                ),
-                rx.button(
-                    t("set.fec.cancel", UiState.lang),
-                    on_click=s.cancel,
-                    disabled=s.importing,
-                    variant="soft",
-                    color_scheme="gray",
-                    id="fec-cancel",
-                ),
-                spacing="2",
-                wrap="wrap",
-            ),
+            _preview_buttons(),
             spacing="3",
             width="100%",
         ),
