@@ -67,6 +67,11 @@ def _kind(url: str) -> str:
     return "sqlite" if normalise_url(url).startswith("sqlite") else "postgresql"
 
 
+def _shown(url: str) -> str:
+    """The store's URL for a message: never its password."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def _sqlite_path(url: str) -> Path:
     database = make_url(normalise_url(url)).database
     if not database or database == ":memory:":
@@ -219,12 +224,12 @@ def restore(url: str, source: Path, force: bool = False) -> RestoreResult:
     source = Path(source)
     kind, file_kind = _kind(url), backup_kind(source)
     if kind != file_kind:
-        raise BackupError(f"{source} is a {file_kind} backup; the store at {url} is {kind}")
+        raise BackupError(f"{source} is a {file_kind} backup; the store at {_shown(url)} is {kind}")
     engine = make_engine(url)
     try:
         if holds_data(engine) and not force:
             raise StoreNotEmpty(
-                f"the store at {url} holds data; restoring {source} would replace it: "
+                f"the store at {_shown(url)} holds data; restoring {source} would replace it: "
                 "back it up first, then restore with --force"
             )
         before = _versions(engine)
