@@ -270,119 +270,129 @@ class UsersState(rx.State):
             await self._read_portfolio()
 
 
-def _user_card(u: UserRow) -> rx.Component:
+def _switch_label(label_key: str, checked: rx.Var[bool], on_change, **props) -> rx.Component:  # noqa: ANN001
+    """A small switch with its words, both in one label (`props` go to the switch)."""
+    return rx.text(
+        rx.flex(
+            rx.switch(checked=checked, on_change=on_change, **props, size="1"),
+            t(label_key, UiState.lang),
+            spacing="2",
+            align="center",
+        ),
+        as_="label",
+        size="1",
+    )
+
+
+def _user_header(u: UserRow) -> rx.Component:
+    """The user's name, login and subtitle, and the role picker beside them."""
     s = UsersState
-    return rx.card(
+    return rx.flex(
         rx.vstack(
-            rx.flex(
-                rx.vstack(
-                    rx.hstack(
-                        rx.text(u.name, weight="bold", size="2"),
-                        rx.badge(u.login, variant="outline", color_scheme="gray"),
-                        rx.cond(
-                            ~u.active,
-                            rx.badge(t("set.us.inactive", UiState.lang), color_scheme="red"),
-                        ),
-                        spacing="2",
-                        align="center",
-                        wrap="wrap",
-                    ),
-                    rx.cond(
-                        u.subtitle != "",
-                        rx.text(u.subtitle, size="1", color_scheme="gray"),
-                    ),
-                    spacing="1",
-                    min_width="0",
-                ),
-                rx.spacer(),
-                rx.box(
-                    rx.select.root(
-                        rx.select.trigger(width="100%"),
-                        rx.select.content(
-                            rx.foreach(s.roles, lambda c: rx.select.item(c.label, value=c.value))
-                        ),
-                        value=u.role,
-                        on_change=lambda v: UsersState.set_role(u.id, v),
-                        disabled=u.is_me,
-                        size="1",
-                    ),
-                    width=rx.breakpoints(initial="100%", sm="210px"),
+            rx.hstack(
+                rx.text(u.name, weight="bold", size="2"),
+                rx.badge(u.login, variant="outline", color_scheme="gray"),
+                rx.cond(
+                    ~u.active,
+                    rx.badge(t("set.us.inactive", UiState.lang), color_scheme="red"),
                 ),
                 spacing="2",
-                direction=rx.breakpoints(initial="column", sm="row"),
-                width="100%",
-            ),
-            rx.flex(
-                rx.text(
-                    rx.flex(
-                        rx.switch(
-                            checked=u.active,
-                            on_change=lambda v: UsersState.set_active(u.id, v),
-                            disabled=u.is_me,
-                            size="1",
-                        ),
-                        t("set.us.active", UiState.lang),
-                        spacing="2",
-                        align="center",
-                    ),
-                    as_="label",
-                    size="1",
-                ),
-                rx.cond(
-                    u.role == "collector",
-                    rx.fragment(
-                        rx.text(
-                            rx.flex(
-                                rx.switch(
-                                    checked=u.sees_all,
-                                    on_change=lambda v: UsersState.set_sees_all(u.id, v),
-                                    size="1",
-                                ),
-                                t("set.us.sees_all", UiState.lang),
-                                spacing="2",
-                                align="center",
-                            ),
-                            as_="label",
-                            size="1",
-                        ),
-                        rx.button(
-                            rx.icon("briefcase", size=14),
-                            u.portfolio,
-                            on_click=UsersState.open_portfolio(u.id),
-                            variant="soft",
-                            size="1",
-                            data_testid="user-portfolio",
-                        ),
-                    ),
-                ),
-                rx.button(
-                    rx.icon("key-round", size=14),
-                    t("set.us.password", UiState.lang),
-                    on_click=UsersState.ask_password(u.id),
-                    variant="ghost",
-                    size="1",
-                ),
-                spacing="3",
-                wrap="wrap",
                 align="center",
+                wrap="wrap",
             ),
             rx.cond(
-                s.password_for == u.id,
-                rx.flex(
-                    rx.input(
-                        type="password",
-                        value=s.password,
-                        on_change=s.set_password,
-                        placeholder=t("set.us.password_hint", UiState.lang),
-                        auto_complete="new-password",
-                        flex="1",
-                        min_width="0",
-                    ),
-                    rx.button(t("set.save", UiState.lang), on_click=s.save_password, size="2"),
-                    spacing="2",
-                    width="100%",
+                u.subtitle != "",
+                rx.text(u.subtitle, size="1", color_scheme="gray"),
+            ),
+            spacing="1",
+            min_width="0",
+        ),
+        rx.spacer(),
+        rx.box(
+            rx.select.root(
+                rx.select.trigger(width="100%"),
+                rx.select.content(
+                    rx.foreach(s.roles, lambda c: rx.select.item(c.label, value=c.value))
+                ),
+                value=u.role,
+                on_change=lambda v: UsersState.set_role(u.id, v),
+                disabled=u.is_me,
+                size="1",
+            ),
+            width=rx.breakpoints(initial="100%", sm="210px"),
+        ),
+        spacing="2",
+        direction=rx.breakpoints(initial="column", sm="row"),
+        width="100%",
+    )
+
+
+def _user_actions(u: UserRow) -> rx.Component:
+    """Active or not, a collector's reach and portfolio, and the new-password button."""
+    return rx.flex(
+        _switch_label(
+            "set.us.active",
+            u.active,
+            lambda v: UsersState.set_active(u.id, v),
+            disabled=u.is_me,
+        ),
+        rx.cond(
+            u.role == "collector",
+            rx.fragment(
+                _switch_label(
+                    "set.us.sees_all", u.sees_all, lambda v: UsersState.set_sees_all(u.id, v)
+                ),
+                rx.button(
+                    rx.icon("briefcase", size=14),
+                    u.portfolio,
+                    on_click=UsersState.open_portfolio(u.id),
+                    variant="soft",
+                    size="1",
+                    data_testid="user-portfolio",
                 ),
             ),
+        ),
+        rx.button(
+            rx.icon("key-round", size=14),
+            t("set.us.password", UiState.lang),
+            on_click=UsersState.ask_password(u.id),
+            variant="ghost",
+            size="1",
+        ),
+        spacing="3",
+        wrap="wrap",
+        align="center",
+    )
+
+
+def _password_field(u: UserRow) -> rx.Component:
+    """The new password of the user, when asked for."""
+    s = UsersState
+    return rx.cond(
+        s.password_for == u.id,
+        rx.flex(
+            rx.input(
+                type="password",
+                value=s.password,
+                on_change=s.set_password,
+                placeholder=t("set.us.password_hint", UiState.lang),
+                auto_complete="new-password",
+                flex="1",
+                min_width="0",
+            ),
+            rx.button(t("set.save", UiState.lang), on_click=s.save_password, size="2"),
+            spacing="2",
+            width="100%",
+        ),
+    )
+
+
+def _user_card(u: UserRow) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            _user_header(u),
+            _user_actions(u),
+            _password_field(u),
             spacing="2",
             width="100%",
         ),
