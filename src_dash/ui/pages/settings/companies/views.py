@@ -52,40 +52,111 @@ def _run_line(run: RunRow) -> rx.Component:
     )
 
 
-def _company_card(company: CompanyRow) -> rx.Component:
+def _check_callout(text: rx.Var[str], ok: rx.Var[bool], **marker) -> rx.Component:
+    """What a connection test said, green when it worked (`marker`: its id or data-testid)."""
+    return rx.callout.root(
+        rx.callout.text(text, word_break="break-word"),
+        color_scheme=rx.cond(ok, "green", "red"),
+        size="1",
+        width="100%",
+        **marker,
+    )
+
+
+def _company_header(company: CompanyRow) -> rx.Component:
+    """The company's code, kind, status, name and customers, and its active switch."""
+    return rx.flex(
+        rx.vstack(
+            rx.hstack(
+                rx.text(company.code, weight="bold", size="3"),
+                rx.badge(company.kind_label, variant="outline", color_scheme="gray"),
+                rx.badge(company.status_label, color_scheme=company.status_color),
+                align="center",
+                spacing="2",
+                wrap="wrap",
+            ),
+            rx.text(company.name, size="2"),
+            rx.text(company.customers, size="1", color_scheme="gray"),
+            spacing="1",
+            min_width="0",
+        ),
+        rx.spacer(),
+        rx.hstack(
+            rx.text(t("set.co.active", UiState.lang), size="1", color_scheme="gray"),
+            rx.switch(
+                checked=company.active,
+                on_change=lambda v: CompaniesState.toggle_active(company.id, v),
+                size="1",
+            ),
+            align="center",
+            spacing="2",
+        ),
+        spacing="2",
+        width="100%",
+        direction=rx.breakpoints(initial="column", sm="row"),
+    )
+
+
+def _company_buttons(company: CompanyRow) -> rx.Component:
+    """Test the connection (Sage 100), synchronise, edit the connection (Sage 100)."""
     busy = CompaniesState.busy_id == company.id
+    return rx.flex(
+        rx.cond(
+            company.kind == "sage100",
+            rx.button(
+                rx.icon("plug-zap", size=14),
+                t("set.co.test", UiState.lang),
+                on_click=CompaniesState.test(company.id),
+                loading=busy & (CompaniesState.check_id == company.id),
+                disabled=CompaniesState.busy_id != 0,
+                variant="soft",
+                size="1",
+                data_testid="company-test",
+            ),
+        ),
+        rx.button(
+            rx.icon("refresh-cw", size=14),
+            t("set.co.sync", UiState.lang),
+            on_click=CompaniesState.sync(company.id),
+            loading=busy & (CompaniesState.check_id != company.id),
+            disabled=CompaniesState.busy_id != 0,
+            size="1",
+            data_testid="company-sync",
+        ),
+        rx.cond(
+            company.kind == "sage100",
+            rx.button(
+                rx.icon("pencil", size=14),
+                t("set.co.edit", UiState.lang),
+                on_click=CompaniesState.edit_company(company.id),
+                variant="ghost",
+                size="1",
+                data_testid="company-edit",
+            ),
+        ),
+        spacing="2",
+        wrap="wrap",
+        align="center",
+    )
+
+
+def _company_runs(company: CompanyRow) -> rx.Component:
+    """The company's last synchronisation runs, when it has some."""
+    return rx.cond(
+        company.runs.length() > 0,
+        rx.vstack(
+            rx.text(t("set.co.runs", UiState.lang), size="1", weight="medium"),
+            rx.foreach(company.runs, _run_line),
+            spacing="1",
+            width="100%",
+        ),
+    )
+
+
+def _company_card(company: CompanyRow) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.flex(
-                rx.vstack(
-                    rx.hstack(
-                        rx.text(company.code, weight="bold", size="3"),
-                        rx.badge(company.kind_label, variant="outline", color_scheme="gray"),
-                        rx.badge(company.status_label, color_scheme=company.status_color),
-                        align="center",
-                        spacing="2",
-                        wrap="wrap",
-                    ),
-                    rx.text(company.name, size="2"),
-                    rx.text(company.customers, size="1", color_scheme="gray"),
-                    spacing="1",
-                    min_width="0",
-                ),
-                rx.spacer(),
-                rx.hstack(
-                    rx.text(t("set.co.active", UiState.lang), size="1", color_scheme="gray"),
-                    rx.switch(
-                        checked=company.active,
-                        on_change=lambda v: CompaniesState.toggle_active(company.id, v),
-                        size="1",
-                    ),
-                    align="center",
-                    spacing="2",
-                ),
-                spacing="2",
-                width="100%",
-                direction=rx.breakpoints(initial="column", sm="row"),
-            ),
+            _company_header(company),
             rx.cond(
                 company.source != "",
                 rx.code(
@@ -96,63 +167,16 @@ def _company_card(company: CompanyRow) -> rx.Component:
                     white_space="pre-wrap",
                 ),
             ),
-            rx.flex(
-                rx.cond(
-                    company.kind == "sage100",
-                    rx.button(
-                        rx.icon("plug-zap", size=14),
-                        t("set.co.test", UiState.lang),
-                        on_click=CompaniesState.test(company.id),
-                        loading=busy & (CompaniesState.check_id == company.id),
-                        disabled=CompaniesState.busy_id != 0,
-                        variant="soft",
-                        size="1",
-                        data_testid="company-test",
-                    ),
-                ),
-                rx.button(
-                    rx.icon("refresh-cw", size=14),
-                    t("set.co.sync", UiState.lang),
-                    on_click=CompaniesState.sync(company.id),
-                    loading=busy & (CompaniesState.check_id != company.id),
-                    disabled=CompaniesState.busy_id != 0,
-                    size="1",
-                    data_testid="company-sync",
-                ),
-                rx.cond(
-                    company.kind == "sage100",
-                    rx.button(
-                        rx.icon("pencil", size=14),
-                        t("set.co.edit", UiState.lang),
-                        on_click=CompaniesState.edit_company(company.id),
-                        variant="ghost",
-                        size="1",
-                        data_testid="company-edit",
-                    ),
-                ),
-                spacing="2",
-                wrap="wrap",
-                align="center",
-            ),
+            _company_buttons(company),
             rx.cond(
                 (CompaniesState.check_id == company.id) & (CompaniesState.check_text != ""),
-                rx.callout.root(
-                    rx.callout.text(CompaniesState.check_text, word_break="break-word"),
-                    color_scheme=rx.cond(CompaniesState.check_ok, "green", "red"),
-                    size="1",
-                    width="100%",
+                _check_callout(
+                    CompaniesState.check_text,
+                    CompaniesState.check_ok,
                     data_testid="company-check",
                 ),
             ),
-            rx.cond(
-                company.runs.length() > 0,
-                rx.vstack(
-                    rx.text(t("set.co.runs", UiState.lang), size="1", weight="medium"),
-                    rx.foreach(company.runs, _run_line),
-                    spacing="1",
-                    width="100%",
-                ),
-            ),
+            _company_runs(company),
             spacing="3",
             width="100%",
         ),
@@ -162,10 +186,10 @@ def _company_card(company: CompanyRow) -> rx.Component:
     )
 
 
-def _connection_form() -> rx.Component:
+def _connection_fields() -> list[rx.Component]:
+    """The connection form's fields: code and name, ODBC connection string, encoding."""
     s = CompaniesState
-    return section(
-        "set.co.form_title",
+    return [
         rx.grid(
             field(
                 "set.co.code",
@@ -213,41 +237,49 @@ def _connection_form() -> rx.Component:
                 max_width="200px",
             ),
         ),
+    ]
+
+
+def _connection_buttons() -> rx.Component:
+    """Test the connection of the form, save it, or close the form."""
+    s = CompaniesState
+    return rx.flex(
+        rx.button(
+            rx.icon("plug-zap", size=14),
+            t("set.co.test", UiState.lang),
+            on_click=s.test_form,
+            loading=s.form_busy,
+            variant="soft",
+            id="company-form-test",
+        ),
+        rx.button(
+            rx.icon("save", size=14),
+            t("set.save", UiState.lang),
+            on_click=s.save_form,
+            id="company-form-save",
+        ),
+        rx.button(
+            t("set.cancel", UiState.lang),
+            on_click=s.close_form,
+            variant="ghost",
+            color_scheme="gray",
+        ),
+        spacing="2",
+        wrap="wrap",
+    )
+
+
+def _connection_form() -> rx.Component:
+    s = CompaniesState
+    return section(
+        "set.co.form_title",
+        *_connection_fields(),
         rx.cond(
             s.form_check != "",
-            rx.callout.root(
-                rx.callout.text(s.form_check, word_break="break-word"),
-                color_scheme=rx.cond(s.form_check_ok, "green", "red"),
-                size="1",
-                width="100%",
-                id="company-form-check",
-            ),
+            _check_callout(s.form_check, s.form_check_ok, id="company-form-check"),
         ),
         error_note(s.form_error, "company-form-error"),
-        rx.flex(
-            rx.button(
-                rx.icon("plug-zap", size=14),
-                t("set.co.test", UiState.lang),
-                on_click=s.test_form,
-                loading=s.form_busy,
-                variant="soft",
-                id="company-form-test",
-            ),
-            rx.button(
-                rx.icon("save", size=14),
-                t("set.save", UiState.lang),
-                on_click=s.save_form,
-                id="company-form-save",
-            ),
-            rx.button(
-                t("set.cancel", UiState.lang),
-                on_click=s.close_form,
-                variant="ghost",
-                color_scheme="gray",
-            ),
-            spacing="2",
-            wrap="wrap",
-        ),
+        _connection_buttons(),
         section_id="company-form",
     )
 
