@@ -348,10 +348,10 @@ def _objective_row(row: ObjectiveRow) -> rx.Component:
     )
 
 
-def objectives_tab() -> rx.Component:
-    """The cash objectives of a year, and the form to set the one of a month."""
+def _objective_form() -> rx.Component:
+    """The form to set the cash objective of a month."""
     s = ObjectivesState
-    form = section(
+    return section(
         "set.ob.form",
         rx.grid(
             field(
@@ -395,7 +395,12 @@ def objectives_tab() -> rx.Component:
         ),
         section_id="objective-form",
     )
-    table = section(
+
+
+def _objectives_table() -> rx.Component:
+    """The objectives of the chosen year, or a word that there are none."""
+    s = ObjectivesState
+    return section(
         "set.ob.title",
         rx.hstack(
             rx.text(t("set.ob.year", UiState.lang), size="2"),
@@ -433,4 +438,8 @@ def objectives_tab() -> rx.Component:
         ),
         section_id="objectives-section",
     )
-    return rx.vstack(form, table, spacing="4", width="100%")
+
+
+def objectives_tab() -> rx.Component:
+    """The cash objectives of a year, and the form to set the one of a month."""
+    return rx.vstack(_objective_form(), _objectives_table(), spacing="4", width="100%")
