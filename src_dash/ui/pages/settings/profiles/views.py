@@ -38,88 +38,103 @@ def _warning(icon: str, key: str, test_id: str) -> rx.Component:
     )
 
 
-def _rule_card(row: RuleLine) -> rx.Component:
-    s = ProfileRulesState
+def _rule_button(icon: str, label: str, on_click, test_id: str, **props) -> rx.Component:  # noqa: ANN001
+    return rx.tooltip(
+        rx.icon_button(
+            rx.icon(icon, size=15),
+            on_click=on_click,
+            variant="soft",
+            size="2",
+            aria_label=t(label, UiState.lang),
+            data_testid=test_id,
+            **props,
+        ),
+        content=t(label, UiState.lang),
+    )
 
-    def button(icon: str, label: str, on_click, test_id: str, **props) -> rx.Component:  # noqa: ANN001
-        return rx.tooltip(
-            rx.icon_button(
-                rx.icon(icon, size=15),
-                on_click=on_click,
-                variant="soft",
-                size="2",
-                aria_label=t(label, UiState.lang),
-                data_testid=test_id,
-                **props,
+
+def _rule_title(row: RuleLine) -> rx.Component:
+    """The rule's profile, inactive badge and scenarios."""
+    return rx.flex(
+        rx.text(row.profile, weight="bold", size="3", data_testid="rule-profile"),
+        rx.cond(
+            ~row.active,
+            rx.badge(t("set.pr.inactive", UiState.lang), color_scheme="gray"),
+        ),
+        rx.cond(
+            row.scenarios != "",
+            rx.text(
+                t("set.pr.scenarios", UiState.lang),
+                "\u00a0: ",
+                row.scenarios,
+                size="1",
+                color_scheme="gray",
             ),
-            content=t(label, UiState.lang),
-        )
+        ),
+        spacing="2",
+        align="center",
+        wrap="wrap",
+    )
 
+
+def _rule_body(row: RuleLine) -> rx.Component:
+    """The title, description, conditions and warnings of a rule."""
+    return rx.vstack(
+        _rule_title(row),
+        rx.cond(
+            row.description != "",
+            rx.text(row.description, size="2", color_scheme="gray"),
+        ),
+        rx.flex(
+            rx.foreach(row.conditions, _condition),
+            spacing="1",
+            wrap="wrap",
+            data_testid="rule-conditions",
+        ),
+        rx.cond(
+            row.no_scenario,
+            _warning("triangle-alert", "set.pr.no_scenario", "rule-no-scenario"),
+        ),
+        rx.cond(
+            row.shadowed,
+            _warning("eye-off", "set.pr.shadowed", "rule-shadowed"),
+        ),
+        spacing="1",
+        min_width="0",
+        flex="1",
+    )
+
+
+def _rule_buttons(row: RuleLine) -> rx.Component:
+    """Move up, move down, edit, delete."""
+    s = ProfileRulesState
+    return rx.flex(
+        _rule_button("arrow-up", "set.pr.up", s.move(row.id, -1), "rule-up", disabled=row.first),
+        _rule_button(
+            "arrow-down", "set.pr.down", s.move(row.id, 1), "rule-down", disabled=row.last
+        ),
+        _rule_button("pencil", "set.pr.edit_short", s.open_edit(row.id), "rule-edit"),
+        _rule_button(
+            "trash-2", "set.delete", s.ask_delete(row.id), "rule-delete", color_scheme="red"
+        ),
+        spacing="2",
+        justify="end",
+        flex_shrink="0",
+    )
+
+
+def _rule_card(row: RuleLine) -> rx.Component:
     return rx.card(
         rx.flex(
             rx.flex(
                 rx.badge(row.position.to_string(), variant="solid", radius="full", size="2"),
-                rx.vstack(
-                    rx.flex(
-                        rx.text(row.profile, weight="bold", size="3", data_testid="rule-profile"),
-                        rx.cond(
-                            ~row.active,
-                            rx.badge(t("set.pr.inactive", UiState.lang), color_scheme="gray"),
-                        ),
-                        rx.cond(
-                            row.scenarios != "",
-                            rx.text(
-                                t("set.pr.scenarios", UiState.lang),
-                                "\u00a0: ",
-                                row.scenarios,
-                                size="1",
-                                color_scheme="gray",
-                            ),
-                        ),
-                        spacing="2",
-                        align="center",
-                        wrap="wrap",
-                    ),
-                    rx.cond(
-                        row.description != "",
-                        rx.text(row.description, size="2", color_scheme="gray"),
-                    ),
-                    rx.flex(
-                        rx.foreach(row.conditions, _condition),
-                        spacing="1",
-                        wrap="wrap",
-                        data_testid="rule-conditions",
-                    ),
-                    rx.cond(
-                        row.no_scenario,
-                        _warning("triangle-alert", "set.pr.no_scenario", "rule-no-scenario"),
-                    ),
-                    rx.cond(
-                        row.shadowed,
-                        _warning("eye-off", "set.pr.shadowed", "rule-shadowed"),
-                    ),
-                    spacing="1",
-                    min_width="0",
-                    flex="1",
-                ),
+                _rule_body(row),
                 spacing="3",
                 align="start",
                 flex="1",
                 min_width="0",
             ),
-            rx.flex(
-                button("arrow-up", "set.pr.up", s.move(row.id, -1), "rule-up", disabled=row.first),
-                button(
-                    "arrow-down", "set.pr.down", s.move(row.id, 1), "rule-down", disabled=row.last
-                ),
-                button("pencil", "set.pr.edit_short", s.open_edit(row.id), "rule-edit"),
-                button(
-                    "trash-2", "set.delete", s.ask_delete(row.id), "rule-delete", color_scheme="red"
-                ),
-                spacing="2",
-                justify="end",
-                flex_shrink="0",
-            ),
+            _rule_buttons(row),
             spacing="3",
             direction=rx.breakpoints(initial="column", sm="row"),
             align=rx.breakpoints(initial="stretch", sm="center"),
@@ -206,6 +221,79 @@ def _currency_choices() -> rx.Var:
     )[UiState.lang].to(list[Choice])
 
 
+def _two_columns(*children: rx.Component) -> rx.Component:
+    return rx.grid(
+        *children,
+        columns=rx.breakpoints(initial="1", sm="2"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _criteria() -> rx.Component:
+    """The free field, least outstanding, currency and countries a customer must match."""
+    s = ProfileRulesState
+    return _two_columns(
+        _text("set.field.free_field", "free_field", s.free_field, placeholder="Segment"),
+        _text(
+            "set.field.free_field_values",
+            "free_field_values",
+            s.free_field_values,
+            placeholder="Grand compte, Collectivité",
+        ),
+        _text(
+            "set.field.min_outstanding",
+            "min_outstanding",
+            s.min_outstanding,
+            inputmode="decimal",
+        ),
+        field(
+            "set.field.foreign_currency",
+            select(_currency_choices(), s.currency, s.set_currency, "rule-currency"),
+            s.errors["foreign_currency"],
+        ),
+        _text("set.field.countries", "countries", s.countries, placeholder="France"),
+        _text(
+            "set.field.outside_countries",
+            "outside_countries",
+            s.outside_countries,
+            placeholder="France",
+        ),
+    )
+
+
+def _active_switch() -> rx.Component:
+    s = ProfileRulesState
+    return rx.text(
+        rx.flex(
+            rx.switch(checked=s.active, on_change=s.set_active, id="rule-active"),
+            t("set.field.active", UiState.lang),
+            spacing="2",
+            align="center",
+        ),
+        as_="label",
+        size="2",
+    )
+
+
+def _dialog_buttons() -> rx.Component:
+    """Cancel and save."""
+    return rx.flex(
+        rx.dialog.close(
+            rx.button(t("set.cancel", UiState.lang), variant="soft", color_scheme="gray")
+        ),
+        rx.button(
+            rx.icon("save", size=14),
+            t("set.save", UiState.lang),
+            on_click=ProfileRulesState.save,
+            id="rule-save",
+        ),
+        spacing="2",
+        justify="end",
+        width="100%",
+    )
+
+
 def _dialog() -> rx.Component:
     s = ProfileRulesState
     return rx.dialog.root(
@@ -216,16 +304,13 @@ def _dialog() -> rx.Component:
                 )
             ),
             rx.vstack(
-                rx.grid(
+                _two_columns(
                     _text("set.field.profile", "profile", s.profile, list="rule-profiles"),
                     field(
                         "set.field.company_id",
                         select(s.companies, s.company, s.set_company, "rule-company"),
                         s.errors["company_id"],
                     ),
-                    columns=rx.breakpoints(initial="1", sm="2"),
-                    spacing="3",
-                    width="100%",
                 ),
                 _text("set.field.rule_description", "description", s.description),
                 field(
@@ -234,69 +319,14 @@ def _dialog() -> rx.Component:
                     s.errors["grades"],
                     error_id="rule-grades-error",
                 ),
-                rx.grid(
-                    _text(
-                        "set.field.free_field", "free_field", s.free_field, placeholder="Segment"
-                    ),
-                    _text(
-                        "set.field.free_field_values",
-                        "free_field_values",
-                        s.free_field_values,
-                        placeholder="Grand compte, Collectivité",
-                    ),
-                    _text(
-                        "set.field.min_outstanding",
-                        "min_outstanding",
-                        s.min_outstanding,
-                        inputmode="decimal",
-                    ),
-                    field(
-                        "set.field.foreign_currency",
-                        select(_currency_choices(), s.currency, s.set_currency, "rule-currency"),
-                        s.errors["foreign_currency"],
-                    ),
-                    _text("set.field.countries", "countries", s.countries, placeholder="France"),
-                    _text(
-                        "set.field.outside_countries",
-                        "outside_countries",
-                        s.outside_countries,
-                        placeholder="France",
-                    ),
-                    columns=rx.breakpoints(initial="1", sm="2"),
-                    spacing="3",
-                    width="100%",
-                ),
+                _criteria(),
                 rx.text(t("set.pr.list_hint", UiState.lang), size="1", color_scheme="gray"),
-                rx.text(
-                    rx.flex(
-                        rx.switch(checked=s.active, on_change=s.set_active, id="rule-active"),
-                        t("set.field.active", UiState.lang),
-                        spacing="2",
-                        align="center",
-                    ),
-                    as_="label",
-                    size="2",
-                ),
+                _active_switch(),
                 rx.el.datalist(
                     rx.foreach(s.profiles, lambda p: rx.el.option(value=p)), id="rule-profiles"
                 ),
                 error_note(s.errors["form"], "rule-form-error"),
-                rx.flex(
-                    rx.dialog.close(
-                        rx.button(
-                            t("set.cancel", UiState.lang), variant="soft", color_scheme="gray"
-                        )
-                    ),
-                    rx.button(
-                        rx.icon("save", size=14),
-                        t("set.save", UiState.lang),
-                        on_click=s.save,
-                        id="rule-save",
-                    ),
-                    spacing="2",
-                    justify="end",
-                    width="100%",
-                ),
+                _dialog_buttons(),
                 spacing="3",
                 width="100%",
             ),
