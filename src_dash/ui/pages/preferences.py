@@ -161,105 +161,119 @@ def _select(options: rx.Var[list[Choice]], value: rx.Var[str], on_change, id_: s
     )
 
 
-def preferences_page() -> rx.Component:
-    """The settings form and a sample of figures in the chosen formats."""
-    form = rx.card(
+def _narrow(control: rx.Component) -> rx.Component:
+    """A control full width on a phone, 260px wide beside its label on a larger screen."""
+    return rx.box(control, width=rx.breakpoints(initial="100%", sm="260px"))
+
+
+def _format_row(
+    label_key: str,
+    options: rx.Var[list[Choice]],
+    value: rx.Var[str],
+    on_change,  # noqa: ANN001
+    id_: str,
+) -> rx.Component:
+    """A format picked among samples written in it."""
+    return _row(label_key, _narrow(_select(options, value, on_change, id_)))
+
+
+def _samples() -> list[rx.Component]:
+    """A sample amount, date and moment in the settings picked."""
+    return [
+        rx.divider(),
+        rx.text(t("prefs.sample", UiState.lang), size="2", color_scheme="gray"),
+        rx.flex(
+            rx.code(PreferencesState.sample_money, id="sample-money"),
+            rx.code(PreferencesState.sample_day, id="sample-day"),
+            rx.code(PreferencesState.sample_moment, id="sample-moment"),
+            gap="var(--space-2)",
+            wrap="wrap",
+        ),
+    ]
+
+
+def _save_bar() -> rx.Component:
+    """The save button, and the word that the settings are saved."""
+    return rx.hstack(
+        rx.button(
+            rx.icon("save", size=16),
+            t("prefs.save", UiState.lang),
+            on_click=PreferencesState.save,
+            id="prefs-save",
+        ),
+        rx.cond(
+            PreferencesState.saved,
+            rx.text(
+                t("prefs.saved", UiState.lang),
+                size="2",
+                color_scheme="green",
+                id="prefs-saved-note",
+            ),
+        ),
+        align="center",
+        spacing="3",
+    )
+
+
+def _form() -> rx.Component:
+    """The settings, their samples, the error of a refused save, and the save button."""
+    s = PreferencesState
+    return rx.card(
         rx.vstack(
             _row(
                 "prefs.language",
                 rx.segmented_control.root(
                     rx.segmented_control.item("Français", value="fr", id="pref-lang-fr"),
                     rx.segmented_control.item("English", value="en", id="pref-lang-en"),
-                    value=PreferencesState.language,
-                    on_change=PreferencesState.set_language,
+                    value=s.language,
+                    on_change=s.set_language,
                 ),
             ),
-            _row(
+            _format_row(
                 "prefs.currency_format",
-                rx.box(
-                    _select(
-                        PreferencesState.currency_options,
-                        PreferencesState.currency_format,
-                        PreferencesState.set_currency_format,
-                        "pref-currency",
-                    ),
-                    width=rx.breakpoints(initial="100%", sm="260px"),
-                ),
+                s.currency_options,
+                s.currency_format,
+                s.set_currency_format,
+                "pref-currency",
             ),
-            _row(
-                "prefs.date_format",
-                rx.box(
-                    _select(
-                        PreferencesState.date_options,
-                        PreferencesState.date_format,
-                        PreferencesState.set_date_format,
-                        "pref-date",
-                    ),
-                    width=rx.breakpoints(initial="100%", sm="260px"),
-                ),
+            _format_row(
+                "prefs.date_format", s.date_options, s.date_format, s.set_date_format, "pref-date"
             ),
             _row(
                 "prefs.timezone",
-                rx.box(
+                _narrow(
                     rx.select(
-                        PreferencesState.timezones,
-                        value=PreferencesState.timezone,
-                        on_change=PreferencesState.set_timezone,
+                        s.timezones,
+                        value=s.timezone,
+                        on_change=s.set_timezone,
                         id="pref-timezone",
                         width="100%",
-                    ),
-                    width=rx.breakpoints(initial="100%", sm="260px"),
+                    )
                 ),
             ),
-            rx.divider(),
-            rx.text(t("prefs.sample", UiState.lang), size="2", color_scheme="gray"),
-            rx.flex(
-                rx.code(PreferencesState.sample_money, id="sample-money"),
-                rx.code(PreferencesState.sample_day, id="sample-day"),
-                rx.code(PreferencesState.sample_moment, id="sample-moment"),
-                gap="var(--space-2)",
-                wrap="wrap",
-            ),
+            *_samples(),
             rx.cond(
-                PreferencesState.error != "",
-                rx.callout.root(
-                    rx.callout.text(PreferencesState.error),
-                    color_scheme="red",
-                    id="prefs-error",
-                ),
+                s.error != "",
+                rx.callout.root(rx.callout.text(s.error), color_scheme="red", id="prefs-error"),
             ),
-            rx.hstack(
-                rx.button(
-                    rx.icon("save", size=16),
-                    t("prefs.save", UiState.lang),
-                    on_click=PreferencesState.save,
-                    id="prefs-save",
-                ),
-                rx.cond(
-                    PreferencesState.saved,
-                    rx.text(
-                        t("prefs.saved", UiState.lang),
-                        size="2",
-                        color_scheme="green",
-                        id="prefs-saved-note",
-                    ),
-                ),
-                align="center",
-                spacing="3",
-            ),
+            _save_bar(),
             spacing="4",
             width="100%",
         ),
         width="100%",
         max_width="640px",
     )
+
+
+def preferences_page() -> rx.Component:
+    """The settings form and a sample of figures in the chosen formats."""
     return page_frame(
         rx.vstack(
             page_title(t("nav.preferences", UiState.lang)),
             rx.text(t("prefs.intro", UiState.lang), size="2", color_scheme="gray"),
             rx.cond(
                 PreferencesState.loaded,
-                form,
+                _form(),
                 rx.center(rx.spinner(size="3"), width="100%", padding="48px"),
             ),
             spacing="4",
