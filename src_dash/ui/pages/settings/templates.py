@@ -504,10 +504,10 @@ def _preview_pane() -> rx.Component:
     )
 
 
-def template_editor() -> rx.Component:
-    """The template picker, the editor with Check and Save, and the preview pane."""
+def _template_picker() -> rx.Component:
+    """The template to edit (or a new one) and its language."""
     s = TemplateEditorState
-    picker = rx.flex(
+    return rx.flex(
         rx.box(
             rx.select.root(
                 rx.select.trigger(id="template-code", width="100%"),
@@ -533,7 +533,12 @@ def template_editor() -> rx.Component:
         align="center",
         width="100%",
     )
-    actions = rx.flex(
+
+
+def _template_actions() -> rx.Component:
+    """Check, save, and the note that saving makes a copy in this language."""
+    s = TemplateEditorState
+    return rx.flex(
         rx.button(
             rx.icon("list-checks", size=14),
             t("set.tpl.check", UiState.lang),
@@ -555,29 +560,40 @@ def template_editor() -> rx.Component:
         wrap="wrap",
         align="center",
     )
+
+
+def _editor_column() -> rx.Component:
+    """The fields, the buttons, then the problems found or the check's success."""
+    s = TemplateEditorState
+    return rx.vstack(
+        _editor_fields(),
+        _template_actions(),
+        rx.cond(
+            s.problems.length() > 0,
+            rx.vstack(
+                rx.foreach(s.problems, _problem),
+                spacing="2",
+                width="100%",
+                id="template-problems",
+            ),
+        ),
+        ok_note(s.checked, "template-ok"),
+        spacing="3",
+        width="100%",
+        min_width="0",
+    )
+
+
+def template_editor() -> rx.Component:
+    """The template picker, the editor with Check and Save, and the preview pane."""
+    s = TemplateEditorState
     return rx.cond(
         s.loaded,
         rx.vstack(
-            picker,
+            _template_picker(),
             error_note(s.error, "template-error"),
             rx.grid(
-                rx.vstack(
-                    _editor_fields(),
-                    actions,
-                    rx.cond(
-                        s.problems.length() > 0,
-                        rx.vstack(
-                            rx.foreach(s.problems, _problem),
-                            spacing="2",
-                            width="100%",
-                            id="template-problems",
-                        ),
-                    ),
-                    ok_note(s.checked, "template-ok"),
-                    spacing="3",
-                    width="100%",
-                    min_width="0",
-                ),
+                _editor_column(),
                 rx.card(_preview_pane(), width="100%", min_width="0", id="template-preview-pane"),
                 columns=rx.breakpoints(initial="1", lg="2"),
                 spacing="4",
