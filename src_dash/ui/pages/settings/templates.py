@@ -350,9 +350,27 @@ def _problem(p: ProblemRow) -> rx.Component:
     )
 
 
+_MONO = {"font_family": "var(--code-font-family)", "font_size": "13px"}
+
+
+def _body_area(key: str, value: rx.Var[str], on_change, area_id: str, rows: str) -> rx.Component:  # noqa: ANN001
+    return field(
+        key,
+        rx.text_area(
+            value=value,
+            on_change=on_change,
+            id=area_id,
+            rows=rows,
+            width="100%",
+            resize="vertical",
+            spell_check=False,
+            **_MONO,
+        ),
+    )
+
+
 def _editor_fields() -> rx.Component:
     s = TemplateEditorState
-    mono = {"font_family": "var(--code-font-family)", "font_size": "13px"}
     return rx.vstack(
         rx.cond(
             s.is_new,
@@ -378,35 +396,11 @@ def _editor_fields() -> rx.Component:
                 on_change=s.set_subject,
                 id="template-subject",
                 width="100%",
-                **mono,
+                **_MONO,
             ),
         ),
-        field(
-            "set.tpl.body_html",
-            rx.text_area(
-                value=s.body_html,
-                on_change=s.set_body_html,
-                id="template-html",
-                rows="14",
-                width="100%",
-                resize="vertical",
-                spell_check=False,
-                **mono,
-            ),
-        ),
-        field(
-            "set.tpl.body_text",
-            rx.text_area(
-                value=s.body_text,
-                on_change=s.set_body_text,
-                id="template-text",
-                rows="8",
-                width="100%",
-                resize="vertical",
-                spell_check=False,
-                **mono,
-            ),
-        ),
+        _body_area("set.tpl.body_html", s.body_html, s.set_body_html, "template-html", "14"),
+        _body_area("set.tpl.body_text", s.body_text, s.set_body_text, "template-text", "8"),
         rx.el.details(
             rx.el.summary(
                 t("set.tpl.variables", UiState.lang),
@@ -536,7 +530,6 @@ def _template_picker() -> rx.Component:
 
 
 def _template_actions() -> rx.Component:
-    """Check, save, and the note that saving makes a copy in this language."""
     s = TemplateEditorState
     return rx.flex(
         rx.button(
