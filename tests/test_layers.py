@@ -1,7 +1,7 @@
 """The layers of src_dash run one way, and its top-level packages import each other in no cycle.
 
 Layers, low to high (a module may import its own layer or a lower one), as DESIGN.md says:
-  0 base: store, sources, money, clock, config, access (and `services/access*`, its re-export)
+  0 base: store, sources, money, clock, config, access
   1 sync
   2 analytics
   3 dunning

@@ -9,8 +9,8 @@ from datetime import date
 import polars as pl
 from sqlalchemy.engine import Engine
 
+from src_dash.access import Viewer
 from src_dash.analytics.exports import write_xlsx
-from src_dash.services.access import Viewer
 from src_dash.services.customers.listing import _view, resolve_columns
 from src_dash.services.customers.model import (
     DEFAULT_COLUMNS,
@@ -21,6 +21,7 @@ from src_dash.services.customers.model import (
     ExportFile,
     QueryError,
 )
+from src_dash.store.csv_cells import safe_cell
 
 # --- export --------------------------------------------------------------------------------------
 
@@ -79,7 +80,7 @@ def export_customers(
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(out.columns)
         for values in out.iter_rows():
-            writer.writerow(["" if v is None else v for v in values])
+            writer.writerow(["" if v is None else safe_cell(v) for v in values])
         data = ("\ufeff" + buffer.getvalue()).encode("utf-8")
         return ExportFile(f"{stem}.csv", "text/csv", data, out.height)
     binary = io.BytesIO()
