@@ -4,20 +4,16 @@ contact services.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 
 import reflex as rx
-from sqlalchemy.exc import SQLAlchemyError
 
-from src_dash.access import AccessDenied
-from src_dash.dunning.scenarios import ScenarioError, ScenarioSpec, StepSpec
+from src_dash.dunning.scenarios import ScenarioSpec, StepSpec
 from src_dash.services.contact_services import (
     DUNNING_ROLES,
     list_contact_services,
     set_contact_service_role,
 )
-from src_dash.services.followup import InvalidInput
 from src_dash.services.scenario_settings import (
     delete_scenario_for,
     save_scenario_for,
@@ -26,14 +22,10 @@ from src_dash.services.scenario_settings import (
     service_names,
 )
 from src_dash.services.template_drafts import templates_for
-from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
-from src_dash.ui.auth import current_formats, current_viewer
+from src_dash.ui.auth import current_formats
 from src_dash.ui.i18n import Formats
-from src_dash.ui.pages.settings.common import (
-    Choice,
-    error_text,
-)
+from src_dash.ui.pages.settings.common import Choice, call
 from src_dash.ui.pages.settings.dunning.rows import (
     CUSTOMER_LANGUAGE,
     FLAGS,
@@ -99,19 +91,18 @@ class ScenariosState(rx.State):
         self.error = ""
 
     async def _read(self, keep: str | None = None) -> None:
-        who = await current_viewer(self)
-        if who is None:
-            return
-        fmt = await current_formats(self)
-        engine = get_engine()
-        try:
-            specs = await asyncio.to_thread(scenarios_for, engine, who)
-            templates = await asyncio.to_thread(templates_for, engine, who)
-            services = await asyncio.to_thread(service_names, engine, who)
-        except (AccessDenied, SQLAlchemyError) as exc:
-            self.error = error_text(exc, fmt.lang)
-            self.loaded = True
-            return
+        read = []  # the three reads in a row, stopping at the first that fails
+        for fn in (scenarios_for, templates_for, service_names):
+            done = await call(self, fn)
+            if done.signed_out:
+                return
+            if not done.ok:
+                self.error = done.error
+                self.loaded = True
+                return
+            read.append(done.value)
+        specs, templates, services = read
+        fmt = done.fmt
         self._specs = {s.id: s for s in specs if s.id is not None}
         self.scenarios = [
             Choice(str(s.id), f"{s.name} ({s.profile})" if s.profile else s.name) for s in specs
@@ -228,36 +219,30 @@ class ScenariosState(rx.State):
     @rx.event
     async def save(self) -> rx.event.EventSpec | None:
         """Check and save the scenario with its steps; every problem is named by its field."""
-        who = await current_viewer(self)
-        lang = (await current_formats(self)).lang
         self.done = ""
-        spec = self._spec()
-        try:
-            saved = await asyncio.to_thread(save_scenario_for, get_engine(), who, spec)
-        except (ScenarioError, AccessDenied) as exc:
-            self.error = error_text(exc, lang)
+        done = await call(self, save_scenario_for, self._spec())
+        if not done.ok:
+            self.error = done.error
             return None
+        saved = done.value
         await self._read(keep=str(saved.id))
-        self.done = i18n.text("set.sc.saved", lang).format(name=saved.name)
+        self.done = i18n.text("set.sc.saved", done.lang).format(name=saved.name)
         return rx.toast.success(self.done)
 
     @rx.event
     async def delete(self) -> None:
         """Delete the scenario (refused when actions were made from it: deactivate it then)."""
-        who = await current_viewer(self)
-        lang = (await current_formats(self)).lang
         if not self.selected.isdigit():
             await self._read()
             return
-        try:
-            await asyncio.to_thread(delete_scenario_for, get_engine(), who, int(self.selected))
-        except (ScenarioError, AccessDenied) as exc:
-            self.error = error_text(exc, lang)
+        done = await call(self, delete_scenario_for, int(self.selected))
+        if not done.ok:
+            self.error = done.error
             return
         name = self.name
         self.selected = ""
         await self._read()
-        self.done = i18n.text("set.sc.deleted", lang).format(name=name)
+        self.done = i18n.text("set.sc.deleted", done.lang).format(name=name)
 
     @rx.event
     def set_threshold(self, index: int, key: str, value: str) -> None:
@@ -270,27 +255,23 @@ class ScenariosState(rx.State):
     @rx.event
     async def save_threshold(self, index: int) -> None:
         """Save the thresholds of one scenario."""
-        who = await current_viewer(self)
-        lang = (await current_formats(self)).lang
         if not 0 <= index < len(self.thresholds):
             return
         row = self.thresholds[index]
         self.threshold_error = self.threshold_done = ""
-        try:
-            await asyncio.to_thread(
-                save_thresholds,
-                get_engine(),
-                who,
-                row.id,
-                plain_amount(row.min_item),
-                plain_amount(row.min_customer),
-                row.min_gap,
-            )
-        except (ScenarioError, AccessDenied) as exc:
-            self.threshold_error = f"{row.name} — {error_text(exc, lang)}"
+        done = await call(
+            self,
+            save_thresholds,
+            row.id,
+            plain_amount(row.min_item),
+            plain_amount(row.min_customer),
+            row.min_gap,
+        )
+        if not done.ok:
+            self.threshold_error = f"{row.name} — {done.error}"
             return
         await self._read()
-        self.threshold_done = i18n.text("set.sc.saved", lang).format(name=row.name)
+        self.threshold_done = i18n.text("set.sc.saved", done.lang).format(name=row.name)
 
 
 class ServicesState(rx.State):
@@ -304,42 +285,33 @@ class ServicesState(rx.State):
     @rx.event
     async def load(self) -> None:
         """Read the services."""
-        who = await current_viewer(self)
-        if who is None:
+        done = await call(self, list_contact_services)
+        if done.signed_out:
             return
-        lang = (await current_formats(self)).lang
-        self.roles = [Choice(r, i18n.text(f"set.sv.role.{r}", lang)) for r in DUNNING_ROLES]
-        try:
-            found = await asyncio.to_thread(list_contact_services, get_engine(), who)
-        except (AccessDenied, SQLAlchemyError) as exc:
-            self.error = error_text(exc, lang)
+        self.roles = [Choice(r, i18n.text(f"set.sv.role.{r}", done.lang)) for r in DUNNING_ROLES]
+        if not done.ok:
+            self.error = done.error
             self.loaded = True
             return
         self.error = ""
         self.services = [
-            ServiceRow(s.id, s.company_code, str(s.code), s.name, s.dunning_role) for s in found
+            ServiceRow(s.id, s.company_code, str(s.code), s.name, s.dunning_role)
+            for s in done.value
         ]
         self.loaded = True
 
     @rx.event
     async def set_role(self, service_id: int, role: str) -> rx.event.EventSpec | None:
         """Say whether a service gets dunning messages as To, Cc, or never."""
-        who = await current_viewer(self)
-        lang = (await current_formats(self)).lang
-        try:
-            saved = await asyncio.to_thread(
-                set_contact_service_role, get_engine(), who, service_id, role
-            )
-        except (AccessDenied, InvalidInput) as exc:
-            self.error = error_text(exc, lang)
+        done = await call(self, set_contact_service_role, service_id, role)
+        if not done.ok:
+            self.error = done.error
             return None
+        saved = done.value
         self.error = ""
         self.services = [
             dataclasses.replace(s, role=saved.dunning_role) if s.id == saved.id else s
             for s in self.services
         ]
-        return rx.toast.success(
-            i18n.text("set.sv.saved", lang).format(
-                name=saved.name, role=i18n.text(f"set.sv.role.{saved.dunning_role}", lang)
-            )
-        )
+        role_words = i18n.text(f"set.sv.role.{saved.dunning_role}", done.lang)
+        return done.toast("set.sv.saved", name=saved.name, role=role_words)
