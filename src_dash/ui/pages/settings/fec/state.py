@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 
 import reflex as rx
 
 from src_dash import clock
-from src_dash.access import AccessDenied
-from src_dash.services.admin import SettingsError
 from src_dash.services.fec_upload import (
     DeletionsNotConfirmed,
     FecPreview,
@@ -19,13 +16,26 @@ from src_dash.services.fec_upload import (
     upload_fec,
 )
 from src_dash.sources.fec import FecError
-from src_dash.store.engine import get_engine
 from src_dash.sync import SyncError
 from src_dash.ui import i18n
-from src_dash.ui.auth import current_formats, current_viewer
+from src_dash.ui.auth import current_formats
 from src_dash.ui.i18n import Formats
-from src_dash.ui.pages.settings.common import error_text
+from src_dash.ui.kit.service import Done
+from src_dash.ui.pages.settings.common import call
 from src_dash.ui.pages.settings.fec.rows import PreviewView, imported_texts, preview_view
+
+# What the FEC services raise besides the settings' refusals: a file that is not a valid FEC, an
+# import refused (the deletions not confirmed among them).
+_FEC_ERRORS: tuple[type[Exception], ...] = (FecError, SyncError)
+
+
+def _said(done: Done) -> str:
+    """The error of a FEC service: a file refused says so with the problem found, any other error
+    in the settings' words."""
+    if isinstance(done.exception, FecError):
+        lang = done.lang
+        return i18n.labelled(i18n.text("set.fec.refused", lang), str(done.exception), lang)
+    return done.error
 
 
 class FecState(rx.State):
@@ -78,36 +88,33 @@ class FecState(rx.State):
     @rx.event
     async def drop_file(self, files: list[rx.UploadFile]):  # noqa: ANN201  (an event generator)
         """Keep the dropped file and show what importing it would do; nothing is imported."""
-        who = await current_viewer(self)
-        fmt = await current_formats(self)
+        # The upload's bytes are read here from the event's files; the services run by `call`.
         self.error = self.done = self.recon = ""
         if not files:
             return
         if self._upload:  # a new file replaces a preview left open
-            await asyncio.to_thread(discard_fec, get_engine(), who, self._upload)
+            gone = await call(self, discard_fec, self._upload)
+            if not gone.ok:
+                self.error = gone.error
+                return
         self._clear_preview()
         upload = files[0]
         data = await upload.read()
         name = upload.name or "fec.txt"
         self.reading = True
         yield
-        try:
-            preview = await asyncio.to_thread(
-                upload_fec, get_engine(), who, self.fec_code, name, data, None, clock.today()
-            )
-        except FecError as exc:
-            self.error = i18n.labelled(i18n.text("set.fec.refused", fmt.lang), str(exc), fmt.lang)
-        except (AccessDenied, SettingsError, SyncError) as exc:
-            self.error = error_text(exc, fmt.lang)
+        done = await call(
+            self, upload_fec, self.fec_code, name, data, None, clock.today(), catch=_FEC_ERRORS
+        )
+        if done.ok:
+            self._show(done.value, done.fmt)
         else:
-            self._show(preview, fmt)
+            self.error = _said(done)
         self.reading = False
 
     @rx.event
     async def toggle_account(self, key: str, checked: bool):  # noqa: ANN201
         """Mark an account "not a customer" (or not) and run the preview again."""
-        who = await current_viewer(self)
-        fmt = await current_formats(self)
         if not self._upload:
             return
         chosen = set(self._chosen)
@@ -119,72 +126,66 @@ class FecState(rx.State):
         self.preview = dataclasses.replace(self.preview, accounts=accounts)
         self.error, self.reading = "", True
         yield
-        try:
-            preview = await asyncio.to_thread(
-                preview_fec, get_engine(), who, self._upload, chosen, None, clock.today()
-            )
-        except FecError as exc:
-            self.error = i18n.labelled(i18n.text("set.fec.refused", fmt.lang), str(exc), fmt.lang)
-        except (AccessDenied, SettingsError, SyncError) as exc:
-            self.error = error_text(exc, fmt.lang)
+        done = await call(
+            self, preview_fec, self._upload, chosen, None, clock.today(), catch=_FEC_ERRORS
+        )
+        if done.ok:
+            self._show(done.value, done.fmt, keep_name=True)
         else:
-            self._show(preview, fmt, keep_name=True)
+            self.error = _said(done)
         self.reading = False
 
     @rx.event
     async def confirm(self):  # noqa: ANN201
         """Import the kept file with the choices made, then show the reconciliation."""
-        who = await current_viewer(self)
-        fmt = await current_formats(self)
-        lang = fmt.lang
         if not self._upload:
             return
         if self.preview.deletions and not self.confirm_deletions:
+            lang = (await current_formats(self)).lang
             self.error = i18n.text("set.fec.deletions_needed", lang)
             return
         self.error, self.importing = "", True
         yield
-        try:
-            done = await asyncio.to_thread(
-                confirm_fec,
-                get_engine(),
-                who,
-                self._upload,
-                list(self._chosen),
-                self.confirm_deletions,
-                self.company_name,
-                None,
-                clock.today(),
-            )
-        except DeletionsNotConfirmed as exc:
-            # The store changed since the preview: show the new figures and ask again.
-            self.error = error_text(exc, lang)
-            self.preview = dataclasses.replace(self.preview, deletions=exc.outcome.changes.deleted)
-            self.confirm_deletions = False
-        except FecError as exc:
-            self.error = i18n.labelled(i18n.text("set.fec.refused", lang), str(exc), lang)
-        except (AccessDenied, SettingsError, SyncError) as exc:
-            self.error = error_text(exc, lang)
+        done = await call(
+            self,
+            confirm_fec,
+            self._upload,
+            list(self._chosen),
+            self.confirm_deletions,
+            self.company_name,
+            None,
+            clock.today(),
+            catch=_FEC_ERRORS,
+        )
+        if done.ok:
+            await self._imported(done)
         else:
-            self.done, self.recon, self.recon_ok = imported_texts(done, fmt)
-            self.fec_code = done.outcome.company
-            self._clear_preview()
-            from src_dash.ui.pages.settings.companies.state import CompaniesState
-
-            companies = await self.get_state(CompaniesState)
-            await companies._read()
+            self.error = _said(done)
+        if isinstance(done.exception, DeletionsNotConfirmed):
+            # The store changed since the preview: show the new figures and ask again.
+            deleted = done.exception.outcome.changes.deleted
+            self.preview = dataclasses.replace(self.preview, deletions=deleted)
+            self.confirm_deletions = False
         self.importing = False
+
+    async def _imported(self, done: Done) -> None:
+        """Say what the import did, forget the preview and read the companies again."""
+        self.done, self.recon, self.recon_ok = imported_texts(done.value, done.fmt)
+        self.fec_code = done.value.outcome.company
+        self._clear_preview()
+        from src_dash.ui.pages.settings.companies.state import CompaniesState
+
+        companies = await self.get_state(CompaniesState)
+        await companies._read()
 
     @rx.event
     async def cancel(self) -> None:
         """Close the preview and forget the kept file; nothing is imported."""
-        who = await current_viewer(self)
-        lang = (await current_formats(self)).lang
         if self._upload:
-            try:
-                await asyncio.to_thread(discard_fec, get_engine(), who, self._upload)
-            except AccessDenied as exc:
-                self.error = error_text(exc, lang)
+            gone = await call(self, discard_fec, self._upload)
+            if not gone.ok:
+                self.error = gone.error
                 return
+        lang = (await current_formats(self)).lang
         self._clear_preview()
         self.error, self.done, self.recon = "", i18n.text("set.fec.cancelled", lang), ""
