@@ -3,12 +3,10 @@ payment reference, and its send window (see `services.messaging_settings`)."""
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import Engine
 
-from src_dash.access import AccessDenied
+from src_dash.access import Viewer
 from src_dash.services.messaging_settings import (
     MessagingError,
     MessagingForm,
@@ -16,12 +14,10 @@ from src_dash.services.messaging_settings import (
     messaging_form,
     save_messaging,
 )
-from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
-from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.choice import Choice
 from src_dash.ui.i18n import t
-from src_dash.ui.pages.settings.common import error_note, error_text, field, section, select
+from src_dash.ui.pages.settings.common import call, error_note, field, section, select
 from src_dash.ui.state import UiState
 
 TEXTS = (
@@ -39,6 +35,24 @@ _ERRORS = {
     "timezone": "msg.err.timezone",
 }
 NO_REGION = "none"  # a select's value cannot be empty
+
+
+def _save(
+    engine: Engine, who: Viewer, company: str, days: list[int], values: dict[str, str]
+) -> MessagingForm:
+    """Save the settings typed for the company chosen (its id read here: a bad one is refused
+    like the service's other errors)."""
+    return save_messaging(engine, who, int(company), send_days=days, **values)
+
+
+def _messaging_said(exc: MessagingError, reply_mailbox: str, lang: str) -> str:
+    """What to say of a setting refused: the field's label and its problem, in words."""
+    words = i18n.CATALOG[i18n.normalise_lang(lang)]
+    label = words.get(f"msg.{exc.field}", exc.field)
+    problem = words[_ERRORS.get(exc.field, "msg.err.other")]
+    if exc.field == "reply_mailbox" and "+" in reply_mailbox:
+        problem = words["msg.err.plus"]
+    return words["msg.err"].format(field=label, problem=problem)
 
 
 class MessagingState(rx.State):
@@ -79,23 +93,20 @@ class MessagingState(rx.State):
     @rx.event
     async def load(self) -> None:
         """Read the companies and the settings of the chosen one."""
-        who = await current_viewer(self)
-        if who is None:
+        done = await call(self, company_choices)
+        if done.signed_out:
             return
-        lang = (await current_formats(self)).lang
         self.error = ""
-        try:
-            found = await asyncio.to_thread(company_choices, get_engine(), who)
-            self.companies = [Choice(str(i), label) for i, label in found]
+        if done.ok:
+            self.companies = [Choice(str(i), label) for i, label in done.value]
             if self.companies and self.company not in {c.value for c in self.companies}:
                 self.company = self.companies[0].value
             if self.company:
-                form = await asyncio.to_thread(
-                    lambda: messaging_form(get_engine(), who, int(self.company), language=lang)
-                )
-                self._fill(form)
-        except (AccessDenied, MessagingError, SQLAlchemyError) as exc:
-            self.error = error_text(exc, lang)
+                done = await call(self, messaging_form, int(self.company), language=done.lang)
+                if done.ok:
+                    self._fill(done.value)
+        if not done.ok:
+            self.error = done.error
         self.loaded = True
 
     @rx.event
@@ -123,33 +134,22 @@ class MessagingState(rx.State):
     @rx.event
     async def save(self) -> rx.event.EventSpec | None:
         """Check and save the settings."""
-        who = await current_viewer(self)
-        lang = (await current_formats(self)).lang
         values = {name: getattr(self, name) for name in TEXTS}
         values["holidays_region"] = "" if self.region == NO_REGION else self.region
-        try:
-            form = await asyncio.to_thread(
-                lambda: save_messaging(
-                    get_engine(), who, int(self.company), send_days=self.days, **values
-                )
-            )
-        except MessagingError as exc:
-            words = i18n.CATALOG[i18n.normalise_lang(lang)]
-            label = words.get(f"msg.{exc.field}", exc.field)
-            problem = words[_ERRORS.get(exc.field, "msg.err.other")]
-            if exc.field == "reply_mailbox" and "+" in self.reply_mailbox:
-                problem = words["msg.err.plus"]
-            self.error = words["msg.err"].format(field=label, problem=problem)
+        done = await call(self, _save, self.company, self.days, values, catch=(ValueError,))
+        if isinstance(done.exception, MessagingError):
+            self.error = _messaging_said(done.exception, self.reply_mailbox, done.lang)
             return None
-        except (AccessDenied, SQLAlchemyError, ValueError) as exc:
-            self.error = error_text(exc, lang)
+        if not done.ok:
+            self.error = done.error
             return None
         self.error = ""
-        form = await asyncio.to_thread(
-            lambda: messaging_form(get_engine(), who, form.company_id, language=lang)
-        )
-        self._fill(form)
-        return rx.toast.success(i18n.text("msg.saved", lang))
+        done = await call(self, messaging_form, done.value.company_id, language=done.lang)
+        if not done.ok:
+            self.error = done.error
+            return None
+        self._fill(done.value)
+        return done.toast("msg.saved")
 
 
 def _input(name: str, input_id: str, **props) -> rx.Component:
