@@ -1,2 +1,1 @@
 """The Reflex UI of src_dash: shared state, pages and components (the only Reflex code)."""
-
