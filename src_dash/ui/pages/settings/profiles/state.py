@@ -4,13 +4,10 @@ now.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import reflex as rx
-from sqlalchemy.exc import SQLAlchemyError
 
-from src_dash.access import AccessDenied
 from src_dash.dunning.profiles import Rule
 from src_dash.services.profile_rules import (
     GRADE_LETTERS,
@@ -24,13 +21,14 @@ from src_dash.services.profile_rules import (
     profile_counts,
     update_rule,
 )
-from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.i18n import Formats
+from src_dash.ui.kit.service import Done
 from src_dash.ui.pages.settings.common import (
     Choice,
-    error_text,
+    call,
+    change,
     say,
 )
 from src_dash.ui.pages.settings.profiles.rows import (
@@ -44,6 +42,18 @@ from src_dash.ui.pages.settings.profiles.rows import (
     no_errors,
     rule_line,
 )
+
+
+def _form_errors(done: Done) -> dict[str, str]:
+    """A refused save said in the dialog: a rule's problems each under its field (the others over
+    the form), any other refusal over the form."""
+    if not isinstance(done.exception, RuleInvalid):
+        return {**no_errors(), "form": done.error}
+    errors = no_errors()
+    for name, message in done.exception.problems:
+        key = name if name in errors else "form"
+        errors[key] = " · ".join(filter(None, (errors[key], say(message, done.lang))))
+    return errors
 
 
 class ProfileRulesState(rx.State):
@@ -78,18 +88,15 @@ class ProfileRulesState(rx.State):
     _rules: dict[int, Rule] = {}
 
     async def _read(self) -> None:
-        who = await current_viewer(self)
-        if who is None:
+        found = await call(self, list_rules_view)
+        counted = await call(self, profile_counts) if found.ok else found
+        if counted.signed_out:
             return
-        fmt = await current_formats(self)
-        engine = get_engine()
-        try:
-            view = await asyncio.to_thread(list_rules_view, engine, who)
-            counts = await asyncio.to_thread(profile_counts, engine, who)
-        except (AccessDenied, SQLAlchemyError) as exc:
-            self.error = error_text(exc, fmt.lang)
+        if not counted.ok:
+            self.error = counted.error
             self.loaded = True
             return
+        view, counts, fmt = found.value, counted.value, counted.fmt
         self.error = ""
         self._rules = {r.rule.id: r.rule for r in view.rules if r.rule.id is not None}
         total = len(view.rules)
@@ -207,46 +214,27 @@ class ProfileRulesState(rx.State):
     @rx.event
     async def save(self) -> list[rx.event.EventSpec] | None:
         """Check and save the rule; every problem is shown under its field."""
-        who = await current_viewer(self)
-        fmt = await current_formats(self)
-        data = self._input(fmt)
-        engine = get_engine()
-        try:
-            if self.edit_id:
-                saved = await asyncio.to_thread(update_rule, engine, who, self.edit_id, data)
-            else:
-                saved = await asyncio.to_thread(create_rule, engine, who, data)
-        except RuleInvalid as exc:
-            errors = no_errors()
-            for name, message in exc.problems:
-                key = name if name in errors else "form"
-                errors[key] = " · ".join(filter(None, (errors[key], say(message, fmt.lang))))
-            self.errors = errors
-            return None
-        except (AccessDenied, SQLAlchemyError) as exc:
-            self.errors = {**no_errors(), "form": error_text(exc, fmt.lang)}
+        data = self._input(await current_formats(self))
+        if self.edit_id:
+            done = await call(self, update_rule, self.edit_id, data)
+        else:
+            done = await call(self, create_rule, data)
+        if not done.ok:
+            self.errors = _form_errors(done)
             return None
         self.editing = False
         await self._read()
-        toasts = [
-            rx.toast.success(i18n.text("set.pr.saved", fmt.lang).format(profile=saved.rule.profile))
-        ]
-        for name, message in saved.warnings:
-            label = i18n.text(f"set.field.{name}", fmt.lang)
-            toasts.append(rx.toast.warning(i18n.labelled(label, say(message, fmt.lang), fmt.lang)))
+        lang = done.lang
+        toasts = [done.toast("set.pr.saved", profile=done.value.rule.profile)]
+        for name, message in done.value.warnings:
+            label = i18n.text(f"set.field.{name}", lang)
+            toasts.append(rx.toast.warning(i18n.labelled(label, say(message, lang), lang)))
         return toasts
 
     @rx.event
     async def move(self, rule_id: int, step: int) -> None:
         """Move a rule up (-1) or down (+1)."""
-        who = await current_viewer(self)
-        lang = (await current_formats(self)).lang
-        try:
-            await asyncio.to_thread(move_rule, get_engine(), who, rule_id, step)
-        except (RuleInvalid, AccessDenied, SQLAlchemyError) as exc:
-            self.error = error_text(exc, lang)
-            return
-        await self._read()
+        await change(self, move_rule, rule_id, step)
 
     @rx.event
     async def ask_delete(self, rule_id: int) -> None:
@@ -269,37 +257,25 @@ class ProfileRulesState(rx.State):
     @rx.event
     async def confirm_delete(self) -> rx.event.EventSpec | None:
         """Delete the rule asked about."""
-        who = await current_viewer(self)
-        lang = (await current_formats(self)).lang
         rule_id, self.deleting = self.deleting, 0
         if not rule_id:
             return None
         gone = self._rules.get(rule_id)
-        try:
-            await asyncio.to_thread(delete_rule, get_engine(), who, rule_id)
-        except (RuleInvalid, AccessDenied, SQLAlchemyError) as exc:
-            self.error = error_text(exc, lang)
+        done = await change(self, delete_rule, rule_id)
+        if not done.ok:
             return None
-        await self._read()
-        profile = gone.profile if gone else ""
-        return rx.toast.success(i18n.text("set.pr.deleted", lang).format(profile=profile))
+        return done.toast("set.pr.deleted", profile=gone.profile if gone else "")
 
     @rx.event
     async def apply_now(self) -> AsyncIterator[rx.event.EventSpec | None]:
         """Write the profiles the rules give into the customers (hand-set ones untouched)."""
-        who = await current_viewer(self)
-        fmt = await current_formats(self)
         self.applying = True
         yield
-        try:
-            result = await asyncio.to_thread(apply_rules_now, get_engine(), who)
-        except (AccessDenied, SQLAlchemyError) as exc:
-            self.error = error_text(exc, fmt.lang)
-            self.applying = False
-            return
-        await self._read()
+        done = await change(self, apply_rules_now)
         self.applying = False
-        n = result["changed"]
+        if not done.ok:
+            return
+        n, fmt = done.value["changed"], done.fmt
         key = "set.pr.applied_none" if n == 0 else "set.pr.applied_one" if n == 1 else None
         words = (
             i18n.text(key, fmt.lang)
