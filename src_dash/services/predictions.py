@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from src_dash.analytics.predict.backtest import backtest, summary
 from src_dash.analytics.predict.model import HORIZONS, predictions, trained
 from src_dash.analytics.predict.reasons import reasons
 from src_dash.clock import today as clock_today
+from src_dash.clock import utcnow
 from src_dash.money import from_cents
 from src_dash.services.auth import ROLES
 from src_dash.store import Company, Entry
@@ -136,7 +137,7 @@ def run_backtest(
     ledger = get_ledger(engine)
     results = backtest(ledger, today, months, cutoff, _company_id(engine, company))
     report = {
-        "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "run_at": utcnow().isoformat(timespec="seconds"),
         "today": today.isoformat(),
         "company": company,
         "cutoffs": results,

@@ -15,12 +15,14 @@ import sqlite3
 import subprocess
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, literal, select, table
 from sqlalchemy.engine import Engine, make_url
 
+from src_dash.clock import utcnow
 from src_dash.store.engine import make_engine, normalise_url
 from src_dash.store.meta import put_meta, read_meta
 from src_dash.store.migrate import alembic_config, current_revision, upgrade
@@ -266,14 +268,16 @@ def _check(url: str, source: Path, before: dict[str, int], started: float) -> Re
 BACKUP_PREFIX = "src_dash-"
 
 
-def scheduled_backup(url: str, folder: Path, keep: int, now: float | None = None) -> BackupResult:
+def scheduled_backup(
+    url: str, folder: Path, keep: int, now: datetime | None = None
+) -> BackupResult:
     """Back the store up into `folder` under a time-stamped name; keep the `keep` newest there.
 
     Only the files this function names (``src_dash-YYYYmmdd-HHMMSS.db`` or ``.dump``) are
     counted and pruned; anything else in the folder is left alone.
     """
     folder = Path(folder)
-    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(time.time() if now is None else now))
+    stamp = (now or utcnow()).astimezone(UTC).strftime("%Y%m%d-%H%M%S")
     suffix = ".db" if _kind(url) == "sqlite" else ".dump"
     result = backup(url, folder / f"{BACKUP_PREFIX}{stamp}{suffix}")
     ours = sorted(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -145,7 +146,8 @@ def test_the_scheduled_backup_keeps_the_newest(sqlite_store, tmp_path):
     folder.mkdir()
     (folder / "notes.txt").write_text("not a backup")
     for n in range(4):
-        scheduled_backup(url, folder, keep=2, now=1_800_000_000 + 3600 * n)
+        at = datetime(2027, 1, 15, 8, tzinfo=UTC) + timedelta(hours=n)  # epoch 1,800,000,000
+        scheduled_backup(url, folder, keep=2, now=at)
     names = sorted(p.name for p in folder.iterdir())
     assert names == ["notes.txt", "src_dash-20270115-100000.db", "src_dash-20270115-110000.db"]
     upgrade(f"sqlite:///{folder / names[-1]}")  # a backup is a store as it is
