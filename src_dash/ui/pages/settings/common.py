@@ -17,6 +17,7 @@ from src_dash.services.followup import InvalidInput
 from src_dash.ui import i18n
 from src_dash.ui.choice import Choice
 from src_dash.ui.i18n import t
+from src_dash.ui.kit.controls import Label, said
 from src_dash.ui.kit.service import Done, run_service
 from src_dash.ui.state import UiState
 
@@ -186,6 +187,64 @@ def field(
         control,
         *below,
         **{"spacing": "1", "width": "100%", "min_width": "0", **props},
+    )
+
+
+def field_grid(*fields: rx.Component, columns: rx.Var | str | None = None, **props) -> rx.Component:
+    """Form fields side by side: one column on a phone, two from a small screen (`columns`: the
+    breakpoints of another layout); `props` go to the grid."""
+    return rx.grid(
+        *fields,
+        columns=rx.breakpoints(initial="1", sm="2") if columns is None else columns,
+        spacing="3",
+        width="100%",
+        **props,
+    )
+
+
+def form_section(
+    title_key: str,
+    fields: tuple[rx.Component, ...],
+    *more: rx.Component,
+    submit: rx.Component,
+    error: rx.Var[str],
+    error_id: str,
+    section_id: str,
+    columns: rx.Var | str | None = None,
+    **props,
+) -> rx.Component:
+    """A form in a card: its heading, its `fields` in a grid (`field_grid`), `more` under them,
+    its error when there is one, then `submit` (its button, or a row of them)."""
+    return section(
+        title_key,
+        field_grid(*fields, columns=columns),
+        *more,
+        error_note(error, error_id),
+        submit,
+        section_id=section_id,
+        **props,
+    )
+
+
+def card_grid(items: rx.Var, card, grid_id: str) -> rx.Component:  # noqa: ANN001
+    """A card per item (`card(item)`): one column, two on a large screen."""
+    return rx.grid(
+        rx.foreach(items, card),
+        columns=rx.breakpoints(initial="1", lg="2"),
+        spacing="3",
+        width="100%",
+        id=grid_id,
+    )
+
+
+def check_label(
+    control: rx.Component, label: Label, *, spacing: str = "2", **props
+) -> rx.Component:
+    """A switch or a checkbox followed by its words (a catalogue key, or a var already worded),
+    the whole line one label that toggles it; `props` go to the label's text (its size)."""
+    return rx.text(
+        rx.flex(control, said(label), as_="span", spacing=spacing, align="center"),
+        **{"as_": "label", "size": "2", **props},
     )
 
 
