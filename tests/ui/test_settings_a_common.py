@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from src_dash.ui.pages.settings import common
@@ -53,3 +55,38 @@ def test_check_label_wraps_its_control_and_words_in_one_label():
     out = _render(common.check_label(rx.switch(checked=_S.on, id="sw"), "set.save", size="1"))
     assert '"label"' in out and '"sw"' in out
     assert "Enregistrer" in out and "Save" in out
+
+
+class _Tab:
+    error = ""
+    loaded = False
+
+
+def _fake_call(refused: set):  # noqa: ANN202
+    async def fake(state, fn, *args):  # noqa: ANN001, ANN002, ANN202
+        if fn in refused:
+            return common.Done(error=f"no {fn.__name__}", exception=ValueError())
+        return common.Done(value=fn(*args))
+
+    return fake
+
+
+def _one() -> int:
+    return 1
+
+
+def _twice(n: int) -> int:
+    return 2 * n
+
+
+def test_read_all_gives_every_value_in_order(monkeypatch):
+    monkeypatch.setattr(common, "call", _fake_call(set()))
+    done = asyncio.run(common.read_all(_Tab(), (_one,), (_twice, 4)))
+    assert done is not None and done.value == (1, 8)
+
+
+def test_read_all_stops_at_the_first_refused_and_says_it(monkeypatch):
+    monkeypatch.setattr(common, "call", _fake_call({_one}))
+    tab = _Tab()
+    assert asyncio.run(common.read_all(tab, (_one,), (_twice, 4))) is None
+    assert tab.error == "no _one" and tab.loaded

@@ -6,6 +6,7 @@ viewer and passes it to the services, which refuse anyone but an admin.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import reflex as rx
@@ -143,6 +144,24 @@ async def change(state: rx.State, fn, *args) -> Done:  # noqa: ANN001, ANN002
     return done
 
 
+async def read_all(state: rx.State, *reads: tuple) -> Done | None:
+    """Run a tab's reads in turn (each `(fn, *args)`, run by `call`), stopping at the first
+    refused: a `Done` whose value is the tuple of their values, or None when the viewer is signed
+    out or a read was refused (its error then in the tab's `error`, the tab `loaded`)."""
+    values = []
+    done = Done()
+    for fn, *args in reads:
+        done = await call(state, fn, *args)
+        if done.signed_out:
+            return None
+        if not done.ok:
+            state.error = done.error
+            state.loaded = True
+            return None
+        values.append(done.value)
+    return dataclasses.replace(done, value=tuple(values))
+
+
 def section(title_key: str, *children: rx.Component, section_id: str, **props) -> rx.Component:
     """A card with a heading, the block of one subject in a tab."""
     return rx.card(
@@ -277,12 +296,13 @@ def select(
     options: rx.Var[list[Choice]],
     value: rx.Var[str],
     on_change,
-    select_id: str,
+    select_id: str = "",
     **props,  # noqa: ANN001
 ) -> rx.Component:
-    """A select over `Choice` options (values must not be empty strings)."""
+    """A select over `Choice` options (values must not be empty strings); `props` go to its
+    root (size, disabled)."""
     return rx.select.root(
-        rx.select.trigger(id=select_id, width="100%"),
+        rx.select.trigger(id=select_id or None, width="100%"),
         rx.select.content(
             rx.foreach(options, lambda c: rx.select.item(c.label, value=c.value)),
         ),
