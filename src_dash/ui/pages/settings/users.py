@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 
 import reflex as rx
-from sqlalchemy.exc import SQLAlchemyError
 
-from src_dash.access import AccessDenied
 from src_dash.services.auth import ROLES
-from src_dash.services.followup import InvalidInput
 from src_dash.services.form_choices import find_customers, portfolio_customers, sales_rep_choices
 from src_dash.services.users import (
     assign_customers,
@@ -22,20 +18,32 @@ from src_dash.services.users import (
     set_user_role,
     unassign_customers,
 )
-from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
-from src_dash.ui.auth import current_formats, current_viewer
-from src_dash.ui.i18n import t
+from src_dash.ui.auth import current_formats
+from src_dash.ui.i18n import Formats
+from src_dash.ui.kit.controls import (
+    button,
+    close_button,
+    column,
+    dialog,
+    ghost_button,
+    row,
+    scroll_list,
+    soft_button,
+)
+from src_dash.ui.kit.widgets import words
 from src_dash.ui.pages.settings.common import (
     Choice,
+    call,
+    card_grid,
     change,
+    check_label,
     error_note,
-    error_text,
     field,
-    section,
+    form_section,
+    read_all,
     select,
 )
-from src_dash.ui.state import UiState
 
 NONE = "-"
 
@@ -57,6 +65,30 @@ class UserRow:
     sees_all: bool = False
     portfolio: str = ""
     is_me: bool = False
+
+
+def _customer_choice(c) -> Choice:  # noqa: ANN001
+    return Choice(str(c.id), f"{c.name} · {c.number} ({c.company_code})")
+
+
+def _user_row(u, rep_names: dict[str, str], fmt: Formats, me: int) -> UserRow:  # noqa: ANN001
+    """A user as the admin sees it (`rep_names`: the Sage sales reps' names by id)."""
+    rep = rep_names.get(str(u.sales_rep_id), "") if u.sales_rep_id else ""
+    return UserRow(
+        id=u.id,
+        login=u.login,
+        name=u.name,
+        email=u.email,
+        role=u.role,
+        role_label=i18n.text(f"role.{u.role}", fmt.lang),
+        rep=rep,
+        rep_id=str(u.sales_rep_id or ""),
+        subtitle=" · ".join(p for p in (u.email, rep) if p),
+        active=u.active,
+        sees_all=u.sees_all_customers,
+        portfolio=i18n.text("set.us.portfolio_n", fmt.lang).format(n=fmt.count(u.portfolio_size)),
+        is_me=u.id == me,
+    )
 
 
 class UsersState(rx.State):
@@ -86,51 +118,15 @@ class UsersState(rx.State):
     found: list[Choice] = []
 
     async def _read(self) -> None:
-        who = await current_viewer(self)
-        if who is None:
+        done = await read_all(self, (list_users,), (sales_rep_choices,))
+        if done is None:
             return
-        fmt = await current_formats(self)
-        lang = fmt.lang
-        engine = get_engine()
-        try:
-            users = await asyncio.to_thread(list_users, engine, who)
-            reps = await asyncio.to_thread(sales_rep_choices, engine, who)
-        except (AccessDenied, SQLAlchemyError) as exc:
-            self.error = error_text(exc, lang)
-            self.loaded = True
-            return
-        self.roles = [Choice(r, i18n.text(f"role.{r}", lang)) for r in ROLES]
-        self.reps = [Choice(NONE, "—")] + [
-            Choice(str(r.id), f"{r.company_code} · {r.name or r.code}") for r in reps
-        ]
+        (users, reps), fmt = done.value, done.fmt
+        self.roles = [Choice(r, i18n.text(f"role.{r}", fmt.lang)) for r in ROLES]
         rep_names = {str(r.id): f"{r.company_code} · {r.name or r.code}" for r in reps}
-        self.users = [
-            UserRow(
-                id=u.id,
-                login=u.login,
-                name=u.name,
-                email=u.email,
-                role=u.role,
-                role_label=i18n.text(f"role.{u.role}", lang),
-                rep=rep_names.get(str(u.sales_rep_id), "") if u.sales_rep_id else "",
-                rep_id=str(u.sales_rep_id or ""),
-                subtitle=" · ".join(
-                    p
-                    for p in (
-                        u.email,
-                        rep_names.get(str(u.sales_rep_id), "") if u.sales_rep_id else "",
-                    )
-                    if p
-                ),
-                active=u.active,
-                sees_all=u.sees_all_customers,
-                portfolio=i18n.text("set.us.portfolio_n", lang).format(
-                    n=fmt.count(u.portfolio_size)
-                ),
-                is_me=u.id == who.user_id,
-            )
-            for u in users
-        ]
+        self.reps = [Choice(NONE, "—")] + [Choice(k, v) for k, v in rep_names.items()]
+        me = done.viewer.user_id
+        self.users = [_user_row(u, rep_names, fmt, me) for u in users]
         self.loaded = True
 
     @rx.event
@@ -187,54 +183,39 @@ class UsersState(rx.State):
     @rx.event
     async def create(self) -> rx.event.EventSpec | None:
         """Create the user of the form."""
-        who = await current_viewer(self)
         lang = (await current_formats(self)).lang
         rep = int(self.new_rep) if self.new_rep.isdigit() else None
-        login, password, role = self.new_login, self.new_password, self.new_role
-        name, email = self.new_name, self.new_email
-        try:
-            made = await asyncio.to_thread(
-                lambda: create_user(
-                    get_engine(),
-                    who,
-                    login,
-                    password,
-                    role,
-                    name=name,
-                    email=email,
-                    sales_rep_id=rep,
-                    language=lang,
-                )
-            )
-        except (AccessDenied, InvalidInput) as exc:
-            self.new_error = error_text(exc, lang)
+        done = await call(
+            self,
+            create_user,
+            self.new_login,
+            self.new_password,
+            self.new_role,
+            name=self.new_name,
+            email=self.new_email,
+            sales_rep_id=rep,
+            language=lang,
+        )
+        self.new_error = done.error
+        if not done.ok:
             return None
-        self.new_error = ""
         self.new_login = self.new_name = self.new_email = self.new_password = ""
         self.new_rep = NONE
         await self._read()
-        return rx.toast.success(i18n.text("set.us.created", lang).format(login=made.login))
+        return done.toast("set.us.created", login=done.value.login)
 
     async def _read_portfolio(self) -> None:
-        who = await current_viewer(self)
-        lang = (await current_formats(self)).lang
-        try:
-            mine = await asyncio.to_thread(
-                portfolio_customers, get_engine(), who, self.portfolio_of
-            )
-            found = await asyncio.to_thread(find_customers, get_engine(), who, self.search, 20)
-        except AccessDenied as exc:
-            self.error = error_text(exc, lang)
+        done = await read_all(
+            self,
+            (portfolio_customers, self.portfolio_of),
+            (find_customers, self.search, 20),
+        )
+        if done is None:
             return
-        self.portfolio = [
-            Choice(str(c.id), f"{c.name} · {c.number} ({c.company_code})") for c in mine
-        ]
+        mine, found = done.value
         have = {c.id for c in mine}
-        self.found = [
-            Choice(str(c.id), f"{c.name} · {c.number} ({c.company_code})")
-            for c in found
-            if c.id not in have
-        ]
+        self.portfolio = [_customer_choice(c) for c in mine]
+        self.found = [_customer_choice(c) for c in found if c.id not in have]
 
     @rx.event
     async def open_portfolio(self, user_id: int) -> None:
@@ -270,52 +251,32 @@ class UsersState(rx.State):
             await self._read_portfolio()
 
 
-def _switch_label(label_key: str, checked: rx.Var[bool], on_change, **props) -> rx.Component:  # noqa: ANN001
-    """A small switch with its words, both in one label (`props` go to the switch)."""
-    return rx.text(
-        rx.flex(
-            rx.switch(checked=checked, on_change=on_change, **props, size="1"),
-            t(label_key, UiState.lang),
-            spacing="2",
-            align="center",
-        ),
-        as_="label",
-        size="1",
+def _switch(label_key: str, checked: rx.Var[bool], on_change, **props) -> rx.Component:  # noqa: ANN001
+    """A small switch with its words (`props` go to the switch)."""
+    return check_label(
+        rx.switch(checked=checked, on_change=on_change, **props, size="1"), label_key, size="1"
     )
 
 
 def _user_header(u: UserRow) -> rx.Component:
     """The user's name, login and subtitle, and the role picker beside them."""
-    s = UsersState
     return rx.flex(
         rx.vstack(
-            rx.hstack(
+            row(
                 rx.text(u.name, weight="bold", size="2"),
                 rx.badge(u.login, variant="outline", color_scheme="gray"),
-                rx.cond(
-                    ~u.active,
-                    rx.badge(t("set.us.inactive", UiState.lang), color_scheme="red"),
-                ),
-                spacing="2",
-                align="center",
-                wrap="wrap",
+                rx.cond(~u.active, rx.badge(words("set.us.inactive"), color_scheme="red")),
             ),
-            rx.cond(
-                u.subtitle != "",
-                rx.text(u.subtitle, size="1", color_scheme="gray"),
-            ),
+            rx.cond(u.subtitle != "", rx.text(u.subtitle, size="1", color_scheme="gray")),
             spacing="1",
             min_width="0",
         ),
         rx.spacer(),
         rx.box(
-            rx.select.root(
-                rx.select.trigger(width="100%"),
-                rx.select.content(
-                    rx.foreach(s.roles, lambda c: rx.select.item(c.label, value=c.value))
-                ),
-                value=u.role,
-                on_change=lambda v: UsersState.set_role(u.id, v),
+            select(
+                UsersState.roles,
+                u.role,
+                lambda v: UsersState.set_role(u.id, v),
                 disabled=u.is_me,
                 size="1",
             ),
@@ -329,39 +290,26 @@ def _user_header(u: UserRow) -> rx.Component:
 
 def _user_actions(u: UserRow) -> rx.Component:
     """Active or not, a collector's reach and portfolio, and the new-password button."""
-    return rx.flex(
-        _switch_label(
-            "set.us.active",
-            u.active,
-            lambda v: UsersState.set_active(u.id, v),
-            disabled=u.is_me,
+    return row(
+        _switch(
+            "set.us.active", u.active, lambda v: UsersState.set_active(u.id, v), disabled=u.is_me
         ),
         rx.cond(
             u.role == "collector",
             rx.fragment(
-                _switch_label(
-                    "set.us.sees_all", u.sees_all, lambda v: UsersState.set_sees_all(u.id, v)
-                ),
-                rx.button(
-                    rx.icon("briefcase", size=14),
+                _switch("set.us.sees_all", u.sees_all, lambda v: UsersState.set_sees_all(u.id, v)),
+                soft_button(
+                    "briefcase",
                     u.portfolio,
+                    icon_size=14,
                     on_click=UsersState.open_portfolio(u.id),
-                    variant="soft",
                     size="1",
                     data_testid="user-portfolio",
                 ),
             ),
         ),
-        rx.button(
-            rx.icon("key-round", size=14),
-            t("set.us.password", UiState.lang),
-            on_click=UsersState.ask_password(u.id),
-            variant="ghost",
-            size="1",
-        ),
+        ghost_button("key-round", "set.us.password", on_click=UsersState.ask_password(u.id)),
         spacing="3",
-        wrap="wrap",
-        align="center",
     )
 
 
@@ -375,12 +323,12 @@ def _password_field(u: UserRow) -> rx.Component:
                 type="password",
                 value=s.password,
                 on_change=s.set_password,
-                placeholder=t("set.us.password_hint", UiState.lang),
+                placeholder=words("set.us.password_hint"),
                 auto_complete="new-password",
                 flex="1",
                 min_width="0",
             ),
-            rx.button(t("set.save", UiState.lang), on_click=s.save_password, size="2"),
+            rx.button(words("set.save"), on_click=s.save_password, size="2"),
             spacing="2",
             width="100%",
         ),
@@ -389,13 +337,7 @@ def _password_field(u: UserRow) -> rx.Component:
 
 def _user_card(u: UserRow) -> rx.Component:
     return rx.card(
-        rx.vstack(
-            _user_header(u),
-            _user_actions(u),
-            _password_field(u),
-            spacing="2",
-            width="100%",
-        ),
+        column(_user_header(u), _user_actions(u), _password_field(u), spacing="2"),
         width="100%",
         data_testid="user-card",
         data_login=u.login,
@@ -417,9 +359,13 @@ def _new_user() -> rx.Component:
             ),
         )
 
-    return section(
+    def pick(key: str, name: str, options: rx.Var, value: rx.Var[str]) -> rx.Component:
+        on_change = lambda v: UsersState.set_new(name, v)  # noqa: E731
+        return field(key, select(options, value, on_change, f"user-new-{name}"))
+
+    return form_section(
         "set.us.new",
-        rx.grid(
+        (
             box("set.us.login", "login", s.new_login, auto_complete="off"),
             box("set.us.name", "name", s.new_name),
             box("set.us.email", "email", s.new_email, type="email"),
@@ -430,94 +376,55 @@ def _new_user() -> rx.Component:
                 type="password",
                 auto_complete="new-password",
             ),
-            field(
-                "set.us.role",
-                select(
-                    s.roles, s.new_role, lambda v: UsersState.set_new("role", v), "user-new-role"
-                ),
-            ),
-            rx.cond(
-                s.new_role == "sales_rep",
-                field(
-                    "set.us.rep",
-                    select(
-                        s.reps, s.new_rep, lambda v: UsersState.set_new("rep", v), "user-new-rep"
-                    ),
-                ),
-            ),
-            columns=rx.breakpoints(initial="1", sm="2", lg="3"),
-            spacing="3",
-            width="100%",
+            pick("set.us.role", "role", s.roles, s.new_role),
+            rx.cond(s.new_role == "sales_rep", pick("set.us.rep", "rep", s.reps, s.new_rep)),
         ),
-        error_note(s.new_error, "user-new-error"),
-        rx.button(
-            rx.icon("user-plus", size=14),
-            t("set.us.create", UiState.lang),
-            on_click=s.create,
-            id="user-create",
+        columns=rx.breakpoints(initial="1", sm="2", lg="3"),
+        error=s.new_error,
+        error_id="user-new-error",
+        submit=button(
+            "user-plus", "set.us.create", icon_size=14, on_click=s.create, id="user-create"
         ),
         section_id="user-new",
     )
 
 
-def _portfolio_dialog() -> rx.Component:
-    s = UsersState
-
-    def line(c: Choice, icon: str, on_click, color: str) -> rx.Component:  # noqa: ANN001
-        return rx.flex(
-            rx.text(c.label, size="2", flex="1", min_width="0", word_break="break-word"),
-            rx.icon_button(
-                rx.icon(icon, size=14),
-                on_click=on_click(c.value),
-                variant="soft",
-                color_scheme=color,
-                size="1",
-            ),
-            spacing="2",
-            align="center",
-            width="100%",
-        )
-
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(t("set.us.portfolio_of", UiState.lang), " ", s.portfolio_name),
-            rx.vstack(
-                rx.box(
-                    rx.vstack(
-                        rx.foreach(
-                            s.portfolio, lambda c: line(c, "minus", UsersState.unassign, "red")
-                        ),
-                        spacing="1",
-                        width="100%",
-                    ),
-                    max_height="220px",
-                    overflow_y="auto",
-                    width="100%",
-                ),
-                rx.input(
-                    value=s.search,
-                    on_change=s.search_customers,
-                    placeholder=t("set.tpl.search_customer", UiState.lang),
-                    width="100%",
-                ),
-                rx.box(
-                    rx.vstack(
-                        rx.foreach(s.found, lambda c: line(c, "plus", UsersState.assign, "green")),
-                        spacing="1",
-                        width="100%",
-                    ),
-                    max_height="220px",
-                    overflow_y="auto",
-                    width="100%",
-                ),
-                rx.dialog.close(rx.button(t("set.close", UiState.lang), variant="soft")),
-                spacing="3",
-                width="100%",
-            ),
-            max_width="560px",
+def _portfolio_line(c: Choice, icon: str, on_click, color: str) -> rx.Component:  # noqa: ANN001
+    """A customer of the dialog, with the button taking it out or adding it."""
+    return rx.flex(
+        rx.text(c.label, size="2", flex="1", min_width="0", word_break="break-word"),
+        rx.icon_button(
+            rx.icon(icon, size=14),
+            on_click=on_click(c.value),
+            variant="soft",
+            color_scheme=color,
+            size="1",
         ),
-        open=s.portfolio_of != 0,
+        spacing="2",
+        align="center",
+        width="100%",
+    )
+
+
+def _portfolio_dialog() -> rx.Component:
+    """The collector's customers (take one out), and a search to add more."""
+    s = UsersState
+    return dialog(
+        words("set.us.portfolio_of") + " " + s.portfolio_name,
+        scroll_list(
+            rx.foreach(s.portfolio, lambda c: _portfolio_line(c, "minus", s.unassign, "red"))
+        ),
+        rx.input(
+            value=s.search,
+            on_change=s.search_customers,
+            placeholder=words("set.tpl.search_customer"),
+            width="100%",
+        ),
+        scroll_list(rx.foreach(s.found, lambda c: _portfolio_line(c, "plus", s.assign, "green"))),
+        close_button("set.close"),
+        open_=s.portfolio_of != 0,
         on_open_change=s.close_portfolio,
+        max_width="560px",
     )
 
 
@@ -526,13 +433,7 @@ def users_tab() -> rx.Component:
     s = UsersState
     return rx.vstack(
         error_note(s.error, "users-error"),
-        rx.grid(
-            rx.foreach(s.users, _user_card),
-            columns=rx.breakpoints(initial="1", lg="2"),
-            spacing="3",
-            width="100%",
-            id="users-list",
-        ),
+        card_grid(s.users, _user_card, "users-list"),
         _new_user(),
         _portfolio_dialog(),
         spacing="4",
