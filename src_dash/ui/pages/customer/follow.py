@@ -8,8 +8,17 @@ from collections.abc import Callable
 import reflex as rx
 
 from src_dash.services import followup
+from src_dash.ui.kit.controls import soft_button
 from src_dash.ui.kit.widgets import words
-from src_dash.ui.pages.customer.header import error_line, section
+from src_dash.ui.pages.customer.parts import (
+    error_line,
+    halves,
+    line_button,
+    listing,
+    ruled,
+    section,
+    when_by,
+)
 from src_dash.ui.pages.customer.state import CardState
 
 _EVENT_ICONS = {
@@ -46,10 +55,6 @@ def _event_icon(group: rx.Var[str]) -> rx.Component:
     )
 
 
-def _when_by(when: rx.Var[str], by: rx.Var[str]) -> rx.Component:
-    return rx.text(when, rx.cond(by != "", rx.text.span(" · ", by)), size="1", color_scheme="gray")
-
-
 def _event(e: rx.Var) -> rx.Component:
     return rx.hstack(
         _event_icon(e.group),
@@ -66,17 +71,14 @@ def _event(e: rx.Var) -> rx.Component:
                 e.detail != "",
                 rx.text(e.detail, size="1", color_scheme="gray", word_break="break-word"),
             ),
-            _when_by(e.when, e.by),
+            when_by(e.when, e.by),
             spacing="0",
             width="100%",
             min_width="0",
         ),
         spacing="3",
         align="start",
-        width="100%",
-        padding_y="8px",
-        border_bottom="1px solid var(--gray-a4)",
-        data_testid="timeline-event",
+        **ruled("timeline-event"),
     )
 
 
@@ -84,11 +86,7 @@ def timeline_tab() -> rx.Component:
     """The customer's events, newest first, and how many are not shown."""
     return rx.card(
         rx.vstack(
-            rx.cond(
-                CardState.timeline.length() > 0,
-                rx.vstack(rx.foreach(CardState.timeline, _event), spacing="0", width="100%"),
-                rx.text(words("card.timeline.none"), size="2", color_scheme="gray"),
-            ),
+            listing(CardState.timeline, _event, "card.timeline.none"),
             rx.cond(
                 CardState.timeline_note != "",
                 rx.text(CardState.timeline_note, size="1", color_scheme="gray"),
@@ -115,12 +113,9 @@ def _note(n: rx.Var, testid: str, action: rx.Component | None = None) -> rx.Comp
             wrap="wrap",
         ),
         rx.cond(n.body != "", rx.text(n.body, size="2", white_space="pre-line")),
-        _when_by(n.when, n.by),
+        when_by(n.when, n.by),
         spacing="1",
-        width="100%",
-        padding_y="6px",
-        border_bottom="1px solid var(--gray-a4)",
-        data_testid=testid,
+        **ruled(testid, "6px"),
     )
 
 
@@ -130,15 +125,7 @@ def _list(
     none_key: str,
     action: Callable[[rx.Var], rx.Component] | None = None,
 ) -> rx.Component:
-    return rx.cond(
-        items.length() > 0,
-        rx.vstack(
-            rx.foreach(items, lambda n: _note(n, testid, action(n) if action else None)),
-            spacing="0",
-            width="100%",
-        ),
-        rx.text(words(none_key), size="2", color_scheme="gray"),
-    )
+    return listing(items, lambda n: _note(n, testid, action(n) if action else None), none_key)
 
 
 def _comment_form() -> rx.Component:
@@ -190,12 +177,12 @@ def _flag_form() -> rx.Component:
                     min_width="160px",
                     id="flag-label",
                 ),
-                rx.button(
-                    rx.icon("flag", size=14),
-                    words("card.flag.add"),
+                soft_button(
+                    "flag",
+                    "card.flag.add",
+                    icon_size=14,
                     type="submit",
                     color_scheme="red",
-                    variant="soft",
                     id="flag-submit",
                 ),
                 gap="var(--space-2)",
@@ -212,22 +199,20 @@ def _flag_form() -> rx.Component:
 def _clear_flag_button(n: rx.Var) -> rx.Component:
     return rx.cond(
         CardState.can_note,
-        rx.icon_button(
-            rx.icon("flag-off", size=14),
+        line_button(
+            "flag-off",
+            "card.flag.clear",
+            "clear-flag",
             on_click=CardState.clear_flag(n.id),
-            variant="ghost",
             color_scheme="gray",
-            size="1",
-            aria_label=words("card.flag.clear"),
-            data_testid="clear-flag",
         ),
     )
 
 
 def follow_tab() -> rx.Component:
     """Comments and flags on the left, promises and disputes on the right."""
-    return rx.grid(
-        rx.vstack(
+    return halves(
+        (
             section(
                 "card.comments",
                 _comment_form(),
@@ -241,10 +226,8 @@ def follow_tab() -> rx.Component:
                 _list(CardState.flags, "flag", "card.flags.none", _clear_flag_button),
                 section_id="flags",
             ),
-            spacing="3",
-            width="100%",
         ),
-        rx.vstack(
+        (
             section(
                 "card.promises",
                 _list(CardState.promises, "promise", "card.promises.none"),
@@ -255,10 +238,5 @@ def follow_tab() -> rx.Component:
                 _list(CardState.disputes, "dispute", "card.disputes.none"),
                 section_id="disputes",
             ),
-            spacing="3",
-            width="100%",
         ),
-        columns=rx.breakpoints(initial="1", md="2"),
-        spacing="3",
-        width="100%",
     )

@@ -7,29 +7,10 @@ import reflex as rx
 
 from src_dash.ui import routes
 from src_dash.ui.components.layout import page_title
+from src_dash.ui.kit.controls import dialog, soft_button
 from src_dash.ui.kit.widgets import kpi_tile, words
+from src_dash.ui.pages.customer.parts import captioned, dialog_buttons, error_line
 from src_dash.ui.pages.customer.state import CardState
-
-
-def section(title_key: str, *children: rx.Component, section_id: str, **props) -> rx.Component:  # noqa: ANN003
-    """A card of the page with its heading."""
-    return rx.card(
-        rx.vstack(
-            rx.heading(words(title_key), as_="h2", size="3"),
-            *children,
-            spacing="3",
-            width="100%",
-        ),
-        width="100%",
-        min_width="0",
-        id=section_id,
-        **props,
-    )
-
-
-def error_line(error: rx.Var[str]) -> rx.Component:
-    """A form's error in red, when there is one."""
-    return rx.cond(error != "", rx.text(error, color_scheme="red", size="2"))
 
 
 def _kpi(key: str, tone: str | None = None) -> rx.Component:
@@ -145,11 +126,10 @@ def _stop_button() -> rx.Component:
         CardState.can_work,
         rx.cond(
             CardState.app_stopped,
-            rx.button(
-                rx.icon("circle-play", size=16),
-                words("card.resume"),
+            soft_button(
+                "circle-play",
+                "card.resume",
                 on_click=CardState.resume,
-                variant="soft",
                 color_scheme="green",
                 id="resume-button",
             ),
@@ -158,44 +138,28 @@ def _stop_button() -> rx.Component:
     )
 
 
-def dialog_buttons(submit_key: str, submit_id: str) -> rx.Component:
-    """Cancel and submit, on the right of a dialog's form."""
-    return rx.hstack(
-        rx.dialog.close(rx.button(words("card.cancel"), variant="soft", color_scheme="gray")),
-        rx.button(words(submit_key), type="submit", id=submit_id),
-        justify="end",
-        width="100%",
-    )
-
-
 def _stop_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.trigger(
-            rx.button(
-                rx.icon("circle-pause", size=16),
-                words("card.stop"),
-                variant="soft",
-                color_scheme="orange",
-                id="stop-button",
-            )
-        ),
-        rx.dialog.content(
-            rx.dialog.title(words("card.stop.title")),
-            rx.form(
-                rx.vstack(
-                    rx.text(words("card.stop.reason"), size="2"),
+    return dialog(
+        "card.stop.title",
+        rx.form(
+            rx.vstack(
+                captioned(
+                    "card.stop.reason",
                     rx.input(name="reason", required=True, width="100%", id="stop-reason"),
-                    rx.text(words("card.stop.until_label"), size="2"),
-                    rx.input(name="until", type="date", width="100%", id="stop-until"),
-                    error_line(CardState.stop_error),
-                    dialog_buttons("card.stop", "stop-submit"),
-                    spacing="2",
-                    width="100%",
                 ),
-                on_submit=CardState.stop,
+                captioned(
+                    "card.stop.until_label",
+                    rx.input(name="until", type="date", width="100%", id="stop-until"),
+                ),
+                error_line(CardState.stop_error),
+                dialog_buttons("card.stop", "stop-submit"),
+                spacing="2",
+                width="100%",
             ),
-            max_width="420px",
+            on_submit=CardState.stop,
         ),
-        open=CardState.stop_open,
+        open_=CardState.stop_open,
         on_open_change=CardState.set_stop_open,
+        max_width="420px",
+        trigger=soft_button("circle-pause", "card.stop", color_scheme="orange", id="stop-button"),
     )

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from src_dash.ui.kit.widgets import addressees, message_dialog, words
+from src_dash.ui.kit.controls import soft_button
+from src_dash.ui.kit.widgets import addressees, message_dialog
+from src_dash.ui.pages.customer.parts import line_button, listing, ruled
 from src_dash.ui.pages.customer.state import CardState
 
 
@@ -26,11 +28,10 @@ def _message_dialog() -> rx.Component:
         actions=(
             rx.cond(
                 s.message_has_pdf,
-                rx.button(
-                    rx.icon("file-down", size=16),
-                    words("card.message.pdf"),
+                soft_button(
+                    "file-down",
+                    "card.message.pdf",
                     on_click=s.download_pdf(s.message_id),
-                    variant="soft",
                     id="message-pdf",
                 ),
             ),
@@ -56,32 +57,23 @@ def _row(m: rx.Var) -> rx.Component:
         rx.badge(m.status, color_scheme=m.status_color),
         rx.cond(
             m.has_pdf,
-            rx.icon_button(
-                rx.icon("file-down", size=14),
+            line_button(
+                "file-down",
+                "card.message.pdf",
+                "message-pdf",
                 on_click=CardState.download_pdf(m.id),
-                variant="ghost",
-                size="1",
-                aria_label=words("card.message.pdf"),
-                data_testid="message-pdf",
             ),
         ),
         gap="var(--space-2)",
         align="center",
-        width="100%",
-        padding_y="8px",
-        border_bottom="1px solid var(--gray-a4)",
-        data_testid="message",
+        **ruled("message"),
     )
 
 
 def messages_tab() -> rx.Component:
     """The messages sent, newest first, and the dialog that opens one."""
     return rx.card(
-        rx.cond(
-            CardState.messages.length() > 0,
-            rx.vstack(rx.foreach(CardState.messages, _row), spacing="0", width="100%"),
-            rx.text(words("card.messages.none"), size="2", color_scheme="gray"),
-        ),
+        listing(CardState.messages, _row, "card.messages.none"),
         _message_dialog(),
         width="100%",
         id="messages",

@@ -8,7 +8,8 @@ from src_dash.ui import routes
 from src_dash.ui.components.data_table import data_table
 from src_dash.ui.components.layout import page_frame
 from src_dash.ui.components.replies import replies_card
-from src_dash.ui.kit.widgets import words
+from src_dash.ui.kit.controls import column
+from src_dash.ui.kit.widgets import callout, loading, words
 from src_dash.ui.pages.customer.follow import follow_tab, timeline_tab
 from src_dash.ui.pages.customer.header import card_header
 from src_dash.ui.pages.customer.messages import messages_tab
@@ -25,12 +26,12 @@ def _items_tab() -> rx.Component:
     )
 
 
-def _tab(value: str, key: str, count: rx.Var[int] | None = None) -> rx.Component:
+def _tab(value: str, count: rx.Var[int] | None) -> rx.Component:
     suffix = rx.fragment()
     if count is not None:
         suffix = rx.cond(count > 0, rx.text.span("\u00a0(", count, ")"))
     return rx.tabs.trigger(
-        words(key),
+        words(f"card.tab.{value}"),
         suffix,
         value=value,
         id=f"tab-{value}",
@@ -39,51 +40,47 @@ def _tab(value: str, key: str, count: rx.Var[int] | None = None) -> rx.Component
 
 
 def _tabs() -> rx.Component:
+    # Each tab: its value (and words "card.tab.<value>"), its view, the count beside its name.
+    tabs = (
+        ("summary", summary_tab, None),
+        ("items", _items_tab, CardState.items.length()),
+        ("timeline", timeline_tab, None),
+        ("follow", follow_tab, None),
+        ("messages", messages_tab, CardState.messages.length()),
+    )
     return rx.tabs.root(
         rx.box(
             rx.tabs.list(
-                _tab("summary", "card.tab.summary"),
-                _tab("items", "card.tab.items", CardState.items.length()),
-                _tab("timeline", "card.tab.timeline"),
-                _tab("follow", "card.tab.follow"),
-                _tab("messages", "card.tab.messages", CardState.messages.length()),
+                *[_tab(value, count) for value, _, count in tabs],
                 size="2",
                 # Five tabs do not fit a phone's width: they go on two lines there.
                 flex_wrap="wrap",
             ),
             width="100%",
         ),
-        rx.tabs.content(summary_tab(), value="summary", padding_top="12px"),
-        rx.tabs.content(_items_tab(), value="items", padding_top="12px"),
-        rx.tabs.content(timeline_tab(), value="timeline", padding_top="12px"),
-        rx.tabs.content(follow_tab(), value="follow", padding_top="12px"),
-        rx.tabs.content(messages_tab(), value="messages", padding_top="12px"),
+        *[rx.tabs.content(view(), value=value, padding_top="12px") for value, view, _ in tabs],
         default_value="summary",
         width="100%",
     )
 
 
 def _not_found() -> rx.Component:
-    return rx.vstack(
-        rx.callout.root(
-            rx.callout.icon(rx.icon("search-x")),
-            rx.callout.text(
-                rx.cond(CardState.error != "", CardState.error, words("card.not_found"))
-            ),
+    return column(
+        callout(
+            "search-x",
+            rx.cond(CardState.error != "", CardState.error, words("card.not_found")),
             color_scheme=rx.cond(CardState.error != "", "red", "gray"),
             id="card-not-found",
             width="100%",
         ),
         rx.link(words("card.back"), href=routes.CUSTOMERS),
-        spacing="3",
-        width="100%",
     )
 
 
 def customer_page() -> rx.Component:
     """The card of the customer in the URL, or "not found" when the viewer may not see it."""
     return page_frame(
-        rx.cond(
+        loading(
             CardState.loaded,
             rx.cond(
                 CardState.found,
@@ -97,7 +94,6 @@ def customer_page() -> rx.Component:
                 ),
                 _not_found(),
             ),
-            rx.center(rx.spinner(size="3"), width="100%", padding="48px"),
         ),
         on_lang_change=CardState.load,
     )

@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import reflex as rx
 
-from src_dash.ui.kit.widgets import words
-from src_dash.ui.pages.customer.header import dialog_buttons, error_line, section
+from src_dash.ui.kit.controls import column, dialog, soft_button
+from src_dash.ui.kit.widgets import callout, words
+from src_dash.ui.pages.customer.parts import (
+    captioned,
+    dialog_buttons,
+    error_line,
+    halves,
+    listing,
+    section,
+)
 from src_dash.ui.pages.customer.rows import AUTO, Bar, Field
 from src_dash.ui.pages.customer.state import CardState
 
@@ -109,7 +117,7 @@ def _scenario_select() -> rx.Component:
 
 
 def _profile_box() -> rx.Component:
-    return rx.vstack(
+    return column(
         _value_line(
             "card.profile",
             rx.text(
@@ -139,17 +147,11 @@ def _profile_box() -> rx.Component:
         ),
         rx.cond(
             CardState.stop_text != "",
-            rx.callout.root(
-                rx.callout.icon(rx.icon("circle-pause")),
-                rx.callout.text(CardState.stop_text),
-                color_scheme="orange",
-                size="1",
-                id="stop-text",
+            callout(
+                "circle-pause", CardState.stop_text, color_scheme="orange", size="1", id="stop-text"
             ),
         ),
         error_line(CardState.stop_error),
-        spacing="3",
-        width="100%",
     )
 
 
@@ -197,10 +199,6 @@ def _contact_row(c: rx.Var) -> rx.Component:
     )
 
 
-def _labelled(key: str, child: rx.Component) -> rx.Component:
-    return rx.vstack(rx.text(words(key), size="2"), child, spacing="1", width="100%")
-
-
 def _contact_selects() -> tuple[rx.Component, rx.Component]:
     service = rx.select.root(
         rx.select.trigger(width="100%", id="contact-service"),
@@ -220,18 +218,18 @@ def _contact_selects() -> tuple[rx.Component, rx.Component]:
         name="role",
         default_value="service",
     )
-    return _labelled("card.contact.service", service), _labelled("card.contact.role", role)
+    return captioned("card.contact.service", service), captioned("card.contact.role", role)
 
 
 def _contact_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.grid(
-                _labelled(
+                captioned(
                     "card.contact.first_name",
                     rx.input(name="first_name", id="contact-first-name"),
                 ),
-                _labelled(
+                captioned(
                     "card.contact.last_name",
                     rx.input(name="last_name", required=True, id="contact-last-name"),
                 ),
@@ -239,11 +237,11 @@ def _contact_form() -> rx.Component:
                 spacing="2",
                 width="100%",
             ),
-            _labelled("card.contact.function", rx.input(name="function")),
-            _labelled(
+            captioned("card.contact.function", rx.input(name="function")),
+            captioned(
                 "card.contact.email", rx.input(name="email", type="email", id="contact-email")
             ),
-            _labelled("card.contact.phone", rx.input(name="phone", type="tel")),
+            captioned("card.contact.phone", rx.input(name="phone", type="tel")),
             *_contact_selects(),
             error_line(CardState.contact_error),
             dialog_buttons("card.save", "contact-submit"),
@@ -256,34 +254,20 @@ def _contact_form() -> rx.Component:
 
 
 def _contact_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.trigger(
-            rx.button(
-                rx.icon("user-plus", size=16),
-                words("card.contact.add"),
-                variant="soft",
-                size="2",
-                id="add-contact",
-            )
-        ),
-        rx.dialog.content(
-            rx.dialog.title(words("card.contact.add")),
-            _contact_form(),
-            max_width="480px",
-        ),
-        open=CardState.contact_open,
+    return dialog(
+        "card.contact.add",
+        _contact_form(),
+        open_=CardState.contact_open,
         on_open_change=CardState.set_contact_open,
+        max_width="480px",
+        trigger=soft_button("user-plus", "card.contact.add", size="2", id="add-contact"),
     )
 
 
 def _contacts_section() -> rx.Component:
     return section(
         "card.contacts",
-        rx.cond(
-            CardState.contacts.length() > 0,
-            rx.vstack(rx.foreach(CardState.contacts, _contact_row), spacing="2", width="100%"),
-            rx.text(words("card.contacts.none"), size="2", color_scheme="gray"),
-        ),
+        listing(CardState.contacts, _contact_row, "card.contacts.none", spacing="2"),
         rx.cond(CardState.can_work, _contact_dialog()),
         section_id="contacts",
     )
@@ -309,15 +293,13 @@ def _identity_section() -> rx.Component:
 
 def summary_tab() -> rx.Component:
     """Identity, dunning and contacts on the left; aging and score on the right."""
-    return rx.grid(
-        rx.vstack(
+    return halves(
+        (
             _identity_section(),
             section("card.dunning", _profile_box(), section_id="dunning"),
             _contacts_section(),
-            spacing="3",
-            width="100%",
         ),
-        rx.vstack(
+        (
             section("card.aging", _bars(CardState.aging, "aging-bars"), section_id="aging"),
             section(
                 "card.score",
@@ -325,10 +307,5 @@ def summary_tab() -> rx.Component:
                 _bars(CardState.score_parts, "score-parts"),
                 section_id="score",
             ),
-            spacing="3",
-            width="100%",
         ),
-        columns=rx.breakpoints(initial="1", md="2"),
-        spacing="3",
-        width="100%",
     )
