@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import sys
 from pathlib import Path
 
-from src_dash.cli.common import iso_date, open_store, print_json
+from src_dash.cli.common import add_report_options, failed, open_store, print_json
 from src_dash.clock import today
 from src_dash.config import load_settings
 
@@ -37,8 +36,7 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     try:
         engine, scope = _engine_and_scope(args)
     except LookupError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return failed(exc)
     figures = dashboard(engine, scope, args.as_of or today())
     if args.json:
         print_json(dataclasses.asdict(figures))
@@ -72,8 +70,7 @@ def cmd_scores(args: argparse.Namespace) -> int:
     try:
         engine, scope = _engine_and_scope(args)
     except LookupError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return failed(exc)
     as_of = args.as_of or today()
     if load_settings().train_models:
         # The score comes from the pay-date models: train them first (cached per entries).
@@ -114,14 +111,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         engine, scope = _engine_and_scope(args)
     except LookupError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return failed(exc)
     out = Path(args.out or f"{args.kind}.{args.format}")
     try:
         count = run_export(engine, args.kind, args.format, out, scope, args.as_of or today())
     except (ValueError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return failed(exc)
     print_json({"kind": args.kind, "format": args.format, "path": str(out), "rows": count})
     return 0
 
@@ -131,22 +126,17 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
     from src_dash.analytics.exports import FORMATS, KINDS
 
     p = sub.add_parser("kpis", help="dashboard figures")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--company", default=None)
-    p.add_argument("--as-of", type=iso_date, default=None)
+    add_report_options(p)
     p.add_argument("--user", default=None, help="only what this login may see (their scope)")
     p.set_defaults(func=cmd_kpis)
 
     p = sub.add_parser("scores", help="bad-payer score of every customer")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--company", default=None)
-    p.add_argument("--as-of", type=iso_date, default=None)
+    add_report_options(p)
     p.set_defaults(func=cmd_scores)
 
     p = sub.add_parser("export", help="export for CRM and BI")
     p.add_argument("kind", choices=KINDS)
     p.add_argument("--format", choices=FORMATS, default="csv")
     p.add_argument("--out", default=None, help="file to write (default KIND.FORMAT)")
-    p.add_argument("--company", default=None)
-    p.add_argument("--as-of", type=iso_date, default=None)
+    add_report_options(p, json=False)
     p.set_defaults(func=cmd_export)

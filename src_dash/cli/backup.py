@@ -8,10 +8,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from src_dash.cli.common import print_json
+from src_dash.cli.common import failed, print_json
 from src_dash.config import load_settings
 
 
@@ -22,8 +21,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     try:
         result = backup(load_settings().database_url, args.out)
     except BackupError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return failed(exc)
     print_json(
         {
             "backup": str(result.path),
@@ -42,11 +40,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     try:
         result = restore(load_settings().database_url, args.file, force=args.force)
     except StoreNotEmpty as exc:
-        print(f"refused: {exc}", file=sys.stderr)
-        return 2
+        return failed(exc, "refused", 2)
     except BackupError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return failed(exc)
     print_json(
         {
             "restored": str(result.path),

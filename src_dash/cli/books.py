@@ -9,7 +9,7 @@ import logging
 import sys
 from pathlib import Path
 
-from src_dash.cli.common import iso_date, open_store, print_json
+from src_dash.cli.common import failed, iso_date, open_store, print_json
 from src_dash.clock import today
 from src_dash.config import load_settings
 
@@ -148,8 +148,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     try:
         found = reconcile(engine, args.company, args.as_of or today())
     except LookupError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return failed(exc, code=2)
     if args.json:
         print_json([r.as_dict() for r in found])
     else:
@@ -196,8 +195,7 @@ def cmd_import_fec(args: argparse.Namespace) -> int:
         print(f"error: {exc} (--confirm-deletions)", file=sys.stderr)
         return 1
     except (FecError, SyncError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return failed(exc)
     out = result.as_dict()
     if not args.dry_run:
         from src_dash.services.reconcile import record_after_runs

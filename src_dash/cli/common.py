@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import date
 
 
@@ -29,3 +30,20 @@ def iso_date(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
+
+
+def failed(exc: Exception, word: str = "error", code: int = 1) -> int:
+    """Say why a command stopped (`word: exc` on stderr); return its exit code."""
+    print(f"{word}: {exc}", file=sys.stderr)
+    return code
+
+
+def add_report_options(
+    p: argparse.ArgumentParser, *, json: bool = True, as_of: bool = True
+) -> None:
+    """The options of a report: --json (print JSON), --company and --as-of (default today)."""
+    if json:
+        p.add_argument("--json", action="store_true")
+    p.add_argument("--company", default=None)
+    if as_of:
+        p.add_argument("--as-of", type=iso_date, default=None)

@@ -18,7 +18,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from src_dash.cli.common import iso_date, open_store, print_json
+from src_dash.cli.common import failed, iso_date, open_store, print_json
 
 
 def _viewer_of(engine, login: str | None):  # noqa: ANN001, ANN202
@@ -53,8 +53,7 @@ def cmd_send(args: argparse.Namespace) -> int:
         the_plan = plan(engine, as_of, viewer=who)
         result = create_run(engine, the_plan, viewer=who, approve=args.approve_all)
     except (LookupError, AccessDenied, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return failed(exc)
     report: dict[str, object] = {
         "as_of": as_of.isoformat(),
         "proposals": len(the_plan.proposals),
@@ -87,8 +86,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
         who = _viewer_of(engine, args.user)
         count = approve(engine, who, args.ids)
     except (LookupError, AccessDenied) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return failed(exc)
     print_json({"approved": count})
     return 0
 
@@ -108,8 +106,7 @@ def cmd_history(args: argparse.Namespace) -> int:
             Path(args.output) if args.output else None,
         )
     except (LookupError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return failed(exc)
     if args.output:
         print(f"history of {args.customer} written to {args.output}")
     else:
@@ -127,8 +124,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         if args.user:
             user_ids = [_viewer_of(engine, args.user).user_id]
     except LookupError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return failed(exc)
     done = send_daily_reports(
         engine, args.as_of, user_ids=user_ids, force=args.force, send=not args.no_send
     )
@@ -199,8 +195,7 @@ def cmd_letters(args: argparse.Namespace) -> int:
         else:
             print_json({"posted": mark_posted(engine, who, args.on or today(), **named)})
     except (LookupError, AccessDenied, LetterError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return failed(exc)
     return 0
 
 

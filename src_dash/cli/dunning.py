@@ -12,11 +12,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import sys
 from datetime import date
 from decimal import Decimal
 
-from src_dash.cli.common import iso_date, open_store
+from src_dash.cli.common import failed, iso_date, open_store
 from src_dash.dunning.model import Exclusion, Plan, PlannedItem, Proposal
 
 LEVEL_NAMES = {0: "prévenance", 6: "remerciement"}
@@ -159,8 +158,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
             force_level=args.level,
         )
     except (LookupError, PlanError, AccessDenied) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return failed(exc)
     if args.json:
         _print_json(plan_as_dict(result))
     else:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from src_dash.cli.common import iso_date, open_store, print_json
+from src_dash.cli.common import add_report_options, failed, iso_date, open_store, print_json
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
@@ -17,8 +16,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
     try:
         scope = company_scope(engine, args.company)
     except LookupError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return failed(exc)
     items = predicted_items(engine, scope, args.as_of)
     rows = [
         {
@@ -70,8 +68,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     try:
         report = run_backtest(engine, args.as_of, args.company, args.cutoff, args.months)
     except LookupError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return failed(exc)
     if args.json:
         print_json(report)
         return 0
@@ -84,14 +81,11 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 def register_commands(sub: argparse._SubParsersAction) -> None:
     """Add the predict and backtest subcommands to the `src-dash` parser."""
     p = sub.add_parser("predict", help="predicted pay date and late probability per open item")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--company", default=None)
-    p.add_argument("--as-of", type=iso_date, default=None)
+    add_report_options(p)
     p.set_defaults(func=cmd_predict)
 
     p = sub.add_parser("backtest", help="accuracy of the predictions at monthly cutoffs")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--company", default=None)
+    add_report_options(p, as_of=False)
     p.add_argument("--cutoff", type=iso_date, default=None, help="one cutoff instead of 12")
     p.add_argument("--months", type=int, default=12, help="how many monthly cutoffs")
     p.add_argument("--as-of", type=iso_date, default=None, help="the date outcomes are read at")

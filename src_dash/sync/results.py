@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from src_dash.sources.left_out import LeftOutLines
 
@@ -22,12 +22,7 @@ class TableCounts:
 
     def as_dict(self) -> dict[str, int]:
         """The counts as a plain dict."""
-        return {
-            "added": self.added,
-            "changed": self.changed,
-            "deleted": self.deleted,
-            "unchanged": self.unchanged,
-        }
+        return asdict(self)
 
 
 @dataclass
@@ -49,20 +44,24 @@ class SyncResult:
     excluded: list[LeftOutLines] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
+    def _total(self, count: str) -> int:
+        """One of the TableCounts' counts, summed over all tables."""
+        return sum(getattr(t, count) for t in self.tables.values())
+
     @property
     def added(self) -> int:
         """Rows added over all tables."""
-        return sum(t.added for t in self.tables.values())
+        return self._total("added")
 
     @property
     def changed(self) -> int:
         """Rows changed over all tables."""
-        return sum(t.changed for t in self.tables.values())
+        return self._total("changed")
 
     @property
     def deleted(self) -> int:
         """Rows deleted over all tables."""
-        return sum(t.deleted for t in self.tables.values())
+        return self._total("deleted")
 
     def as_dict(self) -> dict[str, object]:
         """The result as plain data, for JSON."""
