@@ -7,17 +7,14 @@ refuses a template with any problem and writes nothing then.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import logging
 
 import reflex as rx
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import Engine
 
 from src_dash import clock
-from src_dash.access import AccessDenied
+from src_dash.access import Viewer
 from src_dash.dunning.templates import VARIABLES, TemplateError, TemplateInfo, TemplateProblem
-from src_dash.services.admin import SettingsError
 from src_dash.services.form_choices import find_customers
 from src_dash.services.template_drafts import (
     check_draft,
@@ -26,14 +23,15 @@ from src_dash.services.template_drafts import (
     save_draft,
     templates_for,
 )
-from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
-from src_dash.ui.auth import current_formats, current_viewer
+from src_dash.ui.auth import current_formats
 from src_dash.ui.i18n import t
+from src_dash.ui.kit.controls import button, column, row, soft_button
+from src_dash.ui.kit.service import Done
 from src_dash.ui.pages.settings.common import (
     Choice,
+    call,
     error_note,
-    error_text,
     field,
     ok_note,
     say,
@@ -42,7 +40,8 @@ from src_dash.ui.state import UiState
 
 NEW = "__new__"
 LANGUAGES = ("fr", "en")
-logger = logging.getLogger(__name__)
+PARTS = ("name", "subject", "body_html", "body_text")  # a draft's texts, as typed
+RENDERED = ("subject", "html", "text")  # a preview's parts
 
 
 @dataclasses.dataclass
@@ -85,16 +84,27 @@ def variables_help() -> str:
     return "\n".join(lines)
 
 
+def _check(engine: Engine, who: Viewer, sources: dict[str, str], language: str):  # noqa: ANN202
+    """The draft's problems (the check reads no store: `engine` is the services' first word)."""
+    return check_draft(who, language=language, **sources)
+
+
+def _customer_choices(customers: list) -> list[Choice]:  # noqa: ANN001
+    return [Choice(str(c.id), f"{c.name} · {c.number}") for c in customers]
+
+
+def _first_read(engine: Engine, who: Viewer) -> tuple[list[TemplateInfo], list]:
+    """The templates and the first customers to preview on, read together."""
+    return templates_for(engine, who), find_customers(engine, who, "", 30)
+
+
 class TemplateEditorState(rx.State):
     """The template being edited, its problems and its preview."""
 
     codes: list[Choice] = []
     code: str = ""
     language: str = "fr"
-    name: str = ""
-    subject: str = ""
-    body_html: str = ""
-    body_text: str = ""
+    draft: dict[str, str] = dict.fromkeys(PARTS, "")
     is_new: bool = False
     new_code: str = ""
     exists_in_language: bool = True
@@ -106,9 +116,7 @@ class TemplateEditorState(rx.State):
     customer_query: str = ""
     customers: list[Choice] = []
     customer_id: str = ""
-    preview_subject: str = ""
-    preview_html: str = ""
-    preview_text: str = ""
+    rendered: dict[str, str] = dict.fromkeys(RENDERED, "")
     preview_error: str = ""
     previewing: bool = False
     loaded: bool = False
@@ -116,7 +124,7 @@ class TemplateEditorState(rx.State):
     _templates: dict[str, dict[str, str]] = {}
 
     def _sources(self) -> dict[str, str]:
-        return {"subject": self.subject, "body_html": self.body_html, "body_text": self.body_text}
+        return {k: self.draft[k] for k in PARTS if k != "name"}
 
     def _clear_results(self) -> None:
         self.problems = []
@@ -126,29 +134,19 @@ class TemplateEditorState(rx.State):
     def _show(self, code: str, language: str) -> None:
         """Put the stored template of (code, language) in the editor (a copy of the other
         language's when it does not exist yet)."""
-        key = f"{code}|{language}"
-        found = self._templates.get(key)
+        found = self._templates.get(f"{code}|{language}")
         self.exists_in_language = found is not None
         if found is None:
             other = next((v for k, v in self._templates.items() if k.startswith(f"{code}|")), None)
-            found = other or {"name": "", "subject": "", "body_html": "", "body_text": ""}
+            found = other or dict.fromkeys(PARTS, "")
         self.code, self.language = code, language
-        self.name = found["name"]
-        self.subject = found["subject"]
-        self.body_html = found["body_html"]
-        self.body_text = found["body_text"]
+        self.draft = dict(found)
         self.is_new = False
         self._clear_results()
 
     def _remember(self, templates: list[TemplateInfo]) -> None:
         self._templates = {
-            f"{x.code}|{x.language}": {
-                "name": x.name,
-                "subject": x.subject,
-                "body_html": x.body_html,
-                "body_text": x.body_text,
-            }
-            for x in templates
+            f"{x.code}|{x.language}": {k: getattr(x, k) for k in PARTS} for x in templates
         }
         names: dict[str, str] = {}
         for x in templates:
@@ -159,22 +157,26 @@ class TemplateEditorState(rx.State):
             for code, name in sorted(names.items())
         ]
 
+    def _problems(self, done: Done) -> bool:
+        """Show the template's problems when the service found some (`done` refused by them)."""
+        if not isinstance(done.exception, TemplateError):
+            return False
+        self.problems = problem_rows(done.exception.problems, self._sources(), done.lang)
+        return True
+
     @rx.event
     async def load(self) -> None:
         """Read the templates and the first customers to preview on."""
-        who = await current_viewer(self)
-        if who is None:
+        done = await call(self, _first_read)
+        if done.signed_out:
             return
-        lang = (await current_formats(self)).lang
-        try:
-            templates = await asyncio.to_thread(templates_for, get_engine(), who)
-            customers = await asyncio.to_thread(find_customers, get_engine(), who, "", 30)
-        except (AccessDenied, SQLAlchemyError) as exc:
-            self.error = error_text(exc, lang)
+        if not done.ok:
+            self.error = done.error
             self.loaded = True
             return
+        templates, customers = done.value
         self._remember(templates)
-        self.customers = [Choice(str(c.id), f"{c.name} · {c.number}") for c in customers]
+        self.customers = _customer_choices(customers)
         if self.customers and not self.customer_id:
             self.customer_id = self.customers[0].value
         if self.codes and (self.code not in {c.value for c in self.codes}):
@@ -190,7 +192,8 @@ class TemplateEditorState(rx.State):
             self.start_new()
             return
         self._show(code, self.language)
-        self.preview_subject = self.preview_html = self.preview_text = self.preview_error = ""
+        self.rendered = dict.fromkeys(RENDERED, "")
+        self.preview_error = ""
 
     @rx.event
     def set_language(self, value: str | list[str]) -> None:
@@ -208,7 +211,7 @@ class TemplateEditorState(rx.State):
         """Start a new template from nothing (its code is typed)."""
         self.is_new = True
         self.new_code = ""
-        self.name = self.subject = self.body_html = self.body_text = ""
+        self.draft = dict.fromkeys(PARTS, "")
         self.exists_in_language = False
         self._clear_results()
 
@@ -218,78 +221,55 @@ class TemplateEditorState(rx.State):
         self.new_code = value
 
     @rx.event
-    def set_name(self, value: str) -> None:
-        """The template's label."""
-        self.name = value
-
-    @rx.event
-    def set_subject(self, value: str) -> None:
-        """The subject (Jinja2)."""
-        self.subject = value
-        self.checked = ""
-
-    @rx.event
-    def set_body_html(self, value: str) -> None:
-        """The HTML body (Jinja2)."""
-        self.body_html = value
-        self.checked = ""
-
-    @rx.event
-    def set_body_text(self, value: str) -> None:
-        """The text body (Jinja2)."""
-        self.body_text = value
-        self.checked = ""
+    def set_part(self, part: str, value: str) -> None:
+        """One of the draft's texts: its label, or its subject or a body (Jinja2), which the
+        last check no longer speaks for."""
+        if part in PARTS:
+            self.draft = {**self.draft, part: value}
+            if part != "name":
+                self.checked = ""
 
     @rx.event
     async def check(self) -> None:
         """Check the draft: syntax, unknown variables, sandbox escapes, each with its line."""
-        who = await current_viewer(self)
-        lang = (await current_formats(self)).lang
         self._clear_results()
-        try:
-            problems = check_draft(who, self.subject, self.body_html, self.body_text, self.language)
-        except AccessDenied as exc:
-            self.error = error_text(exc, lang)
+        done = await call(self, _check, self._sources(), self.language)
+        if not done.ok:
+            self.error = done.error
             return
-        self.problems = problem_rows(problems, self._sources(), lang)
-        if not problems:
-            self.checked = i18n.text("set.tpl.no_problem", lang)
+        self.problems = problem_rows(done.value, self._sources(), done.lang)
+        if not done.value:
+            self.checked = i18n.text("set.tpl.no_problem", done.lang)
 
     @rx.event
     async def save(self) -> rx.event.EventSpec | None:
         """Check and save the draft; with any problem nothing is saved and the problems show."""
-        who = await current_viewer(self)
-        lang = (await current_formats(self)).lang
         self._clear_results()
         code = (self.new_code if self.is_new else self.code).strip()
-        draft = dict(self._sources(), name=self.name)
-        try:
-            language = self.language
-            saved = await asyncio.to_thread(
-                lambda: save_draft(get_engine(), who, code, language, **draft)
-            )
-        except TemplateError as exc:
-            self.problems = problem_rows(exc.problems, self._sources(), lang)
+        done = await call(
+            self, save_draft, code, self.language, **self.draft, catch=(TemplateError,)
+        )
+        if self._problems(done):
             return None
-        except (AccessDenied, SQLAlchemyError) as exc:
-            self.error = error_text(exc, lang)
+        if done.ok:
+            saved = done.value
+            done = await call(self, templates_for)
+        if not done.ok:
+            self.error = done.error
             return None
-        templates = await asyncio.to_thread(templates_for, get_engine(), who)
-        self._remember(templates)
+        self._remember(done.value)
         self._show(saved.code, saved.language)
-        self.checked = i18n.text("set.tpl.saved", lang)
-        return rx.toast.success(i18n.text("set.tpl.saved", lang))
+        self.checked = i18n.text("set.tpl.saved", done.lang)
+        return rx.toast.success(self.checked)
 
     @rx.event
     async def search_customers(self, value: str) -> None:
         """Find customers to preview on by number or name."""
         self.customer_query = value
-        who = await current_viewer(self)
-        try:
-            found = await asyncio.to_thread(find_customers, get_engine(), who, value, 30)
-        except AccessDenied:
+        done = await call(self, find_customers, value, 30)
+        if not done.ok:
             return
-        self.customers = [Choice(str(c.id), f"{c.name} · {c.number}") for c in found]
+        self.customers = _customer_choices(done.value)
         if self.customers and self.customer_id not in {c.value for c in self.customers}:
             self.customer_id = self.customers[0].value
 
@@ -299,34 +279,31 @@ class TemplateEditorState(rx.State):
         self.customer_id = value
 
     @rx.event
-    async def preview(self) -> None:
+    async def preview(self):  # noqa: ANN201  (an event generator)
         """Render the draft (saved or not) on the chosen customer's items of the day."""
-        who = await current_viewer(self)
-        lang = (await current_formats(self)).lang
         self._clear_results()
         self.preview_error = ""
         if not self.customer_id.isdigit():
+            lang = (await current_formats(self)).lang
             self.preview_error = i18n.text("set.tpl.pick_customer", lang)
             return
         self.previewing = True
         yield
-        try:
-            draft = self._sources()
-            customer_id, language, today = int(self.customer_id), self.language, clock.today()
-            rendered = await asyncio.to_thread(
-                lambda: preview_draft(
-                    get_engine(), who, customer_id, language=language, as_of=today, **draft
-                )
-            )
-        except TemplateError as exc:
-            self.problems = problem_rows(exc.problems, self._sources(), lang)
-            self.preview_subject = self.preview_html = self.preview_text = ""
-        except (AccessDenied, SettingsError, SQLAlchemyError) as exc:
-            self.preview_error = error_text(exc, lang)
+        done = await call(
+            self,
+            preview_draft,
+            int(self.customer_id),
+            language=self.language,
+            as_of=clock.today(),
+            catch=(TemplateError,),
+            **self._sources(),
+        )
+        if self._problems(done):
+            self.rendered = dict.fromkeys(RENDERED, "")
+        elif not done.ok:
+            self.preview_error = done.error
         else:
-            self.preview_subject = rendered.subject
-            self.preview_html = rendered.html
-            self.preview_text = rendered.text
+            self.rendered = {k: getattr(done.value, k) for k in RENDERED}
         self.previewing = False
 
 
@@ -353,25 +330,26 @@ def _problem(p: ProblemRow) -> rx.Component:
 _MONO = {"font_family": "var(--code-font-family)", "font_size": "13px"}
 
 
-def _body_area(key: str, value: rx.Var[str], on_change, area_id: str, rows: str) -> rx.Component:  # noqa: ANN001
+def _part(part: str, key: str, control_id: str, rows: str = "", **props) -> rx.Component:
+    """One of the draft's texts under its label: an input, or a text area of `rows` lines."""
+    s = TemplateEditorState
+    area = {"rows": rows, "resize": "vertical", "spell_check": False} if rows else {}
     return field(
         key,
-        rx.text_area(
-            value=value,
-            on_change=on_change,
-            id=area_id,
-            rows=rows,
+        (rx.text_area if rows else rx.input)(
+            value=s.draft[part],
+            on_change=lambda v: s.set_part(part, v),
+            id=control_id,
             width="100%",
-            resize="vertical",
-            spell_check=False,
-            **_MONO,
+            **area,
+            **props,
         ),
     )
 
 
 def _editor_fields() -> rx.Component:
     s = TemplateEditorState
-    return rx.vstack(
+    return column(
         rx.cond(
             s.is_new,
             field(
@@ -385,22 +363,10 @@ def _editor_fields() -> rx.Component:
                 ),
             ),
         ),
-        field(
-            "set.tpl.name",
-            rx.input(value=s.name, on_change=s.set_name, id="template-name", width="100%"),
-        ),
-        field(
-            "set.tpl.subject",
-            rx.input(
-                value=s.subject,
-                on_change=s.set_subject,
-                id="template-subject",
-                width="100%",
-                **_MONO,
-            ),
-        ),
-        _body_area("set.tpl.body_html", s.body_html, s.set_body_html, "template-html", "14"),
-        _body_area("set.tpl.body_text", s.body_text, s.set_body_text, "template-text", "8"),
+        _part("name", "set.tpl.name", "template-name"),
+        _part("subject", "set.tpl.subject", "template-subject", **_MONO),
+        _part("body_html", "set.tpl.body_html", "template-html", "14", **_MONO),
+        _part("body_text", "set.tpl.body_text", "template-text", "8", **_MONO),
         rx.el.details(
             rx.el.summary(
                 t("set.tpl.variables", UiState.lang),
@@ -411,14 +377,56 @@ def _editor_fields() -> rx.Component:
             ),
             width="100%",
         ),
-        spacing="3",
-        width="100%",
+    )
+
+
+def _rendered() -> rx.Component:
+    """The preview: its subject, its HTML body in a sandboxed frame, its text body."""
+    shown = TemplateEditorState.rendered
+    return column(
+        rx.text(
+            rx.text.span(t("set.tpl.subject", UiState.lang), weight="medium"),
+            " : ",
+            rx.text.span(shown["subject"], id="preview-subject"),
+            size="2",
+            word_break="break-word",
+        ),
+        rx.el.iframe(
+            src_doc=shown["html"],
+            sandbox="",
+            title=t("set.tpl.preview", UiState.lang),
+            id="preview-html",
+            style={
+                "width": "100%",
+                "height": "420px",
+                "border": "1px solid var(--gray-a6)",
+                "border_radius": "var(--radius-2)",
+                "background": "white",
+            },
+        ),
+        rx.el.pre(
+            shown["text"],
+            id="preview-text",
+            style={
+                "white_space": "pre-wrap",
+                "word_break": "break-word",
+                "font_size": "12px",
+                "background": "var(--gray-a2)",
+                "padding": "8px",
+                "border_radius": "var(--radius-2)",
+                "width": "100%",
+                "margin": "0",
+                "max_height": "260px",
+                "overflow": "auto",
+            },
+        ),
+        spacing="2",
     )
 
 
 def _preview_pane() -> rx.Component:
     s = TemplateEditorState
-    return rx.vstack(
+    return column(
         rx.heading(t("set.tpl.preview", UiState.lang), as_="h3", size="3"),
         rx.input(
             value=s.customer_query,
@@ -439,61 +447,17 @@ def _preview_pane() -> rx.Component:
             value=s.customer_id,
             on_change=s.set_customer,
         ),
-        rx.button(
-            rx.icon("eye", size=14),
-            t("set.tpl.show_preview", UiState.lang),
+        soft_button(
+            "eye",
+            "set.tpl.show_preview",
+            icon_size=14,
             on_click=s.preview,
             loading=s.previewing,
-            variant="soft",
             id="template-preview",
             width="100%",
         ),
         error_note(s.preview_error, "preview-error"),
-        rx.cond(
-            s.preview_subject != "",
-            rx.vstack(
-                rx.text(
-                    rx.text.span(t("set.tpl.subject", UiState.lang), weight="medium"),
-                    " : ",
-                    rx.text.span(s.preview_subject, id="preview-subject"),
-                    size="2",
-                    word_break="break-word",
-                ),
-                rx.el.iframe(
-                    src_doc=s.preview_html,
-                    sandbox="",
-                    title=t("set.tpl.preview", UiState.lang),
-                    id="preview-html",
-                    style={
-                        "width": "100%",
-                        "height": "420px",
-                        "border": "1px solid var(--gray-a6)",
-                        "border_radius": "var(--radius-2)",
-                        "background": "white",
-                    },
-                ),
-                rx.el.pre(
-                    s.preview_text,
-                    id="preview-text",
-                    style={
-                        "white_space": "pre-wrap",
-                        "word_break": "break-word",
-                        "font_size": "12px",
-                        "background": "var(--gray-a2)",
-                        "padding": "8px",
-                        "border_radius": "var(--radius-2)",
-                        "width": "100%",
-                        "margin": "0",
-                        "max_height": "260px",
-                        "overflow": "auto",
-                    },
-                ),
-                spacing="2",
-                width="100%",
-            ),
-        ),
-        spacing="3",
-        width="100%",
+        rx.cond(s.rendered["subject"] != "", _rendered()),
         min_width="0",
     )
 
@@ -529,72 +493,42 @@ def _template_picker() -> rx.Component:
     )
 
 
-def _template_actions() -> rx.Component:
-    s = TemplateEditorState
-    return rx.flex(
-        rx.button(
-            rx.icon("list-checks", size=14),
-            t("set.tpl.check", UiState.lang),
-            on_click=s.check,
-            variant="soft",
-            id="template-check",
-        ),
-        rx.button(
-            rx.icon("save", size=14),
-            t("set.save", UiState.lang),
-            on_click=s.save,
-            id="template-save",
-        ),
-        rx.cond(
-            ~s.exists_in_language & ~s.is_new,
-            rx.text(t("set.tpl.copy_note", UiState.lang), size="1", color_scheme="amber"),
-        ),
-        spacing="2",
-        wrap="wrap",
-        align="center",
-    )
-
-
 def _editor_column() -> rx.Component:
-    """The fields, the buttons, then the problems found or the check's success."""
+    """The fields, Check and Save, then the problems found or the check's success."""
     s = TemplateEditorState
-    return rx.vstack(
+    return column(
         _editor_fields(),
-        _template_actions(),
-        rx.cond(
-            s.problems.length() > 0,
-            rx.vstack(
-                rx.foreach(s.problems, _problem),
-                spacing="2",
-                width="100%",
-                id="template-problems",
+        row(
+            soft_button(
+                "list-checks", "set.tpl.check", icon_size=14, on_click=s.check, id="template-check"
+            ),
+            button("save", "set.save", icon_size=14, on_click=s.save, id="template-save"),
+            rx.cond(
+                ~s.exists_in_language & ~s.is_new,
+                rx.text(t("set.tpl.copy_note", UiState.lang), size="1", color_scheme="amber"),
             ),
         ),
+        rx.cond(
+            s.problems.length() > 0,
+            column(rx.foreach(s.problems, _problem), spacing="2", id="template-problems"),
+        ),
         ok_note(s.checked, "template-ok"),
-        spacing="3",
-        width="100%",
         min_width="0",
     )
 
 
 def template_editor() -> rx.Component:
-    """The template picker, the editor with Check and Save, and the preview pane."""
-    s = TemplateEditorState
-    return rx.cond(
-        s.loaded,
-        rx.vstack(
-            _template_picker(),
-            error_note(s.error, "template-error"),
-            rx.grid(
-                _editor_column(),
-                rx.card(_preview_pane(), width="100%", min_width="0", id="template-preview-pane"),
-                columns=rx.breakpoints(initial="1", lg="2"),
-                spacing="4",
-                align="start",
-                width="100%",
-            ),
-            spacing="3",
+    """The template picker, the editor with Check and Save, and the preview pane (the page shows
+    it once the tab is loaded)."""
+    return column(
+        _template_picker(),
+        error_note(TemplateEditorState.error, "template-error"),
+        rx.grid(
+            _editor_column(),
+            rx.card(_preview_pane(), width="100%", min_width="0", id="template-preview-pane"),
+            columns=rx.breakpoints(initial="1", lg="2"),
+            spacing="4",
+            align="start",
             width="100%",
         ),
-        rx.center(rx.spinner(size="3"), width="100%", padding="32px"),
     )
