@@ -90,3 +90,10 @@ def test_read_all_stops_at_the_first_refused_and_says_it(monkeypatch):
     tab = _Tab()
     assert asyncio.run(common.read_all(tab, (_one,), (_twice, 4))) is None
     assert tab.error == "no _one" and tab.loaded
+
+
+def test_input_field_names_its_error_after_its_input():
+    out = _render(common.input_field("set.save", _S.error, _S.flip, "f-in", _S.error))
+    assert '"f-in"' in out and '"f-in-error"' in out and "Enregistrer" in out
+    bare = _render(common.input_field("set.save", _S.error, _S.flip, "f-in"))
+    assert '"f-in-error"' not in bare

@@ -209,6 +209,34 @@ def field(
     )
 
 
+def input_field(
+    label_key: str,
+    value: rx.Var[str],
+    on_change,  # noqa: ANN001
+    input_id: str,
+    error: rx.Var[str] | None = None,
+    **props,
+) -> rx.Component:
+    """A text input under its label, the full width, with its error under it when given one
+    (its id: `input_id` + "-error"); `props` go to the input."""
+    control = rx.input(value=value, on_change=on_change, id=input_id, **{"width": "100%", **props})
+    return field(
+        label_key, control, error, error_id=f"{input_id}-error" if error is not None else ""
+    )
+
+
+def choice_field(
+    label_key: str,
+    options: rx.Var[list[Choice]],
+    value: rx.Var[str],
+    on_change,  # noqa: ANN001
+    select_id: str,
+    error: rx.Var[str] | None = None,
+) -> rx.Component:
+    """A select over `Choice` options under its label, with its error when given one."""
+    return field(label_key, select(options, value, on_change, select_id), error)
+
+
 def field_grid(*fields: rx.Component, columns: rx.Var | str | None = None, **props) -> rx.Component:
     """Form fields side by side: one column on a phone, two from a small screen (`columns`: the
     breakpoints of another layout); `props` go to the grid."""
