@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from datetime import date
 
 import reflex as rx
 from babel.dates import format_date
-from sqlalchemy.exc import SQLAlchemyError
 
 from src_dash import clock
-from src_dash.access import AccessDenied
 from src_dash.services.cash_objectives import (
     delete_cash_objective,
     list_cash_objectives,
@@ -24,22 +21,22 @@ from src_dash.services.dispute_reasons import (
     rename_dispute_reason,
     set_dispute_reason_active,
 )
-from src_dash.services.followup import InvalidInput
 from src_dash.services.users import list_users
-from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
-from src_dash.ui.auth import current_formats, current_viewer
-from src_dash.ui.i18n import Formats, t
+from src_dash.ui.i18n import Formats
+from src_dash.ui.kit.controls import button, header_cell, row, table
+from src_dash.ui.kit.widgets import words
 from src_dash.ui.pages.settings.common import (
     Choice,
+    call,
     change,
+    choice_field,
     error_note,
-    error_text,
-    field,
+    form_section,
+    input_field,
+    read_all,
     section,
-    select,
 )
-from src_dash.ui.state import UiState
 
 ALL = "all"
 
@@ -74,16 +71,10 @@ class ReasonsState(rx.State):
     loaded: bool = False
 
     async def _read(self) -> None:
-        who = await current_viewer(self)
-        if who is None:
+        done = await read_all(self, (list_dispute_reasons, True))
+        if done is None:
             return
-        lang = (await current_formats(self)).lang
-        try:
-            found = await asyncio.to_thread(list_dispute_reasons, get_engine(), who, True)
-        except (AccessDenied, SQLAlchemyError) as exc:
-            self.error = error_text(exc, lang)
-            self.loaded = True
-            return
+        (found,) = done.value
         self.reasons = [ReasonRow(r.id, r.label, r.label, r.active) for r in found]
         self.loaded = True
 
@@ -151,11 +142,6 @@ class ObjectivesState(rx.State):
     loaded: bool = False
 
     async def _read(self) -> None:
-        who = await current_viewer(self)
-        if who is None:
-            return
-        fmt = await current_formats(self)
-        lang = fmt.lang
         today = clock.today()
         if not self.year:
             self.year = str(today.year)
@@ -163,15 +149,13 @@ class ObjectivesState(rx.State):
             nxt = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
             self.month = nxt.strftime("%Y-%m")
         self.years = [str(y) for y in range(today.year - 2, today.year + 3)]
-        engine = get_engine()
-        try:
-            found = await asyncio.to_thread(list_cash_objectives, engine, who, int(self.year))
-            companies = await asyncio.to_thread(list_companies, engine, who, 1)
-            users = await asyncio.to_thread(list_users, engine, who)
-        except (AccessDenied, SQLAlchemyError) as exc:
-            self.error = error_text(exc, lang)
-            self.loaded = True
+        done = await read_all(
+            self, (list_cash_objectives, int(self.year)), (list_companies, 1), (list_users,)
+        )
+        if done is None:
             return
+        (found, companies, users), fmt = done.value, done.fmt
+        lang = fmt.lang
         every_company = i18n.text("set.ob.all_companies", lang)
         everyone = i18n.text("set.ob.all_collectors", lang)
         self.companies = [Choice(ALL, every_company)] + [
@@ -208,52 +192,35 @@ class ObjectivesState(rx.State):
         await self._read()
 
     @rx.event
-    def set_month(self, value: str) -> None:
-        """The month of the objective ("2026-12")."""
-        self.month = value
-
-    @rx.event
-    def set_amount(self, value: str) -> None:
-        """The amount to cash in."""
-        self.amount = value
-
-    @rx.event
-    def set_company(self, value: str) -> None:
-        """The company (or all)."""
-        self.company = value
-
-    @rx.event
-    def set_collector(self, value: str) -> None:
-        """The collector (or all)."""
-        self.collector = value
+    def set_form(self, name: str, value: str) -> None:
+        """One field of the form: the month ("2026-12"), the amount, the company or the
+        collector (or all)."""
+        if name in ("month", "amount", "company", "collector"):
+            setattr(self, name, value)
 
     @rx.event
     async def add(self) -> rx.event.EventSpec | None:
         """Set the objective of the month (replacing the one of the same month and scope)."""
-        who = await current_viewer(self)
-        lang = (await current_formats(self)).lang
         month = self.month.strip()
         if len(month) == 7:
             month += "-01"
         amount = self.amount.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
         amount = amount.replace(",", ".")
-        try:
-            saved = await asyncio.to_thread(
-                set_cash_objective,
-                get_engine(),
-                who,
-                month,
-                amount or "0",
-                int(self.company) if self.company.isdigit() else None,
-                int(self.collector) if self.collector.isdigit() else None,
-            )
-        except (AccessDenied, InvalidInput) as exc:
-            self.error = error_text(exc, lang)
+        done = await call(
+            self,
+            set_cash_objective,
+            month,
+            amount or "0",
+            int(self.company) if self.company.isdigit() else None,
+            int(self.collector) if self.collector.isdigit() else None,
+        )
+        self.error = done.error
+        if not done.ok:
             return None
-        self.error, self.amount = "", ""
-        self.year = str(saved.month.year)
+        self.amount = ""
+        self.year = str(done.value.month.year)
         await self._read()
-        return rx.toast.success(i18n.text("set.saved", lang))
+        return done.toast("set.saved")
 
     @rx.event
     async def delete(self, objective_id: int) -> None:
@@ -276,16 +243,16 @@ def _reason_row(row: ReasonRow) -> rx.Component:
             disabled=row.draft == row.label,
             variant="soft",
             size="2",
-            aria_label=t("set.rs.rename", UiState.lang),
-            title=t("set.rs.rename", UiState.lang),
+            aria_label=words("set.rs.rename"),
+            title=words("set.rs.rename"),
         ),
         rx.tooltip(
             rx.switch(
                 checked=row.active,
                 on_change=lambda v: ReasonsState.set_active(row.id, v),
-                aria_label=t("set.rs.active", UiState.lang),
+                aria_label=words("set.rs.active"),
             ),
-            content=t("set.rs.active", UiState.lang),
+            content=words("set.rs.active"),
         ),
         spacing="2",
         align="center",
@@ -301,22 +268,17 @@ def reasons_tab() -> rx.Component:
     s = ReasonsState
     return section(
         "set.rs.title",
-        rx.text(t("set.rs.intro", UiState.lang), size="2", color_scheme="gray"),
+        rx.text(words("set.rs.intro"), size="2", color_scheme="gray"),
         rx.flex(
             rx.input(
                 value=s.new_label,
                 on_change=s.set_new_label,
-                placeholder=t("set.rs.placeholder", UiState.lang),
+                placeholder=words("set.rs.placeholder"),
                 id="reason-new",
                 flex="1",
                 min_width="0",
             ),
-            rx.button(
-                rx.icon("plus", size=14),
-                t("set.add", UiState.lang),
-                on_click=s.add,
-                id="reason-add",
-            ),
+            button("plus", "set.add", icon_size=14, on_click=s.add, id="reason-add"),
             spacing="2",
             width="100%",
         ),
@@ -340,7 +302,7 @@ def _objective_row(row: ObjectiveRow) -> rx.Component:
                 variant="ghost",
                 color_scheme="red",
                 size="1",
-                aria_label=t("set.delete", UiState.lang),
+                aria_label=words("set.delete"),
             ),
             text_align="right",
         ),
@@ -351,48 +313,27 @@ def _objective_row(row: ObjectiveRow) -> rx.Component:
 def _objective_form() -> rx.Component:
     """The form to set the cash objective of a month."""
     s = ObjectivesState
-    return section(
+
+    def box(key: str, name: str, value: rx.Var[str], **props) -> rx.Component:
+        on_change = lambda v: ObjectivesState.set_form(name, v)  # noqa: E731
+        return input_field(key, value, on_change, f"objective-{name}", **props)
+
+    def pick(key: str, name: str, options: rx.Var, value: rx.Var[str]) -> rx.Component:
+        on_change = lambda v: ObjectivesState.set_form(name, v)  # noqa: E731
+        return choice_field(key, options, value, on_change, f"objective-{name}")
+
+    return form_section(
         "set.ob.form",
-        rx.grid(
-            field(
-                "set.ob.month",
-                rx.input(
-                    type="month",
-                    value=s.month,
-                    on_change=s.set_month,
-                    id="objective-month",
-                    width="100%",
-                ),
-            ),
-            field(
-                "set.ob.amount",
-                rx.input(
-                    value=s.amount,
-                    on_change=s.set_amount,
-                    inputmode="decimal",
-                    placeholder="150 000",
-                    id="objective-amount",
-                    width="100%",
-                ),
-            ),
-            field(
-                "set.ob.company", select(s.companies, s.company, s.set_company, "objective-company")
-            ),
-            field(
-                "set.ob.collector",
-                select(s.collectors, s.collector, s.set_collector, "objective-collector"),
-            ),
-            columns=rx.breakpoints(initial="1", sm="2", lg="4"),
-            spacing="3",
-            width="100%",
+        (
+            box("set.ob.month", "month", s.month, type="month"),
+            box("set.ob.amount", "amount", s.amount, inputmode="decimal", placeholder="150 000"),
+            pick("set.ob.company", "company", s.companies, s.company),
+            pick("set.ob.collector", "collector", s.collectors, s.collector),
         ),
-        error_note(s.error, "objectives-error"),
-        rx.button(
-            rx.icon("target", size=14),
-            t("set.ob.set", UiState.lang),
-            on_click=s.add,
-            id="objective-add",
-        ),
+        columns=rx.breakpoints(initial="1", sm="2", lg="4"),
+        error=s.error,
+        error_id="objectives-error",
+        submit=button("target", "set.ob.set", icon_size=14, on_click=s.add, id="objective-add"),
         section_id="objective-form",
     )
 
@@ -402,39 +343,24 @@ def _objectives_table() -> rx.Component:
     s = ObjectivesState
     return section(
         "set.ob.title",
-        rx.hstack(
-            rx.text(t("set.ob.year", UiState.lang), size="2"),
+        row(
+            rx.text(words("set.ob.year"), size="2"),
             rx.select(s.years, value=s.year, on_change=s.set_year, size="1", id="objective-year"),
-            align="center",
-            spacing="2",
         ),
         rx.cond(
             s.objectives.length() > 0,
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell(t("set.ob.month", UiState.lang)),
-                            rx.table.column_header_cell(t("set.ob.company", UiState.lang)),
-                            rx.table.column_header_cell(t("set.ob.collector", UiState.lang)),
-                            rx.table.column_header_cell(
-                                t("set.ob.amount", UiState.lang), text_align="right"
-                            ),
-                            rx.table.column_header_cell(""),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(s.objectives, _objective_row)),
-                    size="1",
-                    variant="surface",
-                    width="100%",
-                    id="objectives-table",
+            table(
+                (
+                    "set.ob.month",
+                    "set.ob.company",
+                    "set.ob.collector",
+                    header_cell("set.ob.amount", right=True),
+                    header_cell(""),
                 ),
-                width="100%",
-                overflow_x="auto",
+                rx.foreach(s.objectives, _objective_row),
+                id="objectives-table",
             ),
-            rx.text(
-                t("set.ob.none", UiState.lang), size="2", color_scheme="gray", id="objectives-empty"
-            ),
+            rx.text(words("set.ob.none"), size="2", color_scheme="gray", id="objectives-empty"),
         ),
         section_id="objectives-section",
     )

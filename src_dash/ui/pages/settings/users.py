@@ -38,9 +38,10 @@ from src_dash.ui.pages.settings.common import (
     card_grid,
     change,
     check_label,
+    choice_field,
     error_note,
-    field,
     form_section,
+    input_field,
     read_all,
     select,
 )
@@ -348,20 +349,12 @@ def _new_user() -> rx.Component:
     s = UsersState
 
     def box(key: str, name: str, value: rx.Var[str], **props) -> rx.Component:
-        return field(
-            key,
-            rx.input(
-                value=value,
-                on_change=lambda v: UsersState.set_new(name, v),
-                width="100%",
-                id=f"user-new-{name}",
-                **props,
-            ),
-        )
+        on_change = lambda v: UsersState.set_new(name, v)  # noqa: E731
+        return input_field(key, value, on_change, f"user-new-{name}", **props)
 
     def pick(key: str, name: str, options: rx.Var, value: rx.Var[str]) -> rx.Component:
         on_change = lambda v: UsersState.set_new(name, v)  # noqa: E731
-        return field(key, select(options, value, on_change, f"user-new-{name}"))
+        return choice_field(key, options, value, on_change, f"user-new-{name}")
 
     return form_section(
         "set.us.new",
