@@ -97,3 +97,8 @@ def test_input_field_names_its_error_after_its_input():
     assert '"f-in"' in out and '"f-in-error"' in out and "Enregistrer" in out
     bare = _render(common.input_field("set.save", _S.error, _S.flip, "f-in"))
     assert '"f-in-error"' not in bare
+
+
+def test_card_head_puts_its_side_after_its_lines():
+    out = _render(common.card_head((rx.text("a", id="h-a"),), rx.box(id="h-side")))
+    assert out.index('"h-a"') < out.index('"h-side"') and "column" in out

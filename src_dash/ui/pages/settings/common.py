@@ -284,6 +284,19 @@ def card_grid(items: rx.Var, card, grid_id: str) -> rx.Component:  # noqa: ANN00
     )
 
 
+def card_head(lines: tuple[rx.Component, ...], side: rx.Component) -> rx.Component:
+    """A card's head: its `lines` stacked on the left, `side` (a switch, a select) on the right,
+    under them on a phone."""
+    return rx.flex(
+        rx.vstack(*lines, spacing="1", min_width="0"),
+        rx.spacer(),
+        side,
+        spacing="2",
+        width="100%",
+        direction=rx.breakpoints(initial="column", sm="row"),
+    )
+
+
 def check_label(
     control: rx.Component, label: Label, *, spacing: str = "2", **props
 ) -> rx.Component:
