@@ -20,17 +20,23 @@ STATUS_COLORS: dict[str, str] = {
 
 
 @dataclasses.dataclass
-class CompanyCard:
-    """What one company card shows, already formatted for the UI language."""
+class Figures:
+    """The four figures of a company or of a currency's total, formatted in its currency."""
 
-    code: str = ""
-    name: str = ""
     currency: str = ""
     customers: str = ""
     open_items: str = ""
     outstanding: str = ""
     overdue: str = ""
     has_overdue: bool = False
+
+
+@dataclasses.dataclass
+class CompanyCard(Figures):
+    """What one company card shows, already formatted for the UI language."""
+
+    code: str = ""
+    name: str = ""
     last_sync: str = ""
     last_sync_ago: str = ""
     status: str = ""
@@ -48,16 +54,10 @@ class CompanyCard:
 
 
 @dataclasses.dataclass
-class TotalRow:
+class TotalRow(Figures):
     """The consolidated figures of the companies keeping their books in one currency."""
 
-    currency: str = ""
     companies: str = ""
-    customers: str = ""
-    open_items: str = ""
-    outstanding: str = ""
-    overdue: str = ""
-    has_overdue: bool = False
 
 
 def _overdue_color(has_overdue: rx.Var[bool]) -> rx.Var[str]:
@@ -94,9 +94,7 @@ def stat(
     )
 
 
-def _figures(
-    row: rx.Var[CompanyCard] | rx.Var[TotalRow], columns: str | dict[str, str]
-) -> rx.Component:
+def _figures(row: rx.Var[Figures], columns: str | dict[str, str]) -> rx.Component:
     """The four figures of a company or of a currency's total: customers, open items,
     outstanding, overdue (in red when there is some)."""
     return rx.grid(

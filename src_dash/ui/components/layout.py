@@ -12,6 +12,8 @@ from reflex.event import EventType
 from src_dash.ui import routes
 from src_dash.ui.auth import AuthState
 from src_dash.ui.i18n import CATALOG, LANGS, t
+from src_dash.ui.kit.controls import column
+from src_dash.ui.kit.widgets import callout, loading
 from src_dash.ui.state import UiState
 
 MAX_WIDTH = "1200px"
@@ -324,6 +326,50 @@ def as_of_line(
         *more,
         size="2",
         color_scheme="gray",
+    )
+
+
+def title_bar(
+    title: rx.Var[str] | str,
+    as_of: tuple[rx.Var[str] | str, rx.Var[str], *tuple[rx.Component | str, ...]],
+    *aside: rx.Component,
+    gap: str = "var(--space-2)",
+) -> rx.Component:
+    """A page's head: its title over its "as of" line (`as_of`: `as_of_line`'s arguments), and
+    `aside` on the right (under them on a phone)."""
+    return rx.flex(
+        rx.vstack(page_title(title), as_of_line(*as_of), spacing="1"),
+        rx.spacer(),
+        *aside,
+        direction=rx.breakpoints(initial="column", sm="row"),
+        align=rx.breakpoints(initial="start", sm="end"),
+        gap=gap,
+        width="100%",
+    )
+
+
+def error_or(error: rx.Var[str], content: rx.Component) -> rx.Component:
+    """The page's load error in a red callout (id `load-error`) when there is one, else
+    `content`."""
+    return rx.cond(
+        error != "",
+        callout("triangle-alert", error, color_scheme="red", id="load-error"),
+        content,
+    )
+
+
+def loaded_page(
+    *head: rx.Component,
+    loaded: rx.Var[bool],
+    content: rx.Component,
+    on_lang_change: EventType[()],
+    spacing: str = "4",
+) -> rx.Component:
+    """A signed-in page: `head` stacked over `content` (a spinner until `loaded`), in the app
+    shell; `on_lang_change` reloads it."""
+    return page_frame(
+        column(*head, loading(loaded, content), spacing=spacing),
+        on_lang_change=on_lang_change,
     )
 
 

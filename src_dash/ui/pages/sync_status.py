@@ -25,8 +25,9 @@ from src_dash.ui.components.company_card import (
     company_card,
     total_card,
 )
-from src_dash.ui.components.layout import as_of_line, page_frame, page_title
+from src_dash.ui.components.layout import error_or, loaded_page, title_bar
 from src_dash.ui.i18n import Formats, t
+from src_dash.ui.kit.controls import column, soft_button
 from src_dash.ui.kit.widgets import callout
 from src_dash.ui.state import UiState
 
@@ -45,6 +46,25 @@ def _short(error: str) -> str:
 
 def _formats(fmt: Formats | str) -> Formats:
     return fmt if isinstance(fmt, Formats) else Formats(i18n.normalise_lang(fmt))
+
+
+def _figures(
+    currency: str,
+    customers: int,
+    open_items: int,
+    outstanding: Decimal,
+    overdue: Decimal,
+    fmt: Formats,
+) -> dict[str, str | bool]:
+    """The fields of `Figures`, formatted in `currency`."""
+    return {
+        "currency": currency,
+        "customers": fmt.count(customers),
+        "open_items": fmt.count(open_items),
+        "outstanding": fmt.money(outstanding, currency),
+        "overdue": fmt.money(overdue, currency),
+        "has_overdue": overdue > 0,
+    }
 
 
 def left_out_line(item: LeftOutLines, currency: str, fmt: Formats) -> str:
@@ -88,14 +108,9 @@ def company_cards(
     for s in statuses:
         cards.append(
             CompanyCard(
+                **_figures(s.currency, s.customers, s.open_items, s.outstanding, s.overdue, fmt),
                 code=s.code,
                 name=s.name,
-                currency=s.currency,
-                customers=fmt.count(s.customers),
-                open_items=fmt.count(s.open_items),
-                outstanding=fmt.money(s.outstanding, s.currency),
-                overdue=fmt.money(s.overdue, s.currency),
-                has_overdue=s.overdue > 0,
                 last_sync=fmt.moment(s.last_sync_at) if s.last_sync_at else "",
                 last_sync_ago=i18n.ago(s.last_sync_at, now, lang) if s.last_sync_at else "",
                 status=s.last_sync_status,
@@ -135,18 +150,16 @@ def totals(statuses: Sequence[CompanyStatus], fmt: Formats | str) -> list[TotalR
         groups.setdefault(s.currency, []).append(s)
     rows = []
     for currency, members in groups.items():
-        overdue = sum((s.overdue for s in members), Decimal(0))
-        rows.append(
-            TotalRow(
-                currency=currency,
-                companies=i18n.count_of(len(members), "company", fmt.lang),
-                customers=fmt.count(sum(s.customers for s in members)),
-                open_items=fmt.count(sum(s.open_items for s in members)),
-                outstanding=fmt.money(sum((s.outstanding for s in members), Decimal(0)), currency),
-                overdue=fmt.money(overdue, currency),
-                has_overdue=overdue > 0,
-            )
+        figures = _figures(
+            currency,
+            sum(s.customers for s in members),
+            sum(s.open_items for s in members),
+            sum((s.outstanding for s in members), Decimal(0)),
+            sum((s.overdue for s in members), Decimal(0)),
+            fmt,
         )
+        companies = i18n.count_of(len(members), "company", fmt.lang)
+        rows.append(TotalRow(**figures, companies=companies))
     return rows
 
 
@@ -201,41 +214,32 @@ class SyncStatusState(rx.State):
 
 
 def _title_block() -> rx.Component:
-    return rx.flex(
-        rx.vstack(
-            page_title(t("overview.title", UiState.lang)),
-            as_of_line(
-                t("overview.as_of", UiState.lang),
-                SyncStatusState.as_of,
-                " · ",
-                t("overview.tz_note", UiState.lang),
-                rx.text.span(SyncStatusState.timezone, id="timezone"),
-            ),
-            spacing="1",
+    return title_bar(
+        t("overview.title", UiState.lang),
+        (
+            t("overview.as_of", UiState.lang),
+            SyncStatusState.as_of,
+            " · ",
+            t("overview.tz_note", UiState.lang),
+            rx.text.span(SyncStatusState.timezone, id="timezone"),
         ),
-        rx.spacer(),
-        rx.button(
-            rx.icon("refresh-cw", size=16),
-            t("overview.refresh", UiState.lang),
+        soft_button(
+            "refresh-cw",
+            "overview.refresh",
             on_click=SyncStatusState.load,
             loading=~SyncStatusState.loaded,
-            variant="soft",
             id="refresh",
         ),
-        direction=rx.breakpoints(initial="column", sm="row"),
-        align=rx.breakpoints(initial="start", sm="end"),
         gap="var(--space-3)",
-        width="100%",
     )
 
 
 def _content() -> rx.Component:
-    return rx.cond(
-        SyncStatusState.error != "",
-        callout("triangle-alert", SyncStatusState.error, color_scheme="red", id="load-error"),
+    return error_or(
+        SyncStatusState.error,
         rx.cond(
             SyncStatusState.cards.length() > 0,
-            rx.vstack(
+            column(
                 rx.grid(
                     rx.foreach(SyncStatusState.cards, company_card),
                     columns=rx.breakpoints(initial="1", md="2", xl="3"),
@@ -245,7 +249,6 @@ def _content() -> rx.Component:
                 ),
                 rx.foreach(SyncStatusState.total_rows, total_card),
                 spacing="4",
-                width="100%",
             ),
             callout("info", t("overview.empty", UiState.lang), id="no-company"),
         ),
@@ -254,16 +257,10 @@ def _content() -> rx.Component:
 
 def sync_status_page() -> rx.Component:
     """The sync overview: per company, what was read from Sage and when."""
-    return page_frame(
-        rx.vstack(
-            _title_block(),
-            rx.cond(
-                SyncStatusState.loaded,
-                _content(),
-                rx.center(rx.spinner(size="3"), width="100%", padding="48px"),
-            ),
-            spacing="5",
-            width="100%",
-        ),
+    return loaded_page(
+        _title_block(),
+        loaded=SyncStatusState.loaded,
+        content=_content(),
         on_lang_change=SyncStatusState.load,
+        spacing="5",
     )

@@ -12,9 +12,7 @@ from babel.dates import format_date
 
 from src_dash.analytics.aging import bucket_labels
 from src_dash.analytics.top import TopCustomer
-from src_dash.services.dashboard import (
-    ViewerDashboard,
-)
+from src_dash.services.dashboard import OpenDispute, PromiseDue, RecentEvent, ViewerDashboard
 from src_dash.ui import i18n
 from src_dash.ui.components.charts import (
     Bar,
@@ -32,12 +30,18 @@ KPI_KEYS = ("outstanding", "overdue", "dso", "add", "cei", "cash", "promises", "
 
 
 @dataclasses.dataclass
-class TopRow:
-    """One customer of a top 10, formatted."""
+class CustomerLine:
+    """A line about one customer: the link to its card, its number and name."""
 
     href: str = ""
     number: str = ""
     name: str = ""
+
+
+@dataclasses.dataclass
+class TopRow(CustomerLine):
+    """One customer of a top 10, formatted."""
+
     overdue: str = ""
     outstanding: str = ""
     days: str = ""
@@ -47,12 +51,9 @@ class TopRow:
 
 
 @dataclasses.dataclass
-class ListRow:
+class ListRow(CustomerLine):
     """One line of the promises, disputes or events lists, formatted."""
 
-    href: str = ""
-    number: str = ""
-    name: str = ""
     when: str = ""
     kind: str = ""
     label: str = ""
@@ -67,8 +68,8 @@ class DashboardView:
 
     kpis: dict[str, str]
     hints: dict[str, str]
-    aging: go.Figure
-    forecast: go.Figure
+    aging_chart: go.Figure
+    forecast_chart: go.Figure
     top_overdue: list[TopRow]
     top_risk: list[TopRow]
     promises: list[ListRow]
@@ -87,8 +88,9 @@ def _ratio(value: Decimal | None, fmt: Formats) -> str:
     return "—" if value is None else fmt.percent(value)
 
 
-def _href(customer_id: int) -> str:
-    return customer_href(customer_id)
+def _line(row: TopCustomer | PromiseDue | OpenDispute | RecentEvent) -> dict[str, str]:
+    """The fields of a `CustomerLine` for the customer of `row`."""
+    return {"href": customer_href(row.customer_id), "number": row.number, "name": row.name}
 
 
 def bucket_names(lang: str) -> list[str]:
@@ -144,9 +146,7 @@ def top_rows(rows: Sequence[TopCustomer], fmt: Formats, currency: str) -> list[T
     """A top 10, formatted."""
     return [
         TopRow(
-            href=_href(r.customer_id),
-            number=r.number,
-            name=r.name,
+            **_line(r),
             overdue=fmt.money(r.overdue, currency),
             outstanding=fmt.money(r.outstanding, currency),
             days=i18n.text("unit.days", fmt.lang).format(value=fmt.count(r.oldest_days_overdue)),
@@ -180,9 +180,7 @@ def format_dashboard(vd: ViewerDashboard, fmt: Formats) -> DashboardView:
     today = vd.as_of
     promises = [
         ListRow(
-            href=_href(p.customer_id),
-            number=p.number,
-            name=p.name,
+            **_line(p),
             when=fmt.day(p.promised_on),
             amount=fmt.money(p.amount, p.currency),
             late=p.promised_on < today,
@@ -191,9 +189,7 @@ def format_dashboard(vd: ViewerDashboard, fmt: Formats) -> DashboardView:
     ]
     disputes = [
         ListRow(
-            href=_href(d.customer_id),
-            number=d.number,
-            name=d.name,
+            **_line(d),
             when=fmt.day(fmt.local(d.opened_at).date()),
             detail=d.reason,
             amount=fmt.money(d.amount, d.currency),
@@ -202,9 +198,7 @@ def format_dashboard(vd: ViewerDashboard, fmt: Formats) -> DashboardView:
     ]
     events = [
         ListRow(
-            href=_href(e.customer_id),
-            number=e.number,
-            name=e.name,
+            **_line(e),
             when=fmt.moment(e.at) if e.at is not None else fmt.day(e.on),
             kind=e.kind,
             label=i18n.text(f"event.{e.kind}", lang),
@@ -216,8 +210,8 @@ def format_dashboard(vd: ViewerDashboard, fmt: Formats) -> DashboardView:
     return DashboardView(
         kpis=values,
         hints=hints,
-        aging=aging_figure(bars, fmt, cur, i18n.text("chart.days_late", lang)),
-        forecast=forecast_figure(months, fmt, cur, names),
+        aging_chart=aging_figure(bars, fmt, cur, i18n.text("chart.days_late", lang)),
+        forecast_chart=forecast_figure(months, fmt, cur, names),
         top_overdue=top_rows(vd.figures.top_overdue, fmt, cur),
         top_risk=top_rows(vd.figures.top_risk, fmt, cur),
         promises=promises,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 import plotly.graph_objects as go
 import reflex as rx
@@ -116,16 +117,9 @@ class DashboardState(rx.State):
         return done.ok
 
     def _show(self, view: DashboardView) -> None:
-        self.kpis = view.kpis
-        self.hints = view.hints
-        self.aging_chart = view.aging
-        self.forecast_chart = view.forecast
-        self.top_overdue = view.top_overdue
-        self.top_risk = view.top_risk
-        self.promises = view.promises
-        self.promises_count = view.promises_count
-        self.disputes = view.disputes
-        self.events = view.events
+        """Put a formatted view on the page (its fields are named as the state's vars)."""
+        for field in dataclasses.fields(view):
+            setattr(self, field.name, getattr(view, field.name))
 
     @rx.event
     async def load(self) -> None:

@@ -7,8 +7,9 @@ import reflex as rx
 from src_dash.ui.components.charts import (
     chart,
 )
-from src_dash.ui.components.layout import as_of_line, page_frame, page_title
+from src_dash.ui.components.layout import error_or, loaded_page, title_bar
 from src_dash.ui.i18n import t
+from src_dash.ui.kit.controls import column
 from src_dash.ui.kit.widgets import callout, select_field
 from src_dash.ui.pages.dashboard.rows import KPI_KEYS, POLL_MS, ListRow, TopRow
 from src_dash.ui.pages.dashboard.state import DashboardState
@@ -17,35 +18,27 @@ from src_dash.ui.state import UiState
 
 def _filters() -> rx.Component:
     s = DashboardState
+    # (caption and "all" words, options, value, its setter, id, options as plain strings)
+    specs = (
+        ("company", s.company_options, s.company, s.set_company, "filter-company", False),
+        ("sales_rep", s.rep_options, s.sales_rep, s.set_sales_rep, "filter-sales-rep", False),
+        ("currency", s.currency_options, s.currency, s.set_currency, "filter-currency", True),
+    )
+    all_keys = {"company": "companies", "sales_rep": "reps", "currency": "currencies"}
     return rx.grid(
-        select_field(
-            "dash.filter.company",
-            s.company_options,
-            s.company,
-            s.set_company,
-            "filter-company",
-            all_key="dash.filter.all_companies",
-            caption_on_phone=False,
-        ),
-        select_field(
-            "dash.filter.sales_rep",
-            s.rep_options,
-            s.sales_rep,
-            s.set_sales_rep,
-            "filter-sales-rep",
-            all_key="dash.filter.all_reps",
-            caption_on_phone=False,
-        ),
-        select_field(
-            "dash.filter.currency",
-            s.currency_options,
-            s.currency,
-            s.set_currency,
-            "filter-currency",
-            all_key="dash.filter.all_currencies",
-            plain=True,
-            caption_on_phone=False,
-        ),
+        *[
+            select_field(
+                f"dash.filter.{key}",
+                options,
+                value,
+                on_change,
+                id_,
+                all_key=f"dash.filter.all_{all_keys[key]}",
+                plain=plain,
+                caption_on_phone=False,
+            )
+            for key, options, value, on_change, id_, plain in specs
+        ],
         columns=rx.breakpoints(initial="1", sm="3"),
         spacing="2",
         width="100%",
@@ -55,20 +48,16 @@ def _filters() -> rx.Component:
 
 
 def _title() -> rx.Component:
-    return rx.flex(
-        rx.vstack(
-            page_title(t("nav.dashboard", UiState.lang)),
-            as_of_line(
-                t("dash.as_of", UiState.lang),
-                DashboardState.as_of,
-                " · ",
-                t("dash.updated", UiState.lang),
-                " ",
-                rx.text.span(DashboardState.updated_at, id="updated-at"),
-            ),
-            spacing="1",
+    return title_bar(
+        t("nav.dashboard", UiState.lang),
+        (
+            t("dash.as_of", UiState.lang),
+            DashboardState.as_of,
+            " · ",
+            t("dash.updated", UiState.lang),
+            " ",
+            rx.text.span(DashboardState.updated_at, id="updated-at"),
         ),
-        rx.spacer(),
         rx.badge(
             rx.icon("radio", size=12),
             t("dash.live", UiState.lang),
@@ -78,10 +67,6 @@ def _title() -> rx.Component:
         ),
         # The poll's clock: invisible, ticks every POLL_MS while the page is open.
         rx.moment(interval=POLL_MS, format="x", on_change=DashboardState.poll, display="none"),
-        direction=rx.breakpoints(initial="column", sm="row"),
-        align=rx.breakpoints(initial="start", sm="end"),
-        gap="var(--space-2)",
-        width="100%",
     )
 
 
@@ -124,12 +109,7 @@ def _kpis() -> rx.Component:
 
 def _panel(title_key: str, *children: rx.Component, panel_id: str) -> rx.Component:
     return rx.card(
-        rx.vstack(
-            rx.heading(t(title_key, UiState.lang), as_="h2", size="3"),
-            *children,
-            spacing="3",
-            width="100%",
-        ),
+        column(rx.heading(t(title_key, UiState.lang), as_="h2", size="3"), *children),
         id=panel_id,
         width="100%",
         min_width="0",
@@ -308,21 +288,14 @@ def _list(rows: rx.Var[list[ListRow]], empty_key: str, list_id: str) -> rx.Compo
 
 def _lists() -> rx.Component:
     return rx.grid(
-        _panel(
-            "promises.title",
-            _list(DashboardState.promises, "promises.empty", "promises-list"),
-            panel_id="promises",
-        ),
-        _panel(
-            "disputes.title",
-            _list(DashboardState.disputes, "disputes.empty", "disputes-list"),
-            panel_id="disputes",
-        ),
-        _panel(
-            "events.title",
-            _list(DashboardState.events, "events.empty", "events-list"),
-            panel_id="events",
-        ),
+        *[
+            _panel(f"{key}.title", _list(rows, f"{key}.empty", f"{key}-list"), panel_id=key)
+            for key, rows in (
+                ("promises", DashboardState.promises),
+                ("disputes", DashboardState.disputes),
+                ("events", DashboardState.events),
+            )
+        ],
         columns=rx.breakpoints(initial="1", sm="2", lg="3"),
         spacing="3",
         width="100%",
@@ -331,10 +304,9 @@ def _lists() -> rx.Component:
 
 
 def _content() -> rx.Component:
-    return rx.cond(
-        DashboardState.error != "",
-        callout("triangle-alert", DashboardState.error, color_scheme="red", id="load-error"),
-        rx.vstack(
+    return error_or(
+        DashboardState.error,
+        column(
             rx.cond(
                 DashboardState.mixed_currencies,
                 callout("info", t("dash.mixed", UiState.lang), id="mixed-currencies", size="1"),
@@ -348,24 +320,16 @@ def _content() -> rx.Component:
             _tops(),
             _lists(),
             spacing="4",
-            width="100%",
         ),
     )
 
 
 def dashboard_page() -> rx.Component:
     """The dashboard."""
-    return page_frame(
-        rx.vstack(
-            _title(),
-            _filters(),
-            rx.cond(
-                DashboardState.loaded,
-                _content(),
-                rx.center(rx.spinner(size="3"), width="100%", padding="48px"),
-            ),
-            spacing="4",
-            width="100%",
-        ),
+    return loaded_page(
+        _title(),
+        _filters(),
+        loaded=DashboardState.loaded,
+        content=_content(),
         on_lang_change=DashboardState.load,
     )
