@@ -108,7 +108,7 @@ def test_the_sheet_is_formatted_for_the_call() -> None:
     assert (contact.name, contact.detail, contact.role, contact.role_color) == (
         "daf@x.fr", "DAF · Compta", "TO", "green",
     )  # fmt: skip
-    first, second = view.items
+    first, second = view.open_items
     assert (first.piece, first.late, first.checked, first.amount) == (
         "F5",
         f"50{NB}j",

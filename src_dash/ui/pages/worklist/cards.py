@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from src_dash.ui.components.layout import as_of_line, page_title
+from src_dash.ui.kit.controls import column, row
 from src_dash.ui.kit.widgets import item_card, refresh_button, switch_field, words
 from src_dash.ui.pages.worklist.rows import KIND_ICONS
 from src_dash.ui.pages.worklist.state import WorklistState
@@ -24,12 +25,10 @@ def _kind_icon(kind: rx.Var[str]) -> rx.Component:
 
 
 def _group_heading(r: rx.Var) -> rx.Component:
-    return rx.hstack(
+    return row(
         _kind_icon(r.kind),
         rx.heading(r.group_label, as_="h2", size="4"),
         rx.badge(r.group_count, variant="soft", radius="full"),
-        align="center",
-        spacing="2",
         padding_top="8px",
         data_testid="work-group",
         data_kind=r.kind,
@@ -37,7 +36,7 @@ def _group_heading(r: rx.Var) -> rx.Component:
 
 
 def _title_line(r: rx.Var) -> rx.Component:
-    return rx.hstack(
+    return row(
         rx.link(
             r.title,
             href=r.href,
@@ -55,9 +54,6 @@ def _title_line(r: rx.Var) -> rx.Component:
             data_testid="due-badge",
         ),
         rx.cond(r.level_text != "", rx.badge(r.level_text, variant="outline")),
-        spacing="2",
-        align="center",
-        wrap="wrap",
     )
 
 
@@ -95,7 +91,7 @@ def _work_card(r: rx.Var) -> rx.Component:
 
 def work_rows() -> rx.Component:
     """The open actions, each kind under its heading."""
-    return rx.vstack(
+    return column(
         rx.foreach(
             WorklistState.rows,
             lambda r: rx.fragment(
@@ -104,7 +100,6 @@ def work_rows() -> rx.Component:
             ),
         ),
         spacing="2",
-        width="100%",
         id="worklist",
     )
 
@@ -132,14 +127,12 @@ def worklist_header() -> rx.Component:
         rx.spacer(),
         rx.cond(
             s.allowed,
-            rx.flex(
+            row(
                 _count("calendar-check", s.due_today, "count-today", "work.due_today", "blue"),
                 _count("clock-alert", s.late, "count-late", "work.late", "red"),
                 switch_field("work.mine_only", s.only_mine, s.set_only_mine, "only-mine"),
                 refresh_button(s.load, "work.refresh", "worklist-refresh"),
                 spacing="3",
-                align="center",
-                wrap="wrap",
             ),
         ),
         direction=rx.breakpoints(initial="column", sm="row"),

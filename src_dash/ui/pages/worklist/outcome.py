@@ -3,9 +3,12 @@ dispute, call back) with what each asks for, a note, and "skip" or "done"."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 
-from src_dash.ui.kit.widgets import labelled, select_field, words
+from src_dash.ui.kit.controls import button, close_button, column, row, soft_button, text_input
+from src_dash.ui.kit.widgets import callout, labelled, select_field, words
 from src_dash.ui.pages.worklist.rows import OUTCOMES
 from src_dash.ui.pages.worklist.state import WorklistState
 
@@ -15,8 +18,13 @@ def section_title(key: str) -> rx.Component:
     return rx.text(words(key), size="2", weight="bold", color_scheme="gray")
 
 
+def _typed(field: str) -> Callable[[rx.Var[str]], rx.event.EventSpec]:
+    """What sets a text of the form as it is typed."""
+    return lambda value: WorklistState.set_form(field, value)
+
+
 def _outcome_button(value: str) -> rx.Component:
-    chosen = WorklistState.outcome == value
+    chosen = WorklistState.form.outcome == value
     return rx.button(
         words(f"work.outcome.{value}"),
         on_click=WorklistState.set_outcome(value),
@@ -29,57 +37,42 @@ def _outcome_button(value: str) -> rx.Component:
     )
 
 
-def _date_input(value: rx.Var[str], on_change: rx.EventHandler, id_: str) -> rx.Component:
-    return rx.input(
-        type="date",
-        value=value,
-        on_change=on_change,
-        min=WorklistState.min_day,
-        width="100%",
-        id=id_,
-    )
+def _form_input(label_key: str, field: str, id_: str, **props: object) -> rx.Component:
+    """A text of the form under its caption (`props`: a date's type and first day, ...)."""
+    return text_input(label_key, WorklistState.form[field], _typed(field), id=id_, **props)
+
+
+def _day_input(label_key: str, field: str, id_: str) -> rx.Component:
+    return _form_input(label_key, field, id_, type="date", min=WorklistState.min_day)
 
 
 def _details() -> rx.Component:
     s = WorklistState
     return rx.fragment(
         rx.cond(
-            s.outcome == "promise",
+            s.form.outcome == "promise",
             rx.grid(
-                labelled(
-                    "work.promise.amount",
-                    rx.input(
-                        value=s.promise_amount,
-                        on_change=s.set_promise_amount,
-                        inputmode="decimal",
-                        width="100%",
-                        id="promise-amount",
-                    ),
+                _form_input(
+                    "work.promise.amount", "promise_amount", "promise-amount", inputmode="decimal"
                 ),
-                labelled(
-                    "work.promise.date",
-                    _date_input(s.promised_on, s.set_promised_on, "promise-date"),
-                ),
+                _day_input("work.promise.date", "promised_on", "promise-date"),
                 columns=rx.breakpoints(initial="1", sm="2"),
                 spacing="3",
                 width="100%",
             ),
         ),
         rx.cond(
-            s.outcome == "dispute",
+            s.form.outcome == "dispute",
             select_field(
-                "work.dispute.reason", s.reasons, s.reason, s.set_reason, "dispute-reason"
+                "work.dispute.reason", s.reasons, s.form.reason, _typed("reason"), "dispute-reason"
             ),
         ),
         rx.cond(
-            s.outcome == "call_back",
-            labelled(
-                "work.call_back.date",
-                _date_input(s.call_back_on, s.set_call_back_on, "call-back-date"),
-            ),
+            s.form.outcome == "call_back",
+            _day_input("work.call_back.date", "call_back_on", "call-back-date"),
         ),
         rx.cond(
-            (s.outcome == "promise") | (s.outcome == "dispute"),
+            (s.form.outcome == "promise") | (s.form.outcome == "dispute"),
             rx.text(words("work.items.hint"), size="1", color_scheme="gray"),
         ),
     )
@@ -87,16 +80,13 @@ def _details() -> rx.Component:
 
 def _buttons(is_step: rx.Var[bool]) -> rx.Component:
     s = WorklistState
-    return rx.flex(
-        rx.dialog.close(
-            rx.button(words("work.close"), variant="ghost", color_scheme="gray", type="button")
-        ),
+    return row(
+        close_button("work.close", variant="ghost", type="button"),
         rx.spacer(),
-        rx.button(
-            rx.icon("skip-forward", size=16),
-            words("work.skip"),
+        soft_button(
+            "skip-forward",
+            "work.skip",
             on_click=s.finish("skipped"),
-            variant="soft",
             color_scheme="gray",
             loading=s.saving,
             type="button",
@@ -104,19 +94,16 @@ def _buttons(is_step: rx.Var[bool]) -> rx.Component:
         ),
         rx.cond(
             ~is_step,
-            rx.button(
-                rx.icon("check", size=16),
-                words("work.done"),
+            button(
+                "check",
+                "work.done",
                 on_click=s.finish("done"),
                 loading=s.saving,
                 type="button",
                 id="action-done",
             ),
         ),
-        spacing="2",
-        align="center",
         width="100%",
-        wrap="wrap",
     )
 
 
@@ -124,29 +111,19 @@ def outcome_form() -> rx.Component:
     """The outcome (a step's action only says it is sent from the campaigns), the note, the
     error, and the buttons."""
     s = WorklistState
-    is_step = s.action_kind == "step"
-    return rx.vstack(
+    is_step = s.action.kind == "step"
+    return column(
         section_title("work.outcome.title"),
         rx.cond(
             is_step,
-            rx.callout.root(
-                rx.callout.icon(rx.icon("info")),
-                rx.callout.text(words("work.step_hint")),
-                size="1",
-                width="100%",
-            ),
-            rx.vstack(
-                rx.flex(*[_outcome_button(v) for v in OUTCOMES], spacing="2", wrap="wrap"),
-                _details(),
-                spacing="3",
-                width="100%",
-            ),
+            callout("info", words("work.step_hint"), size="1", width="100%"),
+            column(row(*[_outcome_button(v) for v in OUTCOMES]), _details()),
         ),
         labelled(
             "work.note",
             rx.text_area(
-                value=s.note,
-                on_change=s.set_note,
+                value=s.form.note,
+                on_change=_typed("note"),
                 placeholder=words("work.note.placeholder"),
                 rows="2",
                 width="100%",
@@ -155,9 +132,9 @@ def outcome_form() -> rx.Component:
         ),
         rx.cond(
             s.form_error != "",
-            rx.callout.root(
-                rx.callout.icon(rx.icon("triangle-alert")),
-                rx.callout.text(s.form_error),
+            callout(
+                "triangle-alert",
+                s.form_error,
                 color_scheme="red",
                 size="1",
                 width="100%",
@@ -165,7 +142,5 @@ def outcome_form() -> rx.Component:
             ),
         ),
         _buttons(is_step),
-        spacing="3",
-        width="100%",
         id="outcome-form",
     )

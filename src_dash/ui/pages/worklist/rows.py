@@ -108,8 +108,21 @@ class SheetView:
     figures: list[Figure] = dataclasses.field(default_factory=list)
     script: list[str] = dataclasses.field(default_factory=list)
     contacts: list[SheetContact] = dataclasses.field(default_factory=list)
-    items: list[SheetItem] = dataclasses.field(default_factory=list)
+    # Not `items`: on the page, `sheet.items` would be the object var's dict method.
+    open_items: list[SheetItem] = dataclasses.field(default_factory=list)
     history: list[SheetLine] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class OutcomeForm:
+    """What the outcome form says: the call's outcome and what it asks for, and a note."""
+
+    outcome: str = ""
+    note: str = ""
+    promise_amount: str = ""
+    promised_on: str = ""
+    reason: str = ""
+    call_back_on: str = ""
 
 
 def _words(lang: str) -> dict[str, str]:
@@ -284,7 +297,7 @@ def format_sheet(sheet: CallSheet, fmt: Formats) -> SheetView:
         figures=_figures(sheet, fmt),
         script=list(sheet.script),
         contacts=_contacts(sheet),
-        items=_items(sheet, fmt),
+        open_items=_items(sheet, fmt),
         history=_history(sheet, fmt),
     )
 

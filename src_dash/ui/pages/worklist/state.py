@@ -4,6 +4,7 @@ worked with its outcome form. Reading and closing go through `services.worklist`
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import logging
 from datetime import date, timedelta
@@ -29,10 +30,7 @@ from src_dash.ui.choice import Choice
 from src_dash.ui.kit.service import run_service
 from src_dash.ui.pages.worklist.rows import (
     OUTCOMES,
-    Figure,
-    SheetContact,
-    SheetItem,
-    SheetLine,
+    OutcomeForm,
     SheetView,
     WorkRow,
     format_rows,
@@ -42,23 +40,19 @@ from src_dash.ui.pages.worklist.rows import (
 )
 
 logger = logging.getLogger(__name__)
+# The outcome form's texts that `set_form` sets as typed (the outcome has its own handler).
+FORM_TEXTS = ("note", "promise_amount", "promised_on", "reason", "call_back_on")
 
 
 @dataclasses.dataclass(frozen=True)
 class Closing:
-    """What the outcome form says of the action being closed."""
+    """The action being closed, "done" or "skipped", what the outcome form says of it and the
+    items ticked."""
 
-    action_id: int
-    action_kind: str
-    customer_id: int
+    action: WorkRow
     status: str  # done, skipped
-    outcome: str
-    note: str
+    form: OutcomeForm
     entry_ids: tuple[int, ...]
-    promise_amount: str
-    promised_on: str
-    reason: str
-    call_back_on: str
 
 
 def read_worklist(engine: Any, who: Viewer, on: date, everyone: bool) -> Worklist | None:  # noqa: ANN401
@@ -76,27 +70,30 @@ def read_sheet(engine: Any, who: Viewer, customer_id: int) -> tuple:  # noqa: AN
 def close_action(engine: Any, who: Viewer, c: Closing) -> None:  # noqa: ANN401
     """Skip the action, or mark it done with its outcome: a call that ends in a promise, a
     dispute or a call back is logged with what it covers."""
+    action, f = c.action, c.form
     if c.status == "skipped":
-        complete_action(engine, who, c.action_id, "skipped", "", c.note)
+        complete_action(engine, who, action.action_id, "skipped", "", f.note)
         return
-    if c.outcome in SIMPLE_CALL_OUTCOMES:
-        complete_action(engine, who, c.action_id, "done", c.outcome, c.note)
+    if f.outcome in SIMPLE_CALL_OUTCOMES:
+        complete_action(engine, who, action.action_id, "done", f.outcome, f.note)
         return
     details = {
-        "note": c.note,
+        "note": f.note,
         "entry_ids": list(c.entry_ids),
-        "amount": plain_amount(c.promise_amount) if c.outcome == "promise" else None,
-        "promised_on": c.promised_on if c.outcome == "promise" else None,
-        "reason_id": int(c.reason) if c.outcome == "dispute" and c.reason else None,
-        "call_back_on": c.call_back_on or None,
+        "amount": plain_amount(f.promise_amount) if f.outcome == "promise" else None,
+        "promised_on": f.promised_on if f.outcome == "promise" else None,
+        "reason_id": int(f.reason) if f.outcome == "dispute" and f.reason else None,
+        "call_back_on": f.call_back_on or None,
     }
-    if c.action_kind == "call":
-        followup.log_call(engine, who, c.customer_id, c.outcome, action_id=c.action_id, **details)
+    if action.kind == "call":
+        followup.log_call(
+            engine, who, action.customer_id, f.outcome, action_id=action.action_id, **details
+        )
         return
     # Another kind of action (a promise follow-up, ...): the call is logged on its own,
     # then the action is closed with its outcome.
-    followup.log_call(engine, who, c.customer_id, c.outcome, **details)
-    complete_action(engine, who, c.action_id, "done", c.outcome, c.note)
+    followup.log_call(engine, who, action.customer_id, f.outcome, **details)
+    complete_action(engine, who, action.action_id, "done", f.outcome, f.note)
 
 
 def sheet_error(exc: Exception, lang: str) -> str:
@@ -129,25 +126,9 @@ class WorklistState(rx.State):
 
     sheet_open: bool = False
     sheet_loading: bool = False
-    action_id: int = 0
-    action_kind: str = ""
-    customer_id: int = 0
-    sheet_title: str = ""
-    sheet_subtitle: str = ""
-    sheet_phone: str = ""
-    sheet_email: str = ""
-    sheet_rep: str = ""
-    figures: list[Figure] = []
-    script: list[str] = []
-    contacts: list[SheetContact] = []
-    items: list[SheetItem] = []
-    history: list[SheetLine] = []
-    outcome: str = ""
-    note: str = ""
-    promise_amount: str = ""
-    promised_on: str = ""
-    reason: str = ""
-    call_back_on: str = ""
+    action: WorkRow = WorkRow()  # the row of the action whose sheet is open
+    sheet: SheetView = SheetView()
+    form: OutcomeForm = OutcomeForm()
     min_day: str = ""
     reasons: list[Choice] = []
     form_error: str = ""
@@ -192,16 +173,10 @@ class WorklistState(rx.State):
         await self._refresh()
 
     def _start_sheet(self, row: WorkRow) -> None:
-        self.action_id, self.action_kind, self.customer_id = (
-            row.action_id,
-            row.kind,
-            row.customer_id,
-        )
-        self.outcome = "reached" if row.kind == "call" else ""
-        self.note = self.promise_amount = self.promised_on = self.call_back_on = ""
-        self.reason = ""
+        self.action = row
+        self.form = OutcomeForm(outcome="reached" if row.kind == "call" else "")
         self.form_error = ""
-        self._show(SheetView(title=row.title, subtitle=row.subtitle))
+        self.sheet = SheetView(title=row.title, subtitle=row.subtitle)
         self.sheet_loading = True
         self.sheet_open = True
 
@@ -224,16 +199,10 @@ class WorklistState(rx.State):
             self.form_error = done.error
             return
         sheet, reasons = done.value
-        self._show(format_sheet(sheet, done.fmt))
+        self.sheet = format_sheet(sheet, done.fmt)
         self.reasons = [Choice(str(r.id), r.label) for r in reasons]
-        self.promise_amount = promised_total(self.items)
-        self.promised_on = (clock_today() + timedelta(days=7)).isoformat()
-
-    def _show(self, view: SheetView) -> None:
-        self.sheet_title, self.sheet_subtitle = view.title, view.subtitle
-        self.sheet_phone, self.sheet_email, self.sheet_rep = view.phone, view.email, view.sales_rep
-        self.figures, self.script, self.contacts = view.figures, view.script, view.contacts
-        self.items, self.history = view.items, view.history
+        self.form.promise_amount = promised_total(self.sheet.open_items)
+        self.form.promised_on = (clock_today() + timedelta(days=7)).isoformat()
 
     @rx.event
     def set_sheet_open(self, value: bool) -> None:
@@ -243,57 +212,33 @@ class WorklistState(rx.State):
     @rx.event
     def set_outcome(self, value: str) -> None:
         """Choose the call's outcome."""
-        self.outcome = value if value in OUTCOMES else ""
+        self.form.outcome = value if value in OUTCOMES else ""
         self.form_error = ""
 
     @rx.event
-    def set_note(self, value: str) -> None:
-        """The note of the outcome."""
-        self.note = value
-
-    @rx.event
-    def set_promise_amount(self, value: str) -> None:
-        """The amount promised."""
-        self.promise_amount = value
-
-    @rx.event
-    def set_promised_on(self, value: str) -> None:
-        """The day promised."""
-        self.promised_on = value
-
-    @rx.event
-    def set_reason(self, value: str) -> None:
-        """The dispute's reason."""
-        self.reason = value
-
-    @rx.event
-    def set_call_back_on(self, value: str) -> None:
-        """The day to call back."""
-        self.call_back_on = value
+    def set_form(self, field: str, value: str) -> None:
+        """A text of the outcome form as typed (one of `FORM_TEXTS`): the note, the amount and
+        day promised, the dispute's reason, the day to call back."""
+        if field in FORM_TEXTS:
+            setattr(self.form, field, value)
 
     @rx.event
     def toggle_item(self, entry_id: int) -> None:
         """Tick or untick an item for the promise or the dispute."""
         wanted = int(entry_id)
-        self.items = [
+        self.sheet.open_items = [
             dataclasses.replace(i, checked=not i.checked) if i.entry_id == wanted else i
-            for i in self.items
+            for i in self.sheet.open_items
         ]
-        self.promise_amount = promised_total(self.items)
+        self.form.promise_amount = promised_total(self.sheet.open_items)
 
     def _closing(self, status: str) -> Closing:
+        # Plain copies of the state's values for the worker thread.
         return Closing(
-            action_id=self.action_id,
-            action_kind=self.action_kind,
-            customer_id=self.customer_id,
+            action=copy.copy(self.action),
             status=status,
-            outcome=self.outcome,
-            note=self.note,
-            entry_ids=tuple(i.entry_id for i in self.items if i.checked),
-            promise_amount=self.promise_amount,
-            promised_on=self.promised_on,
-            reason=self.reason,
-            call_back_on=self.call_back_on,
+            form=copy.copy(self.form),
+            entry_ids=tuple(i.entry_id for i in self.sheet.open_items if i.checked),
         )
 
     @rx.event
@@ -301,7 +246,7 @@ class WorklistState(rx.State):
         """Mark the open action done (with the chosen outcome) or skipped."""
         if status not in ("done", "skipped"):
             return
-        if status == "done" and self.outcome not in OUTCOMES:
+        if status == "done" and self.form.outcome not in OUTCOMES:
             fmt = await current_formats(self)
             self.form_error = i18n.text("work.error.outcome", fmt.lang)
             return
@@ -316,7 +261,9 @@ class WorklistState(rx.State):
             return
         if not done.ok:
             if not isinstance(done.exception, (AccessDenied, followup.InvalidInput)):
-                logger.error("closing action %s failed", self.action_id, exc_info=done.exception)
+                logger.error(
+                    "closing action %s failed", self.action.action_id, exc_info=done.exception
+                )
             self.form_error = done.error
         if self.form_error:
             return
