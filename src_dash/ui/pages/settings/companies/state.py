@@ -198,24 +198,11 @@ class CompaniesState(rx.State):
         self.form_open = False
 
     @rx.event
-    def set_form_code(self, value: str) -> None:
-        """The company's code."""
-        self.form_code = value
-
-    @rx.event
-    def set_form_name(self, value: str) -> None:
-        """The company's name."""
-        self.form_name = value
-
-    @rx.event
-    def set_form_dsn(self, value: str) -> None:
-        """The ODBC connection string."""
-        self.form_dsn = value
-
-    @rx.event
-    def set_form_encoding(self, value: str) -> None:
-        """The text encoding of the base (empty: the server's usual one)."""
-        self.form_encoding = value
+    def set_form(self, name: str, value: str) -> None:
+        """One field of the connection form: the company's code, its name, the ODBC connection
+        string, the text encoding of the base (empty: the server's usual one)."""
+        if name in ("code", "name", "dsn", "encoding"):
+            setattr(self, f"form_{name}", value)
 
     @rx.event
     async def test_form(self) -> None:

@@ -8,12 +8,22 @@ from src_dash.services.sync_schedule import (
     MAX_SYNC_MINUTES,
     MIN_SYNC_MINUTES,
 )
-from src_dash.ui.i18n import t
-from src_dash.ui.pages.settings.common import error_note, field, ok_note, section
+from src_dash.ui.kit.controls import button, column, ghost_button, row, soft_button
+from src_dash.ui.kit.widgets import small_label, words
+from src_dash.ui.pages.settings.common import (
+    card_grid,
+    card_head,
+    check_label,
+    error_note,
+    field,
+    form_section,
+    input_field,
+    ok_note,
+    section,
+)
 from src_dash.ui.pages.settings.companies.rows import CompanyRow, RunRow
 from src_dash.ui.pages.settings.companies.state import CompaniesState
 from src_dash.ui.pages.settings.fec.views import fec_section
-from src_dash.ui.state import UiState
 
 
 def _run_line(run: RunRow) -> rx.Component:
@@ -65,24 +75,18 @@ def _check_callout(text: rx.Var[str], ok: rx.Var[bool], **marker) -> rx.Componen
 
 def _company_header(company: CompanyRow) -> rx.Component:
     """The company's code, kind, status, name and customers, and its active switch."""
-    return rx.flex(
-        rx.vstack(
-            rx.hstack(
+    return card_head(
+        (
+            row(
                 rx.text(company.code, weight="bold", size="3"),
                 rx.badge(company.kind_label, variant="outline", color_scheme="gray"),
                 rx.badge(company.status_label, color_scheme=company.status_color),
-                align="center",
-                spacing="2",
-                wrap="wrap",
             ),
             rx.text(company.name, size="2"),
             rx.text(company.customers, size="1", color_scheme="gray"),
-            spacing="1",
-            min_width="0",
         ),
-        rx.spacer(),
         rx.hstack(
-            rx.text(t("set.co.active", UiState.lang), size="1", color_scheme="gray"),
+            small_label("set.co.active"),
             rx.switch(
                 checked=company.active,
                 on_change=lambda v: CompaniesState.toggle_active(company.id, v),
@@ -91,52 +95,46 @@ def _company_header(company: CompanyRow) -> rx.Component:
             align="center",
             spacing="2",
         ),
-        spacing="2",
-        width="100%",
-        direction=rx.breakpoints(initial="column", sm="row"),
     )
 
 
 def _company_buttons(company: CompanyRow) -> rx.Component:
     """Test the connection (Sage 100), synchronise, edit the connection (Sage 100)."""
-    busy = CompaniesState.busy_id == company.id
-    return rx.flex(
+    s = CompaniesState
+    busy, sage = s.busy_id == company.id, company.kind == "sage100"
+    return row(
         rx.cond(
-            company.kind == "sage100",
-            rx.button(
-                rx.icon("plug-zap", size=14),
-                t("set.co.test", UiState.lang),
-                on_click=CompaniesState.test(company.id),
-                loading=busy & (CompaniesState.check_id == company.id),
-                disabled=CompaniesState.busy_id != 0,
-                variant="soft",
+            sage,
+            soft_button(
+                "plug-zap",
+                "set.co.test",
+                icon_size=14,
+                on_click=s.test(company.id),
+                loading=busy & (s.check_id == company.id),
+                disabled=s.busy_id != 0,
                 size="1",
                 data_testid="company-test",
             ),
         ),
-        rx.button(
-            rx.icon("refresh-cw", size=14),
-            t("set.co.sync", UiState.lang),
-            on_click=CompaniesState.sync(company.id),
-            loading=busy & (CompaniesState.check_id != company.id),
-            disabled=CompaniesState.busy_id != 0,
+        button(
+            "refresh-cw",
+            "set.co.sync",
+            icon_size=14,
+            on_click=s.sync(company.id),
+            loading=busy & (s.check_id != company.id),
+            disabled=s.busy_id != 0,
             size="1",
             data_testid="company-sync",
         ),
         rx.cond(
-            company.kind == "sage100",
-            rx.button(
-                rx.icon("pencil", size=14),
-                t("set.co.edit", UiState.lang),
-                on_click=CompaniesState.edit_company(company.id),
-                variant="ghost",
-                size="1",
+            sage,
+            ghost_button(
+                "pencil",
+                "set.co.edit",
+                on_click=s.edit_company(company.id),
                 data_testid="company-edit",
             ),
         ),
-        spacing="2",
-        wrap="wrap",
-        align="center",
     )
 
 
@@ -144,18 +142,17 @@ def _company_runs(company: CompanyRow) -> rx.Component:
     """The company's last synchronisation runs, when it has some."""
     return rx.cond(
         company.runs.length() > 0,
-        rx.vstack(
-            rx.text(t("set.co.runs", UiState.lang), size="1", weight="medium"),
+        column(
+            rx.text(words("set.co.runs"), size="1", weight="medium"),
             rx.foreach(company.runs, _run_line),
             spacing="1",
-            width="100%",
         ),
     )
 
 
 def _company_card(company: CompanyRow) -> rx.Component:
     return rx.card(
-        rx.vstack(
+        column(
             _company_header(company),
             rx.cond(
                 company.source != "",
@@ -177,8 +174,6 @@ def _company_card(company: CompanyRow) -> rx.Component:
                 ),
             ),
             _company_runs(company),
-            spacing="3",
-            width="100%",
         ),
         width="100%",
         data_testid="settings-company",
@@ -186,39 +181,30 @@ def _company_card(company: CompanyRow) -> rx.Component:
     )
 
 
-def _connection_fields() -> list[rx.Component]:
-    """The connection form's fields: code and name, ODBC connection string, encoding."""
+def _connection_form() -> rx.Component:
+    """The connection form: code and name, ODBC connection string, encoding, what its test said,
+    and its buttons (test, save, cancel)."""
     s = CompaniesState
-    return [
-        rx.grid(
-            field(
-                "set.co.code",
-                rx.input(
-                    value=s.form_code,
-                    on_change=s.set_form_code,
-                    disabled=s.form_existing,
-                    id="company-code",
-                    width="100%",
-                ),
+
+    def set_to(name: str):  # noqa: ANN202
+        return lambda v: CompaniesState.set_form(name, v)
+
+    return form_section(
+        "set.co.form_title",
+        (
+            input_field(
+                "set.co.code", s.form_code, set_to("code"), "company-code", disabled=s.form_existing
             ),
-            field(
-                "set.co.name",
-                rx.input(
-                    value=s.form_name, on_change=s.set_form_name, id="company-name", width="100%"
-                ),
-            ),
-            columns=rx.breakpoints(initial="1", sm="2"),
-            spacing="3",
-            width="100%",
+            input_field("set.co.name", s.form_name, set_to("name"), "company-name"),
         ),
         field(
             "set.co.dsn",
             rx.text_area(
                 value=s.form_dsn,
-                on_change=s.set_form_dsn,
+                on_change=set_to("dsn"),
                 placeholder=rx.cond(
                     s.form_existing,
-                    t("set.co.dsn_keep", UiState.lang),
+                    words("set.co.dsn_keep"),
                     "DRIVER={ODBC Driver 18 for SQL Server};SERVER=…;DATABASE=…;UID=…;PWD=…",
                 ),
                 rows="2",
@@ -231,55 +217,32 @@ def _connection_fields() -> list[rx.Component]:
             "set.co.encoding",
             rx.input(
                 value=s.form_encoding,
-                on_change=s.set_form_encoding,
+                on_change=set_to("encoding"),
                 placeholder="cp1252",
                 id="company-encoding",
                 max_width="200px",
             ),
         ),
-    ]
-
-
-def _connection_buttons() -> rx.Component:
-    """Test the connection of the form, save it, or close the form."""
-    s = CompaniesState
-    return rx.flex(
-        rx.button(
-            rx.icon("plug-zap", size=14),
-            t("set.co.test", UiState.lang),
-            on_click=s.test_form,
-            loading=s.form_busy,
-            variant="soft",
-            id="company-form-test",
-        ),
-        rx.button(
-            rx.icon("save", size=14),
-            t("set.save", UiState.lang),
-            on_click=s.save_form,
-            id="company-form-save",
-        ),
-        rx.button(
-            t("set.cancel", UiState.lang),
-            on_click=s.close_form,
-            variant="ghost",
-            color_scheme="gray",
-        ),
-        spacing="2",
-        wrap="wrap",
-    )
-
-
-def _connection_form() -> rx.Component:
-    s = CompaniesState
-    return section(
-        "set.co.form_title",
-        *_connection_fields(),
         rx.cond(
             s.form_check != "",
             _check_callout(s.form_check, s.form_check_ok, id="company-form-check"),
         ),
-        error_note(s.form_error, "company-form-error"),
-        _connection_buttons(),
+        submit=row(
+            soft_button(
+                "plug-zap",
+                "set.co.test",
+                icon_size=14,
+                on_click=s.test_form,
+                loading=s.form_busy,
+                id="company-form-test",
+            ),
+            button("save", "set.save", icon_size=14, on_click=s.save_form, id="company-form-save"),
+            rx.button(
+                words("set.cancel"), on_click=s.close_form, variant="ghost", color_scheme="gray"
+            ),
+        ),
+        error=s.form_error,
+        error_id="company-form-error",
         section_id="company-form",
     )
 
@@ -289,18 +252,9 @@ def _schedule_form() -> rx.Component:
     return section(
         "set.co.schedule_title",
         rx.text(s.schedule, size="2", color_scheme="gray", id="sync-schedule"),
-        rx.text(
-            rx.flex(
-                rx.switch(
-                    checked=s.sched_enabled, on_change=s.set_sched_enabled, id="sync-enabled"
-                ),
-                t("set.co.auto", UiState.lang),
-                as_="span",
-                align="center",
-                spacing="2",
-            ),
-            as_="label",
-            size="2",
+        check_label(
+            rx.switch(checked=s.sched_enabled, on_change=s.set_sched_enabled, id="sync-enabled"),
+            "set.co.auto",
             weight="medium",
             cursor="pointer",
         ),
@@ -320,9 +274,10 @@ def _schedule_form() -> rx.Component:
                     flex="1",
                     min_width="0",
                 ),
-                rx.button(
-                    rx.icon("save", size=14),
-                    t("set.save", UiState.lang),
+                button(
+                    "save",
+                    "set.save",
+                    icon_size=14,
                     on_click=s.save_schedule,
                     id="sync-schedule-save",
                 ),
@@ -342,12 +297,8 @@ def companies_tab() -> rx.Component:
     s = CompaniesState
     return rx.vstack(
         rx.flex(
-            rx.button(
-                rx.icon("plus", size=14),
-                t("set.co.new", UiState.lang),
-                on_click=s.new_company,
-                variant="soft",
-                id="company-new",
+            soft_button(
+                "plus", "set.co.new", icon_size=14, on_click=s.new_company, id="company-new"
             ),
             justify="end",
             width="100%",
@@ -355,13 +306,7 @@ def companies_tab() -> rx.Component:
         error_note(s.error, "companies-error"),
         ok_note(s.done, "companies-done"),
         rx.cond(s.form_open, _connection_form()),
-        rx.grid(
-            rx.foreach(s.companies, _company_card),
-            columns=rx.breakpoints(initial="1", lg="2"),
-            spacing="3",
-            width="100%",
-            id="settings-companies",
-        ),
+        card_grid(s.companies, _company_card, "settings-companies"),
         _schedule_form(),
         fec_section(),
         spacing="4",
