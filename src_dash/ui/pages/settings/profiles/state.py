@@ -29,6 +29,7 @@ from src_dash.ui.pages.settings.common import (
     Choice,
     call,
     change,
+    read_all,
     say,
 )
 from src_dash.ui.pages.settings.profiles.rows import (
@@ -88,15 +89,10 @@ class ProfileRulesState(rx.State):
     _rules: dict[int, Rule] = {}
 
     async def _read(self) -> None:
-        found = await call(self, list_rules_view)
-        counted = await call(self, profile_counts) if found.ok else found
-        if counted.signed_out:
+        done = await read_all(self, (list_rules_view,), (profile_counts,))
+        if done is None:
             return
-        if not counted.ok:
-            self.error = counted.error
-            self.loaded = True
-            return
-        view, counts, fmt = found.value, counted.value, counted.fmt
+        (view, counts), fmt = done.value, done.fmt
         self.error = ""
         self._rules = {r.rule.id: r.rule for r in view.rules if r.rule.id is not None}
         total = len(view.rules)

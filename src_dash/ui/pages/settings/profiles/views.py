@@ -10,13 +10,27 @@ from src_dash.services.profile_rules import (
     GRADE_LETTERS,
 )
 from src_dash.ui import i18n
-from src_dash.ui.i18n import t
+from src_dash.ui.kit.controls import (
+    button,
+    buttons,
+    close_button,
+    column,
+    dialog,
+    header_cell,
+    row,
+    soft_button,
+    table,
+)
+from src_dash.ui.kit.widgets import item_card, words
 from src_dash.ui.pages.settings.common import (
     Choice,
+    check_label,
+    choice_field,
     error_note,
     field,
+    field_grid,
+    input_field,
     section,
-    select,
 )
 from src_dash.ui.pages.settings.profiles.rows import CURRENCIES, CountLine, RuleLine
 from src_dash.ui.pages.settings.profiles.state import ProfileRulesState
@@ -30,7 +44,7 @@ def _condition(text: rx.Var[str]) -> rx.Component:
 def _warning(icon: str, key: str, test_id: str) -> rx.Component:
     return rx.flex(
         rx.icon(icon, size=13, flex_shrink="0", margin_top="2px"),
-        rx.text(t(key, UiState.lang), size="1"),
+        rx.text(words(key), size="1"),
         spacing="1",
         align="start",
         color=rx.color("amber", 11),
@@ -45,58 +59,48 @@ def _rule_button(icon: str, label: str, on_click, test_id: str, **props) -> rx.C
             on_click=on_click,
             variant="soft",
             size="2",
-            aria_label=t(label, UiState.lang),
+            aria_label=words(label),
             data_testid=test_id,
             **props,
         ),
-        content=t(label, UiState.lang),
+        content=words(label),
     )
 
 
-def _rule_title(row: RuleLine) -> rx.Component:
+def _rule_title(line: RuleLine) -> rx.Component:
     """The rule's profile, inactive badge and scenarios."""
-    return rx.flex(
-        rx.text(row.profile, weight="bold", size="3", data_testid="rule-profile"),
+    return row(
+        rx.text(line.profile, weight="bold", size="3", data_testid="rule-profile"),
+        rx.cond(~line.active, rx.badge(words("set.pr.inactive"), color_scheme="gray")),
         rx.cond(
-            ~row.active,
-            rx.badge(t("set.pr.inactive", UiState.lang), color_scheme="gray"),
-        ),
-        rx.cond(
-            row.scenarios != "",
+            line.scenarios != "",
             rx.text(
-                t("set.pr.scenarios", UiState.lang),
-                "\u00a0: ",
-                row.scenarios,
-                size="1",
-                color_scheme="gray",
+                words("set.pr.scenarios"), "\u00a0: ", line.scenarios, size="1", color_scheme="gray"
             ),
         ),
-        spacing="2",
-        align="center",
-        wrap="wrap",
     )
 
 
-def _rule_body(row: RuleLine) -> rx.Component:
+def _rule_body(line: RuleLine) -> rx.Component:
     """The title, description, conditions and warnings of a rule."""
     return rx.vstack(
-        _rule_title(row),
+        _rule_title(line),
         rx.cond(
-            row.description != "",
-            rx.text(row.description, size="2", color_scheme="gray"),
+            line.description != "",
+            rx.text(line.description, size="2", color_scheme="gray"),
         ),
         rx.flex(
-            rx.foreach(row.conditions, _condition),
+            rx.foreach(line.conditions, _condition),
             spacing="1",
             wrap="wrap",
             data_testid="rule-conditions",
         ),
         rx.cond(
-            row.no_scenario,
+            line.no_scenario,
             _warning("triangle-alert", "set.pr.no_scenario", "rule-no-scenario"),
         ),
         rx.cond(
-            row.shadowed,
+            line.shadowed,
             _warning("eye-off", "set.pr.shadowed", "rule-shadowed"),
         ),
         spacing="1",
@@ -105,17 +109,17 @@ def _rule_body(row: RuleLine) -> rx.Component:
     )
 
 
-def _rule_buttons(row: RuleLine) -> rx.Component:
+def _rule_buttons(line: RuleLine) -> rx.Component:
     """Move up, move down, edit, delete."""
     s = ProfileRulesState
     return rx.flex(
-        _rule_button("arrow-up", "set.pr.up", s.move(row.id, -1), "rule-up", disabled=row.first),
+        _rule_button("arrow-up", "set.pr.up", s.move(line.id, -1), "rule-up", disabled=line.first),
         _rule_button(
-            "arrow-down", "set.pr.down", s.move(row.id, 1), "rule-down", disabled=row.last
+            "arrow-down", "set.pr.down", s.move(line.id, 1), "rule-down", disabled=line.last
         ),
-        _rule_button("pencil", "set.pr.edit_short", s.open_edit(row.id), "rule-edit"),
+        _rule_button("pencil", "set.pr.edit_short", s.open_edit(line.id), "rule-edit"),
         _rule_button(
-            "trash-2", "set.delete", s.ask_delete(row.id), "rule-delete", color_scheme="red"
+            "trash-2", "set.delete", s.ask_delete(line.id), "rule-delete", color_scheme="red"
         ),
         spacing="2",
         justify="end",
@@ -123,39 +127,33 @@ def _rule_buttons(row: RuleLine) -> rx.Component:
     )
 
 
-def _rule_card(row: RuleLine) -> rx.Component:
-    return rx.card(
-        rx.flex(
+def _rule_card(line: RuleLine) -> rx.Component:
+    return item_card(
+        (
             rx.flex(
-                rx.badge(row.position.to_string(), variant="solid", radius="full", size="2"),
-                _rule_body(row),
+                rx.badge(line.position.to_string(), variant="solid", radius="full", size="2"),
+                _rule_body(line),
                 spacing="3",
                 align="start",
-                flex="1",
-                min_width="0",
+                width="100%",
             ),
-            _rule_buttons(row),
-            spacing="3",
-            direction=rx.breakpoints(initial="column", sm="row"),
-            align=rx.breakpoints(initial="stretch", sm="center"),
-            width="100%",
         ),
-        width="100%",
-        data_testid="profile-rule",
-        opacity=rx.cond(row.active, "1", "0.65"),
+        _rule_buttons(line),
+        testid="profile-rule",
+        opacity=rx.cond(line.active, "1", "0.65"),
     )
 
 
-def _count_row(row: CountLine) -> rx.Component:
+def _count_row(line: CountLine) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.text(row.profile, weight="medium")),
+        rx.table.cell(rx.text(line.profile, weight="medium")),
         rx.table.cell(
             rx.text(
-                row.customers,
+                line.customers,
                 rx.cond(
-                    row.by_hand != "",
+                    line.by_hand != "",
                     rx.text.span(
-                        " (", t("set.pr.by_hand", UiState.lang), " ", row.by_hand, ")",
+                        " (", words("set.pr.by_hand"), " ", line.by_hand, ")",
                         color_scheme="gray", size="1",
                     ),
                 ),
@@ -166,9 +164,9 @@ def _count_row(row: CountLine) -> rx.Component:
         ),
         rx.table.cell(
             rx.cond(
-                row.no_scenario,
-                rx.badge(t("set.pr.none_short", UiState.lang), color_scheme="amber"),
-                rx.text(row.scenarios, size="2", color_scheme="gray"),
+                line.no_scenario,
+                rx.badge(words("set.pr.none_short"), color_scheme="amber"),
+                rx.text(line.scenarios, size="2", color_scheme="gray"),
             )
         ),
         data_testid="profile-count",
@@ -177,36 +175,20 @@ def _count_row(row: CountLine) -> rx.Component:
 
 def _text(key: str, name: str, value: rx.Var[str], **props) -> rx.Component:
     s = ProfileRulesState
-    return field(
-        key,
-        rx.input(
-            value=value,
-            on_change=lambda v: s.set_text(name, v),
-            id=f"rule-{name.replace('_', '-')}",
-            width="100%",
-            **props,
-        ),
-        s.errors[name],
-        error_id=f"rule-{name.replace('_', '-')}-error",
+    on_change = lambda v: s.set_text(name, v)  # noqa: E731
+    return input_field(
+        key, value, on_change, f"rule-{name.replace('_', '-')}", s.errors[name], **props
     )
 
 
 def _grade_box(letter: str) -> rx.Component:
     s = ProfileRulesState
-    return rx.text(
-        rx.flex(
-            rx.checkbox(
-                checked=s.grades.contains(letter),
-                on_change=lambda v: s.toggle_grade(letter, v),
-                id=f"rule-grade-{letter}",
-            ),
-            letter,
-            spacing="1",
-            align="center",
-        ),
-        as_="label",
-        size="2",
+    box = rx.checkbox(
+        checked=s.grades.contains(letter),
+        on_change=lambda v: s.toggle_grade(letter, v),
+        id=f"rule-grade-{letter}",
     )
+    return check_label(box, rx.Var.create(letter), spacing="1")
 
 
 def _currency_choices() -> rx.Var:
@@ -221,19 +203,10 @@ def _currency_choices() -> rx.Var:
     )[UiState.lang].to(list[Choice])
 
 
-def _two_columns(*children: rx.Component) -> rx.Component:
-    return rx.grid(
-        *children,
-        columns=rx.breakpoints(initial="1", sm="2"),
-        spacing="3",
-        width="100%",
-    )
-
-
 def _criteria() -> rx.Component:
     """The free field, least outstanding, currency and countries a customer must match."""
     s = ProfileRulesState
-    return _two_columns(
+    return field_grid(
         _text("set.field.free_field", "free_field", s.free_field, placeholder="Segment"),
         _text(
             "set.field.free_field_values",
@@ -247,9 +220,12 @@ def _criteria() -> rx.Component:
             s.min_outstanding,
             inputmode="decimal",
         ),
-        field(
+        choice_field(
             "set.field.foreign_currency",
-            select(_currency_choices(), s.currency, s.set_currency, "rule-currency"),
+            _currency_choices(),
+            s.currency,
+            s.set_currency,
+            "rule-currency",
             s.errors["foreign_currency"],
         ),
         _text("set.field.countries", "countries", s.countries, placeholder="France"),
@@ -262,79 +238,44 @@ def _criteria() -> rx.Component:
     )
 
 
-def _active_switch() -> rx.Component:
-    s = ProfileRulesState
-    return rx.text(
-        rx.flex(
-            rx.switch(checked=s.active, on_change=s.set_active, id="rule-active"),
-            t("set.field.active", UiState.lang),
-            spacing="2",
-            align="center",
-        ),
-        as_="label",
-        size="2",
-    )
-
-
-def _dialog_buttons() -> rx.Component:
-    """Cancel and save."""
-    return rx.flex(
-        rx.dialog.close(
-            rx.button(t("set.cancel", UiState.lang), variant="soft", color_scheme="gray")
-        ),
-        rx.button(
-            rx.icon("save", size=14),
-            t("set.save", UiState.lang),
-            on_click=ProfileRulesState.save,
-            id="rule-save",
-        ),
-        spacing="2",
-        justify="end",
-        width="100%",
-    )
-
-
 def _dialog() -> rx.Component:
     s = ProfileRulesState
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(
-                rx.cond(
-                    s.edit_id != 0, t("set.pr.edit", UiState.lang), t("set.pr.new", UiState.lang)
-                )
+    return dialog(
+        rx.cond(s.edit_id != 0, words("set.pr.edit"), words("set.pr.new")),
+        field_grid(
+            _text("set.field.profile", "profile", s.profile, list="rule-profiles"),
+            choice_field(
+                "set.field.company_id",
+                s.companies,
+                s.company,
+                s.set_company,
+                "rule-company",
+                s.errors["company_id"],
             ),
-            rx.vstack(
-                _two_columns(
-                    _text("set.field.profile", "profile", s.profile, list="rule-profiles"),
-                    field(
-                        "set.field.company_id",
-                        select(s.companies, s.company, s.set_company, "rule-company"),
-                        s.errors["company_id"],
-                    ),
-                ),
-                _text("set.field.rule_description", "description", s.description),
-                field(
-                    "set.field.grades",
-                    rx.flex(*[_grade_box(g) for g in GRADE_LETTERS], spacing="4", wrap="wrap"),
-                    s.errors["grades"],
-                    error_id="rule-grades-error",
-                ),
-                _criteria(),
-                rx.text(t("set.pr.list_hint", UiState.lang), size="1", color_scheme="gray"),
-                _active_switch(),
-                rx.el.datalist(
-                    rx.foreach(s.profiles, lambda p: rx.el.option(value=p)), id="rule-profiles"
-                ),
-                error_note(s.errors["form"], "rule-form-error"),
-                _dialog_buttons(),
-                spacing="3",
-                width="100%",
-            ),
-            max_width="640px",
-            id="rule-dialog",
         ),
-        open=s.editing,
+        _text("set.field.rule_description", "description", s.description),
+        field(
+            "set.field.grades",
+            rx.flex(*[_grade_box(g) for g in GRADE_LETTERS], spacing="4", wrap="wrap"),
+            s.errors["grades"],
+            error_id="rule-grades-error",
+        ),
+        _criteria(),
+        rx.text(words("set.pr.list_hint"), size="1", color_scheme="gray"),
+        check_label(
+            rx.switch(checked=s.active, on_change=s.set_active, id="rule-active"),
+            "set.field.active",
+        ),
+        rx.el.datalist(rx.foreach(s.profiles, lambda p: rx.el.option(value=p)), id="rule-profiles"),
+        error_note(s.errors["form"], "rule-form-error"),
+        buttons(
+            close_button("set.cancel"),
+            button("save", "set.save", icon_size=14, on_click=s.save, id="rule-save"),
+        ),
+        open_=s.editing,
         on_open_change=s.close,
+        max_width="640px",
+        id="rule-dialog",
     )
 
 
@@ -342,22 +283,20 @@ def _confirm() -> rx.Component:
     s = ProfileRulesState
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
-            rx.alert_dialog.title(t("set.pr.confirm_title", UiState.lang)),
+            rx.alert_dialog.title(words("set.pr.confirm_title")),
             rx.alert_dialog.description(s.deleting_text),
-            rx.flex(
+            buttons(
                 rx.alert_dialog.cancel(
-                    rx.button(t("set.cancel", UiState.lang), variant="soft", color_scheme="gray")
+                    rx.button(words("set.cancel"), variant="soft", color_scheme="gray")
                 ),
                 rx.alert_dialog.action(
                     rx.button(
-                        t("set.delete", UiState.lang),
+                        words("set.delete"),
                         color_scheme="red",
                         on_click=s.confirm_delete,
                         id="rule-confirm-delete",
                     )
                 ),
-                spacing="2",
-                justify="end",
                 margin_top="16px",
             ),
             max_width="460px",
@@ -371,53 +310,37 @@ def profiles_tab() -> rx.Component:
     """The profile rules in order, the counts per profile and "apply now"."""
     s = ProfileRulesState
     return rx.vstack(
-        rx.text(t("set.pr.intro", UiState.lang), size="2", color_scheme="gray"),
+        rx.text(words("set.pr.intro"), size="2", color_scheme="gray"),
         error_note(s.error, "rules-error"),
         rx.flex(
             section(
                 "set.pr.rules",
                 rx.cond(
                     s.rules.length() > 0,
-                    rx.vstack(rx.foreach(s.rules, _rule_card), spacing="2", width="100%"),
-                    rx.text(t("set.pr.none", UiState.lang), size="2", color_scheme="gray"),
+                    column(rx.foreach(s.rules, _rule_card), spacing="2"),
+                    rx.text(words("set.pr.none"), size="2", color_scheme="gray"),
                 ),
-                rx.button(
-                    rx.icon("plus", size=14),
-                    t("set.pr.add", UiState.lang),
-                    on_click=s.open_new,
-                    variant="soft",
-                    id="rule-add",
-                ),
+                soft_button("plus", "set.pr.add", icon_size=14, on_click=s.open_new, id="rule-add"),
                 section_id="profile-rules",
                 flex="2",
                 min_width="0",
             ),
             section(
                 "set.pr.counts",
-                rx.text(t("set.pr.counts_intro", UiState.lang), size="1", color_scheme="gray"),
-                rx.box(
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                rx.table.column_header_cell(t("set.pr.profile", UiState.lang)),
-                                rx.table.column_header_cell(
-                                    t("set.pr.customers", UiState.lang), text_align="right"
-                                ),
-                                rx.table.column_header_cell(t("set.pr.scenarios", UiState.lang)),
-                            )
-                        ),
-                        rx.table.body(rx.foreach(s.counts, _count_row)),
-                        size="1",
-                        variant="surface",
-                        width="100%",
-                        id="profile-counts",
+                rx.text(words("set.pr.counts_intro"), size="1", color_scheme="gray"),
+                table(
+                    (
+                        "set.pr.profile",
+                        header_cell("set.pr.customers", right=True),
+                        "set.pr.scenarios",
                     ),
-                    width="100%",
-                    overflow_x="auto",
+                    rx.foreach(s.counts, _count_row),
+                    id="profile-counts",
                 ),
-                rx.button(
-                    rx.icon("play", size=14),
-                    t("set.pr.apply", UiState.lang),
+                button(
+                    "play",
+                    "set.pr.apply",
+                    icon_size=14,
                     on_click=s.apply_now,
                     loading=s.applying,
                     id="rules-apply",
