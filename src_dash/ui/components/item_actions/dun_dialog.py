@@ -14,6 +14,7 @@ from src_dash.ui.components.item_actions.fields import (
     general_error,
 )
 from src_dash.ui.components.item_actions.state import ItemActionsState
+from src_dash.ui.kit.controls import button, column, row
 from src_dash.ui.kit.widgets import callout, words
 
 A = ItemActionsState
@@ -36,11 +37,9 @@ def _note(icon: str, key: str, **props) -> rx.Component:  # noqa: ANN003
 
 
 def _loading() -> rx.Component:
-    return rx.flex(
+    return row(
         rx.spinner(size="2"),
         rx.text(words("act.preview.loading"), size="2", color_scheme="gray"),
-        spacing="2",
-        align="center",
         padding_y="24px",
         justify="center",
         width="100%",
@@ -73,7 +72,7 @@ def _preview() -> rx.Component:
         _loading(),
         rx.cond(
             A.dun_ready,
-            rx.vstack(
+            column(
                 rx.cond(
                     A.dun_approval,
                     _note("shield-check", "act.preview.approval", color_scheme="amber"),
@@ -84,19 +83,14 @@ def _preview() -> rx.Component:
                     ("letter", _note("mail", "act.preview.letter")),
                     rx.fragment(),
                 ),
-                rx.box(
-                    rx.vstack(
-                        _preview_line("act.preview.to", A.dun_to, "preview-to"),
-                        _preview_line("act.preview.cc", A.dun_cc, "preview-cc"),
-                        _preview_line("act.preview.subject", A.dun_subject, "preview-subject"),
-                        spacing="1",
-                        width="100%",
-                    ),
-                    width="100%",
+                column(
+                    _preview_line("act.preview.to", A.dun_to, "preview-to"),
+                    _preview_line("act.preview.cc", A.dun_cc, "preview-cc"),
+                    _preview_line("act.preview.subject", A.dun_subject, "preview-subject"),
+                    spacing="1",
                 ),
                 _body(),
                 spacing="2",
-                width="100%",
             ),
         ),
     )
@@ -168,24 +162,22 @@ def _skip_reason() -> rx.Component:
 
 
 def _footer() -> rx.Component:
-    return rx.flex(
+    return row(
         rx.cond(
             A.dun_ready,
             rx.text(A.dun_step, " · ", A.dun_total, size="1", color_scheme="gray"),
         ),
         rx.spacer(),
         cancel_button(),
-        rx.button(
-            rx.icon("send", size=15),
+        button(
+            "send",
             rx.cond(A.dun_channel == "phone", words("act.plan_call"), words("act.send")),
+            icon_size=15,
             on_click=A.send_dun,
             disabled=~A.dun_ready,
             loading=A.saving,
             id="dun-submit",
         ),
-        spacing="2",
-        align="center",
-        wrap="wrap",
         width="100%",
     )
 
@@ -195,7 +187,7 @@ def dun_dialog() -> rx.Component:
     return action_dialog(
         "dun",
         "act.dun",
-        rx.vstack(
+        column(
             rx.text(A.target.level_text, size="1", color_scheme="gray", id="dun-reached"),
             rx.flex(
                 _level_field(),
@@ -212,8 +204,6 @@ def dun_dialog() -> rx.Component:
             _preview(),
             general_error(),
             _footer(),
-            spacing="3",
-            width="100%",
         ),
         max_width="760px",
     )

@@ -8,6 +8,7 @@ import reflex as rx
 from reflex.event import EventType
 
 from src_dash.ui.components.item_actions.state import ItemActionsState
+from src_dash.ui.kit.controls import buttons, close_button, column, row
 from src_dash.ui.kit.widgets import callout, words
 
 A = ItemActionsState
@@ -15,7 +16,7 @@ A = ItemActionsState
 
 def field(label_key: str, control: rx.Component, name: str) -> rx.Component:
     """A form's field: its label, its control, and its error under it (from the server)."""
-    return rx.vstack(
+    return column(
         rx.el.label(rx.text(words(label_key), size="2", weight="medium"), width="100%"),
         control,
         rx.cond(
@@ -30,7 +31,6 @@ def field(label_key: str, control: rx.Component, name: str) -> rx.Component:
             ),
         ),
         spacing="1",
-        width="100%",
     )
 
 
@@ -50,7 +50,7 @@ def general_error() -> rx.Component:
 
 
 def _target_line() -> rx.Component:
-    return rx.flex(
+    return row(
         rx.badge(A.target.piece, variant="surface", id="action-piece"),
         rx.text(A.target.customer, size="2", weight="medium", trim="both"),
         rx.text(
@@ -60,33 +60,19 @@ def _target_line() -> rx.Component:
             size="2",
             color_scheme="gray",
         ),
-        spacing="2",
-        align="center",
-        wrap="wrap",
         width="100%",
     )
 
 
 def cancel_button() -> rx.Component:
     """The button that closes the dialog without doing anything."""
-    return rx.dialog.close(
-        rx.button(words("act.cancel"), variant="soft", color_scheme="gray", type="button")
-    )
+    return close_button("act.cancel", type="button")
 
 
 def _buttons(submit_key: str, submit_id: str, **submit_props) -> rx.Component:  # noqa: ANN003
-    return rx.flex(
+    return buttons(
         cancel_button(),
-        rx.button(
-            words(submit_key),
-            type="submit",
-            loading=A.saving,
-            id=submit_id,
-            **submit_props,
-        ),
-        justify="end",
-        spacing="2",
-        width="100%",
+        rx.button(words(submit_key), type="submit", loading=A.saving, id=submit_id, **submit_props),
         padding_top="4px",
     )
 
@@ -98,13 +84,11 @@ def action_dialog(
     dialog is `kind` (id `dialog-<kind>`)."""
     return rx.dialog.root(
         rx.dialog.content(
-            rx.vstack(
+            column(
                 rx.dialog.title(words(title_key), margin_bottom="0"),
                 _target_line(),
                 rx.separator(size="4"),
                 body,
-                spacing="3",
-                width="100%",
             ),
             max_width=max_width,
             width="calc(100vw - 24px)",
@@ -131,13 +115,7 @@ def form_dialog(
         kind,
         title_key,
         rx.form(
-            rx.vstack(
-                *fields,
-                general_error(),
-                _buttons(*submit, **submit_props),
-                spacing="3",
-                width="100%",
-            ),
+            column(*fields, general_error(), _buttons(*submit, **submit_props)),
             on_submit=on_submit,
             reset_on_submit=False,
             id=f"form-{kind.replace('_', '-')}",
