@@ -1,5 +1,5 @@
-"""The scenarios, thresholds and services tabs' rows and choices: steps to and from the form,
-thresholds, services (no Reflex).
+"""The scenarios, thresholds and services tabs' rows and choices: a scenario and its steps to
+and from the form (also a row of the thresholds tab), services (no Reflex).
 """
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
-from src_dash.dunning.scenarios import StepSpec
+from src_dash.dunning.scenarios import ScenarioSpec, StepSpec
 from src_dash.ui.i18n import Formats
 
 NEW = "new"
@@ -16,7 +16,8 @@ CUSTOMER_LANGUAGE = "customer"
 PHASES = ("prevenance", "relance", "remerciement")
 CHANNELS = ("email", "letter", "phone", "other")
 OFFSET_FROM = ("due_date", "previous_step")
-TEXT_FIELDS = ("name", "profile", "description", "journals", "min_item", "min_customer", "min_gap")
+THRESHOLDS = ("min_item", "min_customer", "min_gap")
+TEXT_FIELDS = ("name", "profile", "description", "language", "journals", *THRESHOLDS)
 FLAGS = ("active", "account_situation", "penalties", "include_credit_notes")
 STEP_TEXT = (
     "phase",
@@ -51,15 +52,23 @@ class StepRow:
 
 
 @dataclasses.dataclass
-class ThresholdRow:
-    """A scenario's thresholds as edited."""
+class ScenarioRow:
+    """A scenario's settings as edited (amounts and days as text, as the inputs give them): the
+    scenarios tab's form, a row of the thresholds tab."""
 
     id: int = 0
     name: str = ""
     profile: str = ""
-    min_item: str = ""
-    min_customer: str = ""
-    min_gap: str = ""
+    description: str = ""
+    language: str = CUSTOMER_LANGUAGE
+    journals: str = ""
+    min_item: str = "0"
+    min_customer: str = "0"
+    min_gap: str = "5"
+    active: bool = True
+    account_situation: bool = True
+    penalties: bool = True
+    include_credit_notes: bool = False
 
 
 @dataclasses.dataclass
@@ -122,4 +131,47 @@ def step_spec(row: StepRow) -> StepSpec:
         cc_sales_rep=row.cc_sales_rep,
         needs_approval=row.needs_approval,
         name=row.name.strip(),
+    )
+
+
+def scenario_row(spec: ScenarioSpec, fmt: Formats) -> ScenarioRow:
+    """A stored scenario's settings as the form shows them (amounts in the viewer's format)."""
+    return ScenarioRow(
+        id=spec.id or 0,
+        name=spec.name,
+        profile=spec.profile,
+        description=spec.description,
+        language=spec.language or CUSTOMER_LANGUAGE,
+        journals=", ".join(spec.journals),
+        min_item=amount_text(spec.min_item_amount, fmt),
+        min_customer=amount_text(spec.min_customer_amount, fmt),
+        min_gap=str(spec.min_gap_days),
+        active=spec.active,
+        account_situation=spec.account_situation,
+        penalties=spec.penalties,
+        include_credit_notes=spec.include_unexpired_credit_notes,
+    )
+
+
+def scenario_spec(
+    row: ScenarioRow, steps: list[StepRow], base: ScenarioSpec | None = None
+) -> ScenarioSpec:
+    """The scenario to save from the form (`base`: the stored one it edits, whose document kinds
+    the form does not show); bad numbers are left for the checks to name."""
+    return ScenarioSpec(
+        id=base.id if base else None,
+        name=row.name.strip(),
+        profile=row.profile.strip(),
+        description=row.description.strip(),
+        language="" if row.language == CUSTOMER_LANGUAGE else row.language,
+        account_situation=row.account_situation,
+        min_item_amount=plain_amount(row.min_item),  # type: ignore[arg-type]
+        min_customer_amount=plain_amount(row.min_customer),  # type: ignore[arg-type]
+        min_gap_days=row.min_gap.strip(),  # type: ignore[arg-type]
+        journals=names_in(row.journals),
+        document_kinds=base.document_kinds if base else (),
+        include_unexpired_credit_notes=row.include_credit_notes,
+        penalties=row.penalties,
+        active=row.active,
+        steps=tuple(step_spec(r) for r in steps),
     )

@@ -7,7 +7,9 @@ from __future__ import annotations
 import dataclasses
 
 import reflex as rx
+from sqlalchemy.engine import Engine
 
+from src_dash.access import Viewer
 from src_dash.dunning.scenarios import ScenarioSpec, StepSpec
 from src_dash.services.contact_services import (
     DUNNING_ROLES,
@@ -27,22 +29,26 @@ from src_dash.ui.auth import current_formats
 from src_dash.ui.i18n import Formats
 from src_dash.ui.pages.settings.common import Choice, call
 from src_dash.ui.pages.settings.dunning.rows import (
-    CUSTOMER_LANGUAGE,
     FLAGS,
     NEW,
     NONE,
     STEP_FLAGS,
     STEP_TEXT,
     TEXT_FIELDS,
+    THRESHOLDS,
+    ScenarioRow,
     ServiceRow,
     StepRow,
-    ThresholdRow,
-    amount_text,
-    names_in,
     plain_amount,
+    scenario_row,
+    scenario_spec,
     step_row,
-    step_spec,
 )
+
+
+def _scenario_data(engine: Engine, who: Viewer) -> tuple[list[ScenarioSpec], list, list[str]]:
+    """The scenarios, the templates their steps may send and the services' names, read together."""
+    return scenarios_for(engine, who), templates_for(engine, who), service_names(engine, who)
 
 
 class ScenariosState(rx.State):
@@ -50,18 +56,7 @@ class ScenariosState(rx.State):
 
     scenarios: list[Choice] = []
     selected: str = ""
-    name: str = ""
-    profile: str = ""
-    description: str = ""
-    language: str = CUSTOMER_LANGUAGE
-    journals: str = ""
-    min_item: str = "0"
-    min_customer: str = "0"
-    min_gap: str = "5"
-    active: bool = True
-    account_situation: bool = True
-    penalties: bool = True
-    include_credit_notes: bool = False
+    form: ScenarioRow = ScenarioRow()
     steps: list[StepRow] = []
     templates: list[Choice] = []
     services: str = ""
@@ -69,7 +64,7 @@ class ScenariosState(rx.State):
     done: str = ""
     loaded: bool = False
 
-    thresholds: list[ThresholdRow] = []
+    thresholds: list[ScenarioRow] = []
     threshold_error: str = ""
     threshold_done: str = ""
 
@@ -78,31 +73,19 @@ class ScenariosState(rx.State):
     def _show(self, spec: ScenarioSpec | None, fmt: Formats) -> None:
         spec = spec or ScenarioSpec(name="", steps=(StepSpec("relance", 1, 10),))
         self.selected = str(spec.id) if spec.id else NEW
-        self.name, self.profile, self.description = spec.name, spec.profile, spec.description
-        self.language = spec.language or CUSTOMER_LANGUAGE
-        self.journals = ", ".join(spec.journals)
-        self.min_item = amount_text(spec.min_item_amount, fmt)
-        self.min_customer = amount_text(spec.min_customer_amount, fmt)
-        self.min_gap = str(spec.min_gap_days)
-        self.active, self.account_situation = spec.active, spec.account_situation
-        self.penalties = spec.penalties
-        self.include_credit_notes = spec.include_unexpired_credit_notes
+        self.form = scenario_row(spec, fmt)
         self.steps = [step_row(s) for s in spec.steps]
         self.error = ""
 
     async def _read(self, keep: str | None = None) -> None:
-        read = []  # the three reads in a row, stopping at the first that fails
-        for fn in (scenarios_for, templates_for, service_names):
-            done = await call(self, fn)
-            if done.signed_out:
-                return
-            if not done.ok:
-                self.error = done.error
-                self.loaded = True
-                return
-            read.append(done.value)
-        specs, templates, services = read
-        fmt = done.fmt
+        done = await call(self, _scenario_data)
+        if done.signed_out:
+            return
+        if not done.ok:
+            self.error = done.error
+            self.loaded = True
+            return
+        specs, templates, services = done.value
         self._specs = {s.id: s for s in specs if s.id is not None}
         self.scenarios = [
             Choice(str(s.id), f"{s.name} ({s.profile})" if s.profile else s.name) for s in specs
@@ -110,22 +93,12 @@ class ScenariosState(rx.State):
         codes = sorted({x.code for x in templates})
         self.templates = [Choice(NONE, "—"), *[Choice(c, c) for c in codes]]
         self.services = ", ".join(services)
-        self.thresholds = [
-            ThresholdRow(
-                id=s.id or 0,
-                name=s.name,
-                profile=s.profile,
-                min_item=amount_text(s.min_item_amount, fmt),
-                min_customer=amount_text(s.min_customer_amount, fmt),
-                min_gap=str(s.min_gap_days),
-            )
-            for s in specs
-        ]
+        self.thresholds = [scenario_row(s, done.fmt) for s in specs]
         wanted = keep if keep is not None else self.selected
         chosen = self._specs.get(int(wanted)) if wanted and wanted.isdigit() else None
         if chosen is None and wanted != NEW:
             chosen = specs[0] if specs else None
-        self._show(chosen, fmt)
+        self._show(chosen, done.fmt)
         self.loaded = True
 
     @rx.event
@@ -143,20 +116,15 @@ class ScenariosState(rx.State):
 
     @rx.event
     def set_text(self, name: str, value: str) -> None:
-        """One of the scenario's text fields."""
+        """One of the scenario's text fields (or the language of its messages)."""
         if name in TEXT_FIELDS:
-            setattr(self, name, value)
-
-    @rx.event
-    def set_language(self, value: str) -> None:
-        """The language of the messages (or the customer's)."""
-        self.language = value
+            self.form = dataclasses.replace(self.form, **{name: value})
 
     @rx.event
     def set_flag(self, name: str, value: bool) -> None:
         """One of the scenario's switches."""
         if name in FLAGS:
-            setattr(self, name, bool(value))
+            self.form = dataclasses.replace(self.form, **{name: bool(value)})
 
     @rx.event
     def set_step(self, index: int, key: str, value: str) -> None:
@@ -196,31 +164,12 @@ class ScenariosState(rx.State):
         if 0 <= index < len(self.steps):
             self.steps.pop(index)
 
-    def _spec(self) -> ScenarioSpec:
-        base = self._specs.get(int(self.selected)) if self.selected.isdigit() else None
-        return ScenarioSpec(
-            id=base.id if base else None,
-            name=self.name.strip(),
-            profile=self.profile.strip(),
-            description=self.description.strip(),
-            language="" if self.language == CUSTOMER_LANGUAGE else self.language,
-            account_situation=self.account_situation,
-            min_item_amount=plain_amount(self.min_item),  # type: ignore[arg-type]
-            min_customer_amount=plain_amount(self.min_customer),  # type: ignore[arg-type]
-            min_gap_days=self.min_gap.strip(),  # type: ignore[arg-type]
-            journals=names_in(self.journals),
-            document_kinds=base.document_kinds if base else (),
-            include_unexpired_credit_notes=self.include_credit_notes,
-            penalties=self.penalties,
-            active=self.active,
-            steps=tuple(step_spec(r) for r in self.steps),
-        )
-
     @rx.event
     async def save(self) -> rx.event.EventSpec | None:
         """Check and save the scenario with its steps; every problem is named by its field."""
         self.done = ""
-        done = await call(self, save_scenario_for, self._spec())
+        base = self._specs.get(int(self.selected)) if self.selected.isdigit() else None
+        done = await call(self, save_scenario_for, scenario_spec(self.form, self.steps, base))
         if not done.ok:
             self.error = done.error
             return None
@@ -239,7 +188,7 @@ class ScenariosState(rx.State):
         if not done.ok:
             self.error = done.error
             return
-        name = self.name
+        name = self.form.name
         self.selected = ""
         await self._read()
         self.done = i18n.text("set.sc.deleted", done.lang).format(name=name)
@@ -247,7 +196,7 @@ class ScenariosState(rx.State):
     @rx.event
     def set_threshold(self, index: int, key: str, value: str) -> None:
         """One threshold of a scenario's row."""
-        if key in ("min_item", "min_customer", "min_gap") and 0 <= index < len(self.thresholds):
+        if key in THRESHOLDS and 0 <= index < len(self.thresholds):
             row = self.thresholds[index]
             setattr(row, key, value)
             self.thresholds[index] = row

@@ -8,10 +8,13 @@ import reflex as rx
 
 from src_dash.ui import i18n
 from src_dash.ui.i18n import t
+from src_dash.ui.kit.controls import button, column, round_button, row, soft_button, table
 from src_dash.ui.pages.settings.common import (
     Choice,
+    check_label,
     error_note,
     field,
+    field_grid,
     ok_note,
     section,
     select,
@@ -22,25 +25,16 @@ from src_dash.ui.pages.settings.dunning.rows import (
     NEW,
     OFFSET_FROM,
     PHASES,
+    ScenarioRow,
     ServiceRow,
     StepRow,
-    ThresholdRow,
 )
 from src_dash.ui.pages.settings.dunning.state import ScenariosState, ServicesState
 from src_dash.ui.state import UiState
 
 
-def _labelled(control: rx.Component, key: str) -> rx.Component:
-    """A switch or a checkbox followed by its label, the whole line clickable."""
-    return rx.text(
-        rx.flex(control, t(key, UiState.lang), spacing="2", align="center"),
-        as_="label",
-        size="2",
-    )
-
-
 def _flag(key: str, name: str, value: rx.Var[bool]) -> rx.Component:
-    return _labelled(
+    return check_label(
         rx.switch(
             checked=value,
             on_change=lambda v: ScenariosState.set_flag(name, v),
@@ -51,16 +45,29 @@ def _flag(key: str, name: str, value: rx.Var[bool]) -> rx.Component:
     )
 
 
+def _input(key: str, value: rx.Var[str], on_change, **props) -> rx.Component:  # noqa: ANN001
+    """A text input under its label, the full width of its column."""
+    return field(key, rx.input(value=value, on_change=on_change, width="100%", **props))
+
+
 def _text_input(key: str, name: str, value: rx.Var[str], **props) -> rx.Component:
-    return field(
-        key,
-        rx.input(
-            value=value,
-            on_change=lambda v: ScenariosState.set_text(name, v),
-            id=f"scenario-{name}",
-            width="100%",
-            **props,
+    return _input(
+        key, value, lambda v: ScenariosState.set_text(name, v), id=f"scenario-{name}", **props
+    )
+
+
+def _select(
+    options: rx.Var, value: rx.Var[str], on_change, *more: rx.Component, size: str = "2", **trigger
+) -> rx.Component:  # noqa: ANN001
+    """A select over `Choice` options (then `more` items); `trigger`: its box's id, width."""
+    return rx.select.root(
+        rx.select.trigger(**{"width": "100%", **trigger}),
+        rx.select.content(
+            rx.foreach(options, lambda c: rx.select.item(c.label, value=c.value)), *more
         ),
+        value=value,
+        on_change=on_change,
+        size=size,
     )
 
 
@@ -77,36 +84,24 @@ def _choices(values: tuple[str, ...], prefix: str) -> rx.Var:
 def _step_text(
     index: rx.Var[int], key: str, name: str, value: rx.Var[str], **props
 ) -> rx.Component:
-    return field(
-        key,
-        rx.input(
-            value=value,
-            on_change=lambda v: ScenariosState.set_step(index, name, v),
-            width="100%",
-            data_testid=f"step-{name}",
-            **props,
-        ),
+    on_change = ScenariosState.set_step
+    return _input(
+        key, value, lambda v: on_change(index, name, v), data_testid=f"step-{name}", **props
     )
 
 
 def _step_pick(
     index: rx.Var[int], key: str, name: str, value: rx.Var[str], options: rx.Var
 ) -> rx.Component:
+    on_change = ScenariosState.set_step
     return field(
         key,
-        rx.select.root(
-            rx.select.trigger(width="100%", data_testid=f"step-{name}"),
-            rx.select.content(
-                rx.foreach(options, lambda c: rx.select.item(c.label, value=c.value))
-            ),
-            value=value,
-            on_change=lambda v: ScenariosState.set_step(index, name, v),
-        ),
+        _select(options, value, lambda v: on_change(index, name, v), data_testid=f"step-{name}"),
     )
 
 
 def _step_flag(index: rx.Var[int], key: str, name: str, value: rx.Var[bool]) -> rx.Component:
-    return _labelled(
+    return check_label(
         rx.checkbox(
             checked=value,
             on_change=lambda v: ScenariosState.set_step_flag(index, name, v),
@@ -125,13 +120,13 @@ def _step_header(index: rx.Var[int]) -> rx.Component:
             variant="soft",
         ),
         rx.spacer(),
-        rx.icon_button(
-            rx.icon("trash-2", size=14),
+        round_button(
+            "trash-2",
+            "set.sc.remove_step",
             on_click=ScenariosState.remove_step(index),
             variant="ghost",
             color_scheme="red",
             size="1",
-            aria_label=t("set.sc.remove_step", UiState.lang),
             data_testid="step-remove",
         ),
         width="100%",
@@ -181,12 +176,11 @@ def _step_options(step: StepRow, index: rx.Var[int]) -> rx.Component:
 
 def _step_card(step: StepRow, index: rx.Var[int]) -> rx.Component:
     return rx.card(
-        rx.vstack(
+        column(
             _step_header(index),
             _step_fields(step, index),
             _step_options(step, index),
             spacing="2",
-            width="100%",
         ),
         width="100%",
         variant="surface",
@@ -194,69 +188,61 @@ def _step_card(step: StepRow, index: rx.Var[int]) -> rx.Component:
     )
 
 
-def _scenario_picker() -> rx.Component:
-    """The scenario to edit, or a new one."""
-    s = ScenariosState
-    return rx.flex(
-        rx.box(
-            rx.select.root(
-                rx.select.trigger(id="scenario-pick", width="100%"),
-                rx.select.content(
-                    rx.foreach(s.scenarios, lambda c: rx.select.item(c.label, value=c.value)),
-                    rx.select.separator(),
-                    rx.select.item(t("set.sc.new", UiState.lang), value=NEW),
-                ),
-                value=s.selected,
-                on_change=s.choose,
-            ),
-            flex="1",
-            min_width="0",
-        ),
-        spacing="2",
-        width="100%",
+_AMOUNTS = (
+    ("set.field.min_item_amount", "min_item", {"inputmode": "decimal"}),
+    ("set.field.min_customer_amount", "min_customer", {"inputmode": "decimal"}),
+    ("set.field.min_gap_days", "min_gap", {"type": "number"}),
+)
+
+
+def _amount_inputs(values, on_change, id_prefix: str = "") -> tuple[rx.Component, ...]:  # noqa: ANN001
+    """A scenario's thresholds: least amount per item and per customer, least gap in days
+    (`values` has them by name, `on_change(name)` handles one; `id_prefix` names the inputs)."""
+    return tuple(
+        _input(
+            key,
+            getattr(values, name),
+            on_change(name),
+            **({"id": f"{id_prefix}{name}"} if id_prefix else {}),
+            **mode,
+        )
+        for key, name, mode in _AMOUNTS
     )
 
 
 def _scenario_settings() -> rx.Component:
     """The scenario's name, profile, language, journals, thresholds and switches."""
-    s = ScenariosState
+    s, form = ScenariosState, ScenariosState.form
     languages = _choices((CUSTOMER_LANGUAGE, "fr", "en"), "set.sc.lang")
     return section(
         "set.sc.settings",
-        rx.grid(
-            _text_input("set.field.name", "name", s.name),
-            _text_input("set.field.profile", "profile", s.profile),
+        field_grid(
+            _text_input("set.field.name", "name", form.name),
+            _text_input("set.field.profile", "profile", form.profile),
             field(
                 "set.field.language",
-                select(languages, s.language, s.set_language, "scenario-language"),
+                select(
+                    languages,
+                    form.language,
+                    lambda v: s.set_text("language", v),
+                    "scenario-language",
+                ),
             ),
-            _text_input("set.field.journals", "journals", s.journals, placeholder="VTE, VT2"),
-            columns=rx.breakpoints(initial="1", sm="2"),
-            spacing="3",
-            width="100%",
+            _text_input("set.field.journals", "journals", form.journals, placeholder="VTE, VT2"),
         ),
-        _text_input("set.field.description", "description", s.description),
-        rx.grid(
-            _text_input("set.field.min_item_amount", "min_item", s.min_item, inputmode="decimal"),
-            _text_input(
-                "set.field.min_customer_amount",
-                "min_customer",
-                s.min_customer,
-                inputmode="decimal",
-            ),
-            _text_input("set.field.min_gap_days", "min_gap", s.min_gap, type="number"),
+        _text_input("set.field.description", "description", form.description),
+        field_grid(
+            *_amount_inputs(form, lambda name: lambda v: s.set_text(name, v), "scenario-"),
             columns=rx.breakpoints(initial="1", sm="3"),
-            spacing="3",
-            width="100%",
         ),
         rx.flex(
-            _flag("set.field.active", "active", s.active),
-            _flag("set.field.account_situation", "account_situation", s.account_situation),
-            _flag("set.field.penalties", "penalties", s.penalties),
+            _flag("set.field.active", "active", form.active),
+            _flag("set.field.account_situation", "account_situation", form.account_situation),
+            _flag("set.field.penalties", "penalties", form.penalties),
             _flag(
                 "set.field.include_unexpired_credit_notes",
                 "include_credit_notes",
-                s.include_credit_notes,
+                form.include_credit_notes,
             ),
             spacing="4",
             wrap="wrap",
@@ -265,105 +251,86 @@ def _scenario_settings() -> rx.Component:
     )
 
 
-def _scenario_steps() -> rx.Component:
-    """The services hint, a card per step and the button adding one."""
-    s = ScenariosState
-    return section(
-        "set.sc.steps",
-        rx.text(
-            t("set.sc.services_hint", UiState.lang),
-            " ",
-            rx.text.span(s.services, weight="medium"),
-            size="1",
-            color_scheme="gray",
-        ),
-        rx.foreach(s.steps, _step_card),
-        rx.button(
-            rx.icon("plus", size=14),
-            t("set.sc.add_step", UiState.lang),
-            on_click=s.add_step,
-            variant="soft",
-            size="2",
-            id="scenario-add-step",
-        ),
-        section_id="scenario-steps",
-    )
-
-
-def _scenario_buttons() -> rx.Component:
-    """Save, and delete for a scenario already saved."""
-    s = ScenariosState
-    return rx.flex(
-        rx.button(
-            rx.icon("save", size=14),
-            t("set.save", UiState.lang),
-            on_click=s.save,
-            id="scenario-save",
-        ),
-        rx.cond(
-            s.selected != NEW,
-            rx.button(
-                rx.icon("trash-2", size=14),
-                t("set.delete", UiState.lang),
-                on_click=s.delete,
-                variant="soft",
-                color_scheme="red",
-                id="scenario-delete",
-            ),
-        ),
-        spacing="2",
-        wrap="wrap",
-    )
-
-
 def scenarios_tab() -> rx.Component:
-    """The scenario editor: settings, thresholds and steps."""
+    """The scenario editor: the scenario to edit, its settings and thresholds, its steps, then
+    save (and delete for a scenario already saved)."""
     s = ScenariosState
-    return rx.vstack(
-        _scenario_picker(),
+    return column(
+        _select(
+            s.scenarios,
+            s.selected,
+            s.choose,
+            rx.select.separator(),
+            rx.select.item(t("set.sc.new", UiState.lang), value=NEW),
+            id="scenario-pick",
+        ),
         ok_note(s.done, "scenario-done"),
         _scenario_settings(),
-        _scenario_steps(),
+        section(
+            "set.sc.steps",
+            rx.text(
+                t("set.sc.services_hint", UiState.lang),
+                " ",
+                rx.text.span(s.services, weight="medium"),
+                size="1",
+                color_scheme="gray",
+            ),
+            rx.foreach(s.steps, _step_card),
+            soft_button(
+                "plus",
+                "set.sc.add_step",
+                icon_size=14,
+                on_click=s.add_step,
+                size="2",
+                id="scenario-add-step",
+            ),
+            section_id="scenario-steps",
+        ),
         error_note(s.error, "scenario-error"),
-        _scenario_buttons(),
+        row(
+            button("save", "set.save", icon_size=14, on_click=s.save, id="scenario-save"),
+            rx.cond(
+                s.selected != NEW,
+                soft_button(
+                    "trash-2",
+                    "set.delete",
+                    icon_size=14,
+                    on_click=s.delete,
+                    color_scheme="red",
+                    id="scenario-delete",
+                ),
+            ),
+        ),
         spacing="4",
-        width="100%",
     )
 
 
-def _threshold_row(row: ThresholdRow, index: rx.Var[int]) -> rx.Component:
-    def box(key: str, name: str, value: rx.Var[str], **props) -> rx.Component:
-        return field(
-            key,
-            rx.input(
-                value=value,
-                on_change=lambda v: ScenariosState.set_threshold(index, name, v),
-                width="100%",
-                **props,
-            ),
-        )
+def _list_tab(intro_key: str, error: rx.Var[str], error_id: str, *rows: rx.Component):
+    """A tab listing rows: its intro, its error when there is one, then the rows."""
+    return column(
+        rx.text(t(intro_key, UiState.lang), size="2", color_scheme="gray"),
+        error_note(error, error_id),
+        *rows,
+    )
 
+
+def _threshold_row(scenario: ScenarioRow, index: rx.Var[int]) -> rx.Component:
     return rx.card(
         rx.flex(
             rx.vstack(
-                rx.text(row.name, weight="bold", size="2"),
-                rx.text(row.profile, size="1", color_scheme="gray"),
+                rx.text(scenario.name, weight="bold", size="2"),
+                rx.text(scenario.profile, size="1", color_scheme="gray"),
                 spacing="1",
                 min_width=rx.breakpoints(initial="100%", md="180px"),
             ),
-            box("set.field.min_item_amount", "min_item", row.min_item, inputmode="decimal"),
-            box(
-                "set.field.min_customer_amount",
-                "min_customer",
-                row.min_customer,
-                inputmode="decimal",
+            *_amount_inputs(
+                scenario, lambda name: lambda v: ScenariosState.set_threshold(index, name, v)
             ),
-            box("set.field.min_gap_days", "min_gap", row.min_gap, type="number"),
-            rx.button(
-                rx.icon("save", size=14),
-                t("set.save", UiState.lang),
+            soft_button(
+                "save",
+                "set.save",
+                icon_size=14,
                 on_click=ScenariosState.save_threshold(index),
-                variant="soft",
                 data_testid="threshold-save",
             ),
             spacing="3",
@@ -379,32 +346,27 @@ def _threshold_row(row: ThresholdRow, index: rx.Var[int]) -> rx.Component:
 def thresholds_tab() -> rx.Component:
     """The thresholds of each scenario: least amount per item and per customer, least gap."""
     s = ScenariosState
-    return rx.vstack(
-        rx.text(t("set.th.intro", UiState.lang), size="2", color_scheme="gray"),
-        error_note(s.threshold_error, "threshold-error"),
+    return _list_tab(
+        "set.th.intro",
+        s.threshold_error,
+        "threshold-error",
         ok_note(s.threshold_done, "threshold-done"),
         rx.foreach(s.thresholds, _threshold_row),
-        spacing="3",
-        width="100%",
     )
 
 
-def _service_row(row: ServiceRow) -> rx.Component:
+def _service_row(service: ServiceRow) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(row.company),
-        rx.table.cell(row.code),
-        rx.table.cell(row.name, weight="medium"),
+        rx.table.cell(service.company),
+        rx.table.cell(service.code),
+        rx.table.cell(service.name, weight="medium"),
         rx.table.cell(
-            rx.select.root(
-                rx.select.trigger(width="130px"),
-                rx.select.content(
-                    rx.foreach(
-                        ServicesState.roles, lambda c: rx.select.item(c.label, value=c.value)
-                    )
-                ),
-                value=row.role,
-                on_change=lambda v: ServicesState.set_role(row.id, v),
+            _select(
+                ServicesState.roles,
+                service.role,
+                lambda v: ServicesState.set_role(service.id, v),
                 size="1",
+                width="130px",
             ),
         ),
         data_testid="service-row",
@@ -414,28 +376,13 @@ def _service_row(row: ServiceRow) -> rx.Component:
 def services_tab() -> rx.Component:
     """Each contact service of each company: main recipient, copy, or never dunned."""
     s = ServicesState
-    return rx.vstack(
-        rx.text(t("set.sv.intro", UiState.lang), size="2", color_scheme="gray"),
-        error_note(s.error, "services-error"),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell(t("set.sv.company", UiState.lang)),
-                        rx.table.column_header_cell(t("set.sv.code", UiState.lang)),
-                        rx.table.column_header_cell(t("set.sv.name", UiState.lang)),
-                        rx.table.column_header_cell(t("set.sv.role", UiState.lang)),
-                    )
-                ),
-                rx.table.body(rx.foreach(s.services, _service_row)),
-                size="1",
-                variant="surface",
-                width="100%",
-                id="services-table",
-            ),
-            width="100%",
-            overflow_x="auto",
+    return _list_tab(
+        "set.sv.intro",
+        s.error,
+        "services-error",
+        table(
+            ("set.sv.company", "set.sv.code", "set.sv.name", "set.sv.role"),
+            rx.foreach(s.services, _service_row),
+            id="services-table",
         ),
-        spacing="3",
-        width="100%",
     )
