@@ -106,7 +106,7 @@ def test_open_items_say_their_status_and_are_red_when_late() -> None:
     )
     view = format_card(card, EN)
     assert [c.key for c in view.items_header][-1] == "status"
-    first, second, third = view.items
+    first, second, third = view.item_rows
     assert (first["status"], first["_color.status"], first["level"]) == ("Disputed", "orange", "R2")
     assert first["days"] == f"50{NB}d"
     assert first["_tone.days"] == first["_tone.residual"] == "red"
@@ -191,3 +191,20 @@ def test_a_model_score_is_explained_in_words_in_both_languages() -> None:
     assert explain_part("broken_promises", D("2"), en) == "broken promises in 12 months: 2"
     assert explain_part("late_probability", D("0.42"), en).startswith("42%")
     assert explain_part("disputes", None, fr) == ""
+
+
+def test_an_opened_message_and_an_empty_card() -> None:
+    from src_dash.services.customer_card import MessageDetail
+    from src_dash.ui.pages.customer.rows import CardView, opened_message
+
+    detail = MessageDetail(
+        message_id=9, customer_id=7, channel="email", subject="Relance", body_html="<p>Bonjour</p>",
+        body_text="Bonjour", to=("a@x.fr", "b@x.fr"), cc=(), status="sent", sent_at=AT,
+        has_pdf=True,
+    )  # fmt: skip
+    m = opened_message(detail, FR)
+    assert (m.id, m.subject, m.recipients, m.copies) == (9, "Relance", "a@x.fr, b@x.fr", "")
+    assert (m.when, m.html, m.has_pdf) == (FR.moment(AT), "<p>Bonjour</p>", True)
+    empty = CardView()
+    assert (empty.title, empty.item_rows, empty.scenario_value) == ("", [], AUTO)
+    assert CardView().messages is not empty.messages  # each card its own lists

@@ -8,8 +8,10 @@ nothing but "not found". Changes go through `services.customer_edit` and `servic
 which check the role and the portfolio again.
 
 - `rows`: the card formatted (plain functions, no Reflex);
-- `state`: `CardState`, the card of the URL's customer and the handlers that change it;
-- `header`, `summary`, `follow`, `messages`: the views; `page`: the tabs and the page.
+- `state`: `CardState`, the card of the URL's customer (one `CardView`) and the handlers that
+  change it;
+- `header`, `summary`, `follow`, `messages`: the views, from the pieces of `parts`; `page`: the
+  tabs and the page.
 """
 
 from src_dash.ui.pages.customer.page import customer_page

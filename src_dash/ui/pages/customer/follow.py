@@ -86,10 +86,10 @@ def timeline_tab() -> rx.Component:
     """The customer's events, newest first, and how many are not shown."""
     return rx.card(
         rx.vstack(
-            listing(CardState.timeline, _event, "card.timeline.none"),
+            listing(CardState.card.timeline, _event, "card.timeline.none"),
             rx.cond(
-                CardState.timeline_note != "",
-                rx.text(CardState.timeline_note, size="1", color_scheme="gray"),
+                CardState.card.timeline_note != "",
+                rx.text(CardState.card.timeline_note, size="1", color_scheme="gray"),
             ),
             spacing="2",
             width="100%",
@@ -216,26 +216,26 @@ def follow_tab() -> rx.Component:
             section(
                 "card.comments",
                 _comment_form(),
-                _list(CardState.comments, "comment", "card.comments.none"),
+                _list(CardState.card.comments, "comment", "card.comments.none"),
                 section_id="comments",
             ),
             section(
                 "card.flags",
                 _flag_form(),
                 error_line(CardState.flag_error),
-                _list(CardState.flags, "flag", "card.flags.none", _clear_flag_button),
+                _list(CardState.card.flags, "flag", "card.flags.none", _clear_flag_button),
                 section_id="flags",
             ),
         ),
         (
             section(
                 "card.promises",
-                _list(CardState.promises, "promise", "card.promises.none"),
+                _list(CardState.card.promises, "promise", "card.promises.none"),
                 section_id="promises",
             ),
             section(
                 "card.disputes",
-                _list(CardState.disputes, "dispute", "card.disputes.none"),
+                _list(CardState.card.disputes, "dispute", "card.disputes.none"),
                 section_id="disputes",
             ),
         ),

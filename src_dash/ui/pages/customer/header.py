@@ -15,7 +15,7 @@ from src_dash.ui.pages.customer.state import CardState
 
 def _kpi(key: str, tone: str | None = None) -> rx.Component:
     value = rx.text(
-        CardState.kpis[key],
+        CardState.card.kpis[key],
         size=rx.breakpoints(initial="3", md="4"),
         weight="bold",
         color_scheme=tone,
@@ -28,20 +28,20 @@ def _kpi(key: str, tone: str | None = None) -> rx.Component:
 def _badges() -> rx.Component:
     return rx.hstack(
         rx.cond(
-            CardState.grade != "",
+            CardState.card.grade != "",
             rx.badge(
                 words("card.grade"),
                 " ",
-                CardState.grade,
+                CardState.card.grade,
                 " · ",
-                CardState.score,
-                color_scheme=CardState.grade_color,
+                CardState.card.score,
+                color_scheme=CardState.card.grade_color,
                 size="2",
                 id="grade-badge",
             ),
         ),
         rx.cond(
-            CardState.stop_text != "",
+            CardState.card.stop_text != "",
             rx.badge(
                 rx.icon("circle-pause", size=12),
                 words("card.stopped"),
@@ -51,7 +51,7 @@ def _badges() -> rx.Component:
             ),
         ),
         rx.foreach(
-            CardState.flags,
+            CardState.card.flags,
             lambda f: rx.badge(
                 rx.icon("flag", size=12),
                 f.title,
@@ -61,8 +61,8 @@ def _badges() -> rx.Component:
             ),
         ),
         rx.cond(
-            CardState.profile != "",
-            rx.badge(CardState.profile, color_scheme="indigo", size="2"),
+            CardState.card.profile != "",
+            rx.badge(CardState.card.profile, color_scheme="indigo", size="2"),
         ),
         spacing="2",
         wrap="wrap",
@@ -78,7 +78,7 @@ def _kpis() -> rx.Component:
             _kpi("credits"),
             _kpi("open_items"),
             _kpi("oldest"),
-            rx.cond(CardState.kpis["doubtful"], _kpi("doubtful", "purple")),
+            rx.cond(CardState.card.kpis["doubtful"], _kpi("doubtful", "purple")),
             columns=rx.breakpoints(initial="2", sm="3", lg="6"),
             spacing="3",
             width="100%",
@@ -102,8 +102,8 @@ def card_header() -> rx.Component:
         ),
         rx.flex(
             rx.vstack(
-                page_title(CardState.title),
-                rx.text(CardState.subtitle, size="2", color_scheme="gray", id="card-subtitle"),
+                page_title(CardState.card.title),
+                rx.text(CardState.card.subtitle, size="2", color_scheme="gray", id="card-subtitle"),
                 _badges(),
                 spacing="1",
                 min_width="0",
@@ -125,7 +125,7 @@ def _stop_button() -> rx.Component:
     return rx.cond(
         CardState.can_work,
         rx.cond(
-            CardState.app_stopped,
+            CardState.card.app_stopped,
             soft_button(
                 "circle-play",
                 "card.resume",

@@ -12,26 +12,26 @@ from src_dash.ui.pages.customer.state import CardState
 
 
 def _message_dialog() -> rx.Component:
-    s = CardState
+    s, m = CardState, CardState.message
     return message_dialog(
-        subject=s.message_subject,
+        subject=m.subject,
         head=rx.vstack(
-            addressees(s.message_to, s.message_cc, "card.message.to", "card.message.cc"),
-            rx.text(s.message_when, size="1", color_scheme="gray"),
+            addressees(m.recipients, m.copies, "card.message.to", "card.message.cc"),
+            rx.text(m.when, size="1", color_scheme="gray"),
             spacing="1",
         ),
-        html=s.message_html,
-        text=s.message_text,
+        html=m.html,
+        text=m.text,
         open_=s.message_open,
         on_open_change=s.set_message_open,
         close_key="card.close",
         actions=(
             rx.cond(
-                s.message_has_pdf,
+                m.has_pdf,
                 soft_button(
                     "file-down",
                     "card.message.pdf",
-                    on_click=s.download_pdf(s.message_id),
+                    on_click=s.download_pdf(m.id),
                     id="message-pdf",
                 ),
             ),
@@ -73,7 +73,7 @@ def _row(m: rx.Var) -> rx.Component:
 def messages_tab() -> rx.Component:
     """The messages sent, newest first, and the dialog that opens one."""
     return rx.card(
-        listing(CardState.messages, _row, "card.messages.none"),
+        listing(CardState.card.messages, _row, "card.messages.none"),
         _message_dialog(),
         width="100%",
         id="messages",

@@ -19,8 +19,8 @@ from src_dash.ui.pages.customer.summary import summary_tab
 
 def _items_tab() -> rx.Component:
     return data_table(
-        CardState.items_header,
-        CardState.items,
+        CardState.card.items_header,
+        CardState.card.item_rows,
         table_id="open-items",
         empty_text=words("card.items.none"),
     )
@@ -43,10 +43,10 @@ def _tabs() -> rx.Component:
     # Each tab: its value (and words "card.tab.<value>"), its view, the count beside its name.
     tabs = (
         ("summary", summary_tab, None),
-        ("items", _items_tab, CardState.items.length()),
+        ("items", _items_tab, CardState.card.item_rows.length()),
         ("timeline", timeline_tab, None),
         ("follow", follow_tab, None),
-        ("messages", messages_tab, CardState.messages.length()),
+        ("messages", messages_tab, CardState.card.messages.length()),
     )
     return rx.tabs.root(
         rx.box(

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from src_dash.analytics.timeline import TimelineEvent
 from src_dash.dunning.letter_post import letter_state
-from src_dash.services.customer_card import CustomerCard
+from src_dash.services.customer_card import CustomerCard, MessageDetail, MessageRow
 from src_dash.ui import i18n
 from src_dash.ui.choice import Choice
 from src_dash.ui.components.data_table import TableColumn
@@ -63,20 +63,24 @@ EVENT_GROUPS = {
 
 
 @dataclasses.dataclass
-class Field:
-    """A labelled value of the identity."""
+class Labelled:
+    """A value with its label."""
 
     label: str = ""
     value: str = ""
+
+
+@dataclasses.dataclass
+class Field(Labelled):
+    """A labelled value of the identity."""
+
     key: str = ""
 
 
 @dataclasses.dataclass
-class Bar:
+class Bar(Labelled):
     """A bar of a small chart: the aging buckets, the score's parts."""
 
-    label: str = ""
-    value: str = ""
     detail: str = ""
     width: str = "0%"
     color: str = "indigo"
@@ -101,10 +105,17 @@ class ContactItem:
 
 
 @dataclasses.dataclass
-class EventItem:
+class Dated:
+    """A line of the card's lists: its id (what its buttons act on) and when it happened."""
+
+    id: int = 0
+    when: str = ""
+
+
+@dataclasses.dataclass
+class EventItem(Dated):
     """One event of the timeline."""
 
-    when: str = ""
     group: str = "other"
     label: str = ""
     title: str = ""
@@ -114,67 +125,87 @@ class EventItem:
 
 
 @dataclasses.dataclass
-class NoteItem:
-    """A comment, a promise, a dispute or a flag, formatted."""
+class WithStatus(Dated):
+    """A line with a status: its words and its badge's colour."""
 
-    id: int = 0
-    when: str = ""
-    title: str = ""
-    body: str = ""
     status: str = ""
     status_color: str = "gray"
+
+
+@dataclasses.dataclass
+class NoteItem(WithStatus):
+    """A comment, a promise, a dispute or a flag, formatted."""
+
+    title: str = ""
+    body: str = ""
     amount: str = ""
     by: str = ""
 
 
 @dataclasses.dataclass
-class MessageItem:
+class MessageItem(WithStatus):
     """A message sent to the customer."""
 
-    id: int = 0
-    when: str = ""
     subject: str = ""
     channel: str = ""
-    status: str = ""
-    status_color: str = "gray"
     recipients: str = ""
     has_pdf: bool = False
 
 
 @dataclasses.dataclass
-class CardView:
-    """Everything the page shows of one card, formatted in the viewer's formats."""
+class OpenedMessage:
+    """A message opened in its dialog, as it was sent."""
 
-    title: str
-    subtitle: str
-    kpis: dict[str, str]
-    identity: list[Field]
-    free_fields: list[Field]
-    aging: list[Bar]
-    score: str
-    grade: str
-    grade_color: str
-    score_parts: list[Bar]
-    contacts: list[ContactItem]
-    services: list[Choice]
-    items_header: list[TableColumn]
-    items: list[dict[str, str]]
-    timeline: list[EventItem]
-    timeline_note: str
-    comments: list[NoteItem]
-    promises: list[NoteItem]
-    disputes: list[NoteItem]
-    flags: list[NoteItem]
-    messages: list[MessageItem]
-    profile: str
-    profile_by_hand: bool
-    scenario: str
-    scenario_value: str
-    scenarios: list[Choice]
-    stopped: bool
-    app_stopped: bool
-    stop_text: str
-    sage_stop: bool
+    id: int = 0
+    subject: str = ""
+    recipients: str = ""
+    copies: str = ""
+    when: str = ""
+    html: str = ""
+    text: str = ""
+    has_pdf: bool = False
+
+
+def _empty() -> list:
+    """An empty list as a field's default."""
+    return dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class CardView:
+    """Everything the page shows of one card, formatted in the viewer's formats (empty by
+    default: no card)."""
+
+    title: str = ""
+    subtitle: str = ""
+    kpis: dict[str, str] = dataclasses.field(default_factory=dict)
+    identity: list[Field] = _empty()
+    free_fields: list[Field] = _empty()
+    aging: list[Bar] = _empty()
+    score: str = ""
+    grade: str = ""
+    grade_color: str = "gray"
+    score_parts: list[Bar] = _empty()
+    contacts: list[ContactItem] = _empty()
+    services: list[Choice] = _empty()
+    items_header: list[TableColumn] = _empty()
+    item_rows: list[dict[str, str]] = _empty()
+    timeline: list[EventItem] = _empty()
+    timeline_note: str = ""
+    comments: list[NoteItem] = _empty()
+    promises: list[NoteItem] = _empty()
+    disputes: list[NoteItem] = _empty()
+    flags: list[NoteItem] = _empty()
+    messages: list[MessageItem] = _empty()
+    profile: str = ""
+    profile_by_hand: bool = False
+    scenario: str = ""
+    scenario_value: str = AUTO
+    scenarios: list[Choice] = _empty()
+    stopped: bool = False
+    app_stopped: bool = False
+    stop_text: str = ""
+    sage_stop: bool = False
 
 
 def customer_id_of(path: str) -> int | None:
@@ -362,8 +393,10 @@ def _event(e: TimelineEvent, fmt: Formats, currency: str) -> EventItem:
     )
 
 
-def _status(status: str, w: dict[str, str]) -> tuple[str, str]:
-    return w.get(f"card.status.{status}", status), STATUS_COLORS.get(status, "gray")
+def _with_status(kind: type[WithStatus], status: str, w: dict[str, str], **fields: object):  # noqa: ANN202
+    """A line of `kind` with its status in words and its badge's colour."""
+    words, color = w.get(f"card.status.{status}", status), STATUS_COLORS.get(status, "gray")
+    return kind(status=words, status_color=color, **fields)
 
 
 def _comments(card: CustomerCard, fmt: Formats) -> list[NoteItem]:
@@ -380,43 +413,39 @@ def _comments(card: CustomerCard, fmt: Formats) -> list[NoteItem]:
 
 
 def _promises(card: CustomerCard, fmt: Formats) -> list[NoteItem]:
-    w = _words(fmt.lang)
-    promises = []
-    for p in card.promises:
-        status, color = _status(p.status, w)
-        promises.append(
-            NoteItem(
-                id=p.promise_id,
-                when=fmt.day(p.promised_on),
-                title=", ".join(p.pieces),
-                body=p.note,
-                status=status,
-                status_color=color,
-                amount=fmt.money(p.amount, card.identity.currency),
-                by=p.author,
-            )
+    w, cur = _words(fmt.lang), card.identity.currency
+    return [
+        _with_status(
+            NoteItem,
+            p.status,
+            w,
+            id=p.promise_id,
+            when=fmt.day(p.promised_on),
+            title=", ".join(p.pieces),
+            body=p.note,
+            amount=fmt.money(p.amount, cur),
+            by=p.author,
         )
-    return promises
+        for p in card.promises
+    ]
 
 
 def _disputes(card: CustomerCard, fmt: Formats) -> list[NoteItem]:
-    w = _words(fmt.lang)
-    disputes = []
-    for d in card.disputes:
-        status, color = _status(d.status, w)
-        disputes.append(
-            NoteItem(
-                id=d.dispute_id,
-                when=fmt.day(fmt.local(d.opened_at).date()),
-                title=d.reason or ", ".join(d.pieces),
-                body=" · ".join(x for x in (d.note, ", ".join(d.pieces)) if x),
-                status=status,
-                status_color=color,
-                amount=fmt.money(d.amount, card.identity.currency) if d.amount else "",
-                by=d.author,
-            )
+    w, cur = _words(fmt.lang), card.identity.currency
+    return [
+        _with_status(
+            NoteItem,
+            d.status,
+            w,
+            id=d.dispute_id,
+            when=fmt.day(fmt.local(d.opened_at).date()),
+            title=d.reason or ", ".join(d.pieces),
+            body=" · ".join(x for x in (d.note, ", ".join(d.pieces)) if x),
+            amount=fmt.money(d.amount, cur) if d.amount else "",
+            by=d.author,
         )
-    return disputes
+        for d in card.disputes
+    ]
 
 
 def _flags(card: CustomerCard, fmt: Formats) -> list[NoteItem]:
@@ -434,29 +463,38 @@ def _flags(card: CustomerCard, fmt: Formats) -> list[NoteItem]:
     ]
 
 
-def _messages(card: CustomerCard, fmt: Formats) -> list[MessageItem]:
-    w = _words(fmt.lang)
-    messages = []
-    for m in card.messages:
-        status, color = _status(m.status, w)
-        state = letter_state(m.channel, m.status)
-        if state in LETTER_COLORS:  # a letter: to print, printed, or posted on its day
-            status, color = w[f"letters.{state}"], LETTER_COLORS[state]
-            if state == "posted" and m.posted_on:
-                status = w["letters.posted_on"].format(day=fmt.day(m.posted_on))
-        messages.append(
-            MessageItem(
-                id=m.message_id,
-                when=fmt.moment(m.sent_at or m.created_at),
-                subject=m.subject or "—",
-                channel=w.get(f"card.channel.{m.channel}", m.channel),
-                status=status,
-                status_color=color,
-                recipients=", ".join(m.to),
-                has_pdf=m.has_pdf,
-            )
-        )
-    return messages
+def _message(m: MessageRow, w: dict[str, str], fmt: Formats) -> MessageItem:
+    item = _with_status(
+        MessageItem,
+        m.status,
+        w,
+        id=m.message_id,
+        when=fmt.moment(m.sent_at or m.created_at),
+        subject=m.subject or "—",
+        channel=w.get(f"card.channel.{m.channel}", m.channel),
+        recipients=", ".join(m.to),
+        has_pdf=m.has_pdf,
+    )
+    state = letter_state(m.channel, m.status)
+    if state in LETTER_COLORS:  # a letter: to print, printed, or posted on its day
+        item.status, item.status_color = w[f"letters.{state}"], LETTER_COLORS[state]
+        if state == "posted" and m.posted_on:
+            item.status = w["letters.posted_on"].format(day=fmt.day(m.posted_on))
+    return item
+
+
+def opened_message(m: MessageDetail, fmt: Formats) -> OpenedMessage:
+    """A message as it was sent, for its dialog."""
+    return OpenedMessage(
+        id=m.message_id,
+        subject=m.subject,
+        recipients=", ".join(m.to),
+        copies=", ".join(m.cc),
+        when=fmt.moment(m.sent_at) if m.sent_at else "",
+        html=m.body_html,
+        text=m.body_text,
+        has_pdf=m.has_pdf,
+    )
 
 
 def _kpis(card: CustomerCard, fmt: Formats) -> dict[str, str]:
@@ -538,14 +576,14 @@ def format_card(card: CustomerCard, fmt: Formats) -> CardView:
         contacts=contacts,
         services=services,
         items_header=header,
-        items=items,
+        item_rows=items,
         timeline=[_event(e, fmt, i.currency) for e in card.timeline],
         timeline_note=_timeline_note(card, fmt),
         comments=_comments(card, fmt),
         promises=_promises(card, fmt),
         disputes=_disputes(card, fmt),
         flags=_flags(card, fmt),
-        messages=_messages(card, fmt),
+        messages=[_message(m, _words(fmt.lang), fmt) for m in card.messages],
         profile=i.profile,
         profile_by_hand=i.profile_set_by_hand,
         scenario=_scenario_text(card, fmt.lang),

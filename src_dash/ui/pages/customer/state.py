@@ -4,7 +4,6 @@ checks the role and the portfolio again; the message opened and its PDF."""
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Callable
 from datetime import date
@@ -30,20 +29,13 @@ from src_dash.services.customer_edit import (
 )
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
-from src_dash.ui.choice import Choice
-from src_dash.ui.components.data_table import TableColumn
 from src_dash.ui.kit.service import run_service
 from src_dash.ui.pages.customer.rows import (
-    AUTO,
-    Bar,
     CardView,
-    ContactItem,
-    EventItem,
-    Field,
-    MessageItem,
-    NoteItem,
+    OpenedMessage,
     customer_id_of,
     format_card,
+    opened_message,
 )
 
 logger = logging.getLogger(__name__)
@@ -81,37 +73,8 @@ class CardState(rx.State):
     can_work: bool = False
     can_note: bool = False
 
-    title: str = ""
-    subtitle: str = ""
-    kpis: dict[str, str] = {}
-    identity: list[Field] = []
-    free_fields: list[Field] = []
-    aging: list[Bar] = []
-    score: str = ""
-    grade: str = ""
-    grade_color: str = "gray"
-    score_parts: list[Bar] = []
-    contacts: list[ContactItem] = []
-    services: list[Choice] = []
-    items_header: list[TableColumn] = []
-    items: list[dict[str, str]] = []
-    timeline: list[EventItem] = []
-    timeline_note: str = ""
-    comments: list[NoteItem] = []
-    promises: list[NoteItem] = []
-    disputes: list[NoteItem] = []
-    flags: list[NoteItem] = []
-    messages: list[MessageItem] = []
-    profile: str = ""
-    profile_by_hand: bool = False
+    card: CardView = CardView()
     profile_options: list[str] = []
-    scenario: str = ""
-    scenario_value: str = AUTO
-    scenarios: list[Choice] = []
-    stopped: bool = False
-    app_stopped: bool = False
-    stop_text: str = ""
-    sage_stop: bool = False
 
     contact_open: bool = False
     contact_error: str = ""
@@ -122,31 +85,14 @@ class CardState(rx.State):
     profile_error: str = ""
 
     message_open: bool = False
-    message_id: int = 0
-    message_subject: str = ""
-    message_to: str = ""
-    message_cc: str = ""
-    message_when: str = ""
-    message_html: str = ""
-    message_text: str = ""
-    message_has_pdf: bool = False
-
-    def _show(self, view: CardView) -> None:
-        for f in dataclasses.fields(view):
-            setattr(self, f.name, getattr(view, f.name))
-
-    def _clear(self) -> None:
-        self.found = False
-        self.title = self.subtitle = ""
-        self.items, self.timeline, self.contacts = [], [], []
-        self.comments, self.promises, self.disputes, self.flags, self.messages = [], [], [], [], []
+    message: OpenedMessage = OpenedMessage()
 
     async def _reload(self) -> None:
         found = customer_id_of(self.router.url.path)
         if found is None:
             signed_in = await current_viewer(self) is not None
             if signed_in:
-                self._clear()
+                self.found, self.card = False, CardView()
             self.loaded = signed_in
             return
         done = await run_service(self, read_card, found, describe=load_error)
@@ -159,11 +105,11 @@ class CardState(rx.State):
             # Not in the portfolio, or no such customer: the same answer, nothing else.
             if isinstance(done.exception, SQLAlchemyError):
                 logger.error("the customer card could not be read", exc_info=done.exception)
-            self._clear()
+            self.found, self.card = False, CardView()
             self.error = done.error
             return
         card, profiles = done.value
-        self._show(format_card(card, done.fmt))
+        self.card = format_card(card, done.fmt)
         self.profile_options = sorted(set(profiles) | ({card.identity.profile} - {""}))
         self.can_work, self.can_note = card.can_work, card.can_note
         self.found = True
@@ -282,15 +228,7 @@ class CardState(rx.State):
         done = await run_service(self, message_detail, int(message_id))
         if not done.ok:
             return
-        m, fmt = done.value, done.fmt
-        self.message_id = m.message_id
-        self.message_subject = m.subject
-        self.message_to = ", ".join(m.to)
-        self.message_cc = ", ".join(m.cc)
-        self.message_when = fmt.moment(m.sent_at) if m.sent_at else ""
-        self.message_html = m.body_html
-        self.message_text = m.body_text
-        self.message_has_pdf = m.has_pdf
+        self.message = opened_message(done.value, done.fmt)
         self.message_open = True
 
     @rx.event

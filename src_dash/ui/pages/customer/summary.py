@@ -83,7 +83,7 @@ def _profile_form() -> rx.Component:
         rx.hstack(
             rx.input(
                 name="profile",
-                default_value=CardState.profile,
+                default_value=CardState.card.profile,
                 list="profile-choices",
                 placeholder=words("card.profile.placeholder"),
                 size="2",
@@ -108,9 +108,9 @@ def _scenario_select() -> rx.Component:
         rx.select.trigger(width="100%", id="scenario-select"),
         rx.select.content(
             rx.select.item(words("card.scenario.auto"), value=AUTO),
-            rx.foreach(CardState.scenarios, lambda s: rx.select.item(s.label, value=s.value)),
+            rx.foreach(CardState.card.scenarios, lambda s: rx.select.item(s.label, value=s.value)),
         ),
-        value=CardState.scenario_value,
+        value=CardState.card.scenario_value,
         on_change=CardState.choose_scenario,
         size="2",
     )
@@ -121,19 +121,19 @@ def _profile_box() -> rx.Component:
         _value_line(
             "card.profile",
             rx.text(
-                rx.cond(CardState.profile != "", CardState.profile, "—"),
+                rx.cond(CardState.card.profile != "", CardState.card.profile, "—"),
                 size="2",
                 weight="medium",
                 id="profile-value",
             ),
             rx.cond(
-                CardState.profile_by_hand,
+                CardState.card.profile_by_hand,
                 rx.badge(words("card.by_hand"), variant="outline", size="1"),
             ),
         ),
         _value_line(
             "card.scenario",
-            rx.text(CardState.scenario, size="2", weight="medium", id="scenario-value"),
+            rx.text(CardState.card.scenario, size="2", weight="medium", id="scenario-value"),
         ),
         rx.cond(
             CardState.can_work,
@@ -146,9 +146,13 @@ def _profile_box() -> rx.Component:
             ),
         ),
         rx.cond(
-            CardState.stop_text != "",
+            CardState.card.stop_text != "",
             callout(
-                "circle-pause", CardState.stop_text, color_scheme="orange", size="1", id="stop-text"
+                "circle-pause",
+                CardState.card.stop_text,
+                color_scheme="orange",
+                size="1",
+                id="stop-text",
             ),
         ),
         error_line(CardState.stop_error),
@@ -203,7 +207,7 @@ def _contact_selects() -> tuple[rx.Component, rx.Component]:
     service = rx.select.root(
         rx.select.trigger(width="100%", id="contact-service"),
         rx.select.content(
-            rx.foreach(CardState.services, lambda s: rx.select.item(s.label, value=s.value))
+            rx.foreach(CardState.card.services, lambda s: rx.select.item(s.label, value=s.value))
         ),
         name="service",
     )
@@ -267,7 +271,7 @@ def _contact_dialog() -> rx.Component:
 def _contacts_section() -> rx.Component:
     return section(
         "card.contacts",
-        listing(CardState.contacts, _contact_row, "card.contacts.none", spacing="2"),
+        listing(CardState.card.contacts, _contact_row, "card.contacts.none", spacing="2"),
         rx.cond(CardState.can_work, _contact_dialog()),
         section_id="contacts",
     )
@@ -276,13 +280,13 @@ def _contacts_section() -> rx.Component:
 def _identity_section() -> rx.Component:
     return section(
         "card.identity",
-        _field_list(CardState.identity, "identity"),
+        _field_list(CardState.card.identity, "identity"),
         rx.cond(
-            CardState.free_fields.length() > 0,
+            CardState.card.free_fields.length() > 0,
             rx.vstack(
                 rx.separator(size="4"),
                 rx.text(words("card.free_fields"), size="2", weight="bold"),
-                _field_list(CardState.free_fields, "free-fields"),
+                _field_list(CardState.card.free_fields, "free-fields"),
                 spacing="2",
                 width="100%",
             ),
@@ -300,11 +304,11 @@ def summary_tab() -> rx.Component:
             _contacts_section(),
         ),
         (
-            section("card.aging", _bars(CardState.aging, "aging-bars"), section_id="aging"),
+            section("card.aging", _bars(CardState.card.aging, "aging-bars"), section_id="aging"),
             section(
                 "card.score",
                 rx.text(words("card.score.hint"), size="1", color_scheme="gray"),
-                _bars(CardState.score_parts, "score-parts"),
+                _bars(CardState.card.score_parts, "score-parts"),
                 section_id="score",
             ),
         ),
