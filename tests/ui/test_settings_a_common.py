@@ -102,3 +102,21 @@ def test_input_field_names_its_error_after_its_input():
 def test_card_head_puts_its_side_after_its_lines():
     out = _render(common.card_head((rx.text("a", id="h-a"),), rx.box(id="h-side")))
     assert out.index('"h-a"') < out.index('"h-side"') and "column" in out
+
+
+class _F(rx.State):
+    errors: dict[str, str] = {"min_amount": ""}
+    value: str = ""
+    options: list[common.Choice] = []
+
+    @rx.event
+    def set_field(self, name: str, value: str) -> None:
+        self.value = f"{name}={value}"
+
+
+def test_form_fields_name_their_ids_and_errors_after_the_field():
+    form = common.FormFields(_F.set_field, "f-", _F.errors)
+    out = _render(form.text("set.save", "min_amount", _F.value))
+    assert '"f-min-amount"' in out and '"f-min-amount-error"' in out
+    plain = common.FormFields(_F.set_field, "g-")
+    assert '"g-who"' in _render(plain.choice("set.save", "who", _F.options, _F.value))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 
 import reflex as rx
 
@@ -235,6 +236,35 @@ def choice_field(
 ) -> rx.Component:
     """A select over `Choice` options under its label, with its error when given one."""
     return field(label_key, select(options, value, on_change, select_id), error)
+
+
+@dataclasses.dataclass(frozen=True)
+class FormFields:
+    """The fields of a form whose values one event sets by name (`set_field(name, value)`):
+    a field's id is `prefix` + its name (dashes for underscores), its error `errors[name]` when
+    the form has a dict of errors."""
+
+    set_field: Callable
+    prefix: str
+    errors: rx.Var | None = None
+
+    def _id(self, name: str) -> str:
+        return self.prefix + name.replace("_", "-")
+
+    def _error(self, name: str) -> rx.Var[str] | None:
+        return None if self.errors is None else self.errors[name]
+
+    def text(self, label_key: str, name: str, value: rx.Var[str], **props) -> rx.Component:
+        """A text input (`props` go to it)."""
+        on_change = lambda v: self.set_field(name, v)  # noqa: E731
+        return input_field(label_key, value, on_change, self._id(name), self._error(name), **props)
+
+    def choice(
+        self, label_key: str, name: str, options: rx.Var[list[Choice]], value: rx.Var[str]
+    ) -> rx.Component:
+        """A select over `Choice` options."""
+        on_change = lambda v: self.set_field(name, v)  # noqa: E731
+        return choice_field(label_key, options, value, on_change, self._id(name), self._error(name))
 
 
 def field_grid(*fields: rx.Component, columns: rx.Var | str | None = None, **props) -> rx.Component:
