@@ -26,7 +26,7 @@ from src_dash.ui.auth import current_formats
 from src_dash.ui.choice import Choice
 from src_dash.ui.components.filter_values import ALL
 from src_dash.ui.kit.paged_table import PagedTable
-from src_dash.ui.kit.service import run_service
+from src_dash.ui.kit.service import Done, run_service
 from src_dash.ui.pages.customer_list.rows import (
     ColumnChoice,
     active_filters,
@@ -131,10 +131,14 @@ class CustomersState(PagedTable, rx.State):
             ColumnChoice(c.key, column_label(c, lang), c.key in shown) for c in options.columns
         ]
 
-    def _failed(self, error: str) -> None:
-        self.error = error
-        self.rows = []
-        self.loaded = True
+    def _unanswered(self, done: Done) -> bool:
+        """Whether the service gave nothing to show: signed out (the page waits for the login),
+        or an error (shown, with no rows)."""
+        if done.signed_out:
+            self.loaded = False
+        elif not done.ok:
+            self.error, self.rows, self.loaded = done.error, [], True
+        return not done.ok
 
     async def _refresh(self, options: bool = False) -> None:
         query = self._query()
@@ -142,20 +146,12 @@ class CustomersState(PagedTable, rx.State):
         log = "the customers table could not be read"
         if options:
             found = await run_service(self, filter_options, log=log, **caught)
-            if found.signed_out:
-                self.loaded = False
-                return
-            if not found.ok:
-                self._failed(found.error)
+            if self._unanswered(found):
                 return
             self._show_options(found.value, found.lang)
             query = dataclasses.replace(query, columns=tuple(self.columns))
         done = await run_service(self, list_customers, query, log=log, **caught)
-        if done.signed_out:
-            self.loaded = False
-            return
-        if not done.ok:
-            self._failed(done.error)
+        if self._unanswered(done):
             return
         page, fmt = done.value, done.fmt
         self.error = ""

@@ -17,7 +17,8 @@ from src_dash.ui.components.filters import (
     search_box,
     select_of,
 )
-from src_dash.ui.kit.widgets import select_field, small_label, switch_field, words
+from src_dash.ui.kit.controls import row, soft_button
+from src_dash.ui.kit.widgets import labelled, select_field, small_label, switch_field, words
 from src_dash.ui.pages.customer_list.state import CustomersState
 
 S = CustomersState
@@ -40,8 +41,8 @@ def _bare_select(items: list[rx.Component], name: str, id_: str) -> rx.Component
 
 
 def _days() -> rx.Component:
-    return rx.vstack(
-        small_label("customers.filter.days"),
+    return labelled(
+        "customers.filter.days",
         _bare_select(
             [
                 rx.select.item(words("customers.filter.any_days"), value=ALL),
@@ -50,8 +51,6 @@ def _days() -> rx.Component:
             "min_days",
             "filter-days",
         ),
-        spacing="1",
-        width="100%",
     )
 
 
@@ -168,12 +167,11 @@ def _columns_menu() -> rx.Component:
 
 
 def _export_button(fmt_name: str, icon: str, label_key: str) -> rx.Component:
-    return rx.button(
-        rx.icon(icon, size=16),
-        words(label_key),
+    return soft_button(
+        icon,
+        label_key,
         on_click=S.export(fmt_name),
         loading=S.exporting == fmt_name,
-        variant="soft",
         id=f"export-{fmt_name}",
     )
 
@@ -181,13 +179,11 @@ def _export_button(fmt_name: str, icon: str, label_key: str) -> rx.Component:
 def _toolbar() -> rx.Component:
     return rx.flex(
         search_box(S.search, S.set_search, "customers.search", "customers-search"),
-        rx.hstack(
+        row(
             filters_button("customers.filters", S.active_filters, S.show_filters, S.toggle_filters),
             _columns_menu(),
             _export_button("csv", "file-text", "customers.export_csv"),
             _export_button("xlsx", "file-spreadsheet", "customers.export_xlsx"),
-            spacing="2",
-            wrap="wrap",
         ),
         gap="var(--space-2)",
         wrap="wrap",
