@@ -28,12 +28,11 @@ from src_dash.ui.kit.controls import button, header_cell, row, table
 from src_dash.ui.kit.widgets import words
 from src_dash.ui.pages.settings.common import (
     Choice,
+    FormFields,
     call,
     change,
-    choice_field,
     error_note,
     form_section,
-    input_field,
     read_all,
     section,
 )
@@ -314,21 +313,16 @@ def _objective_form() -> rx.Component:
     """The form to set the cash objective of a month."""
     s = ObjectivesState
 
-    def box(key: str, name: str, value: rx.Var[str], **props) -> rx.Component:
-        on_change = lambda v: ObjectivesState.set_form(name, v)  # noqa: E731
-        return input_field(key, value, on_change, f"objective-{name}", **props)
-
-    def pick(key: str, name: str, options: rx.Var, value: rx.Var[str]) -> rx.Component:
-        on_change = lambda v: ObjectivesState.set_form(name, v)  # noqa: E731
-        return choice_field(key, options, value, on_change, f"objective-{name}")
-
+    form = FormFields(ObjectivesState.set_form, "objective-")
     return form_section(
         "set.ob.form",
         (
-            box("set.ob.month", "month", s.month, type="month"),
-            box("set.ob.amount", "amount", s.amount, inputmode="decimal", placeholder="150 000"),
-            pick("set.ob.company", "company", s.companies, s.company),
-            pick("set.ob.collector", "collector", s.collectors, s.collector),
+            form.text("set.ob.month", "month", s.month, type="month"),
+            form.text(
+                "set.ob.amount", "amount", s.amount, inputmode="decimal", placeholder="150 000"
+            ),
+            form.choice("set.ob.company", "company", s.companies, s.company),
+            form.choice("set.ob.collector", "collector", s.collectors, s.collector),
         ),
         columns=rx.breakpoints(initial="1", sm="2", lg="4"),
         error=s.error,

@@ -34,19 +34,20 @@ from src_dash.ui.kit.controls import (
 from src_dash.ui.kit.widgets import words
 from src_dash.ui.pages.settings.common import (
     Choice,
+    FormFields,
     call,
     card_grid,
     change,
     check_label,
-    choice_field,
     error_note,
     form_section,
-    input_field,
     read_all,
     select,
 )
 
 NONE = "-"
+# The new user's form as it opens: its texts empty, a collector without a sales rep.
+_NEW_USER = {"login": "", "name": "", "email": "", "role": "collector", "password": "", "rep": NONE}
 
 
 @dataclasses.dataclass
@@ -101,12 +102,7 @@ class UsersState(rx.State):
     error: str = ""
     loaded: bool = False
 
-    new_login: str = ""
-    new_name: str = ""
-    new_email: str = ""
-    new_role: str = "collector"
-    new_password: str = ""
-    new_rep: str = NONE
+    new: dict[str, str] = _NEW_USER
     new_error: str = ""
 
     password_for: int = 0
@@ -178,30 +174,30 @@ class UsersState(rx.State):
     @rx.event
     def set_new(self, name: str, value: str) -> None:
         """One field of the new user's form."""
-        if name in ("login", "name", "email", "role", "password", "rep"):
-            setattr(self, f"new_{name}", value)
+        if name in _NEW_USER:
+            self.new = {**self.new, name: value}
 
     @rx.event
     async def create(self) -> rx.event.EventSpec | None:
         """Create the user of the form."""
         lang = (await current_formats(self)).lang
-        rep = int(self.new_rep) if self.new_rep.isdigit() else None
+        new = self.new
+        rep = int(new["rep"]) if new["rep"].isdigit() else None
         done = await call(
             self,
             create_user,
-            self.new_login,
-            self.new_password,
-            self.new_role,
-            name=self.new_name,
-            email=self.new_email,
+            new["login"],
+            new["password"],
+            new["role"],
+            name=new["name"],
+            email=new["email"],
             sales_rep_id=rep,
             language=lang,
         )
         self.new_error = done.error
         if not done.ok:
             return None
-        self.new_login = self.new_name = self.new_email = self.new_password = ""
-        self.new_rep = NONE
+        self.new = {**_NEW_USER, "role": new["role"]}
         await self._read()
         return done.toast("set.us.created", login=done.value.login)
 
@@ -347,30 +343,24 @@ def _user_card(u: UserRow) -> rx.Component:
 
 def _new_user() -> rx.Component:
     s = UsersState
-
-    def box(key: str, name: str, value: rx.Var[str], **props) -> rx.Component:
-        on_change = lambda v: UsersState.set_new(name, v)  # noqa: E731
-        return input_field(key, value, on_change, f"user-new-{name}", **props)
-
-    def pick(key: str, name: str, options: rx.Var, value: rx.Var[str]) -> rx.Component:
-        on_change = lambda v: UsersState.set_new(name, v)  # noqa: E731
-        return choice_field(key, options, value, on_change, f"user-new-{name}")
-
+    form = FormFields(UsersState.set_new, "user-new-")
     return form_section(
         "set.us.new",
         (
-            box("set.us.login", "login", s.new_login, auto_complete="off"),
-            box("set.us.name", "name", s.new_name),
-            box("set.us.email", "email", s.new_email, type="email"),
-            box(
+            form.text("set.us.login", "login", s.new["login"], auto_complete="off"),
+            form.text("set.us.name", "name", s.new["name"]),
+            form.text("set.us.email", "email", s.new["email"], type="email"),
+            form.text(
                 "set.us.password",
                 "password",
-                s.new_password,
+                s.new["password"],
                 type="password",
                 auto_complete="new-password",
             ),
-            pick("set.us.role", "role", s.roles, s.new_role),
-            rx.cond(s.new_role == "sales_rep", pick("set.us.rep", "rep", s.reps, s.new_rep)),
+            form.choice("set.us.role", "role", s.roles, s.new["role"]),
+            rx.cond(
+                s.new["role"] == "sales_rep", form.choice("set.us.rep", "rep", s.reps, s.new["rep"])
+            ),
         ),
         columns=rx.breakpoints(initial="1", sm="2", lg="3"),
         error=s.new_error,

@@ -11,13 +11,13 @@ from src_dash.services.sync_schedule import (
 from src_dash.ui.kit.controls import button, column, ghost_button, row, soft_button
 from src_dash.ui.kit.widgets import small_label, words
 from src_dash.ui.pages.settings.common import (
+    FormFields,
     card_grid,
     card_head,
     check_label,
     error_note,
     field,
     form_section,
-    input_field,
     ok_note,
     section,
 )
@@ -186,22 +186,18 @@ def _connection_form() -> rx.Component:
     and its buttons (test, save, cancel)."""
     s = CompaniesState
 
-    def set_to(name: str):  # noqa: ANN202
-        return lambda v: CompaniesState.set_form(name, v)
-
+    form = FormFields(CompaniesState.set_form, "company-")
     return form_section(
         "set.co.form_title",
         (
-            input_field(
-                "set.co.code", s.form_code, set_to("code"), "company-code", disabled=s.form_existing
-            ),
-            input_field("set.co.name", s.form_name, set_to("name"), "company-name"),
+            form.text("set.co.code", "code", s.form_code, disabled=s.form_existing),
+            form.text("set.co.name", "name", s.form_name),
         ),
         field(
             "set.co.dsn",
             rx.text_area(
                 value=s.form_dsn,
-                on_change=set_to("dsn"),
+                on_change=lambda v: CompaniesState.set_form("dsn", v),
                 placeholder=rx.cond(
                     s.form_existing,
                     words("set.co.dsn_keep"),
@@ -217,7 +213,7 @@ def _connection_form() -> rx.Component:
             "set.co.encoding",
             rx.input(
                 value=s.form_encoding,
-                on_change=set_to("encoding"),
+                on_change=lambda v: CompaniesState.set_form("encoding", v),
                 placeholder="cp1252",
                 id="company-encoding",
                 max_width="200px",

@@ -24,12 +24,12 @@ from src_dash.ui.kit.controls import (
 from src_dash.ui.kit.widgets import item_card, words
 from src_dash.ui.pages.settings.common import (
     Choice,
+    FormFields,
     check_label,
     choice_field,
     error_note,
     field,
     field_grid,
-    input_field,
     section,
 )
 from src_dash.ui.pages.settings.profiles.rows import CURRENCIES, CountLine, RuleLine
@@ -173,14 +173,6 @@ def _count_row(line: CountLine) -> rx.Component:
     )  # fmt: skip
 
 
-def _text(key: str, name: str, value: rx.Var[str], **props) -> rx.Component:
-    s = ProfileRulesState
-    on_change = lambda v: s.set_text(name, v)  # noqa: E731
-    return input_field(
-        key, value, on_change, f"rule-{name.replace('_', '-')}", s.errors[name], **props
-    )
-
-
 def _grade_box(letter: str) -> rx.Component:
     s = ProfileRulesState
     box = rx.checkbox(
@@ -203,22 +195,24 @@ def _currency_choices() -> rx.Var:
     )[UiState.lang].to(list[Choice])
 
 
+def _form() -> FormFields:
+    """The rule's text fields, set by name, their errors under them."""
+    return FormFields(ProfileRulesState.set_text, "rule-", ProfileRulesState.errors)
+
+
 def _criteria() -> rx.Component:
     """The free field, least outstanding, currency and countries a customer must match."""
-    s = ProfileRulesState
+    s, form = ProfileRulesState, _form()
     return field_grid(
-        _text("set.field.free_field", "free_field", s.free_field, placeholder="Segment"),
-        _text(
+        form.text("set.field.free_field", "free_field", s.free_field, placeholder="Segment"),
+        form.text(
             "set.field.free_field_values",
             "free_field_values",
             s.free_field_values,
             placeholder="Grand compte, Collectivité",
         ),
-        _text(
-            "set.field.min_outstanding",
-            "min_outstanding",
-            s.min_outstanding,
-            inputmode="decimal",
+        form.text(
+            "set.field.min_outstanding", "min_outstanding", s.min_outstanding, inputmode="decimal"
         ),
         choice_field(
             "set.field.foreign_currency",
@@ -228,8 +222,8 @@ def _criteria() -> rx.Component:
             "rule-currency",
             s.errors["foreign_currency"],
         ),
-        _text("set.field.countries", "countries", s.countries, placeholder="France"),
-        _text(
+        form.text("set.field.countries", "countries", s.countries, placeholder="France"),
+        form.text(
             "set.field.outside_countries",
             "outside_countries",
             s.outside_countries,
@@ -239,11 +233,11 @@ def _criteria() -> rx.Component:
 
 
 def _dialog() -> rx.Component:
-    s = ProfileRulesState
+    s, form = ProfileRulesState, _form()
     return dialog(
         rx.cond(s.edit_id != 0, words("set.pr.edit"), words("set.pr.new")),
         field_grid(
-            _text("set.field.profile", "profile", s.profile, list="rule-profiles"),
+            form.text("set.field.profile", "profile", s.profile, list="rule-profiles"),
             choice_field(
                 "set.field.company_id",
                 s.companies,
@@ -253,7 +247,7 @@ def _dialog() -> rx.Component:
                 s.errors["company_id"],
             ),
         ),
-        _text("set.field.rule_description", "description", s.description),
+        form.text("set.field.rule_description", "description", s.description),
         field(
             "set.field.grades",
             rx.flex(*[_grade_box(g) for g in GRADE_LETTERS], spacing="4", wrap="wrap"),
