@@ -22,6 +22,7 @@ from src_dash.dunning.mailsink import ReceivedMail, read_mail, received, sink_di
 from src_dash.ui import i18n, routes
 from src_dash.ui.components.layout import page_frame, page_title
 from src_dash.ui.i18n import Formats
+from src_dash.ui.kit.controls import column, round_button
 from src_dash.ui.kit.service import run_service
 from src_dash.ui.kit.widgets import loading, notice, refresh_button, words
 from src_dash.ui.state import UiState
@@ -41,6 +42,15 @@ class MailView:
     recipients: str = ""
     cc: str = ""
     subject: str = ""
+
+
+@dataclasses.dataclass
+class OpenedMail(MailView):
+    """A mail opened whole: its line in the list, its bodies and its attachments' names."""
+
+    html: str = ""
+    text: str = ""
+    attachments: list[str] = dataclasses.field(default_factory=list)
 
 
 def may_read(who: Viewer | None) -> bool:
@@ -65,6 +75,12 @@ def format_mail(mail: ReceivedMail, fmt: Formats) -> MailView:
         cc=", ".join(mail.cc),
         subject=mail.subject or i18n.text("mailbox.no_subject", fmt.lang),
     )
+
+
+def format_opened(mail: ReceivedMail, fmt: Formats) -> OpenedMail:
+    """A mail opened whole, its headers formatted as in the list."""
+    line = dataclasses.asdict(format_mail(mail, fmt))
+    return OpenedMail(**line, html=mail.html, text=mail.text, attachments=list(mail.attachments))
 
 
 def mail_file(name: str) -> Path | None:
@@ -99,15 +115,7 @@ class MailboxState(rx.State):
     rows: list[MailView] = []
 
     opened: bool = False
-    open_name: str = ""
-    open_subject: str = ""
-    open_date: str = ""
-    open_from: str = ""
-    open_to: str = ""
-    open_cc: str = ""
-    open_html: str = ""
-    open_text: str = ""
-    open_attachments: list[str] = []
+    mail: OpenedMail = OpenedMail()
 
     def _deny(self) -> None:
         self.allowed = False
@@ -117,8 +125,7 @@ class MailboxState(rx.State):
 
     def _close(self) -> None:
         self.opened = False
-        self.open_name = self.open_html = self.open_text = ""
-        self.open_attachments = []
+        self.mail = OpenedMail()
 
     @rx.event
     async def load(self) -> None:
@@ -149,17 +156,7 @@ class MailboxState(rx.State):
         if not done.ok:
             yield rx.toast.error(done.error)
             return
-        mail = done.value
-        view = format_mail(mail, done.fmt)
-        self.open_name = view.name
-        self.open_subject = view.subject
-        self.open_date = view.date
-        self.open_from = view.sender
-        self.open_to = view.recipients
-        self.open_cc = view.cc
-        self.open_html = mail.html
-        self.open_text = mail.text
-        self.open_attachments = list(mail.attachments)
+        self.mail = format_opened(done.value, done.fmt)
         self.opened = True
 
     @rx.event
@@ -180,14 +177,21 @@ def _field(key: str, value: rx.Var, testid: str) -> rx.Component:
     )
 
 
+def _addressees(m: rx.Var, prefix: str) -> tuple[rx.Component, ...]:
+    """From, to and (when there is one) cc of a mail (a `MailView`), marked `<prefix>-from`..."""
+    return (
+        _field("mailbox.from", m.sender, f"{prefix}-from"),
+        _field("mailbox.to", m.recipients, f"{prefix}-to"),
+        rx.cond(m.cc != "", _field("mailbox.cc", m.cc, f"{prefix}-cc")),
+    )
+
+
 def _mail_card(m: rx.Var) -> rx.Component:
     return rx.card(
         rx.flex(
             rx.vstack(
                 rx.text(m.subject, weight="bold", size="3", data_testid="mail-subject"),
-                _field("mailbox.from", m.sender, "mail-from"),
-                _field("mailbox.to", m.recipients, "mail-to"),
-                rx.cond(m.cc != "", _field("mailbox.cc", m.cc, "mail-cc")),
+                *_addressees(m, "mail"),
                 spacing="1",
                 min_width="0",
                 flex="1",
@@ -217,26 +221,21 @@ def _mail_card(m: rx.Var) -> rx.Component:
 
 
 def _section(key: str, *children: rx.Component) -> rx.Component:
-    return rx.vstack(
+    return column(
         rx.text(words(key), size="2", weight="bold", color_scheme="gray"),
         *children,
         spacing="1",
-        width="100%",
     )
 
 
 def _mail_head() -> tuple[rx.Component, ...]:
-    s = MailboxState
+    mail = MailboxState.mail
     return (
         rx.flex(
-            rx.dialog.title(s.open_subject, margin="0", word_break="break-word"),
+            rx.dialog.title(mail.subject, margin="0", word_break="break-word"),
             rx.dialog.close(
-                rx.icon_button(
-                    rx.icon("x", size=18),
-                    variant="ghost",
-                    color_scheme="gray",
-                    aria_label=words("mailbox.close"),
-                    id="mail-close",
+                round_button(
+                    "x", "mailbox.close", variant="ghost", color_scheme="gray", id="mail-close"
                 )
             ),
             justify="between",
@@ -244,28 +243,25 @@ def _mail_head() -> tuple[rx.Component, ...]:
             spacing="3",
             width="100%",
         ),
-        rx.vstack(
-            _field("mailbox.date", s.open_date, "open-date"),
-            _field("mailbox.from", s.open_from, "open-from"),
-            _field("mailbox.to", s.open_to, "open-to"),
-            rx.cond(s.open_cc != "", _field("mailbox.cc", s.open_cc, "open-cc")),
+        column(
+            _field("mailbox.date", mail.date, "open-date"),
+            *_addressees(mail, "open"),
             spacing="1",
-            width="100%",
         ),
     )
 
 
 def _mail_bodies() -> tuple[rx.Component, ...]:
-    s = MailboxState
+    mail = MailboxState.mail
     return (
         rx.cond(
-            s.open_html != "",
+            mail.html != "",
             _section(
                 "mailbox.html",
                 rx.el.iframe(
-                    src_doc=s.open_html,
+                    src_doc=mail.html,
                     sandbox="",
-                    title=s.open_subject,
+                    title=mail.subject,
                     id="mail-html",
                     style={
                         "width": "100%",
@@ -278,11 +274,11 @@ def _mail_bodies() -> tuple[rx.Component, ...]:
             ),
         ),
         rx.cond(
-            s.open_text != "",
+            mail.text != "",
             _section(
                 "mailbox.text",
                 rx.box(
-                    s.open_text,
+                    mail.text,
                     as_="pre",
                     id="mail-text",
                     white_space="pre-wrap",
@@ -304,13 +300,14 @@ def _mail_bodies() -> tuple[rx.Component, ...]:
 
 
 def _attachments() -> rx.Component:
+    attachments = MailboxState.mail.attachments
     return _section(
         "mailbox.attachments",
         rx.cond(
-            MailboxState.open_attachments.length() > 0,
+            attachments.length() > 0,
             rx.flex(
                 rx.foreach(
-                    MailboxState.open_attachments,
+                    attachments,
                     lambda a: rx.badge(
                         rx.icon("paperclip", size=12),
                         a,
@@ -330,13 +327,7 @@ def _attachments() -> rx.Component:
 def _mail_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.vstack(
-                *_mail_head(),
-                *_mail_bodies(),
-                _attachments(),
-                spacing="4",
-                width="100%",
-            ),
+            column(*_mail_head(), *_mail_bodies(), _attachments(), spacing="4"),
             max_width="min(900px, 96vw)",
             padding=rx.breakpoints(initial="14px", sm="24px"),
             id="mail-dialog",
@@ -379,7 +370,7 @@ def _header() -> rx.Component:
 def mailbox_page() -> rx.Component:
     """The local outbox: what the sink received, one mail opened in a dialog."""
     return page_frame(
-        rx.vstack(
+        column(
             _header(),
             loading(
                 MailboxState.loaded,
@@ -387,10 +378,9 @@ def mailbox_page() -> rx.Component:
                     MailboxState.allowed,
                     rx.cond(
                         MailboxState.rows.length() > 0,
-                        rx.vstack(
+                        column(
                             rx.foreach(MailboxState.rows, _mail_card),
                             spacing="2",
-                            width="100%",
                             id="mail-list",
                         ),
                         notice("inbox", words("mailbox.empty"), "mailbox-empty"),
@@ -400,7 +390,6 @@ def mailbox_page() -> rx.Component:
             ),
             _mail_dialog(),
             spacing="4",
-            width="100%",
         ),
         on_lang_change=MailboxState.load,
     )
