@@ -18,6 +18,7 @@ from src_dash.ui import i18n, routes
 from src_dash.ui.components.layout import page_frame, page_title
 from src_dash.ui.details import alert_text
 from src_dash.ui.i18n import Formats
+from src_dash.ui.kit.controls import button, column, row, soft_button
 from src_dash.ui.kit.service import plain_error, run_service
 from src_dash.ui.kit.widgets import (
     error_notice,
@@ -174,7 +175,7 @@ def _kind_icon(r: rx.Var) -> rx.Component:
 
 def _alert_card(r: rx.Var) -> rx.Component:
     lines = (
-        rx.flex(
+        row(
             rx.badge(
                 _kind_icon(r),
                 r.kind_label,
@@ -184,9 +185,6 @@ def _alert_card(r: rx.Var) -> rx.Component:
                 data_testid="alert-kind",
             ),
             rx.text(r.date, size="1", color_scheme="gray", data_testid="alert-date"),
-            spacing="2",
-            align="center",
-            wrap="wrap",
         ),
         rx.cond(
             r.href != "",
@@ -209,7 +207,7 @@ def _alert_card(r: rx.Var) -> rx.Component:
         rx.cond(
             AlertsState.can_resolve & (r.fix_href != ""),
             rx.link(
-                rx.button(rx.icon("wrench", size=16), r.fix_label, variant="solid", width="100%"),
+                button("wrench", r.fix_label, variant="solid", width="100%"),
                 href=r.fix_href,
                 width=rx.breakpoints(initial="100%", sm="auto"),
                 data_testid="alert-fix",
@@ -217,12 +215,11 @@ def _alert_card(r: rx.Var) -> rx.Component:
         ),
         rx.cond(
             AlertsState.can_resolve,
-            rx.button(
-                rx.icon("check", size=16),
-                words("alerts.resolve"),
+            soft_button(
+                "check",
+                "alerts.resolve",
                 on_click=AlertsState.resolve(r.id),
                 loading=AlertsState.busy_id == r.id,
-                variant="soft",
                 width=rx.breakpoints(initial="100%", sm="auto"),
                 data_testid="alert-resolve",
             ),
@@ -236,7 +233,7 @@ def _alert_card(r: rx.Var) -> rx.Component:
 def _header() -> rx.Component:
     return rx.flex(
         rx.vstack(
-            rx.hstack(
+            row(
                 page_title(words("alerts.title")),
                 rx.cond(
                     AlertsState.loaded,
@@ -248,7 +245,6 @@ def _header() -> rx.Component:
                         size="2",
                     ),
                 ),
-                align="center",
                 spacing="3",
             ),
             rx.text(words("alerts.subtitle"), size="2", color_scheme="gray"),
@@ -266,24 +262,22 @@ def _header() -> rx.Component:
 def alerts_page() -> rx.Component:
     """The open alerts of the viewer, each with its customer and a "handled" button."""
     return page_frame(
-        rx.vstack(
+        column(
             _header(),
             error_notice(AlertsState.error),
             loading(
                 AlertsState.loaded,
                 rx.cond(
                     AlertsState.rows.length() > 0,
-                    rx.vstack(
+                    column(
                         rx.foreach(AlertsState.rows, _alert_card),
                         spacing="2",
-                        width="100%",
                         id="alerts-list",
                     ),
                     notice("bell-off", words("alerts.empty"), "alerts-empty"),
                 ),
             ),
             spacing="4",
-            width="100%",
         ),
         on_lang_change=AlertsState.load,
     )
