@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import copy
+import dataclasses
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -23,13 +26,16 @@ from src_dash.ui import i18n
 from src_dash.ui.auth import AuthState, current_viewer
 from src_dash.ui.choice import Choice
 from src_dash.ui.components.layout import page_frame, page_title
-from src_dash.ui.i18n import Formats, t
+from src_dash.ui.i18n import Formats
+from src_dash.ui.kit.controls import button, column, row
+from src_dash.ui.kit.widgets import error_notice, loading, words
 from src_dash.ui.state import UiState
 
 ROUTE = "/preferences"
 SAMPLE_AMOUNT = Decimal("-12345.67")
 SAMPLE_DAY = date(2026, 11, 22)
 SAMPLE_MOMENT = datetime(2026, 11, 22, 8, 15, tzinfo=UTC)
+SETTINGS = tuple(f.name for f in dataclasses.fields(Preferences))  # what `pick` may set
 
 
 def currency_choices(lang: str) -> list[Choice]:
@@ -50,10 +56,7 @@ def date_choices(lang: str) -> list[Choice]:
 class PreferencesState(rx.State):
     """The settings being edited and samples of what they give."""
 
-    language: str = "fr"
-    currency_format: str = "symbol"
-    date_format: str = "default"
-    timezone: str = "Europe/Paris"
+    prefs: Preferences = Preferences()
     currency_options: list[Choice] = []
     date_options: list[Choice] = []
     timezones: list[str] = []
@@ -65,9 +68,10 @@ class PreferencesState(rx.State):
     loaded: bool = False
 
     def _refresh_samples(self) -> None:
-        fmt = Formats(self.language, self.currency_format, self.date_format, self.timezone)
-        self.currency_options = currency_choices(self.language)
-        self.date_options = date_choices(self.language)
+        p = self.prefs
+        fmt = Formats(p.language, p.currency_format, p.date_format, p.timezone)
+        self.currency_options = currency_choices(p.language)
+        self.date_options = date_choices(p.language)
         self.sample_money = fmt.money(SAMPLE_AMOUNT, "EUR")
         self.sample_day = fmt.day(SAMPLE_DAY)
         self.sample_moment = fmt.moment(SAMPLE_MOMENT)
@@ -78,11 +82,7 @@ class PreferencesState(rx.State):
         who = await current_viewer(self)
         if who is None:
             return
-        prefs = await asyncio.to_thread(get_preferences, get_engine(), who)
-        self.language = prefs.language
-        self.currency_format = prefs.currency_format
-        self.date_format = prefs.date_format
-        self.timezone = prefs.timezone
+        self.prefs = await asyncio.to_thread(get_preferences, get_engine(), who)
         if not self.timezones:
             self.timezones = timezone_choices()
         self.error = ""
@@ -91,32 +91,16 @@ class PreferencesState(rx.State):
         self.loaded = True
 
     @rx.event
-    def set_language(self, value: str | list[str]) -> None:
-        """Pick the language (the samples follow at once; saving applies it)."""
-        if isinstance(value, list):
+    def pick(self, setting: str, value: str | list[str]) -> None:
+        """Pick a setting (one of `SETTINGS`): the language, the currency or date format, the
+        time zone. The samples follow at once; saving applies it."""
+        if setting not in SETTINGS:
+            return
+        if isinstance(value, list):  # the language's segmented control
             value = value[0] if value else ""
-        self.language = i18n.normalise_lang(value)
-        self.saved = False
-        self._refresh_samples()
-
-    @rx.event
-    def set_currency_format(self, value: str) -> None:
-        """Pick the currency format."""
-        self.currency_format = value
-        self.saved = False
-        self._refresh_samples()
-
-    @rx.event
-    def set_date_format(self, value: str) -> None:
-        """Pick the date format."""
-        self.date_format = value
-        self.saved = False
-        self._refresh_samples()
-
-    @rx.event
-    def set_timezone(self, value: str) -> None:
-        """Pick the time zone."""
-        self.timezone = value
+        if setting == "language":
+            value = i18n.normalise_lang(value)
+        self.prefs = dataclasses.replace(self.prefs, **{setting: value})
         self.saved = False
         self._refresh_samples()
 
@@ -126,9 +110,9 @@ class PreferencesState(rx.State):
         who = await current_viewer(self)
         if who is None:
             return None
-        prefs = Preferences(self.language, self.currency_format, self.date_format, self.timezone)
         try:
-            prefs = await asyncio.to_thread(save_preferences, get_engine(), who, prefs)
+            mine = copy.copy(self.prefs)  # a plain copy of the state's value, for the thread
+            prefs = await asyncio.to_thread(save_preferences, get_engine(), who, mine)
         except (InvalidPreference, AccessDenied) as exc:
             self.error = str(exc)
             return None
@@ -139,25 +123,19 @@ class PreferencesState(rx.State):
         return rx.toast.success(i18n.text("prefs.saved", prefs.language), id="prefs-saved")
 
 
+def _picked(setting: str) -> Callable[[rx.Var], rx.event.EventSpec]:
+    """What picks a setting from a control's new value."""
+    return lambda value: PreferencesState.pick(setting, value)
+
+
 def _row(label_key: str, control: rx.Component) -> rx.Component:
     return rx.flex(
-        rx.text(t(label_key, UiState.lang), size="2", weight="medium", min_width="180px"),
+        rx.text(words(label_key), size="2", weight="medium", min_width="180px"),
         control,
         direction=rx.breakpoints(initial="column", sm="row"),
         align=rx.breakpoints(initial="start", sm="center"),
         gap="var(--space-2)",
         width="100%",
-    )
-
-
-def _select(options: rx.Var[list[Choice]], value: rx.Var[str], on_change, id_: str) -> rx.Component:  # noqa: ANN001
-    return rx.select.root(
-        rx.select.trigger(id=id_, width="100%"),
-        rx.select.content(
-            rx.foreach(options, lambda c: rx.select.item(c.label, value=c.value)),
-        ),
-        value=value,
-        on_change=on_change,
     )
 
 
@@ -167,21 +145,29 @@ def _narrow(control: rx.Component) -> rx.Component:
 
 
 def _format_row(
-    label_key: str,
-    options: rx.Var[list[Choice]],
-    value: rx.Var[str],
-    on_change,  # noqa: ANN001
-    id_: str,
+    label_key: str, options: rx.Var[list[Choice]], setting: str, id_: str
 ) -> rx.Component:
     """A format picked among samples written in it."""
-    return _row(label_key, _narrow(_select(options, value, on_change, id_)))
+    return _row(
+        label_key,
+        _narrow(
+            rx.select.root(
+                rx.select.trigger(id=id_, width="100%"),
+                rx.select.content(
+                    rx.foreach(options, lambda c: rx.select.item(c.label, value=c.value)),
+                ),
+                value=PreferencesState.prefs[setting],
+                on_change=_picked(setting),
+            )
+        ),
+    )
 
 
 def _samples() -> list[rx.Component]:
     """A sample amount, date and moment in the settings picked."""
     return [
         rx.divider(),
-        rx.text(t("prefs.sample", UiState.lang), size="2", color_scheme="gray"),
+        rx.text(words("prefs.sample"), size="2", color_scheme="gray"),
         rx.flex(
             rx.code(PreferencesState.sample_money, id="sample-money"),
             rx.code(PreferencesState.sample_day, id="sample-day"),
@@ -194,23 +180,12 @@ def _samples() -> list[rx.Component]:
 
 def _save_bar() -> rx.Component:
     """The save button, and the word that the settings are saved."""
-    return rx.hstack(
-        rx.button(
-            rx.icon("save", size=16),
-            t("prefs.save", UiState.lang),
-            on_click=PreferencesState.save,
-            id="prefs-save",
-        ),
+    return row(
+        button("save", "prefs.save", on_click=PreferencesState.save, id="prefs-save"),
         rx.cond(
             PreferencesState.saved,
-            rx.text(
-                t("prefs.saved", UiState.lang),
-                size="2",
-                color_scheme="green",
-                id="prefs-saved-note",
-            ),
+            rx.text(words("prefs.saved"), size="2", color_scheme="green", id="prefs-saved-note"),
         ),
-        align="center",
         spacing="3",
     )
 
@@ -219,46 +194,36 @@ def _form() -> rx.Component:
     """The settings, their samples, the error of a refused save, and the save button."""
     s = PreferencesState
     return rx.card(
-        rx.vstack(
+        column(
             _row(
                 "prefs.language",
                 rx.segmented_control.root(
                     rx.segmented_control.item("Français", value="fr", id="pref-lang-fr"),
                     rx.segmented_control.item("English", value="en", id="pref-lang-en"),
-                    value=s.language,
-                    on_change=s.set_language,
+                    value=s.prefs.language,
+                    on_change=_picked("language"),
                 ),
             ),
             _format_row(
-                "prefs.currency_format",
-                s.currency_options,
-                s.currency_format,
-                s.set_currency_format,
-                "pref-currency",
+                "prefs.currency_format", s.currency_options, "currency_format", "pref-currency"
             ),
-            _format_row(
-                "prefs.date_format", s.date_options, s.date_format, s.set_date_format, "pref-date"
-            ),
+            _format_row("prefs.date_format", s.date_options, "date_format", "pref-date"),
             _row(
                 "prefs.timezone",
                 _narrow(
                     rx.select(
                         s.timezones,
-                        value=s.timezone,
-                        on_change=s.set_timezone,
+                        value=s.prefs.timezone,
+                        on_change=_picked("timezone"),
                         id="pref-timezone",
                         width="100%",
                     )
                 ),
             ),
             *_samples(),
-            rx.cond(
-                s.error != "",
-                rx.callout.root(rx.callout.text(s.error), color_scheme="red", id="prefs-error"),
-            ),
+            error_notice(s.error, "prefs-error"),
             _save_bar(),
             spacing="4",
-            width="100%",
         ),
         width="100%",
         max_width="640px",
@@ -268,15 +233,10 @@ def _form() -> rx.Component:
 def preferences_page() -> rx.Component:
     """The settings form and a sample of figures in the chosen formats."""
     return page_frame(
-        rx.vstack(
-            page_title(t("nav.preferences", UiState.lang)),
-            rx.text(t("prefs.intro", UiState.lang), size="2", color_scheme="gray"),
-            rx.cond(
-                PreferencesState.loaded,
-                _form(),
-                rx.center(rx.spinner(size="3"), width="100%", padding="48px"),
-            ),
+        column(
+            page_title(words("nav.preferences")),
+            rx.text(words("prefs.intro"), size="2", color_scheme="gray"),
+            loading(PreferencesState.loaded, _form()),
             spacing="4",
-            width="100%",
         ),
     )
