@@ -5,7 +5,15 @@ from __future__ import annotations
 import reflex as rx
 
 from src_dash.ui.i18n import t
-from src_dash.ui.pages.settings.common import error_note, field, ok_note, section
+from src_dash.ui.kit.controls import button, column, row
+from src_dash.ui.pages.settings.common import (
+    check_label,
+    error_note,
+    field,
+    note,
+    ok_note,
+    section,
+)
 from src_dash.ui.pages.settings.fec.rows import UPLOAD_ID, AccountRow, ExcludedRow
 from src_dash.ui.pages.settings.fec.state import FecState
 from src_dash.ui.state import UiState
@@ -27,6 +35,27 @@ def _line(label_key: str, value: rx.Var, line_id: str) -> rx.Component:
         spacing="2",
         wrap="wrap",
         width="100%",
+    )
+
+
+def _part(title_key: str, *children: rx.Component, **props) -> rx.Component:
+    """A part of the preview under its bold title."""
+    return rx.vstack(
+        rx.text(t(title_key, UiState.lang), size="2", weight="bold"),
+        *children,
+        **{"spacing": "1", "width": "100%", **props},
+    )
+
+
+def _reading(when: rx.Var[bool]) -> rx.Component:
+    """The spinner shown while a file is read."""
+    return rx.cond(
+        when,
+        rx.hstack(
+            rx.spinner(size="2"),
+            rx.text(t("set.fec.reading", UiState.lang), size="2"),
+            align="center",
+        ),
     )
 
 
@@ -68,20 +97,13 @@ def _account_row(row: AccountRow) -> rx.Component:
             flex="1",
             min_width="0",
         ),
-        rx.text(
-            rx.flex(
-                rx.checkbox(
-                    checked=row.chosen,
-                    on_change=lambda v: s.toggle_account(row.key, v),
-                    disabled=s.reading | s.importing,
-                ),
-                t("set.fec.not_customer", UiState.lang),
-                as_="span",
-                align="center",
-                spacing="2",
+        check_label(
+            rx.checkbox(
+                checked=row.chosen,
+                on_change=lambda v: s.toggle_account(row.key, v),
+                disabled=s.reading | s.importing,
             ),
-            as_="label",
-            size="2",
+            "set.fec.not_customer",
             white_space="nowrap",
             cursor="pointer",
         ),
@@ -102,13 +124,9 @@ def _warnings() -> rx.Component:
         p.warnings.length() > 0,
         rx.callout.root(
             rx.callout.icon(rx.icon("triangle-alert")),
-            rx.vstack(
-                rx.text(t("set.fec.warnings", UiState.lang), size="2", weight="bold"),
-                rx.foreach(
-                    p.warnings,
-                    lambda w: rx.text(w, size="1", word_break="break-word"),
-                ),
-                spacing="1",
+            _part(
+                "set.fec.warnings",
+                rx.foreach(p.warnings, lambda w: rx.text(w, size="1", word_break="break-word")),
             ),
             color_scheme="amber",
             size="1",
@@ -124,19 +142,13 @@ def _deletions() -> rx.Component:
     return rx.cond(
         p.deletions > 0,
         rx.callout.root(
-            rx.text(
-                rx.flex(
-                    rx.checkbox(
-                        checked=s.confirm_deletions,
-                        on_change=s.set_confirm_deletions,
-                        id="fec-confirm-deletions",
-                    ),
-                    p.deletions_text,
-                    as_="span",
-                    spacing="2",
+            check_label(
+                rx.checkbox(
+                    checked=s.confirm_deletions,
+                    on_change=s.set_confirm_deletions,
+                    id="fec-confirm-deletions",
                 ),
-                as_="label",
-                size="2",
+                p.deletions_text,
                 cursor="pointer",
             ),
             color_scheme="red",
@@ -150,10 +162,11 @@ def _deletions() -> rx.Component:
 def _preview_buttons() -> rx.Component:
     """Import the file, or drop it."""
     s, p = FecState, FecState.preview
-    return rx.flex(
-        rx.button(
-            rx.icon("file-check", size=14),
-            t("set.fec.import", UiState.lang),
+    return row(
+        button(
+            "file-check",
+            "set.fec.import",
+            icon_size=14,
             on_click=s.confirm,
             loading=s.importing,
             disabled=s.reading | ((p.deletions > 0) & ~s.confirm_deletions),
@@ -167,15 +180,13 @@ def _preview_buttons() -> rx.Component:
             color_scheme="gray",
             id="fec-cancel",
         ),
-        spacing="2",
-        wrap="wrap",
     )
 
 
 def _preview_panel() -> rx.Component:
     s, p = FecState, FecState.preview
     return rx.card(
-        rx.vstack(
+        column(
             rx.heading(t("set.fec.preview_title", UiState.lang), as_="h3", size="3"),
             rx.text(t("set.fec.preview_intro", UiState.lang), size="2", color_scheme="gray"),
             _line("set.fec.file", p.file, "fec-preview-file"),
@@ -203,48 +214,33 @@ def _preview_panel() -> rx.Component:
                 spacing="3",
                 width="100%",
             ),
-            rx.vstack(
-                rx.text(t("set.fec.excluded", UiState.lang), size="2", weight="bold"),
+            _part(
+                "set.fec.excluded",
                 rx.cond(
                     p.excluded.length() > 0,
                     rx.foreach(p.excluded, _excluded_row),
                     rx.text(t("set.fec.excluded_none", UiState.lang), size="2"),
                 ),
-                spacing="1",
-                width="100%",
                 id="fec-preview-excluded",
             ),
             _warnings(),
             rx.cond(
                 p.accounts.length() > 0,
-                rx.vstack(
-                    rx.text(t("set.fec.accounts", UiState.lang), size="2", weight="bold"),
+                _part(
+                    "set.fec.accounts",
                     rx.text(t("set.fec.accounts_intro", UiState.lang), size="1"),
                     rx.foreach(p.accounts, _account_row),
-                    spacing="1",
-                    width="100%",
                     id="fec-preview-accounts",
                 ),
             ),
-            rx.vstack(
-                rx.text(t("set.fec.changes", UiState.lang), size="2", weight="bold"),
+            _part(
+                "set.fec.changes",
                 rx.text(p.changes, size="2", id="fec-preview-changes"),
                 rx.text(p.new_customers, size="2", id="fec-preview-new-customers"),
-                spacing="1",
-                width="100%",
             ),
             _deletions(),
-            rx.cond(
-                s.reading,
-                rx.hstack(
-                    rx.spinner(size="2"),
-                    rx.text(t("set.fec.reading", UiState.lang), size="2"),
-                    align="center",
-                ),
-            ),
+            _reading(s.reading),
             _preview_buttons(),
-            spacing="3",
-            width="100%",
         ),
         width="100%",
         variant="surface",
@@ -284,27 +280,10 @@ def fec_section() -> rx.Component:
             width="100%",
             cursor="pointer",
         ),
-        rx.cond(
-            s.reading & ~s.has_preview,
-            rx.hstack(
-                rx.spinner(size="2"),
-                rx.text(t("set.fec.reading", UiState.lang), size="2"),
-                align="center",
-            ),
-        ),
+        _reading(s.reading & ~s.has_preview),
         error_note(s.error, "fec-error"),
         rx.cond(s.has_preview, _preview_panel()),
         ok_note(s.done, "fec-done"),
-        rx.cond(
-            s.recon != "",
-            rx.callout.root(
-                rx.callout.icon(rx.icon("scale")),
-                rx.callout.text(s.recon, white_space="pre-wrap", word_break="break-word"),
-                color_scheme=rx.cond(s.recon_ok, "green", "red"),
-                size="1",
-                width="100%",
-                id="fec-reconciliation",
-            ),
-        ),
+        note(s.recon, rx.cond(s.recon_ok, "green", "red"), "fec-reconciliation", icon="scale"),
         section_id="fec-section",
     )
