@@ -17,7 +17,16 @@ from src_dash.services.messaging_settings import (
 from src_dash.ui import i18n
 from src_dash.ui.choice import Choice
 from src_dash.ui.i18n import t
-from src_dash.ui.pages.settings.common import call, error_note, field, section, select
+from src_dash.ui.kit.controls import button, buttons, column
+from src_dash.ui.kit.widgets import callout
+from src_dash.ui.pages.settings.common import (
+    call,
+    error_note,
+    field,
+    field_grid,
+    section,
+    select,
+)
 from src_dash.ui.state import UiState
 
 TEXTS = (
@@ -35,6 +44,13 @@ _ERRORS = {
     "timezone": "msg.err.timezone",
 }
 NO_REGION = "none"  # a select's value cannot be empty
+# What the form shows before a company's settings are read (the others are empty).
+_FIRST = {
+    "payment_reference": "invoice",
+    "send_start": "08:30",
+    "send_end": "18:00",
+    "timezone": "Europe/Paris",
+}
 
 
 def _save(
@@ -61,18 +77,7 @@ class MessagingState(rx.State):
     loaded: bool = False
     companies: list[Choice] = []
     company: str = ""
-    sender_name: str = ""
-    sender_email: str = ""
-    reply_mailbox: str = ""
-    signature: str = ""
-    phone: str = ""
-    iban: str = ""
-    bic: str = ""
-    bank_name: str = ""
-    payment_reference: str = "invoice"
-    send_start: str = "08:30"
-    send_end: str = "18:00"
-    timezone: str = "Europe/Paris"
+    texts: dict[str, str] = {**dict.fromkeys(TEXTS, ""), **_FIRST}
     region: str = NO_REGION
     days: list[int] = [0, 1, 2, 3, 4]
     defaults: dict[str, str] = {}
@@ -82,8 +87,7 @@ class MessagingState(rx.State):
     error: str = ""
 
     def _fill(self, form: MessagingForm) -> None:
-        for name in TEXTS:
-            setattr(self, name, getattr(form, name))
+        self.texts = {name: getattr(form, name) for name in TEXTS}
         self.region = form.holidays_region or NO_REGION
         self.days = list(form.send_days)
         self.defaults = dict(form.defaults)
@@ -119,7 +123,7 @@ class MessagingState(rx.State):
     def set_text(self, name: str, value: str) -> None:
         """A text field typed."""
         if name in TEXTS:
-            setattr(self, name, value)
+            self.texts = {**self.texts, name: value}
 
     @rx.event
     def set_region(self, value: str) -> None:
@@ -134,11 +138,11 @@ class MessagingState(rx.State):
     @rx.event
     async def save(self) -> rx.event.EventSpec | None:
         """Check and save the settings."""
-        values = {name: getattr(self, name) for name in TEXTS}
+        values = dict(self.texts)
         values["holidays_region"] = "" if self.region == NO_REGION else self.region
         done = await call(self, _save, self.company, self.days, values, catch=(ValueError,))
         if isinstance(done.exception, MessagingError):
-            self.error = _messaging_said(done.exception, self.reply_mailbox, done.lang)
+            self.error = _messaging_said(done.exception, self.texts["reply_mailbox"], done.lang)
             return None
         if not done.ok:
             self.error = done.error
@@ -152,10 +156,14 @@ class MessagingState(rx.State):
         return done.toast("msg.saved")
 
 
+def _on_text(name: str):  # noqa: ANN202
+    return lambda v: MessagingState.set_text(name, v)
+
+
 def _input(name: str, input_id: str, **props) -> rx.Component:
     return rx.input(
-        value=getattr(MessagingState, name),
-        on_change=lambda v: MessagingState.set_text(name, v),
+        value=MessagingState.texts[name],
+        on_change=_on_text(name),
         placeholder=MessagingState.defaults.get(name, ""),
         id=input_id,
         width="100%",
@@ -164,11 +172,29 @@ def _input(name: str, input_id: str, **props) -> rx.Component:
 
 
 def _grid(*children: rx.Component) -> rx.Component:
-    return rx.grid(
-        *children,
-        columns=rx.breakpoints(initial="1", md="2"),
-        spacing="3",
-        width="100%",
+    return field_grid(*children, columns=rx.breakpoints(initial="1", md="2"))
+
+
+def _help(key: str, name: str, value: rx.Var[str], help_id: str) -> rx.Component:
+    """A grey line under the sender's fields, `{name}` in its words replaced by `value`."""
+    return rx.text(
+        t(key, UiState.lang).replace("{" + name + "}", value),
+        size="1",
+        color_scheme="gray",
+        word_break="break-all",
+        id=help_id,
+    )
+
+
+def _pick(prefix: str, keys: tuple[str, ...], value: rx.Var[str], on_change, pick_id: str):  # noqa: ANN001, ANN201
+    """A select over catalogue words (`prefix.key`)."""
+    return rx.select.root(
+        rx.select.trigger(id=pick_id, width="100%"),
+        rx.select.content(
+            *[rx.select.item(t(f"{prefix}.{key}", UiState.lang), value=key) for key in keys]
+        ),
+        value=value,
+        on_change=on_change,
     )
 
 
@@ -184,37 +210,21 @@ def _sender() -> rx.Component:
         field(
             "msg.signature",
             rx.text_area(
-                value=MessagingState.signature,
-                on_change=lambda v: MessagingState.set_text("signature", v),
+                value=MessagingState.texts["signature"],
+                on_change=_on_text("signature"),
                 placeholder=MessagingState.defaults.get("signature", ""),
                 rows="3",
                 width="100%",
                 id="msg-signature",
             ),
         ),
-        rx.text(
-            t("msg.from_now", UiState.lang).replace("{sender}", MessagingState.sender),
-            size="1",
-            color_scheme="gray",
-            word_break="break-all",
-            id="msg-from",
-        ),
-        rx.text(
-            t("msg.reply_help", UiState.lang).replace("{example}", MessagingState.reply_example),
-            size="1",
-            color_scheme="gray",
-            word_break="break-all",
-            id="msg-reply-example",
-        ),
+        _help("msg.from_now", "sender", MessagingState.sender, "msg-from"),
+        _help("msg.reply_help", "example", MessagingState.reply_example, "msg-reply-example"),
         section_id="msg-sender",
     )
 
 
 def _payment() -> rx.Component:
-    refs = [
-        rx.select.item(t(f"msg.ref.{key}", UiState.lang), value=key)
-        for key in ("invoice", "customer")
-    ]
     return section(
         "msg.payment",
         _grid(
@@ -223,11 +233,12 @@ def _payment() -> rx.Component:
             field("msg.bank_name", _input("bank_name", "msg-bank")),
             field(
                 "msg.payment_reference",
-                rx.select.root(
-                    rx.select.trigger(id="msg-reference", width="100%"),
-                    rx.select.content(*refs),
-                    value=MessagingState.payment_reference,
-                    on_change=lambda v: MessagingState.set_text("payment_reference", v),
+                _pick(
+                    "msg.ref",
+                    ("invoice", "customer"),
+                    MessagingState.texts["payment_reference"],
+                    _on_text("payment_reference"),
+                    "msg-reference",
                 ),
             ),
         ),
@@ -250,10 +261,6 @@ def _day(day: int) -> rx.Component:
 
 
 def _window() -> rx.Component:
-    regions = [
-        rx.select.item(t(f"msg.region.{key}", UiState.lang), value=key)
-        for key in (NO_REGION, "57", "67", "68")
-    ]
     return section(
         "msg.window",
         rx.text(t("msg.window_help", UiState.lang), size="2", color_scheme="gray"),
@@ -268,22 +275,21 @@ def _window() -> rx.Component:
             field("msg.timezone", _input("timezone", "msg-timezone")),
             field(
                 "msg.region",
-                rx.select.root(
-                    rx.select.trigger(id="msg-region", width="100%"),
-                    rx.select.content(*regions),
-                    value=MessagingState.region,
-                    on_change=MessagingState.set_region,
+                _pick(
+                    "msg.region",
+                    (NO_REGION, "57", "67", "68"),
+                    MessagingState.region,
+                    MessagingState.set_region,
+                    "msg-region",
                 ),
             ),
         ),
-        rx.callout.root(
-            rx.callout.icon(rx.icon("clock")),
-            rx.callout.text(
-                rx.cond(
-                    MessagingState.next_opening != "",
-                    t("msg.next", UiState.lang).replace("{when}", MessagingState.next_opening),
-                    t("msg.now", UiState.lang),
-                )
+        callout(
+            "clock",
+            rx.cond(
+                MessagingState.next_opening != "",
+                t("msg.next", UiState.lang).replace("{when}", MessagingState.next_opening),
+                t("msg.now", UiState.lang),
             ),
             size="1",
             color_scheme="blue",
@@ -295,7 +301,7 @@ def _window() -> rx.Component:
 
 def messaging_tab() -> rx.Component:
     """The tab: pick a company, set its messaging, save."""
-    return rx.vstack(
+    return column(
         rx.text(t("msg.intro", UiState.lang), size="2", color_scheme="gray"),
         rx.cond(
             MessagingState.companies.length() > 1,
@@ -314,17 +320,8 @@ def messaging_tab() -> rx.Component:
         _sender(),
         _payment(),
         _window(),
-        rx.hstack(
-            rx.button(
-                rx.icon("save", size=16),
-                t("set.save", UiState.lang),
-                on_click=MessagingState.save,
-                id="msg-save",
-                size="3",
-            ),
-            justify="end",
-            width="100%",
+        buttons(
+            button("save", "set.save", on_click=MessagingState.save, id="msg-save", size="3"),
         ),
         spacing="4",
-        width="100%",
     )
