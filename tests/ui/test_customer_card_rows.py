@@ -205,6 +205,7 @@ def test_an_opened_message_and_an_empty_card() -> None:
     m = opened_message(detail, FR)
     assert (m.id, m.subject, m.recipients, m.copies) == (9, "Relance", "a@x.fr, b@x.fr", "")
     assert (m.when, m.html, m.has_pdf) == (FR.moment(AT), "<p>Bonjour</p>", True)
+    assert (m.channel, m.status_color) == ("Email", "green")
     empty = CardView()
     assert (empty.title, empty.item_rows, empty.scenario_value) == ("", [], AUTO)
     assert CardView().messages is not empty.messages  # each card its own lists

@@ -18,6 +18,7 @@ from src_dash.ui.pages.customer.parts import (
     ruled,
     section,
     when_by,
+    worded_select,
 )
 from src_dash.ui.pages.customer.state import CardState
 
@@ -128,71 +129,59 @@ def _list(
     return listing(items, lambda n: _note(n, testid, action(n) if action else None), none_key)
 
 
-def _comment_form() -> rx.Component:
+def _note_form(fields: rx.Component, on_submit: rx.EventHandler) -> rx.Component:
+    """A comment's or a flag's form, for who may note; empty again once sent."""
     return rx.cond(
         CardState.can_note,
-        rx.form(
-            rx.vstack(
-                rx.text_area(
-                    name="body",
-                    placeholder=words("card.comment.placeholder"),
-                    required=True,
-                    width="100%",
-                    rows="3",
-                    id="comment-body",
-                ),
-                error_line(CardState.comment_error),
-                rx.button(words("card.comment.add"), type="submit", size="2", id="comment-submit"),
-                spacing="2",
+        rx.form(fields, on_submit=on_submit, reset_on_submit=True, width="100%"),
+    )
+
+
+def _comment_form() -> rx.Component:
+    return _note_form(
+        rx.vstack(
+            rx.text_area(
+                name="body",
+                placeholder=words("card.comment.placeholder"),
+                required=True,
                 width="100%",
-                align="end",
+                rows="3",
+                id="comment-body",
             ),
-            on_submit=CardState.add_comment,
-            reset_on_submit=True,
+            error_line(CardState.comment_error),
+            rx.button(words("card.comment.add"), type="submit", size="2", id="comment-submit"),
+            spacing="2",
             width="100%",
+            align="end",
         ),
+        CardState.add_comment,
     )
 
 
 def _flag_form() -> rx.Component:
-    return rx.cond(
-        CardState.can_note,
-        rx.form(
-            rx.flex(
-                rx.select.root(
-                    rx.select.trigger(id="flag-kind"),
-                    rx.select.content(
-                        *[
-                            rx.select.item(words(f"card.flag.{k}"), value=k)
-                            for k in followup.FLAG_KINDS
-                        ]
-                    ),
-                    name="kind",
-                    default_value="watch",
-                ),
-                rx.input(
-                    name="label",
-                    placeholder=words("card.flag.placeholder"),
-                    flex="1",
-                    min_width="160px",
-                    id="flag-label",
-                ),
-                soft_button(
-                    "flag",
-                    "card.flag.add",
-                    icon_size=14,
-                    type="submit",
-                    color_scheme="red",
-                    id="flag-submit",
-                ),
-                gap="var(--space-2)",
-                wrap="wrap",
-                width="100%",
+    return _note_form(
+        rx.flex(
+            worded_select("kind", followup.FLAG_KINDS, "card.flag", {"id": "flag-kind"}),
+            rx.input(
+                name="label",
+                placeholder=words("card.flag.placeholder"),
+                flex="1",
+                min_width="160px",
+                id="flag-label",
             ),
-            on_submit=CardState.raise_flag,
-            reset_on_submit=True,
+            soft_button(
+                "flag",
+                "card.flag.add",
+                icon_size=14,
+                type="submit",
+                color_scheme="red",
+                id="flag-submit",
+            ),
+            gap="var(--space-2)",
+            wrap="wrap",
             width="100%",
         ),
+        CardState.raise_flag,
     )
 
 

@@ -1,6 +1,6 @@
 """The pieces the card's tabs draw alike: a section with its heading, two columns of sections, a
 list or its "none" words, a ruled line of a list, "when · by", a field under its caption, a
-form's error, a dialog's buttons and the small icon button of a line."""
+select of fixed values, a form's error, a dialog's buttons and the small icon button of a line."""
 
 from __future__ import annotations
 
@@ -71,6 +71,19 @@ def when_by(when: rx.Var[str], by: rx.Var[str]) -> rx.Component:
 def captioned(key: str, child: rx.Component) -> rx.Component:
     """A form's field under its caption."""
     return rx.vstack(rx.text(words(key), size="2"), child, spacing="1", width="100%")
+
+
+def worded_select(
+    name: str, values: tuple[str, ...], key_prefix: str, trigger: dict[str, str]
+) -> rx.Component:
+    """A form's select of fixed values, each said by the words of "<key_prefix>.<value>"; the
+    first is chosen at first (`trigger`: the trigger's props, its id)."""
+    return rx.select.root(
+        rx.select.trigger(**trigger),
+        rx.select.content(*[rx.select.item(words(f"{key_prefix}.{v}"), value=v) for v in values]),
+        name=name,
+        default_value=values[0],
+    )
 
 
 def error_line(error: rx.Var[str]) -> rx.Component:

@@ -153,17 +153,12 @@ class MessageItem(WithStatus):
 
 
 @dataclasses.dataclass
-class OpenedMessage:
-    """A message opened in its dialog, as it was sent."""
+class OpenedMessage(MessageItem):
+    """A message opened in its dialog: its copies and its body as it was sent."""
 
-    id: int = 0
-    subject: str = ""
-    recipients: str = ""
     copies: str = ""
-    when: str = ""
     html: str = ""
     text: str = ""
-    has_pdf: bool = False
 
 
 def _empty() -> list:
@@ -485,15 +480,20 @@ def _message(m: MessageRow, w: dict[str, str], fmt: Formats) -> MessageItem:
 
 def opened_message(m: MessageDetail, fmt: Formats) -> OpenedMessage:
     """A message as it was sent, for its dialog."""
-    return OpenedMessage(
+    w = _words(fmt.lang)
+    return _with_status(
+        OpenedMessage,
+        m.status,
+        w,
         id=m.message_id,
-        subject=m.subject,
-        recipients=", ".join(m.to),
-        copies=", ".join(m.cc),
         when=fmt.moment(m.sent_at) if m.sent_at else "",
+        subject=m.subject,
+        channel=w.get(f"card.channel.{m.channel}", m.channel),
+        recipients=", ".join(m.to),
+        has_pdf=m.has_pdf,
+        copies=", ".join(m.cc),
         html=m.body_html,
         text=m.body_text,
-        has_pdf=m.has_pdf,
     )
 
 

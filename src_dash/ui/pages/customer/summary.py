@@ -14,6 +14,7 @@ from src_dash.ui.pages.customer.parts import (
     halves,
     listing,
     section,
+    worded_select,
 )
 from src_dash.ui.pages.customer.rows import AUTO, Bar, Field
 from src_dash.ui.pages.customer.state import CardState
@@ -211,16 +212,11 @@ def _contact_selects() -> tuple[rx.Component, rx.Component]:
         ),
         name="service",
     )
-    role = rx.select.root(
-        rx.select.trigger(width="100%", id="contact-role"),
-        rx.select.content(
-            *[
-                rx.select.item(words(f"card.role.{r}"), value=r)
-                for r in ("service", "to", "cc", "never")
-            ]
-        ),
-        name="role",
-        default_value="service",
+    role = worded_select(
+        "role",
+        ("service", "to", "cc", "never"),
+        "card.role",
+        {"width": "100%", "id": "contact-role"},
     )
     return captioned("card.contact.service", service), captioned("card.contact.role", role)
 
