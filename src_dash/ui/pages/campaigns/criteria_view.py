@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from src_dash.ui.kit.controls import button, buttons, column, ghost_button, row
 from src_dash.ui.kit.widgets import labelled, select_field, words
 from src_dash.ui.pages.campaigns.criteria_state import CriteriaState
-from src_dash.ui.pages.campaigns.parts import grey
+from src_dash.ui.pages.campaigns.parts import card, grey, hinted, title
 from src_dash.ui.pages.campaigns.preview_state import PreviewState
 from src_dash.ui.pages.campaigns.rows import ALL, DAY_STEPS, GRADES, LEVELS
 
@@ -34,7 +35,7 @@ def _items_chip() -> rx.Component:
         CriteriaState.items.length() > 0,
         rx.callout.root(
             rx.callout.icon(rx.icon("list-checks")),
-            rx.flex(
+            row(
                 rx.text(
                     rx.text.span(CriteriaState.items.length(), weight="bold"),
                     " ",
@@ -42,17 +43,10 @@ def _items_chip() -> rx.Component:
                     size="2",
                     id="items-chosen",
                 ),
-                rx.button(
-                    rx.icon("x", size=14),
-                    words("camp.items_clear"),
-                    on_click=CriteriaState.clear_items,
-                    variant="ghost",
-                    size="1",
-                    id="items-clear",
+                ghost_button(
+                    "x", "camp.items_clear", on_click=CriteriaState.clear_items, id="items-clear"
                 ),
                 spacing="3",
-                align="center",
-                wrap="wrap",
             ),
             width="100%",
             size="1",
@@ -90,11 +84,10 @@ def _level() -> rx.Component:
         CriteriaState.items.length() > 0, words("camp.level.forced"), words("camp.level")
     )
     levels = [(lv, words(f"camp.level.{lv}")) for lv in LEVELS]
-    return rx.vstack(
+    return column(
         grey(caption),
         _fixed_select("level", "camp.any_level", levels, "crit-level"),
         spacing="1",
-        width="100%",
         min_width="0",
     )
 
@@ -132,48 +125,36 @@ def _fields() -> rx.Component:
 
 
 def _buttons() -> rx.Component:
-    return rx.flex(
-        grey(words("camp.intro"), flex="1"),
-        rx.hstack(
-            rx.button(
-                rx.icon("eraser", size=14),
-                words("camp.reset"),
-                on_click=CriteriaState.reset_criteria,
-                variant="ghost",
-                color_scheme="gray",
-                id="crit-reset",
-            ),
-            rx.button(
-                rx.icon("eye", size=16),
-                words("camp.preview"),
-                on_click=PreviewState.run_preview,
-                loading=PreviewState.previewing,
-                disabled=CriteriaState.amount_error,
-                id="run-preview",
-            ),
+    reset = button(
+        "eraser",
+        "camp.reset",
+        icon_size=14,
+        on_click=CriteriaState.reset_criteria,
+        variant="ghost",
+        color_scheme="gray",
+        id="crit-reset",
+    )
+    preview = button(
+        "eye",
+        "camp.preview",
+        on_click=PreviewState.run_preview,
+        loading=PreviewState.previewing,
+        disabled=CriteriaState.amount_error,
+        id="run-preview",
+    )
+    return hinted(
+        "camp.intro",
+        buttons(
+            reset,
+            preview,
             spacing="3",
-            justify="end",
             align="center",
             width=rx.breakpoints(initial="100%", sm="auto"),
         ),
-        spacing="3",
         align=rx.breakpoints(initial="stretch", sm="center"),
-        width="100%",
-        direction=rx.breakpoints(initial="column", sm="row"),
     )
 
 
 def criteria_card() -> rx.Component:
     """The criteria of the campaign."""
-    return rx.card(
-        rx.vstack(
-            rx.heading(words("camp.criteria"), as_="h2", size="3"),
-            _items_chip(),
-            _fields(),
-            _buttons(),
-            spacing="3",
-            width="100%",
-        ),
-        width="100%",
-        id="criteria",
-    )
+    return card(title("camp.criteria"), _items_chip(), _fields(), _buttons(), id="criteria")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import reflex as rx
 
 from src_dash.ui.components.layout import as_of_line, page_frame, page_title
-from src_dash.ui.kit.widgets import error_notice, notice, words
+from src_dash.ui.kit.controls import column
+from src_dash.ui.kit.widgets import error_notice, loading, notice, words
 from src_dash.ui.pages.campaigns.criteria_view import criteria_card
 from src_dash.ui.pages.campaigns.message_view import message_box
 from src_dash.ui.pages.campaigns.notice import NoticeState
@@ -24,7 +25,7 @@ def _error() -> rx.Component:
 
 def _screens() -> rx.Component:
     s, no_run = CampaignsState, RunState.run == ""
-    return rx.vstack(
+    return column(
         rx.cond(
             s.allowed,
             rx.cond(no_run, criteria_card()),
@@ -37,7 +38,6 @@ def _screens() -> rx.Component:
         ),
         rx.cond(no_run, recent_card()),
         spacing="4",
-        width="100%",
     )
 
 
@@ -45,21 +45,16 @@ def campaigns_page() -> rx.Component:
     """Dunning campaigns: criteria, preview, draft run, approval, sending, live delivery."""
     s = CampaignsState
     return page_frame(
-        rx.vstack(
+        column(
             rx.vstack(
                 page_title(words("camp.title")),
                 as_of_line(words("camp.as_of"), s.as_of),
                 spacing="1",
             ),
             _error(),
-            rx.cond(
-                s.loaded,
-                _screens(),
-                rx.center(rx.spinner(size="3"), width="100%", padding="48px"),
-            ),
+            loading(s.loaded, _screens()),
             message_box(),
             spacing="4",
-            width="100%",
         ),
         on_lang_change=CampaignsState.load,
     )

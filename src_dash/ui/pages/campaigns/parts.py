@@ -1,9 +1,23 @@
-"""Small pieces the views of /campagnes share: a count badge, a channel's icon, a big figure,
-a pager of two arrows around the page number."""
+"""Small pieces the views of /campagnes share: a card with its title, a count badge and a row of
+them, a message's channel and level, a big figure, a line of a list or "nothing" in grey, a
+pager of two arrows around the page number, a hint beside its buttons."""
 
 from __future__ import annotations
 
 import reflex as rx
+
+from src_dash.ui.kit.controls import column, row
+from src_dash.ui.kit.widgets import words
+
+
+def title(key: str) -> rx.Component:
+    """A card's title."""
+    return rx.heading(words(key), as_="h2", size="3")
+
+
+def card(*children: rx.Component, spacing: str = "3", **props: object) -> rx.Component:
+    """A card of the page, the full width, its parts stacked (`props`: its id)."""
+    return rx.card(column(*children, spacing=spacing), width="100%", **props)
 
 
 def chip(c: rx.Var) -> rx.Component:
@@ -19,6 +33,13 @@ def chip(c: rx.Var) -> rx.Component:
     )
 
 
+def chips(*lists: rx.Var, **props: object) -> rx.Component:
+    """The chips of `lists` side by side, wrapping (`props`: spacing, id)."""
+    return rx.flex(
+        *[rx.foreach(c, chip) for c in lists], **{"spacing": "2", "wrap": "wrap", **props}
+    )
+
+
 def channel_icon(channel: rx.Var[str]) -> rx.Component:
     """The icon of a channel (email, letter, phone)."""
     return rx.match(
@@ -27,6 +48,14 @@ def channel_icon(channel: rx.Var[str]) -> rx.Component:
         ("letter", rx.icon("file-text", size=12)),
         ("phone", rx.icon("phone", size=12)),
         rx.icon("circle", size=12),
+    )
+
+
+def channel_and_level(r: rx.Var) -> tuple[rx.Component, rx.Component]:
+    """A message's channel (its icon, its name) and level, as two badges."""
+    return (
+        rx.badge(channel_icon(r.channel), r.channel_label, color_scheme="indigo"),
+        rx.badge(r.level_label, variant="outline"),
     )
 
 
@@ -75,11 +104,10 @@ def small_pager(
     has_prev, has_next = page > 0, (page + 1) < pages
     return rx.cond(
         has_prev | has_next,
-        rx.hstack(
+        row(
             _arrow("chevron-left", step(-1), ~has_prev, f"{id_}-prev", "‹"),
             rx.text(page + 1, size="2"),
             _arrow("chevron-right", step(1), ~has_next, f"{id_}-next", "›"),
-            align="center",
             spacing="3",
             justify="center",
             width="100%",
@@ -115,3 +143,31 @@ def middle(*children: rx.Component) -> rx.Component:
 def grey(text: rx.Var | str, size: str = "1", **props) -> rx.Component:  # noqa: ANN003
     """A grey note: a subtitle, a hint, "nothing to show"."""
     return rx.text(text, size=size, color_scheme="gray", **props)
+
+
+def listed(
+    items: rx.Var, draw: object, empty_key: str, *after: rx.Component, **props: object
+) -> rx.Component:
+    """`items` drawn one under the other by `draw` (then `after`, a pager), or a grey "nothing"
+    (`empty_key`) when there are none; `props`: the list's spacing, id."""
+    return rx.cond(
+        items.length() > 0,
+        column(rx.foreach(items, draw), *after, **{"spacing": "0", **props}),
+        grey(words(empty_key), "2"),
+    )
+
+
+def hinted(hint_key: str, *controls: rx.Component, **props: object) -> rx.Component:
+    """A grey hint on the left, `controls` on the right; stacked on a phone (`props`: the
+    alignment, the direction)."""
+    return rx.flex(
+        grey(words(hint_key), flex="1"),
+        *controls,
+        **{
+            "spacing": "3",
+            "align": "center",
+            "width": "100%",
+            "direction": rx.breakpoints(initial="column", sm="row"),
+            **props,
+        },
+    )

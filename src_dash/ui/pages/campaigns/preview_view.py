@@ -6,17 +6,22 @@ from __future__ import annotations
 import reflex as rx
 
 from src_dash.ui.components.data_table import data_table
+from src_dash.ui.kit.controls import column, round_button, row
 from src_dash.ui.kit.widgets import kpi_tile, words
 from src_dash.ui.pages.campaigns.message_state import MessageState
 from src_dash.ui.pages.campaigns.parts import (
     big,
-    channel_icon,
-    chip,
+    card,
+    channel_and_level,
+    chips,
     customer_link,
     grey,
+    hinted,
     line,
+    listed,
     middle,
     small_pager,
+    title,
 )
 from src_dash.ui.pages.campaigns.preview_state import PreviewState
 
@@ -55,14 +60,7 @@ def _proposal(r: rx.Var) -> rx.Component:
             aria_label=r.title,
         ),
         middle(
-            rx.hstack(
-                customer_link(r),
-                rx.badge(channel_icon(r.channel), r.channel_label, color_scheme="indigo"),
-                rx.badge(r.level_label, variant="outline"),
-                spacing="2",
-                align="center",
-                wrap="wrap",
-            ),
+            row(customer_link(r), *channel_and_level(r)),
             grey(r.subtitle),
             rx.cond(r.to_text != "", grey(r.to_text, word_break="break-all")),
         ),
@@ -72,12 +70,11 @@ def _proposal(r: rx.Var) -> rx.Component:
             align="end",
             spacing="0",
         ),
-        rx.icon_button(
-            rx.icon("eye", size=16),
+        round_button(
+            "eye",
+            "camp.open",
             on_click=MessageState.open_proposal(r.key),
-            variant="soft",
             size="2",
-            aria_label=words("camp.open"),
             data_testid="open-proposal",
         ),
         data_testid="proposal",
@@ -94,31 +91,25 @@ def _tick_all(key: str, value: bool, **props) -> rx.Component:  # noqa: ANN003
 
 def _proposals_head() -> rx.Component:
     s = PreviewState
-    return rx.flex(
-        rx.heading(words("camp.proposals"), as_="h2", size="3"),
+    return row(
+        title("camp.proposals"),
         rx.spacer(),
         rx.cond(
             s.proposals > 0,
-            rx.hstack(
+            row(
                 grey(s.checked_text, "2", id="checked"),
                 _tick_all("camp.select_all", True),
                 _tick_all("camp.select_none", False, id="uncheck-all"),
-                spacing="2",
-                align="center",
-                wrap="wrap",
             ),
         ),
-        spacing="2",
-        align="center",
-        wrap="wrap",
         width="100%",
     )
 
 
 def _prepare() -> rx.Component:
     s = PreviewState
-    return rx.flex(
-        grey(words("camp.draft.hint"), flex="1"),
+    return hinted(
+        "camp.draft.hint",
         rx.button(
             rx.icon("file-check", size=16),
             words("camp.draft"),
@@ -129,35 +120,17 @@ def _prepare() -> rx.Component:
             size="3",
             id="prepare",
         ),
-        spacing="3",
-        align="center",
-        width="100%",
         direction=rx.breakpoints(initial="column-reverse", sm="row"),
     )
 
 
 def _proposals() -> rx.Component:
     s = PreviewState
-    listed = rx.vstack(
-        rx.foreach(s.rows, _proposal),
-        small_pager(s.prop_page, s.prop_pages, PreviewState.proposals_page, "proposals-pager"),
-        spacing="0",
-        width="100%",
-        id="proposals",
-    )
-    return rx.card(
-        rx.vstack(
-            _proposals_head(),
-            rx.cond(
-                s.proposals > 0,
-                listed,
-                grey(words("camp.proposals.empty"), "2"),
-            ),
-            rx.cond(s.proposals > 0, _prepare()),
-            spacing="3",
-            width="100%",
-        ),
-        width="100%",
+    pager = small_pager(s.prop_page, s.prop_pages, PreviewState.proposals_page, "proposals-pager")
+    return card(
+        _proposals_head(),
+        listed(s.rows, _proposal, "camp.proposals.empty", pager, id="proposals"),
+        rx.cond(s.proposals > 0, _prepare()),
     )
 
 
@@ -193,38 +166,25 @@ def _exclusions_toggle() -> rx.Component:
 
 def _exclusions_list() -> rx.Component:
     s = PreviewState
-    return rx.vstack(
+    return column(
         data_table(
             s.exclusion_header,
             s.exclusions,
             table_id="exclusions",
             empty_text=words("camp.exclusions.empty"),
         ),
-        rx.cond(
-            s.exclusions_more != "",
-            grey(s.exclusions_more),
-        ),
+        rx.cond(s.exclusions_more != "", grey(s.exclusions_more)),
         spacing="2",
-        width="100%",
     )
 
 
 def _exclusions() -> rx.Component:
     s = PreviewState
-    return rx.card(
-        rx.vstack(
-            rx.heading(words("camp.exclusions"), as_="h2", size="3"),
-            rx.cond(
-                s.reasons.length() > 0,
-                rx.vstack(rx.foreach(s.reasons, _reason), spacing="2", width="100%", id="reasons"),
-                grey(words("camp.exclusions.empty"), "2"),
-            ),
-            rx.cond(s.exclusions.length() > 0, _exclusions_toggle()),
-            rx.cond(s.show_exclusions & (s.exclusions.length() > 0), _exclusions_list()),
-            spacing="3",
-            width="100%",
-        ),
-        width="100%",
+    return card(
+        title("camp.exclusions"),
+        listed(s.reasons, _reason, "camp.exclusions.empty", spacing="2", id="reasons"),
+        rx.cond(s.exclusions.length() > 0, _exclusions_toggle()),
+        rx.cond(s.show_exclusions & (s.exclusions.length() > 0), _exclusions_list()),
         id="exclusions-card",
     )
 
@@ -232,18 +192,10 @@ def _exclusions() -> rx.Component:
 def preview_section() -> rx.Component:
     """What the campaign would send, and what it leaves out."""
     s = PreviewState
-    return rx.vstack(
+    return column(
         _kpis(),
-        rx.flex(
-            rx.foreach(s.channel_chips, chip),
-            rx.foreach(s.level_chips, chip),
-            spacing="2",
-            wrap="wrap",
-            id="preview-chips",
-        ),
+        chips(s.channel_chips, s.level_chips, id="preview-chips"),
         _proposals(),
         _exclusions(),
-        spacing="3",
-        width="100%",
         id="preview",
     )

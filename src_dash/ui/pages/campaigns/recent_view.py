@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from src_dash.ui.kit.widgets import words
-from src_dash.ui.pages.campaigns.parts import chip, grey, line, middle
+from src_dash.ui.pages.campaigns.parts import card, chips, grey, line, listed, middle, title
 from src_dash.ui.pages.campaigns.recent_state import RecentState
 from src_dash.ui.pages.campaigns.state import CampaignsState
 
@@ -15,7 +15,7 @@ def _row(r: rx.Var) -> rx.Component:
         middle(
             rx.text(r.title, size="2", weight="medium"),
             grey(r.subtitle),
-            rx.flex(rx.foreach(r.chips, chip), spacing="1", wrap="wrap"),
+            chips(r.chips, spacing="1"),
         ),
         rx.button(
             words("camp.recent.open"),
@@ -34,17 +34,9 @@ def _row(r: rx.Var) -> rx.Component:
 
 def recent_card() -> rx.Component:
     """The last runs prepared, each with a button to open it."""
-    return rx.card(
-        rx.vstack(
-            rx.heading(words("camp.recent"), as_="h2", size="3"),
-            rx.cond(
-                RecentState.recent.length() > 0,
-                rx.vstack(rx.foreach(RecentState.recent, _row), spacing="0", width="100%"),
-                grey(words("camp.recent.empty"), "2"),
-            ),
-            spacing="2",
-            width="100%",
-        ),
-        width="100%",
+    return card(
+        title("camp.recent"),
+        listed(RecentState.recent, _row, "camp.recent.empty"),
+        spacing="2",
         id="recent-runs",
     )

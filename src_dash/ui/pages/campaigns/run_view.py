@@ -6,11 +6,13 @@ from __future__ import annotations
 import reflex as rx
 
 from src_dash.ui.components.letter_post import letters_panel
+from src_dash.ui.kit.controls import button, column, round_button, row, soft_button
 from src_dash.ui.kit.widgets import words
 from src_dash.ui.pages.campaigns.message_state import MessageState
 from src_dash.ui.pages.campaigns.parts import (
-    channel_icon,
-    chip,
+    card,
+    channel_and_level,
+    chips,
     customer_link,
     grey,
     line,
@@ -37,27 +39,16 @@ def _subject(r: rx.Var) -> rx.Component:
 
 
 def _row_body(r: rx.Var) -> rx.Component:
+    status = rx.badge(
+        r.status_label,
+        color_scheme=r.status_color,
+        variant="solid",
+        data_testid="status",
+        data_status=r.status,
+    )
     return middle(
-        rx.hstack(
-            customer_link(r),
-            grey(r.subtitle),
-            spacing="2",
-            align="baseline",
-            wrap="wrap",
-        ),
-        rx.hstack(
-            rx.badge(channel_icon(r.channel), r.channel_label, color_scheme="indigo"),
-            rx.badge(r.level_label, variant="outline"),
-            rx.badge(
-                r.status_label,
-                color_scheme=r.status_color,
-                variant="solid",
-                data_testid="status",
-                data_status=r.status,
-            ),
-            spacing="2",
-            wrap="wrap",
-        ),
+        row(customer_link(r), grey(r.subtitle), align="baseline"),
+        row(*channel_and_level(r), status),
         _subject(r),
         rx.cond(
             (r.to_text != "") | (r.when != ""),
@@ -95,29 +86,25 @@ def _run_row(r: rx.Var) -> rx.Component:
     )
 
 
-def _button(icon: str, key: str, on_click: rx.EventHandler, id_: str, **props) -> rx.Component:  # noqa: ANN003
-    return rx.button(rx.icon(icon, size=16), words(key), on_click=on_click, id=id_, **props)
-
-
 def _approve_buttons() -> rx.Component:
     none_ticked = RunState.run_checked.length() == 0
     return rx.fragment(
-        _button("check-check", "camp.run.approve_all", RunState.approve_all, "approve-all"),
-        _button(
+        button(
+            "check-check", "camp.run.approve_all", on_click=RunState.approve_all, id="approve-all"
+        ),
+        soft_button(
             "check",
             "camp.run.approve_selected",
-            RunState.approve_selected,
-            "approve-selected",
+            on_click=RunState.approve_selected,
+            id="approve-selected",
             disabled=none_ticked,
-            variant="soft",
         ),
-        _button(
+        soft_button(
             "ban",
             "camp.run.reject_selected",
-            RunState.reject_selected,
-            "reject-selected",
+            on_click=RunState.reject_selected,
+            id="reject-selected",
             disabled=none_ticked,
-            variant="soft",
             color_scheme="red",
         ),
     )
@@ -125,24 +112,23 @@ def _approve_buttons() -> rx.Component:
 
 def _run_buttons() -> rx.Component:
     s = RunState
-    send = _button(
+    send = button(
         "send",
         "camp.run.send",
-        RunState.send_run,
-        "send",
+        on_click=RunState.send_run,
+        id="send",
         disabled=s.sending,
         loading=s.sending,
         color_scheme="green",
     )
-    pdf = _button(
+    pdf = soft_button(
         "file-down",
         "camp.run.pdf",
-        RunState.download_letters,
-        "letters-pdf",
-        variant="soft",
+        on_click=RunState.download_letters,
+        id="letters-pdf",
         color_scheme="gray",
     )
-    return rx.flex(
+    return row(
         rx.cond(
             CampaignsState.allowed,
             rx.fragment(
@@ -151,8 +137,6 @@ def _run_buttons() -> rx.Component:
             ),
         ),
         rx.cond(s.letters > 0, pdf),
-        spacing="2",
-        wrap="wrap",
         width="100%",
         id="run-buttons",
     )
@@ -186,12 +170,12 @@ def _run_head() -> rx.Component:
                 id="live",
             ),
         ),
-        rx.icon_button(
-            rx.icon("x", size=16),
+        round_button(
+            "x",
+            "camp.run.close",
             on_click=CampaignsState.close_run,
             variant="ghost",
             color_scheme="gray",
-            aria_label=words("camp.run.close"),
             id="close-run",
         ),
         spacing="2",
@@ -202,7 +186,7 @@ def _run_head() -> rx.Component:
 
 def _progress() -> rx.Component:
     s = RunState
-    return rx.vstack(
+    return column(
         rx.hstack(
             rx.text(s.progress_text, size="2", weight="medium", id="run-progress"),
             rx.spacer(),
@@ -211,40 +195,29 @@ def _progress() -> rx.Component:
         ),
         rx.progress(value=s.progress, max=100, width="100%"),
         spacing="2",
-        width="100%",
     )
 
 
 def _check_page() -> rx.Component:
-    return rx.hstack(
-        rx.checkbox(on_change=RunState.check_page, id="check-page"),
-        grey(words("camp.select_all")),
-        spacing="2",
-        align="center",
+    return row(
+        rx.checkbox(on_change=RunState.check_page, id="check-page"), grey(words("camp.select_all"))
     )
 
 
 def run_card() -> rx.Component:
     """The run shown, its messages and what can be done with them."""
     s = RunState
-    return rx.card(
-        rx.vstack(
-            _run_head(),
-            _progress(),
-            rx.flex(rx.foreach(s.run_chips, chip), spacing="2", wrap="wrap", id="run-chips"),
-            _run_buttons(),
-            rx.cond(
-                s.letters > 0,
-                letters_panel(s.run, CampaignsState.allowed, RunState.run_page_step(0)),
-            ),
-            rx.cond(CampaignsState.allowed & (s.held > 0), _check_page()),
-            rx.vstack(
-                rx.foreach(s.run_rows, _run_row), spacing="0", width="100%", id="run-messages"
-            ),
-            small_pager(s.run_page, s.run_pages, RunState.run_page_step, "run-pager"),
-            spacing="3",
-            width="100%",
+    return card(
+        _run_head(),
+        _progress(),
+        chips(s.run_chips, id="run-chips"),
+        _run_buttons(),
+        rx.cond(
+            s.letters > 0,
+            letters_panel(s.run, CampaignsState.allowed, RunState.run_page_step(0)),
         ),
-        width="100%",
+        rx.cond(CampaignsState.allowed & (s.held > 0), _check_page()),
+        column(rx.foreach(s.run_rows, _run_row), spacing="0", id="run-messages"),
+        small_pager(s.run_page, s.run_pages, RunState.run_page_step, "run-pager"),
         id="run",
     )
