@@ -15,7 +15,7 @@ import reflex as rx
 from src_dash.access import AccessDenied
 from src_dash.dunning.alerts import AlertRow, list_alerts, resolve_alert
 from src_dash.ui import i18n, routes
-from src_dash.ui.components.layout import page_frame, page_title
+from src_dash.ui.components.layout import loaded_page, page_title
 from src_dash.ui.details import alert_text
 from src_dash.ui.i18n import Formats
 from src_dash.ui.kit.controls import button, column, row, soft_button
@@ -23,7 +23,6 @@ from src_dash.ui.kit.service import plain_error, run_service
 from src_dash.ui.kit.widgets import (
     error_notice,
     item_card,
-    loading,
     notice,
     refresh_button,
     words,
@@ -261,23 +260,14 @@ def _header() -> rx.Component:
 
 def alerts_page() -> rx.Component:
     """The open alerts of the viewer, each with its customer and a "handled" button."""
-    return page_frame(
-        column(
-            _header(),
-            error_notice(AlertsState.error),
-            loading(
-                AlertsState.loaded,
-                rx.cond(
-                    AlertsState.rows.length() > 0,
-                    column(
-                        rx.foreach(AlertsState.rows, _alert_card),
-                        spacing="2",
-                        id="alerts-list",
-                    ),
-                    notice("bell-off", words("alerts.empty"), "alerts-empty"),
-                ),
-            ),
-            spacing="4",
+    return loaded_page(
+        _header(),
+        error_notice(AlertsState.error),
+        loaded=AlertsState.loaded,
+        content=rx.cond(
+            AlertsState.rows.length() > 0,
+            column(rx.foreach(AlertsState.rows, _alert_card), spacing="2", id="alerts-list"),
+            notice("bell-off", words("alerts.empty"), "alerts-empty"),
         ),
         on_lang_change=AlertsState.load,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from src_dash.ui.components.layout import as_of_line, page_title
+from src_dash.ui.components.layout import title_bar
 from src_dash.ui.kit.controls import column, row
 from src_dash.ui.kit.widgets import item_card, refresh_button, switch_field, words
 from src_dash.ui.pages.worklist.rows import KIND_ICONS
@@ -118,13 +118,9 @@ def worklist_header() -> rx.Component:
     """The title and the day; for those who work the accounts, the counts, the "only mine"
     switch and the refresh button."""
     s = WorklistState
-    return rx.flex(
-        rx.vstack(
-            page_title(words("work.title")),
-            as_of_line(words("work.as_of"), s.as_of),
-            spacing="1",
-        ),
-        rx.spacer(),
+    return title_bar(
+        words("work.title"),
+        (words("work.as_of"), s.as_of),
         rx.cond(
             s.allowed,
             row(
@@ -135,8 +131,5 @@ def worklist_header() -> rx.Component:
                 spacing="3",
             ),
         ),
-        direction=rx.breakpoints(initial="column", sm="row"),
-        spacing="3",
-        width="100%",
-        align=rx.breakpoints(initial="start", sm="end"),
+        gap="var(--space-3)",
     )
