@@ -22,9 +22,9 @@ from src_dash.dunning.mailsink import ReceivedMail, read_mail, received, sink_di
 from src_dash.ui import i18n, routes
 from src_dash.ui.components.layout import page_frame, page_title
 from src_dash.ui.i18n import Formats
-from src_dash.ui.kit.controls import column, round_button
+from src_dash.ui.kit.controls import column, round_button, soft_button
 from src_dash.ui.kit.service import run_service
-from src_dash.ui.kit.widgets import loading, notice, refresh_button, words
+from src_dash.ui.kit.widgets import item_card, loading, notice, refresh_button, words
 from src_dash.ui.state import UiState
 
 ROUTE = routes.MAILBOX
@@ -187,35 +187,26 @@ def _addressees(m: rx.Var, prefix: str) -> tuple[rx.Component, ...]:
 
 
 def _mail_card(m: rx.Var) -> rx.Component:
-    return rx.card(
+    lines = (
+        rx.text(m.subject, weight="bold", size="3", data_testid="mail-subject"),
+        *_addressees(m, "mail"),
+    )
+    return item_card(
+        lines,
         rx.flex(
-            rx.vstack(
-                rx.text(m.subject, weight="bold", size="3", data_testid="mail-subject"),
-                *_addressees(m, "mail"),
-                spacing="1",
-                min_width="0",
-                flex="1",
+            rx.text(m.date, size="1", color_scheme="gray", data_testid="mail-date"),
+            soft_button(
+                "mail-open",
+                "mailbox.open",
+                on_click=MailboxState.open_mail(m.name),
+                data_testid="mail-open",
             ),
-            rx.flex(
-                rx.text(m.date, size="1", color_scheme="gray", data_testid="mail-date"),
-                rx.button(
-                    rx.icon("mail-open", size=16),
-                    words("mailbox.open"),
-                    on_click=MailboxState.open_mail(m.name),
-                    variant="soft",
-                    data_testid="mail-open",
-                ),
-                direction=rx.breakpoints(initial="row", sm="column"),
-                align=rx.breakpoints(initial="center", sm="end"),
-                justify="between",
-                spacing="2",
-            ),
-            direction=rx.breakpoints(initial="column", sm="row"),
-            spacing="3",
-            width="100%",
+            direction=rx.breakpoints(initial="row", sm="column"),
+            align=rx.breakpoints(initial="center", sm="end"),
+            justify="between",
+            spacing="2",
         ),
-        width="100%",
-        data_testid="mail-item",
+        testid="mail-item",
         data_name=m.name,
     )
 
