@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 
 from src_dash.access import Viewer
 from src_dash.services.messaging_settings import (
+    TEXT_FIELDS,
     MessagingError,
     MessagingForm,
     company_choices,
@@ -29,10 +30,8 @@ from src_dash.ui.pages.settings.common import (
 )
 from src_dash.ui.state import UiState
 
-TEXTS = (
-    "sender_name", "sender_email", "reply_mailbox", "signature", "phone", "iban", "bic",
-    "bank_name", "payment_reference", "send_start", "send_end", "timezone",
-)  # fmt: skip
+# The settings typed as text (the holidays' region has its own select, whose "none" is a value).
+TEXTS = tuple(name for name in TEXT_FIELDS if name != "holidays_region")
 _ERRORS = {
     "sender_email": "msg.err.address",
     "reply_mailbox": "msg.err.address",
