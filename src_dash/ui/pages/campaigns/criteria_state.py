@@ -3,6 +3,7 @@ days late, level, and the items chosen on the open items page (`?items=`)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import ClassVar
 
 import reflex as rx
@@ -19,6 +20,14 @@ from src_dash.ui.pages.campaigns.rows import ALL, GRADES, parse_amount
 
 def _number(value: str) -> int | None:
     return int(value) if value.isdigit() else None
+
+
+def _amount(text: str) -> tuple[Decimal | None, bool]:
+    """The minimum amount typed, and whether it is unreadable (then it is left out)."""
+    try:
+        return parse_amount(text), False
+    except ValueError:
+        return None, True
 
 
 class CriteriaState(rx.State):
@@ -70,12 +79,7 @@ class CriteriaState(rx.State):
 
     def criteria(self) -> CampaignCriteria:
         """The criteria as the services take them (an unreadable amount is left out, and said)."""
-        try:
-            amount = parse_amount(self.min_amount)
-            self.amount_error = False
-        except ValueError:
-            amount = None
-            self.amount_error = True
+        amount, self.amount_error = _amount(self.min_amount)
         return CampaignCriteria(
             scenario_id=_number(self.scenario),
             company_id=_number(self.company),
@@ -102,11 +106,7 @@ class CriteriaState(rx.State):
     def set_min_amount(self, value: str) -> None:
         """The customers' minimum outstanding."""
         self.min_amount = value
-        try:
-            parse_amount(value)
-            self.amount_error = False
-        except ValueError:
-            self.amount_error = True
+        self.amount_error = _amount(value)[1]
 
     @rx.event
     def clear_items(self) -> None:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
+from typing import Any
 
 import reflex as rx
 
 from src_dash.services import campaigns
 from src_dash.services.campaigns import CampaignError
 from src_dash.services.customer_card import message_detail
-from src_dash.ui.kit.service import run_service
+from src_dash.ui.kit.service import Done, run_service
 from src_dash.ui.pages.campaigns.notice import campaign_error, say
 from src_dash.ui.pages.campaigns.preview_state import PreviewState
 
@@ -25,12 +26,16 @@ class MessageState(rx.State):
     msg_html: str = ""
     msg_text: str = ""
 
-    def _show(
-        self, subject: str, channel: str, to: Sequence[str], cc: Sequence[str], html: str, text: str
-    ) -> None:
-        self.msg_subject, self.msg_channel = subject, channel
-        self.msg_to, self.msg_cc = ", ".join(to), ", ".join(cc)
-        self.msg_html, self.msg_text = html, text
+    async def _show(self, done: Done[Any], body: Callable[[Any], tuple[str, str]]) -> None:
+        """Say the error of the read, or show the message read (`body`: its HTML and text)."""
+        if done.error:
+            await say(self, done.error)
+        if not done.ok:
+            return
+        m = done.value
+        self.msg_subject, self.msg_channel = m.subject, m.channel
+        self.msg_to, self.msg_cc = ", ".join(m.to), ", ".join(m.cc)
+        self.msg_html, self.msg_text = body(m)
         self.msg_open = True
 
     @rx.event
@@ -47,21 +52,13 @@ class MessageState(rx.State):
             catch=(CampaignError,),
             describe=campaign_error,
         )
-        if done.error:
-            await say(self, done.error)
-        if done.ok:
-            m = done.value
-            self._show(m.subject, m.channel, m.to, m.cc, m.html, m.text)
+        await self._show(done, lambda m: (m.html, m.text))
 
     @rx.event
     async def open_message(self, message_id: int) -> None:
         """Show a message of the run as it is kept (before or after it went)."""
         done = await run_service(self, message_detail, int(message_id), describe=campaign_error)
-        if done.error:
-            await say(self, done.error)
-        if done.ok:
-            m = done.value
-            self._show(m.subject, m.channel, m.to, m.cc, m.body_html, m.body_text)
+        await self._show(done, lambda m: (m.body_html, m.body_text))
 
     @rx.event
     def set_msg_open(self, value: bool) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from babel import Locale
 
@@ -14,12 +14,13 @@ from src_dash.dunning.letter_post import letter_state
 from src_dash.services import campaigns
 from src_dash.services.campaigns import CampaignPreview, RunStatus, RunSummary
 from src_dash.ui import i18n
+from src_dash.ui.components import filter_values
 from src_dash.ui.components.data_table import TableColumn
 from src_dash.ui.details import exclusion_detail
 from src_dash.ui.i18n import Formats
 from src_dash.ui.routes import customer_href
 
-ALL = "all"
+ALL = filter_values.ALL
 GRADES = campaigns.GRADES
 LEVELS = [str(n) for n in campaigns.LEVELS]
 DAY_STEPS = ("1", "15", "30", "45", "60", "90")
@@ -132,19 +133,10 @@ def channel_label(channel: str, w: dict[str, str]) -> str:
 
 
 def parse_amount(text: str) -> Decimal | None:
-    """A minimum amount typed in ("1 200,50"); None when empty; ValueError when unreadable or
-    negative."""
-    cleaned = text
-    for space in ("\u00a0", "\u202f", " "):
-        cleaned = cleaned.replace(space, "")
-    cleaned = cleaned.replace(",", ".")
-    if not cleaned:
-        return None
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(text) from None
-    if not value.is_finite() or value < 0:
+    """A minimum amount typed in ("1 200,50"), read as the filters read theirs; None when empty;
+    ValueError when unreadable or negative."""
+    value = filter_values.parse_amount(text)
+    if value is not None and value < 0:
         raise ValueError(text)
     return value
 
