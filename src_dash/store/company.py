@@ -40,34 +40,36 @@ class Company(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class SalesRep(SQLModel, table=True):
+class _CompanyCoded(SQLModel):
+    """A row the company's source numbers (`code`, unique in the company), with the hash of
+    what the sync last read of it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    code: int
+    row_hash: int = Field(default=0, sa_type=BigInteger)
+
+
+class SalesRep(_CompanyCoded, table=True):
     """A sales rep or collector of a company (F_COLLABORATEUR); `code` is CO_No."""
 
     __tablename__ = "sales_rep"
     __table_args__ = (UniqueConstraint("company_id", "code"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    company_id: int = Field(foreign_key="company.id", index=True)
-    code: int
     last_name: str = Field(default="", max_length=80)
     first_name: str = Field(default="", max_length=80)
     email: str = Field(default="", max_length=120)
     phone: str = Field(default="", max_length=40)
     is_sales_rep: bool = True
     is_collector: bool = False
-    row_hash: int = Field(default=0, sa_type=BigInteger)
 
 
-class ContactService(SQLModel, table=True):
+class ContactService(_CompanyCoded, table=True):
     """A contact service (P_SERVICECPTA) and how dunning treats it: To, Cc or never."""
 
     __tablename__ = "contact_service"
     __table_args__ = (UniqueConstraint("company_id", "code"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    company_id: int = Field(foreign_key="company.id", index=True)
-    code: int
     name: str = Field(default="", max_length=80)
     abbreviation: str = Field(default="", max_length=10)
     dunning_role: str = Field(default="cc", max_length=8)  # to | cc | never
-    row_hash: int = Field(default=0, sa_type=BigInteger)

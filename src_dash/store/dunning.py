@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from src_dash.clock import utcnow
+from src_dash.store.followup import CoveredItem
 from src_dash.store.types import Money, UTCDateTime
 
 
@@ -159,15 +160,12 @@ class Message(SQLModel, table=True):
     posted_by: int | None = Field(default=None, foreign_key="app_user.id")
 
 
-class MessageItem(SQLModel, table=True):
+class MessageItem(CoveredItem, table=True):
     """An item listed in a message, with its level, days late and residual at sending time."""
 
     __tablename__ = "message_item"
 
-    id: int | None = Field(default=None, primary_key=True)
     message_id: int = Field(foreign_key="message.id", index=True, ondelete="CASCADE")
-    entry_id: int | None = Field(default=None, foreign_key="entry.id", ondelete="SET NULL")
-    piece: str = Field(default="", max_length=30)
     level: int = 0
     days_late: int = 0
     residual: Decimal = Field(default=Decimal("0.00"), sa_type=Money)

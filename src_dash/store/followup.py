@@ -25,15 +25,21 @@ class Promise(SQLModel, table=True):
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class PromiseItem(SQLModel, table=True):
-    """An item covered by a promise; the piece is kept in case the entry leaves the books."""
+class CoveredItem(SQLModel):
+    """An entry a promise, a dispute or a message covers; its piece is kept in case the entry
+    leaves the books."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int | None = Field(default=None, foreign_key="entry.id", ondelete="SET NULL")
+    piece: str = Field(default="", max_length=30)
+
+
+class PromiseItem(CoveredItem, table=True):
+    """An item covered by a promise."""
 
     __tablename__ = "promise_item"
 
-    id: int | None = Field(default=None, primary_key=True)
     promise_id: int = Field(foreign_key="promise.id", index=True, ondelete="CASCADE")
-    entry_id: int | None = Field(default=None, foreign_key="entry.id", ondelete="SET NULL")
-    piece: str = Field(default="", max_length=30)
     amount: Decimal = Field(default=Decimal("0.00"), sa_type=Money)
     # What was open on the item when the promise was made; a payment is what it went down by.
     open_before: Decimal | None = Field(default=None, sa_type=Money)
@@ -62,15 +68,12 @@ class Dispute(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class DisputeItem(SQLModel, table=True):
+class DisputeItem(CoveredItem, table=True):
     """An item covered by a dispute."""
 
     __tablename__ = "dispute_item"
 
-    id: int | None = Field(default=None, primary_key=True)
     dispute_id: int = Field(foreign_key="dispute.id", index=True, ondelete="CASCADE")
-    entry_id: int | None = Field(default=None, foreign_key="entry.id", ondelete="SET NULL")
-    piece: str = Field(default="", max_length=30)
     amount: Decimal = Field(default=Decimal("0.00"), sa_type=Money)
 
 
