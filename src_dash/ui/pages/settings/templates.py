@@ -330,20 +330,24 @@ def _problem(p: ProblemRow) -> rx.Component:
 _MONO = {"font_family": "var(--code-font-family)", "font_size": "13px"}
 
 
-def _part(part: str, key: str, control_id: str, rows: str = "", **props) -> rx.Component:
-    """One of the draft's texts under its label: an input, or a text area of `rows` lines."""
-    s = TemplateEditorState
+def _input(
+    key: str, value: rx.Var[str], on_change, control_id: str, rows: str = "", **props
+) -> rx.Component:  # noqa: ANN001
+    """A text under its label: an input, or a text area of `rows` lines."""
     area = {"rows": rows, "resize": "vertical", "spell_check": False} if rows else {}
     return field(
         key,
         (rx.text_area if rows else rx.input)(
-            value=s.draft[part],
-            on_change=lambda v: s.set_part(part, v),
-            id=control_id,
-            width="100%",
-            **area,
-            **props,
+            value=value, on_change=on_change, id=control_id, width="100%", **area, **props
         ),
+    )
+
+
+def _part(part: str, key: str, control_id: str, rows: str = "", **props) -> rx.Component:
+    """One of the draft's texts (`PARTS`) under its label."""
+    s = TemplateEditorState
+    return _input(
+        key, s.draft[part], lambda v: s.set_part(part, v), control_id, rows, **_MONO, **props
     )
 
 
@@ -352,21 +356,18 @@ def _editor_fields() -> rx.Component:
     return column(
         rx.cond(
             s.is_new,
-            field(
+            _input(
                 "set.tpl.code",
-                rx.input(
-                    value=s.new_code,
-                    on_change=s.set_new_code,
-                    placeholder="relance_r1",
-                    id="template-new-code",
-                    width="100%",
-                ),
+                s.new_code,
+                s.set_new_code,
+                "template-new-code",
+                placeholder="relance_r1",
             ),
         ),
-        _part("name", "set.tpl.name", "template-name"),
-        _part("subject", "set.tpl.subject", "template-subject", **_MONO),
-        _part("body_html", "set.tpl.body_html", "template-html", "14", **_MONO),
-        _part("body_text", "set.tpl.body_text", "template-text", "8", **_MONO),
+        _input("set.tpl.name", s.draft["name"], lambda v: s.set_part("name", v), "template-name"),
+        _part("subject", "set.tpl.subject", "template-subject"),
+        _part("body_html", "set.tpl.body_html", "template-html", "14"),
+        _part("body_text", "set.tpl.body_text", "template-text", "8"),
         rx.el.details(
             rx.el.summary(
                 t("set.tpl.variables", UiState.lang),
@@ -465,7 +466,7 @@ def _preview_pane() -> rx.Component:
 def _template_picker() -> rx.Component:
     """The template to edit (or a new one) and its language."""
     s = TemplateEditorState
-    return rx.flex(
+    return row(
         rx.box(
             rx.select.root(
                 rx.select.trigger(id="template-code", width="100%"),
@@ -488,7 +489,6 @@ def _template_picker() -> rx.Component:
             id="template-lang",
         ),
         spacing="3",
-        align="center",
         width="100%",
     )
 

@@ -59,19 +59,27 @@ def _reading(when: rx.Var[bool]) -> rx.Component:
     )
 
 
-def _excluded_row(row: ExcludedRow) -> rx.Component:
+def _item(lines: tuple[rx.Component, ...], side: rx.Component, gap: str, **props):  # noqa: ANN202
+    """A line of the preview: its texts stacked on the left (`gap` apart), `side` beside them;
+    `props` mark it for the tests."""
     return rx.flex(
-        rx.vstack(
-            rx.text(row.label, size="2", weight="medium"),
-            rx.text(row.accounts, size="1", color_scheme="gray", word_break="break-word"),
-            spacing="0",
-            flex="1",
-            min_width="0",
-        ),
-        rx.text(row.figures, size="2", white_space="nowrap"),
+        rx.vstack(*lines, spacing=gap, flex="1", min_width="0"),
+        side,
         spacing="3",
         align="center",
         width="100%",
+        **props,
+    )
+
+
+def _excluded_row(row: ExcludedRow) -> rx.Component:
+    return _item(
+        (
+            rx.text(row.label, size="2", weight="medium"),
+            rx.text(row.accounts, size="1", color_scheme="gray", word_break="break-word"),
+        ),
+        rx.text(row.figures, size="2", white_space="nowrap"),
+        "0",
         data_reason=row.reason,
         class_name="fec-excluded",
     )
@@ -79,8 +87,8 @@ def _excluded_row(row: ExcludedRow) -> rx.Component:
 
 def _account_row(row: AccountRow) -> rx.Component:
     s = FecState
-    return rx.flex(
-        rx.vstack(
+    return _item(
+        (
             rx.text(rx.text.strong(row.key), " · ", row.name, size="2", word_break="break-word"),
             rx.flex(
                 rx.text(row.balance, size="1", color_scheme="gray"),
@@ -93,9 +101,6 @@ def _account_row(row: AccountRow) -> rx.Component:
                 wrap="wrap",
                 align="center",
             ),
-            spacing="1",
-            flex="1",
-            min_width="0",
         ),
         check_label(
             rx.checkbox(
@@ -107,9 +112,7 @@ def _account_row(row: AccountRow) -> rx.Component:
             white_space="nowrap",
             cursor="pointer",
         ),
-        spacing="3",
-        align="center",
-        width="100%",
+        "1",
         data_key=row.key,
         class_name="fec-account",
         padding_y="6px",
@@ -117,45 +120,45 @@ def _account_row(row: AccountRow) -> rx.Component:
     )
 
 
+def _callout_when(shown: rx.Var[bool], *content: rx.Component, colour: str, box_id: str):  # noqa: ANN202
+    """A small full-width callout holding `content`, when `shown`."""
+    return rx.cond(
+        shown,
+        rx.callout.root(*content, color_scheme=colour, size="1", width="100%", id=box_id),
+    )
+
+
 def _warnings() -> rx.Component:
     """The reader's warnings on the file, when it has some."""
     p = FecState.preview
-    return rx.cond(
+    return _callout_when(
         p.warnings.length() > 0,
-        rx.callout.root(
-            rx.callout.icon(rx.icon("triangle-alert")),
-            _part(
-                "set.fec.warnings",
-                rx.foreach(p.warnings, lambda w: rx.text(w, size="1", word_break="break-word")),
-            ),
-            color_scheme="amber",
-            size="1",
-            width="100%",
-            id="fec-preview-warnings",
+        rx.callout.icon(rx.icon("triangle-alert")),
+        _part(
+            "set.fec.warnings",
+            rx.foreach(p.warnings, lambda w: rx.text(w, size="1", word_break="break-word")),
         ),
+        colour="amber",
+        box_id="fec-preview-warnings",
     )
 
 
 def _deletions() -> rx.Component:
     """The entries the import would delete, to be confirmed first."""
     s, p = FecState, FecState.preview
-    return rx.cond(
+    return _callout_when(
         p.deletions > 0,
-        rx.callout.root(
-            check_label(
-                rx.checkbox(
-                    checked=s.confirm_deletions,
-                    on_change=s.set_confirm_deletions,
-                    id="fec-confirm-deletions",
-                ),
-                p.deletions_text,
-                cursor="pointer",
+        check_label(
+            rx.checkbox(
+                checked=s.confirm_deletions,
+                on_change=s.set_confirm_deletions,
+                id="fec-confirm-deletions",
             ),
-            color_scheme="red",
-            size="1",
-            width="100%",
-            id="fec-preview-deletions",
+            p.deletions_text,
+            cursor="pointer",
         ),
+        colour="red",
+        box_id="fec-preview-deletions",
     )
 
 
