@@ -4,6 +4,8 @@ pager of two arrows around the page number, a hint beside its buttons."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 
 from src_dash.ui.kit.controls import column, row
@@ -135,6 +137,13 @@ def line(
     )
 
 
+def tick(r: rx.Var, on_change: Callable[[bool], rx.EventSpec]) -> rx.Component:
+    """The box that ticks a line, its name that of the line's customer."""
+    return rx.checkbox(
+        checked=r.checked, on_change=on_change, size="2", margin_top="3px", aria_label=r.title
+    )
+
+
 def middle(*children: rx.Component) -> rx.Component:
     """The middle of a line, taking the room left and shrinking first."""
     return rx.vstack(*children, spacing="1", min_width="0", flex="1")
@@ -146,7 +155,11 @@ def grey(text: rx.Var | str, size: str = "1", **props) -> rx.Component:  # noqa:
 
 
 def listed(
-    items: rx.Var, draw: object, empty_key: str, *after: rx.Component, **props: object
+    items: rx.Var,
+    draw: Callable[[rx.Var], rx.Component],
+    empty_key: str,
+    *after: rx.Component,
+    **props: object,
 ) -> rx.Component:
     """`items` drawn one under the other by `draw` (then `after`, a pager), or a grey "nothing"
     (`empty_key`) when there are none; `props`: the list's spacing, id."""

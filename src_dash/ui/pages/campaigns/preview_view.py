@@ -21,6 +21,7 @@ from src_dash.ui.pages.campaigns.parts import (
     listed,
     middle,
     small_pager,
+    tick,
     title,
 )
 from src_dash.ui.pages.campaigns.preview_state import PreviewState
@@ -52,13 +53,7 @@ def _kpis() -> rx.Component:
 
 def _proposal(r: rx.Var) -> rx.Component:
     return line(
-        rx.checkbox(
-            checked=r.checked,
-            on_change=lambda _v: PreviewState.toggle_proposal(r.key),
-            size="2",
-            margin_top="3px",
-            aria_label=r.title,
-        ),
+        tick(r, lambda _v: PreviewState.toggle_proposal(r.key)),
         middle(
             row(customer_link(r), *channel_and_level(r)),
             grey(r.subtitle),

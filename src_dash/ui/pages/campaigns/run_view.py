@@ -18,6 +18,7 @@ from src_dash.ui.pages.campaigns.parts import (
     line,
     middle,
     small_pager,
+    tick,
 )
 from src_dash.ui.pages.campaigns.run_state import RunState
 from src_dash.ui.pages.campaigns.state import CampaignsState
@@ -69,13 +70,7 @@ def _run_row(r: rx.Var) -> rx.Component:
     return line(
         rx.cond(
             CampaignsState.allowed & r.checkable,
-            rx.checkbox(
-                checked=r.checked,
-                on_change=lambda _v: RunState.toggle_message(r.message_id),
-                size="2",
-                margin_top="3px",
-                aria_label=r.title,
-            ),
+            tick(r, lambda _v: RunState.toggle_message(r.message_id)),
             rx.box(width="16px", flex_shrink="0"),
         ),
         _row_body(r),
