@@ -29,7 +29,7 @@ class ExcludedRow:
 
 @dataclasses.dataclass
 class AccountRow:
-    """An account the admin may mark "not a customer", formatted."""
+    """An account the admin may mark "not a customer" (`AccountChoice`'s fields), formatted."""
 
     key: str = ""
     name: str = ""
@@ -97,14 +97,7 @@ def preview_view(preview: FecPreview, fmt: Formats) -> PreviewView:
         ],
         warnings=list(out.warnings),
         accounts=[
-            AccountRow(
-                key=a.key,
-                name=a.name,
-                balance=fmt.money(a.balance, CURRENCY),
-                suspect=a.suspect,
-                kept=a.kept,
-                chosen=a.chosen,
-            )
+            AccountRow(**{**dataclasses.asdict(a), "balance": fmt.money(a.balance, CURRENCY)})
             for a in preview.accounts
         ],
         changes=i18n.text("set.fec.changes_value", lang).format(
