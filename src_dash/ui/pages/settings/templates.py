@@ -247,7 +247,7 @@ class TemplateEditorState(rx.State):
         self._clear_results()
         code = (self.new_code if self.is_new else self.code).strip()
         done = await call(
-            self, save_draft, code, self.language, **self.draft, catch=(TemplateError,)
+            self, save_draft, code, self.language, **dict(self.draft), catch=(TemplateError,)
         )
         if self._problems(done):
             return None
