@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from src_dash.cli.common import add_report_options, failed, open_store, print_json
+from src_dash.cli.common import add_report_options, failed, open_store, print_json, user_id_of
 from src_dash.clock import today
 from src_dash.config import load_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from src_dash.analytics.scope import Scope
 
 
 def _engine_and_scope(args: argparse.Namespace):  # noqa: ANN202
@@ -18,25 +26,30 @@ def _engine_and_scope(args: argparse.Namespace):  # noqa: ANN202
     login = getattr(args, "user", None)
     if login is None:
         return engine, company_scope(engine, args.company)
-    from sqlalchemy import select
-
-    from src_dash.store import User
-
-    with engine.connect() as conn:
-        user_id = conn.execute(select(User.id).where(User.login == login)).scalar()
-    if user_id is None:
-        raise LookupError(f"unknown user {login!r}")
+    user_id = user_id_of(engine, login, unknown="unknown user")
     return engine, scope_for_user(engine, user_id, args.company)
 
 
-def cmd_kpis(args: argparse.Namespace) -> int:
+def _scoped(command: Callable[..., int]) -> Callable[[argparse.Namespace], int]:
+    """The subcommand `command(args, engine, scope)` given the store and the scope of --company
+    (and --user where it has one); an unknown company or user is an error."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            engine, scope = _engine_and_scope(args)
+        except LookupError as exc:
+            return failed(exc)
+        return command(args, engine, scope)
+
+    return run
+
+
+@_scoped
+def cmd_kpis(args: argparse.Namespace, engine: Engine, scope: Scope) -> int:
     """Print the dashboard figures (KPIs, balances by company, aging, top 10s, forecast)."""
     from src_dash.analytics.dashboard import dashboard
 
-    try:
-        engine, scope = _engine_and_scope(args)
-    except LookupError as exc:
-        return failed(exc)
     figures = dashboard(engine, scope, args.as_of or today())
     if args.json:
         print_json(dataclasses.asdict(figures))
@@ -63,14 +76,11 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_scores(args: argparse.Namespace) -> int:
+@_scoped
+def cmd_scores(args: argparse.Namespace, engine: Engine, scope: Scope) -> int:
     """Print every customer's number, score, grade and parts."""
     from src_dash.analytics.scoring import scores
 
-    try:
-        engine, scope = _engine_and_scope(args)
-    except LookupError as exc:
-        return failed(exc)
     as_of = args.as_of or today()
     if load_settings().train_models:
         # The score comes from the pay-date models: train them first (cached per entries).
@@ -104,14 +114,11 @@ def cmd_scores(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+@_scoped
+def cmd_export(args: argparse.Namespace, engine: Engine, scope: Scope) -> int:
     """Export entries, customers, who owes what, promises, actions or users to a file."""
     from src_dash.analytics.exports import run_export
 
-    try:
-        engine, scope = _engine_and_scope(args)
-    except LookupError as exc:
-        return failed(exc)
     out = Path(args.out or f"{args.kind}.{args.format}")
     try:
         count = run_export(engine, args.kind, args.format, out, scope, args.as_of or today())

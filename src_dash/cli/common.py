@@ -19,6 +19,32 @@ def open_store():  # noqa: ANN201
     return get_engine(settings.database_url)
 
 
+def user_id_of(engine, login: str, unknown: str = "no user") -> int:  # noqa: ANN001
+    """The id of the user of `login`.
+
+    Raises:
+        LookupError: (`unknown` and the login) when there is no such user.
+    """
+    from sqlalchemy import select
+
+    from src_dash.store import User
+
+    with engine.connect() as conn:
+        user_id = conn.execute(select(User.id).where(User.login == login)).scalar()
+    if user_id is None:
+        raise LookupError(f"{unknown} {login!r}")
+    return user_id
+
+
+def viewer_of(engine, login: str | None):  # noqa: ANN001, ANN201
+    """The viewer of a login (None when no login is given); see `user_id_of`."""
+    if not login:
+        return None
+    from src_dash.access import viewer
+
+    return viewer(engine, user_id_of(engine, login))
+
+
 def print_json(data: object) -> None:
     """Print data as indented JSON (dates, amounts and the rest as text)."""
     print(json.dumps(data, indent=2, ensure_ascii=False, default=str))

@@ -18,24 +18,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from src_dash.cli.common import failed, iso_date, open_store, print_json
-
-
-def _viewer_of(engine, login: str | None):  # noqa: ANN001, ANN202
-    """The viewer of a login (None when no login is given)."""
-    if not login:
-        return None
-    from sqlalchemy import select
-
-    from src_dash.access import viewer
-    from src_dash.store import User
-
-    t = User.__table__
-    with engine.connect() as conn:
-        user_id = conn.execute(select(t.c.id).where(t.c.login == login)).scalar()
-    if user_id is None:
-        raise LookupError(f"no user {login!r}")
-    return viewer(engine, user_id)
+from src_dash.cli.common import failed, iso_date, open_store, print_json, viewer_of
 
 
 def cmd_send(args: argparse.Namespace) -> int:
@@ -49,7 +32,7 @@ def cmd_send(args: argparse.Namespace) -> int:
     engine = open_store()
     as_of = args.as_of or today()
     try:
-        who = _viewer_of(engine, args.user)
+        who = viewer_of(engine, args.user)
         the_plan = plan(engine, as_of, viewer=who)
         result = create_run(engine, the_plan, viewer=who, approve=args.approve_all)
     except (LookupError, AccessDenied, ValueError) as exc:
@@ -83,7 +66,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
     engine = open_store()
     try:
-        who = _viewer_of(engine, args.user)
+        who = viewer_of(engine, args.user)
         count = approve(engine, who, args.ids)
     except (LookupError, AccessDenied) as exc:
         return failed(exc)
@@ -122,7 +105,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     user_ids = None
     try:
         if args.user:
-            user_ids = [_viewer_of(engine, args.user).user_id]
+            user_ids = [viewer_of(engine, args.user).user_id]
     except LookupError as exc:
         return failed(exc)
     done = send_daily_reports(
@@ -182,7 +165,7 @@ def cmd_letters(args: argparse.Namespace) -> int:
 
     engine = open_store()
     try:
-        who = _viewer_of(engine, args.user)
+        who = viewer_of(engine, args.user)
         if args.action == "print":
             count, path = print_batch(engine, utcnow(), who.user_id if who else None)
             print_json({"letters": count, "file": path})

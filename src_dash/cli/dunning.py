@@ -15,7 +15,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from src_dash.cli.common import failed, iso_date, open_store
+from src_dash.cli.common import failed, iso_date, open_store, viewer_of
 from src_dash.dunning.model import Exclusion, Plan, PlannedItem, Proposal
 
 LEVEL_NAMES = {0: "prévenance", 6: "remerciement"}
@@ -117,23 +117,6 @@ def _customer_ids(engine, number: str, company: str | None) -> list[int]:  # noq
         return list(conn.execute(query).scalars())
 
 
-def _viewer(engine, login: str | None):  # noqa: ANN001, ANN202
-    if not login:
-        return None
-    from sqlalchemy import select
-
-    from src_dash.access import viewer
-    from src_dash.store import User
-
-    with engine.connect() as conn:
-        user_id = conn.execute(
-            select(User.__table__.c.id).where(User.__table__.c.login == login)
-        ).scalar()
-    if user_id is None:
-        raise LookupError(f"no user {login!r}")
-    return viewer(engine, user_id)
-
-
 def cmd_plan(args: argparse.Namespace) -> int:
     """Print the planner's proposals and exclusions as of a date."""
     from src_dash.access import AccessDenied
@@ -143,7 +126,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     engine = open_store()
     customer_ids = None
     try:
-        who = _viewer(engine, args.user)
+        who = viewer_of(engine, args.user)
         if args.customer:
             customer_ids = _customer_ids(engine, args.customer, args.company)
             if not customer_ids:
