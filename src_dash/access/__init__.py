@@ -17,6 +17,7 @@ from src_dash.access.viewer import (
     customers_of_entries,
     owned_row,
     require,
+    row_in_scope,
     scope_clause,
     viewer,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "customers_of_entries",
     "owned_row",
     "require",
+    "row_in_scope",
     "scope_clause",
     "scope_for_user",
     "viewer",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Row, Table, exists, or_, select
+from sqlalchemy import Row, Select, Table, exists, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from src_dash.access.scope import Scope, scope_for_user
@@ -156,6 +156,23 @@ def owned_row(
     if row is None:
         raise AccessDenied(f"{what} not found")
     check_customers(conn, who, [row.customer_id])
+    return row
+
+
+def row_in_scope(conn: Connection, who: Viewer, query: Select, what: str) -> Row:
+    """The first row of `query` (which selects its `customer_id`), once checked that this
+    customer is in the viewer's scope.
+
+    Raises:
+        AccessDenied: "<what> not found", for no row or a customer out of scope alike.
+    """
+    row = conn.execute(query).first()
+    if row is None:
+        raise AccessDenied(f"{what} not found")
+    try:
+        check_customers(conn, who, [row.customer_id])
+    except AccessDenied:
+        raise AccessDenied(f"{what} not found") from None
     return row
 
 

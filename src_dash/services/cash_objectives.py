@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 from src_dash.access import Viewer, audit
 from src_dash.services.admin import require_admin as _admin
 from src_dash.services.inputs import InvalidInput, amount_field, date_field
+from src_dash.services.rows import row_by_id
 from src_dash.store import (
     CashObjective,
     Company,
@@ -136,9 +137,8 @@ def delete_cash_objective(engine: Engine, who: Viewer, objective_id: int) -> Non
     _admin(who)
     o = CashObjective.__table__
     with engine.begin() as conn:
-        row = conn.execute(select(o).where(o.c.id == objective_id)).first()
-        if row is None:
-            raise InvalidInput("objective", f"no cash objective {objective_id}")
+        missing = InvalidInput("objective", f"no cash objective {objective_id}")
+        row = row_by_id(conn, o, objective_id, missing)
         conn.execute(delete(o).where(o.c.id == row.id))
         audit(
             conn,

@@ -22,6 +22,7 @@ from src_dash.services.admin import SettingsError
 from src_dash.services.admin import require_admin as _admin
 from src_dash.services.fec_import import import_fec_file
 from src_dash.services.reconcile import record_after_runs
+from src_dash.services.rows import from_row, row_by_id
 from src_dash.sources.fec import FecError
 from src_dash.sources.left_out import LeftOutLines, run_report
 from src_dash.store import (
@@ -117,11 +118,8 @@ def _run_view(row: object) -> RunView:
 
 
 def _company_row(conn, company_id: int):  # noqa: ANN001, ANN202
-    co = Company.__table__
-    row = conn.execute(select(co).where(co.c.id == company_id)).first()
-    if row is None:
-        raise SettingsError("company", f"no company {company_id}")
-    return row
+    missing = SettingsError("company", f"no company {company_id}")
+    return row_by_id(conn, Company.__table__, company_id, missing)
 
 
 # ---- companies
@@ -152,15 +150,10 @@ def list_companies(engine: Engine, who: Viewer, runs: int = RUNS_SHOWN) -> list[
                 .limit(runs)
             ).all()
             out.append(
-                CompanyView(
-                    id=row.id,
-                    code=row.code,
-                    name=row.name,
-                    currency=row.currency,
-                    source_kind=row.source_kind,
+                from_row(
+                    CompanyView,
+                    row,
                     source=_source_label(row.source_kind, row.source_dsn),
-                    source_encoding=row.source_encoding,
-                    active=row.active,
                     customers=int(counts.get(row.id, 0)),
                     runs=tuple(_run_view(x) for x in last),
                 )

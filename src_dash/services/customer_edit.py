@@ -14,7 +14,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
-from src_dash.access import WORK, AccessDenied, Viewer, audit, check_customers, require
+from src_dash.access import WORK, Viewer, audit, check_customers, require, row_in_scope
 from src_dash.clock import utcnow
 from src_dash.services.customer_card import has_scenario_column
 from src_dash.services.inputs import InvalidInput, text_field
@@ -149,15 +149,8 @@ def set_contact_role(engine: Engine, who: Viewer, contact_id: int, role: str) ->
         raise InvalidInput("role", f"unknown role {role!r}; use to, cc or never")
     ct = Contact.__table__
     with engine.begin() as conn:
-        row = conn.execute(
-            select(ct.c.customer_id, ct.c.dunning_role).where(ct.c.id == contact_id)
-        ).first()
-        if row is None:
-            raise AccessDenied("contact not found")
-        try:
-            check_customers(conn, who, [row.customer_id])
-        except AccessDenied:
-            raise AccessDenied("contact not found") from None
+        query = select(ct.c.customer_id, ct.c.dunning_role).where(ct.c.id == contact_id)
+        row = row_in_scope(conn, who, query, "contact")
         conn.execute(ct.update().where(ct.c.id == contact_id).values(dunning_role=role))
         audit(
             conn,

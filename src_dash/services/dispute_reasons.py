@@ -17,6 +17,7 @@ from src_dash.access import require as require_role
 from src_dash.services.admin import require_admin as _admin
 from src_dash.services.auth import ROLES
 from src_dash.services.inputs import InvalidInput, text_field
+from src_dash.services.rows import row_by_id
 from src_dash.store import (
     DisputeReason,
 )
@@ -80,11 +81,8 @@ def list_dispute_reasons(
 
 
 def _reason(conn: Connection, reason_id: int):  # noqa: ANN202
-    r = DisputeReason.__table__
-    row = conn.execute(select(r).where(r.c.id == reason_id)).first()
-    if row is None:
-        raise InvalidInput("reason", f"no dispute reason {reason_id}")
-    return row
+    missing = InvalidInput("reason", f"no dispute reason {reason_id}")
+    return row_by_id(conn, DisputeReason.__table__, reason_id, missing)
 
 
 def _label_free(conn: Connection, label: str, but: int | None = None) -> None:

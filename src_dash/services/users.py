@@ -20,6 +20,7 @@ from src_dash.clock import utcnow
 from src_dash.services.admin import require_admin as _admin
 from src_dash.services.auth import ROLES, hash_password
 from src_dash.services.inputs import InvalidInput, text_field
+from src_dash.services.rows import row_by_id
 from src_dash.store import (
     Customer,
     PortfolioAssignment,
@@ -50,11 +51,7 @@ class UserView:
 
 
 def _user(conn: Connection, user_id: int):  # noqa: ANN202
-    u = User.__table__
-    row = conn.execute(select(u).where(u.c.id == user_id)).first()
-    if row is None:
-        raise InvalidInput("user", f"no user {user_id}")
-    return row
+    return row_by_id(conn, User.__table__, user_id, InvalidInput("user", f"no user {user_id}"))
 
 
 def _user_view(conn: Connection, user_id: int) -> UserView:

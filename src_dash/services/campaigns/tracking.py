@@ -33,6 +33,7 @@ from src_dash.services.campaigns.model import (
     _addresses,
 )
 from src_dash.services.customers import READ
+from src_dash.services.rows import from_row
 from src_dash.store import Action, Customer, Message
 
 
@@ -99,22 +100,14 @@ def _message_lines_query(who: Viewer, run: str, status: str | None):  # noqa: AN
 
 def _message_line(r: object, leaves: str) -> RunMessage:
     """A message of a run as a line of its status page."""
-    return RunMessage(
+    return from_row(
+        RunMessage,
+        r,
         message_id=r.id,
-        action_id=r.action_id,
-        customer_id=r.customer_id,
         customer_number=r.number,
         customer_name=r.name,
-        channel=r.channel,
-        level=r.level,
-        subject=r.subject,
-        status=r.status,
-        total=r.total,
         currency=r.currency or "EUR",
         to=_addresses(r.recipients_to or []),
-        sent_at=r.sent_at,
-        server_answer=r.server_answer,
-        attempts=r.attempts,
         has_pdf=bool(r.pdf_path),
         leaves=leaves,
     )
@@ -122,16 +115,15 @@ def _message_line(r: object, leaves: str) -> RunMessage:
 
 def _call_line(r: object) -> RunMessage:
     """A call of a run as a line of its status page (after its messages)."""
-    return RunMessage(
+    return from_row(
+        RunMessage,
+        r,
         message_id=None,
         action_id=r.id,
-        customer_id=r.customer_id,
         customer_number=r.number,
         customer_name=r.name,
         channel=PHONE,
-        level=r.level,
         subject="",
-        status=r.status,
         total=ZERO,
         currency="",
         to=(),

@@ -76,24 +76,18 @@ def _texts_and_states(
     return texts, states
 
 
+def _covered(
+    links: pl.DataFrame, heads: pl.DataFrame, key: str, customer_id: int, status: str
+) -> set[int]:
+    """The customer's items linked (by `key`) to a promise or dispute in this status."""
+    mine = heads.filter((pl.col("customer_id") == customer_id) & (pl.col("status") == status))
+    return set(links.join(mine, on=key)["entry_id"].to_list())
+
+
 def _promised_and_disputed(ledger, customer_id: int) -> tuple[set[int], set[int]]:  # noqa: ANN001
     """The customer's items under a pending promise, and under an open dispute."""
-    promised = set(
-        ledger.promise_items.join(
-            ledger.promises.filter(
-                (pl.col("customer_id") == customer_id) & (pl.col("status") == "pending")
-            ),
-            on="promise_id",
-        )["entry_id"].to_list()
-    )
-    disputed = set(
-        ledger.dispute_items.join(
-            ledger.disputes.filter(
-                (pl.col("customer_id") == customer_id) & (pl.col("status") == "open")
-            ),
-            on="dispute_id",
-        )["entry_id"].to_list()
-    )
+    promised = _covered(ledger.promise_items, ledger.promises, "promise_id", customer_id, "pending")
+    disputed = _covered(ledger.dispute_items, ledger.disputes, "dispute_id", customer_id, "open")
     return promised, disputed
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 from src_dash.services.customer_card.model import (
     CommentRow,
@@ -16,6 +16,7 @@ from src_dash.services.customer_card.model import (
     MessageRow,
     PromiseRow,
 )
+from src_dash.services.rows import from_row
 from src_dash.store import (
     Comment,
     Dispute,
@@ -45,11 +46,11 @@ def _comments(conn: Connection, customer_id: int, users: dict[int, str]) -> tupl
     """The comments on the customer, newest first."""
     cm, e = Comment.__table__, Entry.__table__
     comments = tuple(
-        CommentRow(
+        from_row(
+            CommentRow,
+            r,
             comment_id=r.id,
-            author=users.get(r.author_id, "") if r.author_id else "",
-            body=r.body,
-            created_at=r.created_at,
+            author=_name(users, r.author_id),
             piece=r.piece or "",
         )
         for r in conn.execute(
@@ -76,14 +77,11 @@ def _promises(conn: Connection, customer_id: int, users: dict[int, str]) -> tupl
         conn, PromiseItem.__table__, "promise_id", [r.id for r in promise_rows]
     )
     promises = tuple(
-        PromiseRow(
+        from_row(
+            PromiseRow,
+            r,
             promise_id=r.id,
-            amount=r.amount,
-            promised_on=r.promised_on,
-            status=r.status,
-            note=r.note,
-            author=users.get(r.created_by, "") if r.created_by else "",
-            created_at=r.created_at,
+            author=_name(users, r.created_by),
             pieces=tuple(x for x in promise_pieces.get(r.id, []) if x),
         )
         for r in promise_rows
@@ -111,14 +109,12 @@ def _disputes(conn: Connection, customer_id: int, users: dict[int, str]) -> tupl
         ):
             amounts[row.dispute_id] = amounts.get(row.dispute_id, Decimal("0.00")) + row.amount
     disputes = tuple(
-        DisputeRow(
+        from_row(
+            DisputeRow,
+            r,
             dispute_id=r.id,
             reason=r.label or "",
-            status=r.status,
-            note=r.note,
-            author=users.get(r.opened_by, "") if r.opened_by else "",
-            opened_at=r.opened_at,
-            closed_at=r.closed_at,
+            author=_name(users, r.opened_by),
             amount=amounts.get(r.id, Decimal("0.00")),
             pieces=tuple(x for x in dispute_pieces.get(r.id, []) if x),
         )
@@ -131,17 +127,11 @@ def _messages(conn: Connection, customer_id: int) -> tuple[MessageRow, ...]:
     """The messages to the customer, newest first."""
     m = Message.__table__
     messages = tuple(
-        MessageRow(
+        from_row(
+            MessageRow,
+            r,
             message_id=r.id,
-            channel=r.channel,
-            subject=r.subject,
-            status=r.status,
-            to=tuple(_addresses(r.recipients_to)),
-            cc=tuple(_addresses(r.recipients_cc)),
-            created_at=r.created_at,
-            sent_at=r.sent_at,
-            has_pdf=bool(r.pdf_path),
-            posted_on=r.posted_on,
+            **_sent_to(r),
         )
         for r in conn.execute(
             select(
@@ -167,12 +157,11 @@ def _flags(conn: Connection, customer_id: int, users: dict[int, str]) -> tuple[F
     """The customer's flags not cleared, newest first."""
     f = Flag.__table__
     flags = tuple(
-        FlagRow(
+        from_row(
+            FlagRow,
+            r,
             flag_id=r.id,
-            kind=r.kind,
-            label=r.label,
-            author=users.get(r.created_by, "") if r.created_by else "",
-            created_at=r.created_at,
+            author=_name(users, r.created_by),
         )
         for r in conn.execute(
             select(f)
@@ -199,6 +188,20 @@ def _followup(
         _messages(conn, customer_id),
         _flags(conn, customer_id, users),
     )
+
+
+def _name(users: dict[int, str], user_id: int | None) -> str:
+    """A user's name ("" for none, or one not known)."""
+    return users.get(user_id, "") if user_id else ""
+
+
+def _sent_to(r: Row) -> dict[str, object]:
+    """A message row's recipients (to, cc) as text, and whether it has a PDF."""
+    return {
+        "to": tuple(_addresses(r.recipients_to)),
+        "cc": tuple(_addresses(r.recipients_cc)),
+        "has_pdf": bool(r.pdf_path),
+    }
 
 
 def _addresses(value: object) -> list[str]:

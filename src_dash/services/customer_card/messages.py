@@ -7,11 +7,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
-from src_dash.access import AccessDenied, Viewer, check_customers, require
+from src_dash.access import Viewer, require, row_in_scope
 from src_dash.config import load_settings
-from src_dash.services.customer_card.history import _addresses
+from src_dash.services.customer_card.history import _sent_to
 from src_dash.services.customer_card.model import MessageDetail, PdfFile
 from src_dash.services.customers import READ
+from src_dash.services.rows import from_row
 from src_dash.store import (
     Message,
 )
@@ -19,14 +20,7 @@ from src_dash.store import (
 
 def _message(conn: Connection, who: Viewer, message_id: int):  # noqa: ANN202
     m = Message.__table__
-    row = conn.execute(select(m).where(m.c.id == message_id)).first()
-    if row is None:
-        raise AccessDenied("message not found")
-    try:
-        check_customers(conn, who, [row.customer_id])
-    except AccessDenied:
-        raise AccessDenied("message not found") from None
-    return row
+    return row_in_scope(conn, who, select(m).where(m.c.id == message_id), "message")
 
 
 def message_detail(engine: Engine, who: Viewer, message_id: int) -> MessageDetail:
@@ -39,19 +33,7 @@ def message_detail(engine: Engine, who: Viewer, message_id: int) -> MessageDetai
     require(who, READ)
     with engine.connect() as conn:
         row = _message(conn, who, message_id)
-    return MessageDetail(
-        message_id=row.id,
-        customer_id=row.customer_id,
-        channel=row.channel,
-        subject=row.subject,
-        body_html=row.body_html,
-        body_text=row.body_text,
-        to=tuple(_addresses(row.recipients_to)),
-        cc=tuple(_addresses(row.recipients_cc)),
-        status=row.status,
-        sent_at=row.sent_at,
-        has_pdf=bool(row.pdf_path),
-    )
+    return from_row(MessageDetail, row, message_id=row.id, **_sent_to(row))
 
 
 def pdf_location(stored: str) -> Path:

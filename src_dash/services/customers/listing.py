@@ -33,6 +33,7 @@ from src_dash.services.customers.model import (
     FilterOptions,
     QueryError,
 )
+from src_dash.services.rows import from_row
 from src_dash.services.scope_choices import RepChoice, scope_choices
 
 # --- the query -----------------------------------------------------------------------------------
@@ -129,18 +130,11 @@ def _view(engine: Engine, who: Viewer, query: CustomerQuery, as_of: date | None)
 
 def _row(row: dict, free_names: list[str]) -> CustomerRow:
     score = row["score"]
-    return CustomerRow(
-        customer_id=row["customer_id"],
+    return from_row(
+        CustomerRow,
+        row,
         company=row["company"] or "",
-        number=row["number"],
-        name=row["name"],
         currency=row["currency"] or "EUR",
-        sales_rep=row["sales_rep"],
-        collector=row["collector"],
-        profile=row["profile"],
-        city=row["city"],
-        email=row["email"],
-        phone=row["phone"],
         outstanding=money(row["outstanding"]),
         overdue=money(row["overdue"]),
         not_due=money(row["not_due"]),
@@ -149,7 +143,6 @@ def _row(row: dict, free_names: list[str]) -> CustomerRow:
         open_items=int(row["open_items"]),
         oldest_days=int(row["oldest_days"]),
         score=None if score is None else int(score),
-        grade=row["grade"],
         stopped=bool(row["stopped"]),
         flagged=bool(row["flagged"]),
         free_fields=tuple(

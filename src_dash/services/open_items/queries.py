@@ -35,6 +35,7 @@ from src_dash.services.open_items.model import (
     OpenItemRow,
     OpenItemsPage,
 )
+from src_dash.services.rows import from_row
 from src_dash.services.scope_choices import scope_choices
 
 # ---------------------------------------------------------------------------------------------
@@ -181,41 +182,26 @@ def open_items(
 
 
 def _row(r: dict, t: dict) -> OpenItemRow:
-    return OpenItemRow(
+    return from_row(
+        OpenItemRow,
+        r,
         entry_id=r["id"],
-        company_id=r["company_id"],
         company_code=r["company_code"] or "",
-        customer_id=r["customer_id"],
         customer_number=r["number"] or "",
         customer_name=r["name"] or "",
-        sales_rep_id=r["sales_rep_id"],
-        profile=r["profile"],
         grade=r["grade"] or "",
-        journal=r["journal"],
         kind=str(r["kind"]),
         piece=t.get("piece") or "",
         reference=t.get("reference") or "",
         label=t.get("label") or "",
-        posting_date=r["posting_date"],
-        due_date=r["due_date"],
-        days_late=r["days_late"],
         amount=money(r["amount"]),
         residual=money(r["residual"]),
         currency=r["currency"] or "",
         residual_currency=None if r["residual_currency"] is None else money(r["residual_currency"]),
-        level=r["level"],
-        next_level=r["next_level"],
         stopped=bool(r["stopped"]),
         stop_reason=r["stop_reason"] or "",
-        stop_until=r["stop_until"],
-        last_action_on=r["last_action_on"],
-        last_action=r["last_action"],
-        promise_id=r["promise_id"],
-        promised_on=r["promised_on"],
         promise_amount=None if r["promise_amount"] is None else money(r["promise_amount"]),
-        dispute_id=r["dispute_id"],
         dispute_reason=r["dispute_reason"] or "",
-        state=r["state"],
         doubtful=bool(r["doubtful"]),
     )
 

@@ -25,6 +25,7 @@ from src_dash.clock import utcnow
 from src_dash.money import ZERO
 from src_dash.services.followup import CALL_OUTCOMES
 from src_dash.services.inputs import InvalidInput, text_field
+from src_dash.services.rows import from_row
 from src_dash.services.worklist.model import (
     KINDS,
     OPEN_STATUSES,
@@ -117,27 +118,16 @@ def _open_totals(
 
 def _work_item(r: object, today: date, total: tuple[int, Decimal]) -> WorkItem:
     """An open action as a line of the worklist."""
-    return WorkItem(
+    return from_row(
+        WorkItem,
+        r,
         action_id=r.id,
-        kind=r.kind,
-        status=r.status,
-        origin=r.origin,
-        due_on=r.due_on,
         days_late=(today - r.due_on).days,
-        level=r.level,
-        customer_id=r.customer_id,
         customer_number=r.number,
-        customer_name=r.customer_name,
-        company_code=r.company_code,
-        assigned_to=r.assigned_to,
         assigned_name=r.assigned_name or "",
-        note=r.note,
         items=total[0],
         amount=total[1],
-        promise_id=r.promise_id,
         promise_status=r.promise_status or "",
-        promise_amount=r.promise_amount,
-        promised_on=r.promised_on,
     )
 
 
