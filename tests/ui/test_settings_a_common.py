@@ -120,3 +120,21 @@ def test_form_fields_name_their_ids_and_errors_after_the_field():
     assert '"f-min-amount"' in out and '"f-min-amount-error"' in out
     plain = common.FormFields(_F.set_field, "g-")
     assert '"g-who"' in _render(plain.choice("set.save", "who", _F.options, _F.value))
+
+
+def test_save_button_and_input_beside_it():
+    out = _render(common.input_and_button(common.save_button(id="s-go"), id="s-in"))
+    assert out.index('"s-in"') < out.index('"s-go"')
+    assert "LucideSave" in out and "Enregistrer" in out
+
+
+class _ReadTab(common.TabState, rx.State):
+    reads: int = 0
+
+    async def _read(self) -> None:
+        self.reads += 1
+
+
+def test_a_tab_state_gets_its_error_loaded_and_load():
+    assert {"error", "loaded", "reads"} <= set(_ReadTab.base_vars)
+    assert "load" in _ReadTab.event_handlers

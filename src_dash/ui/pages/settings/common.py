@@ -19,7 +19,7 @@ from src_dash.services.followup import InvalidInput
 from src_dash.ui import i18n
 from src_dash.ui.choice import Choice
 from src_dash.ui.i18n import t
-from src_dash.ui.kit.controls import Label, said
+from src_dash.ui.kit.controls import Label, button, said
 from src_dash.ui.kit.service import Done, run_service
 from src_dash.ui.state import UiState
 
@@ -145,6 +145,23 @@ async def change(state: rx.State, fn, *args) -> Done:  # noqa: ANN001, ANN002
     return done
 
 
+class TabState(rx.State, mixin=True):
+    """What every settings tab's state holds: its error, whether it has been read, and `load`,
+    which reads it again (its `_read`) with the error cleared."""
+
+    error: str = ""
+    loaded: bool = False
+
+    async def _read(self) -> None:
+        raise NotImplementedError
+
+    @rx.event
+    async def load(self) -> None:
+        """Read the tab's data."""
+        self.error = ""
+        await self._read()
+
+
 async def read_all(state: rx.State, *reads: tuple) -> Done | None:
     """Run a tab's reads in turn (each `(fn, *args)`, run by `call`), stopping at the first
     refused: a `Done` whose value is the tuple of their values, or None when the viewer is signed
@@ -265,6 +282,21 @@ class FormFields:
         """A select over `Choice` options."""
         on_change = lambda v: self.set_field(name, v)  # noqa: E731
         return choice_field(label_key, options, value, on_change, self._id(name), self._error(name))
+
+
+def save_button(**props) -> rx.Component:
+    """The button that saves a form: its disk icon and "Enregistrer" (`props`: on_click, id)."""
+    return button("save", "set.save", icon_size=14, **props)
+
+
+def input_and_button(submit: rx.Component, **input_props) -> rx.Component:
+    """A text input taking the width left beside its button (`input_props` go to the input)."""
+    return rx.flex(
+        rx.input(**{"flex": "1", "min_width": "0", **input_props}),
+        submit,
+        spacing="2",
+        width="100%",
+    )
 
 
 def field_grid(*fields: rx.Component, columns: rx.Var | str | None = None, **props) -> rx.Component:
