@@ -29,10 +29,12 @@ from src_dash.ui.kit.widgets import words
 from src_dash.ui.pages.settings.common import (
     Choice,
     FormFields,
+    TabState,
     call,
     change,
     error_note,
     form_section,
+    input_and_button,
     read_all,
     section,
 )
@@ -61,13 +63,11 @@ class ObjectiveRow:
     amount: str = ""
 
 
-class ReasonsState(rx.State):
+class ReasonsState(TabState, rx.State):
     """The dispute reasons (active and not)."""
 
     reasons: list[ReasonRow] = []
     new_label: str = ""
-    error: str = ""
-    loaded: bool = False
 
     async def _read(self) -> None:
         done = await read_all(self, (list_dispute_reasons, True))
@@ -76,12 +76,6 @@ class ReasonsState(rx.State):
         (found,) = done.value
         self.reasons = [ReasonRow(r.id, r.label, r.label, r.active) for r in found]
         self.loaded = True
-
-    @rx.event
-    async def load(self) -> None:
-        """Read the reasons."""
-        self.error = ""
-        await self._read()
 
     @rx.event
     def set_new_label(self, value: str) -> None:
@@ -125,7 +119,7 @@ def month_label(month: date, fmt: Formats) -> str:
     return text[:1].upper() + text[1:]
 
 
-class ObjectivesState(rx.State):
+class ObjectivesState(TabState, rx.State):
     """The cash objectives of a year and the form to set one."""
 
     year: str = ""
@@ -137,8 +131,6 @@ class ObjectivesState(rx.State):
     amount: str = ""
     company: str = ALL
     collector: str = ALL
-    error: str = ""
-    loaded: bool = False
 
     async def _read(self) -> None:
         today = clock.today()
@@ -177,12 +169,6 @@ class ObjectivesState(rx.State):
             for o in found
         ]
         self.loaded = True
-
-    @rx.event
-    async def load(self) -> None:
-        """Read the year's objectives and the form's choices."""
-        self.error = ""
-        await self._read()
 
     @rx.event
     async def set_year(self, value: str) -> None:
@@ -268,18 +254,12 @@ def reasons_tab() -> rx.Component:
     return section(
         "set.rs.title",
         rx.text(words("set.rs.intro"), size="2", color_scheme="gray"),
-        rx.flex(
-            rx.input(
-                value=s.new_label,
-                on_change=s.set_new_label,
-                placeholder=words("set.rs.placeholder"),
-                id="reason-new",
-                flex="1",
-                min_width="0",
-            ),
+        input_and_button(
             button("plus", "set.add", icon_size=14, on_click=s.add, id="reason-add"),
-            spacing="2",
-            width="100%",
+            value=s.new_label,
+            on_change=s.set_new_label,
+            placeholder=words("set.rs.placeholder"),
+            id="reason-new",
         ),
         error_note(s.error, "reasons-error"),
         rx.vstack(rx.foreach(s.reasons, _reason_row), spacing="2", width="100%", id="reasons-list"),

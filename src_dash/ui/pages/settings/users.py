@@ -35,12 +35,14 @@ from src_dash.ui.kit.widgets import words
 from src_dash.ui.pages.settings.common import (
     Choice,
     FormFields,
+    TabState,
     call,
     card_grid,
     change,
     check_label,
     error_note,
     form_section,
+    input_and_button,
     read_all,
     select,
 )
@@ -57,10 +59,7 @@ class UserRow:
     id: int = 0
     login: str = ""
     name: str = ""
-    email: str = ""
     role: str = ""
-    role_label: str = ""
-    rep: str = ""
     rep_id: str = ""
     subtitle: str = ""
     active: bool = True
@@ -77,30 +76,21 @@ def _user_row(u, rep_names: dict[str, str], fmt: Formats, me: int) -> UserRow:  
     """A user as the admin sees it (`rep_names`: the Sage sales reps' names by id)."""
     rep = rep_names.get(str(u.sales_rep_id), "") if u.sales_rep_id else ""
     return UserRow(
-        id=u.id,
-        login=u.login,
-        name=u.name,
-        email=u.email,
-        role=u.role,
-        role_label=i18n.text(f"role.{u.role}", fmt.lang),
-        rep=rep,
+        **{name: getattr(u, name) for name in ("id", "login", "name", "role", "active")},
         rep_id=str(u.sales_rep_id or ""),
         subtitle=" · ".join(p for p in (u.email, rep) if p),
-        active=u.active,
         sees_all=u.sees_all_customers,
         portfolio=i18n.text("set.us.portfolio_n", fmt.lang).format(n=fmt.count(u.portfolio_size)),
         is_me=u.id == me,
     )
 
 
-class UsersState(rx.State):
+class UsersState(TabState, rx.State):
     """The users, the form to create one, and the portfolio being edited."""
 
     users: list[UserRow] = []
     roles: list[Choice] = []
     reps: list[Choice] = []
-    error: str = ""
-    loaded: bool = False
 
     new: dict[str, str] = _NEW_USER
     new_error: str = ""
@@ -125,12 +115,6 @@ class UsersState(rx.State):
         me = done.viewer.user_id
         self.users = [_user_row(u, rep_names, fmt, me) for u in users]
         self.loaded = True
-
-    @rx.event
-    async def load(self) -> None:
-        """Read the users and the Sage sales reps."""
-        self.error = ""
-        await self._read()
 
     @rx.event
     async def set_role(self, user_id: int, role: str) -> None:
@@ -315,19 +299,13 @@ def _password_field(u: UserRow) -> rx.Component:
     s = UsersState
     return rx.cond(
         s.password_for == u.id,
-        rx.flex(
-            rx.input(
-                type="password",
-                value=s.password,
-                on_change=s.set_password,
-                placeholder=words("set.us.password_hint"),
-                auto_complete="new-password",
-                flex="1",
-                min_width="0",
-            ),
+        input_and_button(
             rx.button(words("set.save"), on_click=s.save_password, size="2"),
-            spacing="2",
-            width="100%",
+            type="password",
+            value=s.password,
+            on_change=s.set_password,
+            placeholder=words("set.us.password_hint"),
+            auto_complete="new-password",
         ),
     )
 

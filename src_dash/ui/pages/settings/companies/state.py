@@ -27,7 +27,7 @@ from src_dash.sync import SyncError
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.kit.service import Done
-from src_dash.ui.pages.settings.common import call, error_text
+from src_dash.ui.pages.settings.common import TabState, call, error_text
 from src_dash.ui.pages.settings.companies.rows import (
     CompanyRow,
     company_row,
@@ -49,18 +49,16 @@ def _check_said(done: Done) -> tuple[bool, str]:
     return done.value.ok, connection_text(done.value, done.lang)
 
 
-class CompaniesState(rx.State):
+class CompaniesState(TabState, rx.State):
     """The companies with their runs, the connection form and the schedule."""
 
     companies: list[CompanyRow] = []
     schedule: str = ""
-    loaded: bool = False
 
     # the schedule form, filled when the tab loads and after a save (not by other refreshes)
     sched_enabled: bool = True
     sched_minutes: str = ""
     sched_error: str = ""
-    error: str = ""
     done: str = ""
 
     busy_id: int = 0  # the company being tested or synced

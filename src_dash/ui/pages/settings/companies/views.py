@@ -18,7 +18,9 @@ from src_dash.ui.pages.settings.common import (
     error_note,
     field,
     form_section,
+    input_and_button,
     ok_note,
+    save_button,
     section,
 )
 from src_dash.ui.pages.settings.companies.rows import CompanyRow, RunRow
@@ -232,7 +234,7 @@ def _connection_form() -> rx.Component:
                 loading=s.form_busy,
                 id="company-form-test",
             ),
-            button("save", "set.save", icon_size=14, on_click=s.save_form, id="company-form-save"),
+            save_button(on_click=s.save_form, id="company-form-save"),
             rx.button(
                 words("set.cancel"), on_click=s.close_form, variant="ghost", color_scheme="gray"
             ),
@@ -257,28 +259,16 @@ def _schedule_form() -> rx.Component:
         # The button sits beside the input, so the error under them never pushes it out of line.
         field(
             "set.co.interval",
-            rx.flex(
-                rx.input(
-                    value=s.sched_minutes,
-                    on_change=s.set_sched_minutes,
-                    type="number",
-                    min=MIN_SYNC_MINUTES,
-                    max=MAX_SYNC_MINUTES,
-                    step=1,
-                    inputmode="numeric",
-                    id="sync-interval",
-                    flex="1",
-                    min_width="0",
-                ),
-                button(
-                    "save",
-                    "set.save",
-                    icon_size=14,
-                    on_click=s.save_schedule,
-                    id="sync-schedule-save",
-                ),
-                spacing="2",
-                width="100%",
+            input_and_button(
+                save_button(on_click=s.save_schedule, id="sync-schedule-save"),
+                value=s.sched_minutes,
+                on_change=s.set_sched_minutes,
+                type="number",
+                min=MIN_SYNC_MINUTES,
+                max=MAX_SYNC_MINUTES,
+                step=1,
+                inputmode="numeric",
+                id="sync-interval",
             ),
             error=s.sched_error,
             error_id="sync-interval-error",

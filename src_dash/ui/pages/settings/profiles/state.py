@@ -27,6 +27,7 @@ from src_dash.ui.i18n import Formats
 from src_dash.ui.kit.service import Done
 from src_dash.ui.pages.settings.common import (
     Choice,
+    TabState,
     call,
     change,
     read_all,
@@ -57,15 +58,13 @@ def _form_errors(done: Done) -> dict[str, str]:
     return errors
 
 
-class ProfileRulesState(rx.State):
+class ProfileRulesState(TabState, rx.State):
     """The rules in order, the rule being edited in the dialog, and the counts per profile."""
 
     rules: list[RuleLine] = []
     counts: list[CountLine] = []
     companies: list[Choice] = []
     profiles: list[str] = []
-    error: str = ""
-    loaded: bool = False
     applying: bool = False
 
     editing: bool = False
@@ -117,11 +116,6 @@ class ProfileRulesState(rx.State):
             for c in counts
         ]
         self.loaded = True
-
-    @rx.event
-    async def load(self) -> None:
-        """Read the rules and count the customers of each profile."""
-        await self._read()
 
     @rx.event
     async def open_new(self) -> None:

@@ -30,6 +30,7 @@ from src_dash.ui.pages.settings.common import (
     error_note,
     field,
     field_grid,
+    save_button,
     section,
 )
 from src_dash.ui.pages.settings.profiles.rows import CURRENCIES, CountLine, RuleLine
@@ -264,7 +265,7 @@ def _dialog() -> rx.Component:
         error_note(s.errors["form"], "rule-form-error"),
         buttons(
             close_button("set.cancel"),
-            button("save", "set.save", icon_size=14, on_click=s.save, id="rule-save"),
+            save_button(on_click=s.save, id="rule-save"),
         ),
         open_=s.editing,
         on_open_change=s.close,
