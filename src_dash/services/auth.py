@@ -2,35 +2,86 @@
 
 Passwords are hashed with scrypt (standard library) and a salt per user. A login gives the browser
 an opaque random token; the store keeps only its SHA-256, with an expiry, so a stolen database
-holds no usable session.
+holds no usable session. A session also ends after `IDLE_TIMEOUT` without use.
+
+Failed logins are throttled per login and per client address (`login_guard`), written in the
+audit log like successful ones, and an unknown login costs the same hash as a known one. When the
+app listens on a network address (`SRC_DASH_HOST`), a user still on the published demo password
+must choose their own before working.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from src_dash.access import AccessDenied, Viewer, viewer
+from src_dash.access import AccessDenied, Viewer, audit, viewer
 from src_dash.clock import utcnow
+from src_dash.services import login_guard
+from src_dash.services.passwords import PUBLISHED, password_problem
 from src_dash.store import AuditLog, User, UserSession
 from src_dash.store.locking import write_session
 
 ROLES = ("admin", "collector", "sales_rep", "read_only")
 SESSION_LIFETIME = timedelta(hours=12)
+IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("SRC_DASH_IDLE_MINUTES", "60")))
+# A session's last use is written at most this often (not on every event).
+SEEN_EVERY = timedelta(minutes=1)
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 # scrypt cost: about 50 ms a hash on this kind of machine.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 
 
 class AuthError(ValueError):
     """A login or a user change is refused; the message says why, without leaking secrets."""
+
+
+class LoginHeld(AuthError):
+    """Too many failed logins: the next attempt waits until `until` (`locked` for a lock)."""
+
+    def __init__(self, until: datetime, locked: bool) -> None:
+        super().__init__("too many failed logins: try again later")
+        self.until = until
+        self.locked = locked
+
+
+class PasswordChangeRequired(AuthError):
+    """The password was right but is the published one: the user must choose their own."""
+
+
+class WeakPassword(AuthError):
+    """A new password the policy refuses; `code` names the rule ("short", "guessable", ...)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def listens_publicly() -> bool:
+    """Whether the app listens on a network address rather than this machine's loopback."""
+    return os.environ.get("SRC_DASH_HOST", "127.0.0.1").strip() not in LOOPBACK
+
+
+def checked_password(password: str, login: str = "", name: str = "", email: str = "") -> str:
+    """The hash of a new password the policy accepts.
+
+    Raises:
+        WeakPassword: too short, published, or too easy to guess.
+    """
+    problem = password_problem(password, login=login, name=name, email=email)
+    if problem is not None:
+        raise WeakPassword(problem.code, problem.message)
+    return hash_password(password)
 
 
 @dataclass(frozen=True)
@@ -68,6 +119,12 @@ def check_password(password: str, stored: str) -> bool:
         password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p)
     )
     return hmac.compare_digest(actual, expected)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check an unknown login's password against: the same work as a known one's."""
+    return hash_password(secrets.token_urlsafe(16))
 
 
 def _token_hash(token: str) -> str:
@@ -119,34 +176,128 @@ def create_user(
         return user.id
 
 
-def log_in(engine: Engine, login: str, password: str, now: datetime | None = None) -> str:
+def log_in(
+    engine: Engine,
+    login: str,
+    password: str,
+    now: datetime | None = None,
+    address: str = "",
+    new_password: str | None = None,
+) -> str:
     """Check a login and password; return a new session token for the browser.
 
+    `address` is the client's (for throttling and the audit log). When the app listens publicly
+    and the password is the published demo one, the login goes through only with a
+    `new_password`, which then replaces it.
+
     Raises:
+        LoginHeld: too many failures for this login or address (the password is not checked).
         AuthError: the same message whether the login or the password is wrong.
+        PasswordChangeRequired: right password, but the published one, and no `new_password`.
+        WeakPassword: the `new_password` given is refused by the policy.
     """
     now = now or utcnow()
+    attempt = login_guard.keys(login, address)
+    with engine.connect() as conn:
+        held = login_guard.hold(conn, attempt, now)
+    if held is not None:
+        _audit_login(engine, None, "login.held", login, address)
+        raise LoginHeld(held.until, held.locked)
     # Read, check the hash (slow on purpose) outside any transaction, then write in a short
     # one of its own: logins at the same moment then never wait on each other's locks.
     with Session(engine) as session:
         user = session.exec(select(User).where(User.login == login, User.active)).first()
-        found = None if user is None else (user.id, user.password_hash)
-    if found is None or not check_password(password, found[1]):
+        found = None if user is None else (user.id, user.password_hash, user.name, user.email)
+    if not check_password(password, found[1] if found else _dummy_hash()) or found is None:
+        with write_session(engine) as session:
+            login_guard.record_failure(session.connection(), attempt, now)
+            session.commit()
+        _audit_login(engine, found[0] if found else None, "login.failed", login, address)
         raise AuthError("unknown login or wrong password")
     user_id = found[0]
+    new_hash = None
+    if new_password is not None:
+        new_hash = checked_password(new_password, login, found[2], found[3])
+    elif listens_publicly() and password in PUBLISHED:
+        raise PasswordChangeRequired("the published password must be changed before working")
     token = secrets.token_urlsafe(32)
     with write_session(engine) as session:
+        conn = session.connection()
+        login_guard.record_success(conn, login)
+        if new_hash is not None:
+            u = User.__table__
+            conn.execute(update(u).where(u.c.id == user_id).values(password_hash=new_hash))
+            audit(conn, None, "user.change_password", "user", user_id, login=login)
         session.add(
             UserSession(
                 token_hash=_token_hash(token),
                 user_id=user_id,
                 created_at=now,
                 expires_at=now + SESSION_LIFETIME,
+                last_seen_at=now,
             )
         )
-        session.add(AuditLog(user_id=user_id, action="login", entity="user", entity_id=user_id))
+        session.add(
+            AuditLog(
+                user_id=user_id,
+                action="login",
+                entity="user",
+                entity_id=user_id,
+                details={"address": address} if address else {},
+            )
+        )
         session.commit()
     return token
+
+
+def _audit_login(
+    engine: Engine, user_id: int | None, action: str, login: str, address: str
+) -> None:
+    """A refused login in the audit log: the login tried (cut short) and the address."""
+    details = {"login": login[:80], **({"address": address} if address else {})}
+    with write_session(engine) as session:
+        session.add(
+            AuditLog(
+                user_id=user_id, action=action, entity="user", entity_id=user_id, details=details
+            )
+        )
+        session.commit()
+
+
+def change_password(
+    engine: Engine, token: str, current: str, new: str, now: datetime | None = None
+) -> None:
+    """The signed-in user changes their own password; their other sessions end at once.
+
+    Raises:
+        AuthError: the session is not valid, or `current` is wrong.
+        WeakPassword: the new password is refused by the policy.
+    """
+    who = signed_in(engine, token, now)
+    if who is None:
+        raise AuthError("not signed in")
+    with Session(engine) as session:
+        user = session.get(User, who.user_id)
+        stored, name, email = user.password_hash, user.name, user.email
+    if not check_password(current, stored):
+        raise AuthError("the current password is wrong")
+    new_hash = checked_password(new, who.login, name, email)
+    u, s = User.__table__, UserSession.__table__
+    with write_session(engine) as session:
+        conn = session.connection()
+        conn.execute(update(u).where(u.c.id == who.user_id).values(password_hash=new_hash))
+        conn.execute(
+            delete(s).where(s.c.user_id == who.user_id, s.c.token_hash != _token_hash(token))
+        )
+        audit(conn, None, "user.change_password", "user", who.user_id, login=who.login)
+        session.commit()
+
+
+def on_published_password(engine: Engine) -> list[str]:
+    """The logins of active users whose password is still a published one (slow: a hash each)."""
+    with Session(engine) as session:
+        users = session.exec(select(User.login, User.password_hash).where(User.active)).all()
+    return [login for login, stored in users if any(check_password(p, stored) for p in PUBLISHED)]
 
 
 def signed_in(engine: Engine, token: str, now: datetime | None = None) -> SignedIn | None:
@@ -163,9 +314,10 @@ def signed_in(engine: Engine, token: str, now: datetime | None = None) -> Signed
         if found is None:
             return None
         user_session, user = found
-        if user_session.expires_at <= now or not user.active:
+        seen = user_session.last_seen_at or user_session.created_at
+        if user_session.expires_at <= now or now - seen >= IDLE_TIMEOUT or not user.active:
             return None
-        return SignedIn(
+        who = SignedIn(
             user_id=user.id,
             login=user.login,
             name=user.name,
@@ -173,6 +325,18 @@ def signed_in(engine: Engine, token: str, now: datetime | None = None) -> Signed
             language=user.language,
             timezone=user.timezone,
         )
+        session_id = user_session.id
+    if now - seen >= SEEN_EVERY:
+        _seen(engine, session_id, now)
+    return who
+
+
+def _seen(engine: Engine, session_id: int, now: datetime) -> None:
+    """Note that a session was used now (keeps it from the idle timeout)."""
+    s = UserSession.__table__
+    with write_session(engine) as session:
+        session.connection().execute(update(s).where(s.c.id == session_id).values(last_seen_at=now))
+        session.commit()
 
 
 def viewer_for_token(engine: Engine, token: str) -> Viewer | None:

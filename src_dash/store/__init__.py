@@ -18,7 +18,13 @@ from src_dash.store.inbound import InboundMail, MailboxCursor
 from src_dash.store.messaging import CompanyMessaging
 from src_dash.store.ops import AuditLog, SourceBalance, StoreMeta, SyncCursor, SyncRun
 from src_dash.store.planning import ProfileRule
-from src_dash.store.users import CashObjective, PortfolioAssignment, User, UserSession
+from src_dash.store.users import (
+    CashObjective,
+    LoginThrottle,
+    PortfolioAssignment,
+    User,
+    UserSession,
+)
 
 __all__ = [
     "Action",
@@ -56,4 +62,5 @@ __all__ = [
     "SyncRun",
     "User",
     "UserSession",
+    "LoginThrottle",
 ]

@@ -44,6 +44,21 @@ class UserSession(SQLModel, table=True):
     user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
+    # When the session was last used (at most a minute late): an idle session ends.
+    last_seen_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins in a row for a login or a client address ("login:claire", "addr:10.0.0.7"):
+    each one past the first few makes the next attempt wait longer, then the key is locked for a
+    while (an admin can unlock a login)."""
+
+    __tablename__ = "login_throttle"
+
+    key: str = Field(max_length=200, primary_key=True)
+    failures: int = 0
+    last_failure_at: datetime = Field(sa_type=UTCDateTime)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class PortfolioAssignment(SQLModel, table=True):

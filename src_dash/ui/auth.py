@@ -3,8 +3,12 @@
 The browser keeps only an opaque token (LocalStorage); the store keeps the session (see
 `src_dash.services.auth`). Every page loader and event handler of another state asks for the
 viewer with `await current_viewer(self)` and passes it to the services, which apply the role and
-the portfolio. The viewer is re-read from the store every few seconds, so a logout or a disabled
-user stops working everywhere within that delay.
+the portfolio. Every event checks the session in the store (a logout, a password change or a
+disabled user stops every open socket at once); the viewer's role and portfolio are re-read every
+few seconds.
+
+A login held by the throttle says how long to wait; a user on the published demo password, when
+the app listens on the network, chooses their own in a second step of the same form.
 """
 
 from __future__ import annotations
@@ -18,7 +22,19 @@ from urllib.parse import quote, urlsplit
 import reflex as rx
 
 from src_dash.access import AccessDenied, Viewer
-from src_dash.services.auth import AuthError, log_in, log_out, viewer_for_token
+from src_dash.clock import utcnow
+from src_dash.services.auth import (
+    AuthError,
+    LoginHeld,
+    PasswordChangeRequired,
+    WeakPassword,
+    listens_publicly,
+    log_in,
+    log_out,
+    on_published_password,
+    signed_in,
+    viewer_for_token,
+)
 from src_dash.services.preferences import Preferences, get_preferences, save_preferences
 from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
@@ -28,14 +44,46 @@ from src_dash.ui.state import UiState
 LOGIN_ROUTE = "/login"
 HOME_ROUTE = "/"
 TOKEN_STORAGE_KEY = "src_dash_session"
-# How long a checked viewer is trusted before the store is asked again.
+# How long a checked viewer's role and portfolio are trusted before the store is asked again
+# (the session itself is checked on every event).
 RECHECK_SECONDS = 10.0
+# How long the admin banner's count of users on the published password is kept.
+PUBLISHED_CHECK_SECONDS = 60.0
 logger = logging.getLogger(__name__)
+_published: tuple[float, tuple[str, ...]] = (0.0, ())
 
 
-def _log_in(login: str, password: str) -> str:
+def _log_in(login: str, password: str, address: str, new_password: str | None) -> str:
     """`services.auth.log_in` on the app's store (blocking; run in a thread)."""
-    return log_in(get_engine(), login, password)
+    return log_in(get_engine(), login, password, address=address, new_password=new_password)
+
+
+def _session_alive(token: str) -> bool:
+    """Whether the session of `token` still works (blocking; run in a thread)."""
+    return signed_in(get_engine(), token) is not None
+
+
+def published_logins() -> tuple[str, ...]:
+    """The users still on the published password when the app listens on the network (none on
+    the loopback), kept a minute (a hash each; blocking, run in a thread)."""
+    global _published  # noqa: PLW0603  (a process-wide cache of a slow answer)
+    if not listens_publicly():
+        return ()
+    if time.time() - _published[0] > PUBLISHED_CHECK_SECONDS:
+        _published = (time.time(), tuple(on_published_password(get_engine())))
+    return _published[1]
+
+
+def refusal(exc: AuthError, lang: str) -> str:
+    """What the login form says of a refused attempt, in the viewer's language."""
+    if isinstance(exc, LoginHeld):
+        if exc.locked:
+            return i18n.text("login.locked", lang).format(time=exc.until.strftime("%H:%M UTC"))
+        seconds = max(1, int((exc.until - utcnow()).total_seconds() + 0.999))
+        return i18n.text("login.held", lang).format(n=seconds)
+    if isinstance(exc, WeakPassword):
+        return i18n.text(f"login.pw.{exc.code}", lang)
+    return i18n.text("login.failed", lang)
 
 
 def safe_next(value: str | None) -> str:
@@ -83,9 +131,14 @@ class AuthState(rx.State):
     user_role: str = ""
     login_error: str = ""
     signing_in: bool = False
+    # The second step of the login form: the published password to replace.
+    changing_password: bool = False
+    # For an admin, when the app listens on the network: who is still on the published password.
+    published_warning: str = ""
 
     _viewer: Viewer | None = None
     _viewer_token: str = ""
+    _pending: tuple[str, str] = ("", "")
     _checked_at: float = 0.0
     _prefs: Preferences = Preferences()
 
@@ -125,7 +178,10 @@ class AuthState(rx.State):
             return None
         fresh = time.time() - self._checked_at < RECHECK_SECONDS
         if self._viewer is not None and self._viewer_token == token and fresh:
-            return self._viewer
+            if await asyncio.to_thread(_session_alive, token):
+                return self._viewer
+            self._remember(None, Preferences(), "")
+            return None
         who, prefs = await asyncio.to_thread(_read_viewer, token)
         self._remember(who, prefs, token)
         return who
@@ -160,8 +216,10 @@ class AuthState(rx.State):
     @rx.event
     async def require_login(self) -> rx.event.EventSpec | None:
         """On load of every private page: go to the login page when nobody is signed in."""
-        if await self.viewer() is None:
+        who = await self.viewer()
+        if who is None:
             return rx.redirect(login_url(self._here()), replace=True)
+        await self._warn_admin(who)
         return None
 
     @rx.event
@@ -172,13 +230,30 @@ class AuthState(rx.State):
             return rx.redirect(login_url(self._here()), replace=True)
         if not who.is_admin:
             return rx.redirect(HOME_ROUTE, replace=True)
+        await self._warn_admin(who)
         return None
+
+    async def _warn_admin(self, who: Viewer) -> None:
+        """The admin's banner: users still on the published password on a network address."""
+        logins = await asyncio.to_thread(published_logins) if who.is_admin else ()
+        lang = (await self.get_state(UiState)).lang
+        warning = (
+            i18n.text("login.banner.published", lang).format(
+                n=len(logins), logins=", ".join(logins)
+            )
+            if logins
+            else ""
+        )
+        if warning != self.published_warning:
+            self.published_warning = warning
 
     @rx.event
     async def leave_login_page(self) -> rx.event.EventSpec | None:
         """On load of the login page: someone already signed in goes where they were heading."""
         self.login_error = ""
         self.signing_in = False
+        self.changing_password = False
+        self._pending = ("", "")
         if await self.viewer() is not None:
             return rx.redirect(safe_next(self.router.url.query_parameters.get("next")))
         return None
@@ -191,18 +266,38 @@ class AuthState(rx.State):
             form: the form's fields "login" and "password".
         """
         ui = await self.get_state(UiState)
-        login = (form.get("login") or "").strip()
-        password = form.get("password") or ""
+        if self.changing_password:
+            login, password = self._pending
+            new = form.get("new_password") or ""
+            if new != (form.get("new_password_again") or ""):
+                self.login_error = i18n.text("login.change.differ", ui.lang)
+                return None
+        else:
+            login = (form.get("login") or "").strip()
+            password = form.get("password") or ""
+            new = None
         if not login or not password:
             self.login_error = i18n.text("login.missing", ui.lang)
             return None
         self.signing_in = True
+        address = self.router.session.client_ip
         try:
-            token = await asyncio.to_thread(_log_in, login, password)
-        except AuthError:
-            self.login_error = i18n.text("login.failed", ui.lang)
+            token = await asyncio.to_thread(_log_in, login, password, address, new)
+        except PasswordChangeRequired:
+            self._pending = (login, password)
+            self.changing_password = True
+            self.login_error = ""
             self.signing_in = False
             return None
+        except AuthError as exc:
+            self.login_error = refusal(exc, ui.lang)
+            self.signing_in = False
+            if not isinstance(exc, WeakPassword):
+                self.changing_password = False
+                self._pending = ("", "")
+            return None
+        self._pending = ("", "")
+        self.changing_password = False
         self.token = token
         self.login_error = ""
         self.forget()
@@ -212,7 +307,7 @@ class AuthState(rx.State):
             self.login_error = i18n.text("login.failed", ui.lang)
             return None
         ui.lang = i18n.normalise_lang(self._prefs.language)
-        logger.info("%s signed in", who.login)
+        logger.info("%s signed in from %s", who.login, address or "?")
         return rx.redirect(safe_next(self.router.url.query_parameters.get("next")))
 
     @rx.event

@@ -90,6 +90,7 @@ WORD_MODULES: Final = (
     "sync",
     "replies",
     "letters",
+    "login",
 )
 for _area in WORD_MODULES:
     _module = importlib.import_module(f"src_dash.ui.words_{_area}")

@@ -155,3 +155,19 @@ def test_logging_out_in_one_tab_signs_the_other_tabs_out(app, page: Page) -> Non
     # The dashboard left open in the other tab notices at its next poll (every 3 s).
     expect(other).to_have_url(re.compile(r"/login"), timeout=15_000)
     other.close()
+
+
+def test_repeated_wrong_passwords_make_the_next_attempt_wait(app, page: Page) -> None:
+    page.goto(base(app) + "/login")
+    page.locator("#login-login").fill("ghost-of-e2e", timeout=LOAD_TIMEOUT)
+    said = []
+    for _ in range(8):  # 3 free failures, then waits of 1, 2, 4 s...: one of these is held
+        page.locator("#login-password").fill("not-the-password")
+        page.locator("#login-submit").click()
+        expect(page.locator("#login-submit")).to_be_enabled(timeout=LOAD_TIMEOUT)
+        expect(page.locator("#login-error")).to_be_visible(timeout=LOAD_TIMEOUT)
+        said.append(page.locator("#login-error").inner_text())
+        if "Réessayez dans" in said[-1]:
+            break
+    assert said[:3] == ["Identifiant inconnu ou mot de passe erroné."] * 3
+    assert re.fullmatch(r"Trop d'essais infructueux\. Réessayez dans \d+ s\.", said[-1]), said

@@ -62,6 +62,10 @@ def test_sessions_expire_and_disabled_users_are_out(store):
     create_user(store, "julien", "s3cret-pass", "collector")
     now = utcnow()
     token = log_in(store, "julien", "s3cret-pass", now=now)
+    # Used every half hour, it lives its whole lifetime (the idle timeout never comes).
+    step = timedelta(minutes=30)
+    for n in range(1, int((SESSION_LIFETIME - timedelta(minutes=1)) / step) + 1):
+        assert signed_in(store, token, now=now + n * step)
     assert signed_in(store, token, now=now + SESSION_LIFETIME - timedelta(minutes=1))
     assert signed_in(store, token, now=now + SESSION_LIFETIME) is None
     assert purge_expired_sessions(store, now=now + SESSION_LIFETIME) == 1

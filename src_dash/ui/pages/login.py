@@ -1,4 +1,5 @@
-"""Page "/login": sign in with a login and a password."""
+"""Page "/login": sign in with a login and a password; a user on the published demo password
+(when the app listens on the network) then chooses their own in the same form."""
 
 from __future__ import annotations
 
@@ -7,9 +8,30 @@ import reflex as rx
 from src_dash.ui.auth import LOGIN_ROUTE, AuthState
 from src_dash.ui.components.layout import brand, language_switch
 from src_dash.ui.i18n import t
+from src_dash.ui.kit.controls import button
 from src_dash.ui.state import UiState
 
 ROUTE = LOGIN_ROUTE
+
+
+def _sign_in_fields() -> rx.Component:
+    """The first step: the login and the password."""
+    return rx.fragment(
+        rx.heading(t("login.title", UiState.lang), as_="h1", size="6", id="page-title"),
+        rx.text(t("login.intro", UiState.lang), size="2", color_scheme="gray"),
+        _field("login.login", "login", "text", "username"),
+        _field("login.password", "password", "password", "current-password"),
+    )
+
+
+def _new_password_fields() -> rx.Component:
+    """The second step: a new password, twice, in place of the published one."""
+    return rx.fragment(
+        rx.heading(t("login.change.title", UiState.lang), as_="h1", size="6", id="page-title"),
+        rx.text(t("login.change.intro", UiState.lang), size="2", color_scheme="gray"),
+        _field("login.change.new", "new_password", "password", "new-password"),
+        _field("login.change.again", "new_password_again", "password", "new-password"),
+    )
 
 
 def _field(label_key: str, name: str, kind: str, autocomplete: str) -> rx.Component:
@@ -48,12 +70,9 @@ def login_page() -> rx.Component:
             rx.card(
                 rx.form(
                     rx.vstack(
-                        rx.heading(
-                            t("login.title", UiState.lang), as_="h1", size="6", id="page-title"
+                        rx.cond(
+                            AuthState.changing_password, _new_password_fields(), _sign_in_fields()
                         ),
-                        rx.text(t("login.intro", UiState.lang), size="2", color_scheme="gray"),
-                        _field("login.login", "login", "text", "username"),
-                        _field("login.password", "password", "password", "current-password"),
                         rx.cond(
                             AuthState.login_error != "",
                             rx.callout.root(
@@ -65,9 +84,13 @@ def login_page() -> rx.Component:
                                 width="100%",
                             ),
                         ),
-                        rx.button(
-                            rx.icon("log-in", size=16),
-                            t("login.submit", UiState.lang),
+                        button(
+                            "log-in",
+                            rx.cond(
+                                AuthState.changing_password,
+                                t("login.change.submit", UiState.lang),
+                                t("login.submit", UiState.lang),
+                            ),
                             type="submit",
                             size="3",
                             width="100%",
