@@ -118,6 +118,8 @@ def test_form_fields_name_their_ids_and_errors_after_the_field():
     form = common.FormFields(_F.set_field, "f-", _F.errors)
     out = _render(form.text("set.save", "min_amount", _F.value))
     assert '"f-min-amount"' in out and '"f-min-amount-error"' in out
+    kept = common.FormFields(_F.set_field, "k-", values=_F.errors)
+    assert '"k-min-amount"' in _render(kept.text("set.save", "min_amount"))
     plain = common.FormFields(_F.set_field, "g-")
     assert '"g-who"' in _render(plain.choice("set.save", "who", _F.options, _F.value))
 

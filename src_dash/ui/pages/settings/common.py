@@ -259,11 +259,13 @@ def choice_field(
 class FormFields:
     """The fields of a form whose values one event sets by name (`set_field(name, value)`):
     a field's id is `prefix` + its name (dashes for underscores), its error `errors[name]` when
-    the form has a dict of errors."""
+    the form has a dict of errors, its value `values[name]` when the form keeps its texts in a
+    dict (else the value given)."""
 
     set_field: Callable
     prefix: str
     errors: rx.Var | None = None
+    values: rx.Var | None = None
 
     def _id(self, name: str) -> str:
         return self.prefix + name.replace("_", "-")
@@ -271,9 +273,12 @@ class FormFields:
     def _error(self, name: str) -> rx.Var[str] | None:
         return None if self.errors is None else self.errors[name]
 
-    def text(self, label_key: str, name: str, value: rx.Var[str], **props) -> rx.Component:
+    def text(
+        self, label_key: str, name: str, value: rx.Var[str] | None = None, **props
+    ) -> rx.Component:
         """A text input (`props` go to it)."""
         on_change = lambda v: self.set_field(name, v)  # noqa: E731
+        value = self.values[name] if value is None else value
         return input_field(label_key, value, on_change, self._id(name), self._error(name), **props)
 
     def choice(
