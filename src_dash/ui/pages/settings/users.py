@@ -321,17 +321,16 @@ def _user_card(u: UserRow) -> rx.Component:
 
 def _new_user() -> rx.Component:
     s = UsersState
-    form = FormFields(UsersState.set_new, "user-new-")
+    form = FormFields(UsersState.set_new, "user-new-", values=s.new)
     return form_section(
         "set.us.new",
         (
-            form.text("set.us.login", "login", s.new["login"], auto_complete="off"),
-            form.text("set.us.name", "name", s.new["name"]),
-            form.text("set.us.email", "email", s.new["email"], type="email"),
+            form.text("set.us.login", "login", auto_complete="off"),
+            form.text("set.us.name", "name"),
+            form.text("set.us.email", "email", type="email"),
             form.text(
                 "set.us.password",
                 "password",
-                s.new["password"],
                 type="password",
                 auto_complete="new-password",
             ),

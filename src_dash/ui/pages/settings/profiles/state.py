@@ -69,15 +69,9 @@ class ProfileRulesState(TabState, rx.State):
 
     editing: bool = False
     edit_id: int = 0
-    profile: str = ""
-    description: str = ""
+    texts: dict[str, str] = dict.fromkeys(TEXT_FIELDS, "")  # the rule's text fields by name
     company: str = ANY
     grades: list[str] = []
-    free_field: str = ""
-    free_field_values: str = ""
-    min_outstanding: str = ""
-    countries: str = ""
-    outside_countries: str = ""
     currency: str = "any"
     active: bool = True
     errors: dict[str, str] = no_errors()
@@ -135,16 +129,19 @@ class ProfileRulesState(TabState, rx.State):
     def _fill(self, rule: Rule | None, fmt: Formats) -> None:
         rule = rule or Rule(profile="")
         self.edit_id = rule.id or 0
-        self.profile, self.description = rule.profile, rule.description
+        self.texts = {
+            "profile": rule.profile,
+            "description": rule.description,
+            "free_field": rule.free_field,
+            "free_field_values": ", ".join(rule.free_field_values),
+            "min_outstanding": (
+                "" if rule.min_outstanding is None else fmt.number(rule.min_outstanding, 2)
+            ),
+            "countries": ", ".join(rule.countries),
+            "outside_countries": ", ".join(rule.outside_countries),
+        }
         self.company = str(rule.company_id) if rule.company_id is not None else ANY
         self.grades = list(rule.grades)
-        self.free_field = rule.free_field
-        self.free_field_values = ", ".join(rule.free_field_values)
-        self.min_outstanding = (
-            "" if rule.min_outstanding is None else fmt.number(rule.min_outstanding, 2)
-        )
-        self.countries = ", ".join(rule.countries)
-        self.outside_countries = ", ".join(rule.outside_countries)
         self.currency = {None: "any", True: "foreign", False: "book"}[rule.foreign_currency]
         self.active = rule.active
         self.errors = no_errors()
@@ -160,7 +157,7 @@ class ProfileRulesState(TabState, rx.State):
     def set_text(self, name: str, value: str) -> None:
         """One of the rule's text fields."""
         if name in TEXT_FIELDS:
-            setattr(self, name, value)
+            self.texts = {**self.texts, name: value}
 
     @rx.event
     def set_company(self, value: str) -> None:
@@ -187,16 +184,17 @@ class ProfileRulesState(TabState, rx.State):
         self.grades = sorted(chosen)
 
     def _input(self, fmt: Formats) -> RuleInput:
+        texts = self.texts
         return RuleInput(
-            profile=self.profile,
-            description=self.description,
+            profile=texts["profile"],
+            description=texts["description"],
             company_id=int(self.company) if self.company.isdigit() else None,
             grades=tuple(self.grades),
-            free_field=self.free_field,
-            free_field_values=listed(self.free_field_values),
-            min_outstanding=amount_input(self.min_outstanding, fmt),
-            countries=listed(self.countries),
-            outside_countries=listed(self.outside_countries),
+            free_field=texts["free_field"],
+            free_field_values=listed(texts["free_field_values"]),
+            min_outstanding=amount_input(texts["min_outstanding"], fmt),
+            countries=listed(texts["countries"]),
+            outside_countries=listed(texts["outside_countries"]),
             foreign_currency={"foreign": True, "book": False}.get(self.currency),
             active=self.active,
         )

@@ -198,23 +198,21 @@ def _currency_choices() -> rx.Var:
 
 def _form() -> FormFields:
     """The rule's text fields, set by name, their errors under them."""
-    return FormFields(ProfileRulesState.set_text, "rule-", ProfileRulesState.errors)
+    s = ProfileRulesState
+    return FormFields(s.set_text, "rule-", errors=s.errors, values=s.texts)
 
 
 def _criteria() -> rx.Component:
     """The free field, least outstanding, currency and countries a customer must match."""
     s, form = ProfileRulesState, _form()
     return field_grid(
-        form.text("set.field.free_field", "free_field", s.free_field, placeholder="Segment"),
+        form.text("set.field.free_field", "free_field", placeholder="Segment"),
         form.text(
             "set.field.free_field_values",
             "free_field_values",
-            s.free_field_values,
             placeholder="Grand compte, Collectivité",
         ),
-        form.text(
-            "set.field.min_outstanding", "min_outstanding", s.min_outstanding, inputmode="decimal"
-        ),
+        form.text("set.field.min_outstanding", "min_outstanding", inputmode="decimal"),
         choice_field(
             "set.field.foreign_currency",
             _currency_choices(),
@@ -223,11 +221,10 @@ def _criteria() -> rx.Component:
             "rule-currency",
             s.errors["foreign_currency"],
         ),
-        form.text("set.field.countries", "countries", s.countries, placeholder="France"),
+        form.text("set.field.countries", "countries", placeholder="France"),
         form.text(
             "set.field.outside_countries",
             "outside_countries",
-            s.outside_countries,
             placeholder="France",
         ),
     )
@@ -238,7 +235,7 @@ def _dialog() -> rx.Component:
     return dialog(
         rx.cond(s.edit_id != 0, words("set.pr.edit"), words("set.pr.new")),
         field_grid(
-            form.text("set.field.profile", "profile", s.profile, list="rule-profiles"),
+            form.text("set.field.profile", "profile", list="rule-profiles"),
             choice_field(
                 "set.field.company_id",
                 s.companies,
@@ -248,7 +245,7 @@ def _dialog() -> rx.Component:
                 s.errors["company_id"],
             ),
         ),
-        form.text("set.field.rule_description", "description", s.description),
+        form.text("set.field.rule_description", "description"),
         field(
             "set.field.grades",
             rx.flex(*[_grade_box(g) for g in GRADE_LETTERS], spacing="4", wrap="wrap"),
