@@ -10,7 +10,7 @@ reserved:
 - `_color.<key>`: the colour of a "badge" cell (a Radix colour: red, green, ...);
 - `_tone.<key>`: the colour of the text of a "text" or "number" cell.
 
-The page gives the events: sorting (`on_sort(key)`) and paging (`pager`). `table_page` lays
+The page gives the events: sorting (`on_sort(key)`) and paging (`state_pager`). `table_page` lays
 out a whole table page (title, toolbar, filters' panel, load error, rows).
 """
 
@@ -23,8 +23,9 @@ import reflex as rx
 from reflex.event import EventSpec, EventType
 
 from src_dash.ui.components.filters import load_error
-from src_dash.ui.components.layout import as_of_line, page_frame, page_title
+from src_dash.ui.components.layout import loaded_page, title_block
 from src_dash.ui.i18n import t
+from src_dash.ui.kit.controls import row
 from src_dash.ui.kit.widgets import notice
 from src_dash.ui.state import UiState
 
@@ -103,6 +104,38 @@ def sort_icon(
     )
 
 
+def aria_sort(key: rx.Var[str] | str, sort_key: rx.Var[str], sort_desc: rx.Var[bool]) -> rx.Var:
+    """A header's `aria-sort`: descending or ascending on the column sorted on, else none."""
+    return rx.cond(sort_key == key, rx.cond(sort_desc, "descending", "ascending"), "none")
+
+
+def sort_button(
+    label: rx.Component,
+    key: rx.Var[str] | str,
+    sort_key: rx.Var[str],
+    sort_desc: rx.Var[bool],
+    on_click: EventSpec,
+    right: rx.Var[bool] | bool,
+    **props: object,
+) -> rx.Component:
+    """A sortable header's words and arrow, as a plain button that sorts on `key`."""
+    return rx.el.button(
+        rx.hstack(
+            label,
+            sort_icon(key, sort_key, sort_desc),
+            spacing="1",
+            align="center",
+            justify=rx.cond(right, "end", "start"),
+            width="100%",
+        ),
+        on_click=on_click,
+        type="button",
+        data_sort_key=key,
+        style={"all": "unset", "cursor": "pointer", "width": "100%", "display": "block"},
+        **props,
+    )
+
+
 def _header_cell(
     col: rx.Var,
     sort_key: rx.Var[str] | None,
@@ -116,32 +149,13 @@ def _header_cell(
     return rx.table.column_header_cell(
         rx.cond(
             col.sortable,
-            rx.el.button(
-                rx.hstack(
-                    label,
-                    sort_icon(col.key, sort_key, sort_desc),
-                    spacing="1",
-                    align="center",
-                    justify=rx.cond(right, "end", "start"),
-                    width="100%",
-                ),
-                on_click=on_sort(col.key),
-                type="button",
-                data_sort_key=col.key,
-                aria_label=col.label,
-                style={
-                    "all": "unset",
-                    "cursor": "pointer",
-                    "width": "100%",
-                    "display": "block",
-                },
+            sort_button(
+                label, col.key, sort_key, sort_desc, on_sort(col.key), right, aria_label=col.label
             ),
             label,
         ),
         text_align=rx.cond(right, "right", "left"),
-        aria_sort=rx.cond(
-            sort_key == col.key, rx.cond(sort_desc, "descending", "ascending"), "none"
-        ),
+        aria_sort=aria_sort(col.key, sort_key, sort_desc),
         data_testid="column-header",
         data_key=col.key,
     )
@@ -191,21 +205,26 @@ def _table(
     )
 
 
+def card_line(label: rx.Var[str], value: rx.Component, **props: object) -> rx.Component:
+    """A line of a phone's card: the column's name on the left, its value on the right."""
+    return rx.hstack(
+        rx.text(label, size="1", color_scheme="gray", flex_shrink="0"),
+        rx.spacer(),
+        rx.box(value, text_align="right", min_width="0"),
+        width="100%",
+        align="center",
+        spacing="2",
+        **props,
+    )
+
+
 def _cards(
     columns: rx.Var[list[TableColumn]], rows: rx.Var[list[dict[str, str]]], table_id: str
 ) -> rx.Component:
     def field(r: rx.Var, col: rx.Var) -> rx.Component:
         return rx.cond(
             col.in_card & (r[col.key].to(str) != ""),
-            rx.hstack(
-                rx.text(col.label, size="1", color_scheme="gray", flex_shrink="0"),
-                rx.spacer(),
-                rx.box(_cell_content(r, col), text_align="right", min_width="0"),
-                width="100%",
-                align="center",
-                spacing="2",
-                data_key=col.key,
-            ),
+            card_line(col.label, _cell_content(r, col), data_key=col.key),
         )
 
     def card(r: rx.Var) -> rx.Component:
@@ -262,7 +281,7 @@ def data_table(
         sort_key: the column sorted on (with `sort_desc` and `on_sort`, headers sort).
         sort_desc: whether the sort is descending.
         on_sort: the event a header click sends, with the column's key.
-        footer: shown under the rows, e.g. a `pager`.
+        footer: shown under the rows, e.g. a `state_pager`.
     """
     return rx.vstack(
         rx.cond(
@@ -276,88 +295,6 @@ def data_table(
         footer if footer is not None else rx.fragment(),
         spacing="3",
         width="100%",
-    )
-
-
-def pager(
-    *,
-    label: rx.Var[str],
-    has_prev: rx.Var[bool],
-    has_next: rx.Var[bool],
-    on_prev: EventType[()],
-    on_next: EventType[()],
-    prev_text: rx.Var[str],
-    next_text: rx.Var[str],
-    page_size: rx.Var[str] | None = None,
-    page_sizes: list[str] | None = None,
-    on_page_size: EventType[str] | None = None,
-    page_size_text: rx.Var[str] | None = None,
-    pager_id: str = "pager",
-) -> rx.Component:
-    """Previous / next buttons, "page x of y" and the rows-per-page choice.
-
-    Args:
-        label: "Page 2 sur 14", formatted by the page.
-        has_prev: whether there is a page before.
-        has_next: whether there is a page after.
-        on_prev: the event of the previous button.
-        on_next: the event of the next button.
-        prev_text: the previous button's words (shown from tablets up; an arrow on phones).
-        next_text: the next button's words.
-        page_size: the rows per page, as text.
-        page_sizes: the choices of rows per page.
-        on_page_size: the event a choice sends.
-        page_size_text: the words beside the choice ("par page").
-        pager_id: the id of the pager (its buttons: `<id>-prev`, `<id>-next`).
-    """
-    words = rx.breakpoints(initial="none", **{TABLE_FROM: "inline"})
-    size_choice = rx.fragment()
-    if page_size is not None and page_sizes and on_page_size is not None:
-        size_choice = rx.hstack(
-            rx.select(
-                page_sizes,
-                value=page_size,
-                on_change=on_page_size,
-                size="1",
-                id=f"{pager_id}-size",
-            ),
-            rx.text(
-                page_size_text if page_size_text is not None else "", size="1", color_scheme="gray"
-            ),
-            align="center",
-            spacing="2",
-        )
-    return rx.flex(
-        size_choice,
-        rx.spacer(),
-        rx.hstack(
-            rx.button(
-                rx.icon("chevron-left", size=16),
-                rx.text.span(prev_text, display=words),
-                on_click=on_prev,
-                disabled=~has_prev,
-                variant="soft",
-                size="2",
-                id=f"{pager_id}-prev",
-            ),
-            rx.text(label, size="2", white_space="nowrap", id=f"{pager_id}-label"),
-            rx.button(
-                rx.text.span(next_text, display=words),
-                rx.icon("chevron-right", size=16),
-                on_click=on_next,
-                disabled=~has_next,
-                variant="soft",
-                size="2",
-                id=f"{pager_id}-next",
-            ),
-            align="center",
-            spacing="3",
-        ),
-        align="center",
-        gap="var(--space-3)",
-        width="100%",
-        wrap="wrap",
-        id=pager_id,
     )
 
 
@@ -377,41 +314,68 @@ def table_page(
     """A server-paged table's page: its title and "as of" line (`as_of`: the words and the
     date), the toolbar, the filters' panel when shown, the load error, then `body` once loaded
     (a spinner before), and `extra` (dialogs mounted once)."""
-    return page_frame(
-        rx.vstack(
-            rx.vstack(page_title(title), as_of_line(*as_of), spacing="1"),
-            toolbar,
-            rx.cond(show_filters, filters_panel),
-            load_error(error),
-            rx.cond(loaded, body, rx.center(rx.spinner(size="3"), width="100%", padding="48px")),
-            *extra,
-            spacing="4",
-            width="100%",
-        ),
+    return loaded_page(
+        title_block(title, as_of),
+        toolbar,
+        rx.cond(show_filters, filters_panel),
+        load_error(error),
+        loaded=loaded,
+        content=body,
         on_lang_change=on_lang_change,
+        extra=extra,
     )
 
 
 def state_pager(
     state: type, page_sizes: list[str], pager_id: str, words_prefix: str = "table"
 ) -> rx.Component:
-    """The `pager` of a `PagedTable` state, its words `<words_prefix>.prev`, `.next` and
-    `.per_page` in the viewer's language."""
+    """The pager of a `PagedTable` state: the rows-per-page choice, previous / next buttons
+    around "page x of y" (ids `<pager_id>-size`, `-prev`, `-label`, `-next`); its words
+    `<words_prefix>.prev`, `.next` and `.per_page` in the viewer's language, the buttons' words
+    shown from tablets up (an arrow alone on phones)."""
 
     def words(key: str) -> rx.Var[str]:
         return t(f"{words_prefix}.{key}", UiState.lang)
 
-    return pager(
-        label=state.page_text,
-        has_prev=state.has_prev,
-        has_next=state.has_next,
-        on_prev=state.prev_page,
-        on_next=state.next_page,
-        prev_text=words("prev"),
-        next_text=words("next"),
-        page_size=state.page_size,
-        page_sizes=page_sizes,
-        on_page_size=state.set_page_size,
-        page_size_text=words("per_page"),
-        pager_id=pager_id,
+    shown = rx.breakpoints(initial="none", **{TABLE_FROM: "inline"})
+    return rx.flex(
+        row(
+            rx.select(
+                page_sizes,
+                value=state.page_size,
+                on_change=state.set_page_size,
+                size="1",
+                id=f"{pager_id}-size",
+            ),
+            rx.text(words("per_page"), size="1", color_scheme="gray"),
+        ),
+        rx.spacer(),
+        rx.hstack(
+            rx.button(
+                rx.icon("chevron-left", size=16),
+                rx.text.span(words("prev"), display=shown),
+                on_click=state.prev_page,
+                disabled=~state.has_prev,
+                variant="soft",
+                size="2",
+                id=f"{pager_id}-prev",
+            ),
+            rx.text(state.page_text, size="2", white_space="nowrap", id=f"{pager_id}-label"),
+            rx.button(
+                rx.text.span(words("next"), display=shown),
+                rx.icon("chevron-right", size=16),
+                on_click=state.next_page,
+                disabled=~state.has_next,
+                variant="soft",
+                size="2",
+                id=f"{pager_id}-next",
+            ),
+            align="center",
+            spacing="3",
+        ),
+        align="center",
+        gap="var(--space-3)",
+        width="100%",
+        wrap="wrap",
+        id=pager_id,
     )

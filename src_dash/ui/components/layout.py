@@ -172,6 +172,13 @@ def user_block(prefix: str = "") -> rx.Component:
     )
 
 
+def _quiet_button(icon: str, size: int, label: rx.Var[str] | str, **props: object) -> rx.Component:
+    """A grey, flat icon button of the shell; `label` is its accessible name."""
+    return rx.icon_button(
+        rx.icon(icon, size=size), variant="ghost", color_scheme="gray", aria_label=label, **props
+    )
+
+
 def logout_button(in_drawer: bool = False) -> rx.Component:
     """The logout button (an icon in the header, a full button in the drawer)."""
     if in_drawer:
@@ -185,13 +192,8 @@ def logout_button(in_drawer: bool = False) -> rx.Component:
             id="drawer-logout",
         )
     return rx.tooltip(
-        rx.icon_button(
-            rx.icon("log-out", size=18),
-            on_click=AuthState.log_out,
-            variant="ghost",
-            color_scheme="gray",
-            id="logout",
-            aria_label=t("nav.logout", UiState.lang),
+        _quiet_button(
+            "log-out", 18, t("nav.logout", UiState.lang), on_click=AuthState.log_out, id="logout"
         ),
         content=t("nav.logout", UiState.lang),
     )
@@ -222,15 +224,7 @@ def sidebar() -> rx.Component:
 def drawer_menu() -> rx.Component:
     """The menu button and drawer of phones and tablets."""
     return rx.drawer.root(
-        rx.drawer.trigger(
-            rx.icon_button(
-                rx.icon("menu", size=20),
-                variant="ghost",
-                color_scheme="gray",
-                id="menu-button",
-                aria_label=t("nav.menu", UiState.lang),
-            )
-        ),
+        rx.drawer.trigger(_quiet_button("menu", 20, t("nav.menu", UiState.lang), id="menu-button")),
         rx.drawer.overlay(z_index="40"),
         rx.drawer.portal(
             rx.drawer.content(
@@ -238,14 +232,7 @@ def drawer_menu() -> rx.Component:
                     rx.hstack(
                         brand(),
                         rx.spacer(),
-                        rx.drawer.close(
-                            rx.icon_button(
-                                rx.icon("x", size=18),
-                                variant="ghost",
-                                color_scheme="gray",
-                                aria_label="×",
-                            )
-                        ),
+                        rx.drawer.close(_quiet_button("x", 18, "×")),
                         width="100%",
                         align="center",
                     ),
@@ -329,16 +316,23 @@ def as_of_line(
     )
 
 
+def title_block(
+    title: rx.Var[str] | str,
+    as_of: tuple[rx.Var[str] | str, rx.Var[str], *tuple[rx.Component | str, ...]],
+) -> rx.Component:
+    """A page's title over its "as of" line (`as_of`: `as_of_line`'s arguments)."""
+    return rx.vstack(page_title(title), as_of_line(*as_of), spacing="1")
+
+
 def title_bar(
     title: rx.Var[str] | str,
     as_of: tuple[rx.Var[str] | str, rx.Var[str], *tuple[rx.Component | str, ...]],
     *aside: rx.Component,
     gap: str = "var(--space-2)",
 ) -> rx.Component:
-    """A page's head: its title over its "as of" line (`as_of`: `as_of_line`'s arguments), and
-    `aside` on the right (under them on a phone)."""
+    """A page's head: its `title_block`, and `aside` on the right (under it on a phone)."""
     return rx.flex(
-        rx.vstack(page_title(title), as_of_line(*as_of), spacing="1"),
+        title_block(title, as_of),
         rx.spacer(),
         *aside,
         direction=rx.breakpoints(initial="column", sm="row"),
@@ -364,11 +358,12 @@ def loaded_page(
     content: rx.Component,
     on_lang_change: EventType[()],
     spacing: str = "4",
+    extra: tuple[rx.Component, ...] = (),
 ) -> rx.Component:
-    """A signed-in page: `head` stacked over `content` (a spinner until `loaded`), in the app
-    shell; `on_lang_change` reloads it."""
+    """A signed-in page: `head` stacked over `content` (a spinner until `loaded`), then `extra`
+    (dialogs mounted once), in the app shell; `on_lang_change` reloads it."""
     return page_frame(
-        column(*head, loading(loaded, content), spacing=spacing),
+        column(*head, loading(loaded, content), *extra, spacing=spacing),
         on_lang_change=on_lang_change,
     )
 

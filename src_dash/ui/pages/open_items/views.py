@@ -8,6 +8,7 @@ import reflex as rx
 from src_dash.ui.components.data_table import state_pager, table_page
 from src_dash.ui.components.filters import filters_button, search_box
 from src_dash.ui.components.item_actions import item_dialogs
+from src_dash.ui.kit.controls import button, column, row
 from src_dash.ui.kit.widgets import words
 from src_dash.ui.pages.open_items.state import PAGE_SIZES, OpenItemsState
 from src_dash.ui.pages.open_items.views_filters import filters_panel
@@ -17,13 +18,10 @@ S = OpenItemsState
 
 
 def _toolbar() -> rx.Component:
-    return rx.flex(
+    return row(
         search_box(S.search, S.set_search, "items.search", "items-search"),
         filters_button("items.filters", S.active_filters, S.show_filters, S.toggle_filters),
-        spacing="2",
-        wrap="wrap",
         width="100%",
-        align="center",
     )
 
 
@@ -41,7 +39,7 @@ def _summary() -> rx.Component:
 def _selection_bar() -> rx.Component:
     return rx.cond(
         S.can_work & (S.selected.length() > 0),
-        rx.flex(
+        row(
             rx.icon("list-checks", size=18, color="var(--accent-11)"),
             rx.text(S.selected_text, size="2", weight="medium", id="selected-count"),
             rx.spacer(),
@@ -54,14 +52,12 @@ def _selection_bar() -> rx.Component:
                 id="clear-selection",
             ),
             rx.link(
-                rx.button(rx.icon("send", size=15), words("items.campaign"), size="2"),
+                button("send", "items.campaign", icon_size=15, size="2"),
                 href=S.campaign_href,
                 id="start-campaign",
                 underline="none",
             ),
-            align="center",
             spacing="3",
-            wrap="wrap",
             width="100%",
             padding="10px 12px",
             border_radius="var(--radius-3)",
@@ -69,15 +65,6 @@ def _selection_bar() -> rx.Component:
             border="1px solid var(--accent-a6)",
             id="selection-bar",
         ),
-    )
-
-
-def _rows() -> rx.Component:
-    return rx.vstack(
-        item_rows(),
-        state_pager(S, list(PAGE_SIZES), "items-pager", "items"),
-        spacing="3",
-        width="100%",
     )
 
 
@@ -91,7 +78,11 @@ def open_items_page() -> rx.Component:
         show_filters=S.show_filters,
         error=S.error,
         loaded=S.loaded,
-        body=rx.vstack(_summary(), _selection_bar(), _rows(), spacing="3", width="100%"),
+        body=column(
+            _summary(),
+            _selection_bar(),
+            column(item_rows(), state_pager(S, list(PAGE_SIZES), "items-pager", "items")),
+        ),
         on_lang_change=S.load,
         extra=(item_dialogs(),),
     )

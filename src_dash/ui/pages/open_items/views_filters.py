@@ -16,7 +16,7 @@ from src_dash.ui.components.filters import (
     select_of,
     toggle_buttons,
 )
-from src_dash.ui.kit.widgets import labelled, select_field, small_label, words
+from src_dash.ui.kit.widgets import labelled, select_field, words
 from src_dash.ui.pages.open_items.rows import ITEM_STATES, LEVEL_COLORS
 from src_dash.ui.pages.open_items.state import OpenItemsState
 from src_dash.ui.state import UiState
@@ -74,8 +74,8 @@ def _due_range() -> rx.Component:
     # A date input needs about 140px to show its calendar button: side by side when the cell
     # is wide enough, else one under the other (without wrapping, the second one spilled over
     # the next column of the panel on a desktop, four columns).
-    return rx.vstack(
-        small_label("items.filter.due"),
+    return labelled(
+        "items.filter.due",
         rx.hstack(
             _date_input("due_from", "items.filter.due"),
             _date_input("due_to", "items.filter.and"),
@@ -84,42 +84,37 @@ def _due_range() -> rx.Component:
             width="100%",
             min_width="0",
         ),
-        spacing="1",
-        width="100%",
-        min_width="0",
     )
 
 
 def _amounts() -> rx.Component:
-    return rx.vstack(
-        small_label("items.filter.residual"),
-        *amount_inputs(
-            S.min_amount,
-            S.max_amount,
-            S.set_filter("min_amount"),
-            S.set_filter("max_amount"),
-            S.amount_error,
-            "items",
-        ),
-        spacing="1",
-        width="100%",
+    inputs = amount_inputs(
+        S.min_amount,
+        S.max_amount,
+        S.set_filter("min_amount"),
+        S.set_filter("max_amount"),
+        S.amount_error,
+        "items",
     )
+    return labelled("items.filter.residual", rx.fragment(*inputs))
 
 
 def _free_fields() -> list[rx.Component]:
+    # The customer's free fields ("free_...") and the entry's ("entry_free_...").
     return [
         free_field_filter(
-            "items.filter.free", "items.filter.free_none", "items.filter.free_value",
-            S.free_fields, S.free_field, S.free_value, S.set_filter("free_field"),
-            S.set_filter("free_value"), "filter-free",
-        ),
-        free_field_filter(
-            "items.filter.entry_free", "items.filter.free_none", "items.filter.free_value",
-            S.entry_free_fields, S.entry_free_field, S.entry_free_value,
-            S.set_filter("entry_free_field"), S.set_filter("entry_free_value"),
-            "filter-entry-free",
-        ),
-    ]  # fmt: skip
+            f"items.filter.{key}",
+            "items.filter.free_none",
+            "items.filter.free_value",
+            getattr(S, f"{key}_fields"),
+            getattr(S, f"{key}_field"),
+            getattr(S, f"{key}_value"),
+            S.set_filter(f"{key}_field"),
+            S.set_filter(f"{key}_value"),
+            f"filter-{key.replace('_', '-')}",
+        )
+        for key in ("free", "entry_free")
+    ]
 
 
 def filters_panel() -> rx.Component:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from src_dash.ui.components.data_table import sort_icon
+from src_dash.ui.components.data_table import aria_sort, card_line, sort_button
 from src_dash.ui.components.item_actions import row_menu
+from src_dash.ui.kit.controls import column, table
 from src_dash.ui.kit.widgets import notice, words
 from src_dash.ui.pages.open_items.state import OpenItemsState
 
@@ -67,29 +68,16 @@ def _last(r: rx.Var) -> rx.Component:
     )
 
 
-def _header_cell(key: str | None, label_key: str, right: bool = False, **props) -> rx.Component:  # noqa: ANN003
+def _header_cell(key: str | None, label_key: str, right: bool = False) -> rx.Component:
     label = rx.text.span(words(label_key), white_space="nowrap")
     align = "right" if right else "left"
     if key is None:
-        return rx.table.column_header_cell(label, text_align=align, **props)
+        return rx.table.column_header_cell(label, text_align=align)
     return rx.table.column_header_cell(
-        rx.el.button(
-            rx.hstack(
-                label,
-                sort_icon(key, S.sort, S.descending),
-                spacing="1",
-                align="center",
-                justify="end" if right else "start",
-            ),
-            on_click=S.sort_by(key),
-            type="button",
-            data_sort_key=key,
-            style={"all": "unset", "cursor": "pointer", "width": "100%", "display": "block"},
-        ),
+        sort_button(label, key, S.sort, S.descending, S.sort_by(key), right),
         text_align=align,
-        aria_sort=rx.cond(S.sort == key, rx.cond(S.descending, "descending", "ascending"), "none"),
+        aria_sort=aria_sort(key, S.sort, S.descending),
         data_key=key,
-        **props,
     )
 
 
@@ -99,29 +87,27 @@ def _page_check(id_: str, **props) -> rx.Component:  # noqa: ANN003
     )
 
 
-def _header() -> rx.Component:
-    return rx.table.header(
-        rx.table.row(
-            rx.cond(
-                S.can_work,
-                rx.table.column_header_cell(
-                    _page_check("select-page", aria_label=words("items.select_page")),
-                    width="32px",
-                ),
-            ),
-            _header_cell("due_date", "items.col.due"),
-            _header_cell("customer_name", "items.col.customer"),
-            _header_cell("piece", "items.col.piece"),
-            _header_cell("journal", "items.col.journal"),
-            _header_cell("residual", "items.col.residual", right=True),
-            _header_cell("level", "items.col.level"),
-            _header_cell("last_action", "items.col.last_action"),
-            _header_cell("promised_on", "items.col.state"),
+def _head() -> tuple[rx.Component, ...]:
+    return (
+        rx.cond(
+            S.can_work,
             rx.table.column_header_cell(
-                rx.text.span(words("items.col.actions"), class_name="rt-sr-only"),
-                width="40px",
+                _page_check("select-page", aria_label=words("items.select_page")),
+                width="32px",
             ),
-        )
+        ),
+        _header_cell("due_date", "items.col.due"),
+        _header_cell("customer_name", "items.col.customer"),
+        _header_cell("piece", "items.col.piece"),
+        _header_cell("journal", "items.col.journal"),
+        _header_cell("residual", "items.col.residual", right=True),
+        _header_cell("level", "items.col.level"),
+        _header_cell("last_action", "items.col.last_action"),
+        _header_cell("promised_on", "items.col.state"),
+        rx.table.column_header_cell(
+            rx.text.span(words("items.col.actions"), class_name="rt-sr-only"),
+            width="40px",
+        ),
     )
 
 
@@ -202,29 +188,14 @@ def _row(r: rx.Var) -> rx.Component:
 
 def _table() -> rx.Component:
     return rx.box(
-        rx.table.root(
-            _header(),
-            rx.table.body(rx.foreach(S.rows, _row)),
-            size="1",
-            variant="surface",
-            width="100%",
-            id="items-table",
-        ),
+        table(_head(), rx.foreach(S.rows, _row), id="items-table"),
         display=rx.breakpoints(initial="none", md="block"),
         width="100%",
-        overflow_x="auto",
     )
 
 
 def _card_line(label_key: str, value: rx.Component) -> rx.Component:
-    return rx.hstack(
-        rx.text(words(label_key), size="1", color_scheme="gray", flex_shrink="0"),
-        rx.spacer(),
-        rx.box(value, text_align="right", min_width="0"),
-        width="100%",
-        align="center",
-        spacing="2",
-    )
+    return card_line(words(label_key), value)
 
 
 def _card_head(r: rx.Var) -> rx.Component:
@@ -248,7 +219,7 @@ def _card_head(r: rx.Var) -> rx.Component:
 def _card(r: rx.Var) -> rx.Component:
     days = rx.text.span(r.days, color=f"var(--{r.days_tone}-11)", weight="medium")
     return rx.card(
-        rx.vstack(
+        column(
             _card_head(r),
             rx.separator(size="4"),
             _card_line("items.col.due", rx.text(r.due, " · ", days, size="2")),
@@ -262,7 +233,6 @@ def _card(r: rx.Var) -> rx.Component:
             ),
             rx.cond(r.state_text != "", _card_line("items.col.state", _state_badge(r))),
             spacing="2",
-            width="100%",
         ),
         width="100%",
         data_testid="item-card",
