@@ -109,39 +109,44 @@ def _figures(row: rx.Var[Figures], columns: str | dict[str, str]) -> rx.Componen
     )
 
 
+def _caption(icon: rx.Component, label_key: str, *more: rx.Component) -> rx.Component:
+    """A small grey caption after its icon, `more` after it, on a line that wraps."""
+    return rx.hstack(
+        icon,
+        rx.text(t(label_key, UiState.lang), size="1", color_scheme="gray"),
+        *more,
+        align="center",
+        spacing="1",
+        wrap="wrap",
+    )
+
+
+def _lines(lines: rx.Var[list[str]], field: str, **style: object) -> rx.Component:
+    """Each of `lines` in small type, marked `data-testid=field` for the tests."""
+    return rx.foreach(
+        lines, lambda line: rx.text(line, size="1", custom_attrs={"data-testid": field}, **style)
+    )
+
+
 def _reconciliation(card: rx.Var[CompanyCard]) -> rx.Component:
     """The app's outstanding against the books: green at 0,00, red with the customers that
     differ otherwise."""
+    color = rx.cond(card.reconciliation_ok, "var(--green-11)", "var(--red-11)")
     return rx.vstack(
-        rx.hstack(
-            rx.icon(
-                rx.cond(card.reconciliation_ok, "circle-check", "scale"),
-                size=14,
-                color=rx.cond(card.reconciliation_ok, "var(--green-11)", "var(--red-11)"),
-            ),
-            rx.text(t("sync.reconciliation", UiState.lang), size="1", color_scheme="gray"),
+        _caption(
+            rx.icon(rx.cond(card.reconciliation_ok, "circle-check", "scale"), size=14, color=color),
+            "sync.reconciliation",
             rx.text(
                 t("sync.reconciliation.gap", UiState.lang),
                 " ",
                 card.reconciliation,
                 size="1",
                 weight="medium",
-                color=rx.cond(card.reconciliation_ok, "var(--green-11)", "var(--red-11)"),
+                color=color,
                 custom_attrs={"data-testid": "reconciliation"},
             ),
-            align="center",
-            spacing="1",
-            wrap="wrap",
         ),
-        rx.foreach(
-            card.reconciliation_customers,
-            lambda line: rx.text(
-                line,
-                size="1",
-                color_scheme="red",
-                custom_attrs={"data-testid": "reconciliation-customer"},
-            ),
-        ),
+        _lines(card.reconciliation_customers, "reconciliation-customer", color_scheme="red"),
         spacing="1",
         width="100%",
     )
@@ -152,21 +157,12 @@ def _report_lines(
 ) -> rx.Component:
     """A labelled list of a run's report: its lines left out, or its warnings."""
     return rx.vstack(
-        rx.hstack(
-            rx.icon(icon, size=14, color=f"var(--{color}-11)"),
-            rx.text(t(label_key, UiState.lang), size="1", color_scheme="gray"),
-            align="center",
-            spacing="1",
-        ),
-        rx.foreach(
+        _caption(rx.icon(icon, size=14, color=f"var(--{color}-11)"), label_key),
+        _lines(
             lines,
-            lambda line: rx.text(
-                line,
-                size="1",
-                color=f"var(--{color}-11)",
-                custom_attrs={"data-testid": field},
-                style={"font_variant_numeric": "tabular-nums", "overflow_wrap": "anywhere"},
-            ),
+            field,
+            color=f"var(--{color}-11)",
+            style={"font_variant_numeric": "tabular-nums", "overflow_wrap": "anywhere"},
         ),
         spacing="1",
         width="100%",
@@ -209,9 +205,9 @@ def company_card(card: rx.Var[CompanyCard]) -> rx.Component:
             rx.heading(card.name, size="4", as_="h2", custom_attrs={"data-testid": "name"}),
             _figures(card, "2"),
             rx.separator(size="4"),
-            rx.hstack(
+            _caption(
                 rx.icon("refresh-cw", size=14, color="var(--gray-10)"),
-                rx.text(t("sync.last", UiState.lang), size="1", color_scheme="gray"),
+                "sync.last",
                 rx.text(
                     rx.cond(card.last_sync != "", card.last_sync, "—"),
                     size="1",
@@ -222,9 +218,6 @@ def company_card(card: rx.Var[CompanyCard]) -> rx.Component:
                     card.last_sync_ago != "",
                     rx.text("(", card.last_sync_ago, ")", size="1", color_scheme="gray"),
                 ),
-                align="center",
-                spacing="1",
-                wrap="wrap",
             ),
             rx.cond(card.reconciliation != "", _reconciliation(card)),
             _report(card),
