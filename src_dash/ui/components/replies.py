@@ -23,6 +23,7 @@ from src_dash.services.replies import (
 )
 from src_dash.ui import i18n
 from src_dash.ui.i18n import Formats
+from src_dash.ui.kit.controls import column, row
 from src_dash.ui.kit.service import run_service
 from src_dash.ui.kit.widgets import words
 
@@ -189,14 +190,10 @@ def _suggestion(s: rx.Var, reply: rx.Var, after: rx.EventSpec | None) -> rx.Comp
     )
     return rx.cond(
         s.reply_id == reply.id,
-        rx.hstack(
+        row(
             rx.vstack(
-                rx.hstack(
-                    rx.badge(s.label, variant="soft"),
-                    rx.text(s.detail, size="2", weight="medium"),
-                    spacing="2",
-                    align="center",
-                    wrap="wrap",
+                row(
+                    rx.badge(s.label, variant="soft"), rx.text(s.detail, size="2", weight="medium")
                 ),
                 rx.text("« ", s.quote, " »", size="2", color_scheme="gray", as_="div"),
                 spacing="1",
@@ -208,17 +205,15 @@ def _suggestion(s: rx.Var, reply: rx.Var, after: rx.EventSpec | None) -> rx.Comp
                 rx.badge(words("replies.accepted"), color_scheme="green"),
                 rx.cond(RepliesState.can_work & reply.open, accept),
             ),
-            width="100%",
-            align="center",
             spacing="3",
-            wrap="wrap",
+            width="100%",
             data_testid="reply-suggestion",
         ),
     )
 
 
 def _reply_head(r: rx.Var) -> rx.Component:
-    return rx.hstack(
+    return row(
         rx.icon("reply", size=16),
         rx.text(r.heading, size="2", color_scheme="gray"),
         rx.spacer(),
@@ -226,9 +221,8 @@ def _reply_head(r: rx.Var) -> rx.Component:
             r.status_label,
             color_scheme=rx.match(r.status, ("new", "orange"), ("handled", "green"), "gray"),
         ),
+        spacing="3",
         width="100%",
-        align="center",
-        wrap="wrap",
     )
 
 
@@ -242,22 +236,20 @@ def _reply(r: rx.Var, after: rx.EventSpec | None) -> rx.Component:
         data_testid="reply-dismiss",
     )
     return rx.card(
-        rx.vstack(
+        column(
             _reply_head(r),
             rx.text(r.subject, weight="bold", size="2"),
             rx.text(r.body, size="2", white_space="pre-wrap", as_="div"),
             rx.cond(
                 r.has_suggestions,
-                rx.vstack(
+                column(
                     rx.foreach(RepliesState.suggestions, lambda s: _suggestion(s, r, after)),
                     spacing="2",
-                    width="100%",
                 ),
                 rx.text(words("replies.none"), size="2", color_scheme="gray"),
             ),
             rx.cond(RepliesState.can_work & (r.status == "new"), dismiss),
             spacing="2",
-            width="100%",
         ),
         width="100%",
         data_testid="reply",
@@ -269,11 +261,9 @@ def replies_card(after: rx.EventSpec | None = None) -> rx.Component:
     return rx.fragment(
         rx.cond(
             RepliesState.replies.length() > 0,
-            rx.vstack(
+            column(
                 rx.heading(words("replies.title"), as_="h3", size="4"),
                 rx.foreach(RepliesState.replies, lambda r: _reply(r, after)),
-                spacing="3",
-                width="100%",
                 id="customer-replies",
             ),
         ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from src_dash.ui.components.item_actions.state import ItemActionsState
+from src_dash.ui.kit.controls import round_button
 from src_dash.ui.kit.widgets import words
 
 
@@ -40,12 +41,12 @@ def row_menu(
         can_work,
         rx.menu.root(
             rx.menu.trigger(
-                rx.icon_button(
-                    rx.icon("ellipsis", size=16),
+                round_button(
+                    "ellipsis",
+                    "act.menu",
                     variant="ghost",
                     color_scheme="gray",
                     size="2",
-                    aria_label=words("act.menu"),
                     data_testid="row-actions",
                 )
             ),
