@@ -142,15 +142,30 @@ def grade_buttons(
     return toggle_buttons(label_key, values, chosen, on_click, "filter-grade", size)
 
 
-def _amount_input(value: rx.Var[str], on_change: EventSpec, placeholder_key: str, id_: str):  # noqa: ANN202
+def _typed_box(
+    value: rx.Var[str],
+    on_change: EventSpec | rx.EventHandler,
+    pause_ms: int,
+    placeholder_key: str,
+    id_: str,
+    *slots: rx.Component,
+    **props: object,
+) -> rx.Component:
+    """A filter's text box, its value sent once the typing pauses for `pause_ms`."""
     return rx.input(
+        *slots,
         value=value,
-        on_change=on_change.debounce(500),
+        on_change=on_change.debounce(pause_ms),
         placeholder=t(placeholder_key, UiState.lang),
-        input_mode="decimal",
         size="2",
-        width="100%",
         id=id_,
+        **props,
+    )
+
+
+def _amount_input(value: rx.Var[str], on_change: EventSpec, placeholder_key: str, id_: str):  # noqa: ANN202
+    return _typed_box(
+        value, on_change, 500, placeholder_key, id_, input_mode="decimal", width="100%"
     )
 
 
@@ -185,16 +200,16 @@ def search_box(
     value: rx.Var[str], on_change: rx.EventHandler, placeholder_key: str, id_: str
 ) -> rx.Component:
     """The search box of a table (sent after a short pause in the typing)."""
-    return rx.input(
+    return _typed_box(
+        value,
+        on_change,
+        300,
+        placeholder_key,
+        id_,
         rx.input.slot(rx.icon("search", size=16)),
-        value=value,
-        on_change=on_change.debounce(300),
-        placeholder=t(placeholder_key, UiState.lang),
         type="search",
-        size="2",
         flex="1",
         min_width=rx.breakpoints(initial="100%", sm="240px"),
-        id=id_,
     )
 
 

@@ -20,12 +20,11 @@ from src_dash.ui.components.charts import (
     aging_figure,
     forecast_figure,
 )
+from src_dash.ui.components.filter_values import GRADE_COLORS
 from src_dash.ui.i18n import Formats
 from src_dash.ui.routes import customer_href
 
-ALL = "all"
 POLL_MS = 3000
-GRADE_COLORS = {"A": "green", "B": "teal", "C": "amber", "D": "orange", "E": "red"}
 KPI_KEYS = ("outstanding", "overdue", "dso", "add", "cei", "cash", "promises", "disputes")
 
 

@@ -20,8 +20,9 @@ from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_viewer, login_url
 from src_dash.ui.choice import Choice
+from src_dash.ui.components.filter_values import ALL
 from src_dash.ui.kit.service import Done, run_service
-from src_dash.ui.pages.dashboard.rows import ALL, DashboardView, ListRow, TopRow, formatted
+from src_dash.ui.pages.dashboard.rows import DashboardView, ListRow, TopRow, formatted
 from src_dash.ui.routes import DASHBOARD as ROUTE
 
 _FAILED = "the dashboard could not be computed"
