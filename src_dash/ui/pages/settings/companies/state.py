@@ -49,6 +49,11 @@ def _check_said(done: Done) -> tuple[bool, str]:
     return done.value.ok, connection_text(done.value, done.lang)
 
 
+# The connection form's texts: the company's code and name, the ODBC connection string, the text
+# encoding of the base (empty: the server's usual one).
+_EMPTY_FORM = {"code": "", "name": "", "dsn": "", "encoding": ""}
+
+
 class CompaniesState(TabState, rx.State):
     """The companies with their runs, the connection form and the schedule."""
 
@@ -67,10 +72,7 @@ class CompaniesState(TabState, rx.State):
     check_text: str = ""
 
     form_open: bool = False
-    form_code: str = ""
-    form_name: str = ""
-    form_dsn: str = ""
-    form_encoding: str = ""
+    form: dict[str, str] = _EMPTY_FORM
     form_existing: bool = False
     form_error: str = ""
     form_check: str = ""
@@ -176,7 +178,7 @@ class CompaniesState(TabState, rx.State):
     def new_company(self) -> None:
         """Open the form empty, to declare a new Sage base."""
         self.form_open, self.form_existing = True, False
-        self.form_code = self.form_name = self.form_dsn = self.form_encoding = ""
+        self.form = dict(_EMPTY_FORM)
         self.form_error = self.form_check = ""
 
     @rx.event
@@ -186,8 +188,7 @@ class CompaniesState(TabState, rx.State):
         if row is None:
             return
         self.form_open, self.form_existing = True, True
-        self.form_code, self.form_name, self.form_dsn = row.code, row.name, ""
-        self.form_encoding = row.encoding
+        self.form = {"code": row.code, "name": row.name, "dsn": "", "encoding": row.encoding}
         self.form_error = self.form_check = ""
 
     @rx.event
@@ -197,38 +198,35 @@ class CompaniesState(TabState, rx.State):
 
     @rx.event
     def set_form(self, name: str, value: str) -> None:
-        """One field of the connection form: the company's code, its name, the ODBC connection
-        string, the text encoding of the base (empty: the server's usual one)."""
-        if name in ("code", "name", "dsn", "encoding"):
-            setattr(self, f"form_{name}", value)
+        """One text of the connection form."""
+        if name in _EMPTY_FORM:
+            self.form = {**self.form, name: value}
 
     @rx.event
     async def test_form(self) -> None:
         """Test the connection string typed in the form (or the company's, when left empty)."""
         company_id = None
         if self.form_existing:
-            row = next((c for c in self.companies if c.code == self.form_code), None)
+            row = next((c for c in self.companies if c.code == self.form["code"]), None)
             company_id = row.id if row else None
         self.form_busy, self.form_check = True, ""
         yield
-        done = await call(self, check_connection, company_id, self.form_dsn, self.form_encoding)
+        form = self.form
+        done = await call(self, check_connection, company_id, form["dsn"], form["encoding"])
         self.form_check_ok, self.form_check = _check_said(done)
         self.form_busy = False
 
     @rx.event
     async def save_form(self) -> rx.event.EventSpec | None:
         """Register the Sage base, or change the company's connection."""
+        form = self.form
         done = await call(
-            self,
-            save_sage_company,
-            self.form_code,
-            self.form_name,
-            self.form_dsn,
-            self.form_encoding,
+            self, save_sage_company, form["code"], form["name"], form["dsn"], form["encoding"]
         )
         if not done.ok:
             self.form_error = done.error
             return None
-        self.form_open, self.form_error, self.form_dsn = False, "", ""
+        self.form_open, self.form_error = False, ""
+        self.form = {**self.form, "dsn": ""}
         await self._read()
         return done.toast("set.co.saved", code=done.value.code)

@@ -187,18 +187,17 @@ def _connection_form() -> rx.Component:
     """The connection form: code and name, ODBC connection string, encoding, what its test said,
     and its buttons (test, save, cancel)."""
     s = CompaniesState
-
-    form = FormFields(CompaniesState.set_form, "company-")
+    form = FormFields(s.set_form, "company-", values=s.form)
     return form_section(
         "set.co.form_title",
         (
-            form.text("set.co.code", "code", s.form_code, disabled=s.form_existing),
-            form.text("set.co.name", "name", s.form_name),
+            form.text("set.co.code", "code", disabled=s.form_existing),
+            form.text("set.co.name", "name"),
         ),
         field(
             "set.co.dsn",
             rx.text_area(
-                value=s.form_dsn,
+                value=s.form["dsn"],
                 on_change=lambda v: CompaniesState.set_form("dsn", v),
                 placeholder=rx.cond(
                     s.form_existing,
@@ -214,7 +213,7 @@ def _connection_form() -> rx.Component:
         field(
             "set.co.encoding",
             rx.input(
-                value=s.form_encoding,
+                value=s.form["encoding"],
                 on_change=lambda v: CompaniesState.set_form("encoding", v),
                 placeholder="cp1252",
                 id="company-encoding",
