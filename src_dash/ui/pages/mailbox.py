@@ -20,11 +20,11 @@ import reflex as rx
 from src_dash.access import WORK, AccessDenied, Viewer
 from src_dash.dunning.mailsink import ReceivedMail, read_mail, received, sink_dir
 from src_dash.ui import i18n, routes
-from src_dash.ui.components.layout import page_frame, page_title
+from src_dash.ui.components.layout import loaded_page, page_title
 from src_dash.ui.i18n import Formats
 from src_dash.ui.kit.controls import column, round_button, soft_button
 from src_dash.ui.kit.service import run_service
-from src_dash.ui.kit.widgets import item_card, loading, notice, refresh_button, words
+from src_dash.ui.kit.widgets import item_card, notice, refresh_button, words
 from src_dash.ui.state import UiState
 
 ROUTE = routes.MAILBOX
@@ -360,27 +360,18 @@ def _header() -> rx.Component:
 
 def mailbox_page() -> rx.Component:
     """The local outbox: what the sink received, one mail opened in a dialog."""
-    return page_frame(
-        column(
-            _header(),
-            loading(
-                MailboxState.loaded,
-                rx.cond(
-                    MailboxState.allowed,
-                    rx.cond(
-                        MailboxState.rows.length() > 0,
-                        column(
-                            rx.foreach(MailboxState.rows, _mail_card),
-                            spacing="2",
-                            id="mail-list",
-                        ),
-                        notice("inbox", words("mailbox.empty"), "mailbox-empty"),
-                    ),
-                    notice("lock", words("mailbox.denied"), "mailbox-denied", "gray"),
-                ),
+    return loaded_page(
+        _header(),
+        loaded=MailboxState.loaded,
+        content=rx.cond(
+            MailboxState.allowed,
+            rx.cond(
+                MailboxState.rows.length() > 0,
+                column(rx.foreach(MailboxState.rows, _mail_card), spacing="2", id="mail-list"),
+                notice("inbox", words("mailbox.empty"), "mailbox-empty"),
             ),
-            _mail_dialog(),
-            spacing="4",
+            notice("lock", words("mailbox.denied"), "mailbox-denied", "gray"),
         ),
         on_lang_change=MailboxState.load,
+        extra=(_mail_dialog(),),
     )
