@@ -60,9 +60,7 @@ class PreferencesState(rx.State):
     currency_options: list[Choice] = []
     date_options: list[Choice] = []
     timezones: list[str] = []
-    sample_money: str = ""
-    sample_day: str = ""
-    sample_moment: str = ""
+    samples: dict[str, str] = {}  # "money", "day", "moment": the samples in the settings
     error: str = ""
     saved: bool = False
     loaded: bool = False
@@ -72,9 +70,11 @@ class PreferencesState(rx.State):
         fmt = Formats(p.language, p.currency_format, p.date_format, p.timezone)
         self.currency_options = currency_choices(p.language)
         self.date_options = date_choices(p.language)
-        self.sample_money = fmt.money(SAMPLE_AMOUNT, "EUR")
-        self.sample_day = fmt.day(SAMPLE_DAY)
-        self.sample_moment = fmt.moment(SAMPLE_MOMENT)
+        self.samples = {
+            "money": fmt.money(SAMPLE_AMOUNT, "EUR"),
+            "day": fmt.day(SAMPLE_DAY),
+            "moment": fmt.moment(SAMPLE_MOMENT),
+        }
 
     @rx.event
     async def load(self) -> None:
@@ -169,9 +169,10 @@ def _samples() -> list[rx.Component]:
         rx.divider(),
         rx.text(words("prefs.sample"), size="2", color_scheme="gray"),
         rx.flex(
-            rx.code(PreferencesState.sample_money, id="sample-money"),
-            rx.code(PreferencesState.sample_day, id="sample-day"),
-            rx.code(PreferencesState.sample_moment, id="sample-moment"),
+            *[
+                rx.code(PreferencesState.samples[kind], id=f"sample-{kind}")
+                for kind in ("money", "day", "moment")
+            ],
             gap="var(--space-2)",
             wrap="wrap",
         ),
