@@ -91,6 +91,7 @@ WORD_MODULES: Final = (
     "replies",
     "letters",
     "login",
+    "forecast",
 )
 for _area in WORD_MODULES:
     _module = importlib.import_module(f"src_dash.ui.words_{_area}")
