@@ -65,3 +65,21 @@ def test_the_messaging_texts_take_only_the_settings_typed_as_text() -> None:
     s.set_text("iban", "FR76")
     s.set_text("company", "9")
     assert s.texts["iban"] == "FR76" and "company" not in s.texts and s.company == ""
+
+
+def test_a_steps_phase_brings_its_level_and_a_step_or_threshold_takes_only_its_fields() -> None:
+    s = ScenariosState(_reflex_internal_init=True)
+    s._show(None, Formats("en"))
+    s.set_step(0, "level", "3")
+    s.set_step(0, "phase", "prevenance")
+    assert (s.steps[0].phase, s.steps[0].level) == ("prevenance", "0")
+    s.set_step(0, "phase", "relance")
+    assert s.steps[0].level == "1"
+    s.set_step(0, "id", "99")
+    s.set_step(5, "name", "nowhere")
+    s.set_step_flag(0, "needs_approval", True)
+    assert s.steps[0].id == 0 and s.steps[0].needs_approval and len(s.steps) == 1
+    s.thresholds = [s.form]
+    s.set_threshold(0, "min_gap", "9")
+    s.set_threshold(0, "name", "other")
+    assert (s.thresholds[0].min_gap, s.thresholds[0].name) == ("9", "")

@@ -51,6 +51,12 @@ def _scenario_data(engine: Engine, who: Viewer) -> tuple[list[ScenarioSpec], lis
     return scenarios_for(engine, who), templates_for(engine, who), service_names(engine, who)
 
 
+def _replace_at(rows: list, index: int, **changes: object) -> None:
+    """Change fields of the row at `index` (the row replaced, so the page sees it)."""
+    if 0 <= index < len(rows):
+        rows[index] = dataclasses.replace(rows[index], **changes)
+
+
 class ScenariosState(rx.State):
     """The scenario being edited with its steps, and the thresholds of every scenario."""
 
@@ -128,23 +134,20 @@ class ScenariosState(rx.State):
 
     @rx.event
     def set_step(self, index: int, key: str, value: str) -> None:
-        """One text field of a step."""
-        if key in STEP_TEXT and 0 <= index < len(self.steps):
-            row = self.steps[index]
-            setattr(row, key, value)
-            if key == "phase":
-                row.level = {"prevenance": "0", "remerciement": "6"}.get(value, row.level)
-                if row.level in ("0", "6") and value == "relance":
-                    row.level = "1"
-            self.steps[index] = row
+        """One text field of a step (a phase brings its level: 0 before, 6 after, 1 back)."""
+        if key not in STEP_TEXT or not 0 <= index < len(self.steps):
+            return
+        changes = {key: value}
+        if key == "phase":
+            level = {"prevenance": "0", "remerciement": "6"}.get(value, self.steps[index].level)
+            changes["level"] = "1" if value == "relance" and level in ("0", "6") else level
+        _replace_at(self.steps, index, **changes)
 
     @rx.event
     def set_step_flag(self, index: int, key: str, value: bool) -> None:
         """One switch of a step."""
-        if key in STEP_FLAGS and 0 <= index < len(self.steps):
-            row = self.steps[index]
-            setattr(row, key, bool(value))
-            self.steps[index] = row
+        if key in STEP_FLAGS:
+            _replace_at(self.steps, index, **{key: bool(value)})
 
     @rx.event
     def add_step(self) -> None:
@@ -196,10 +199,8 @@ class ScenariosState(rx.State):
     @rx.event
     def set_threshold(self, index: int, key: str, value: str) -> None:
         """One threshold of a scenario's row."""
-        if key in THRESHOLDS and 0 <= index < len(self.thresholds):
-            row = self.thresholds[index]
-            setattr(row, key, value)
-            self.thresholds[index] = row
+        if key in THRESHOLDS:
+            _replace_at(self.thresholds, index, **{key: value})
 
     @rx.event
     async def save_threshold(self, index: int) -> None:

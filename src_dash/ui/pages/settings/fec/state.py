@@ -70,6 +70,14 @@ class FecState(rx.State):
             self.confirm_deletions = False
         self.has_preview = True
 
+    def _previewed(self, done: Done, keep_name: bool = False) -> None:
+        """Show the preview a service made, or why it could not; the file is read then."""
+        if done.ok:
+            self._show(done.value, done.fmt, keep_name)
+        else:
+            self.error = _said(done)
+        self.reading = False
+
     @rx.event
     def set_fec_code(self, value: str) -> None:
         """The company the next FEC file goes into."""
@@ -106,11 +114,7 @@ class FecState(rx.State):
         done = await call(
             self, upload_fec, self.fec_code, name, data, None, clock.today(), catch=_FEC_ERRORS
         )
-        if done.ok:
-            self._show(done.value, done.fmt)
-        else:
-            self.error = _said(done)
-        self.reading = False
+        self._previewed(done)
 
     @rx.event
     async def toggle_account(self, key: str, checked: bool):  # noqa: ANN201
@@ -129,11 +133,7 @@ class FecState(rx.State):
         done = await call(
             self, preview_fec, self._upload, chosen, None, clock.today(), catch=_FEC_ERRORS
         )
-        if done.ok:
-            self._show(done.value, done.fmt, keep_name=True)
-        else:
-            self.error = _said(done)
-        self.reading = False
+        self._previewed(done, keep_name=True)
 
     @rx.event
     async def confirm(self):  # noqa: ANN201
