@@ -14,6 +14,22 @@ HOST = os.environ.get("SRC_DASH_HOST", "127.0.0.1")
 # In dev (`reflex run`, hot reload) Reflex serves the frontend with `react-router dev --host`,
 # every interface; given an address, the dev server binds only there.
 rx.constants.PackageJson.Commands.DEV = f"react-router dev --host {HOST}"
+PORT = int(os.environ.get("SRC_DASH_PORT", "3000"))
+
+
+def allowed_origins(env: dict[str, str], port: int) -> tuple[str, ...]:
+    """The origins whose pages may call the app (CORS and the socket's origin check): those of
+    `SRC_DASH_CORS_ORIGINS` (comma-separated), else the origin of `SRC_DASH_PUBLIC_URL` and this
+    machine's own at the app's port; with neither set, any origin (Reflex's default: the session
+    token lives in the page's storage, never in a cookie a foreign page could send)."""
+    listed = [o.strip().rstrip("/") for o in env.get("SRC_DASH_CORS_ORIGINS", "").split(",")]
+    public = env.get("SRC_DASH_PUBLIC_URL", "").strip()
+    if public:
+        scheme, _, rest = public.partition("://")
+        listed.append(f"{scheme}://{rest.split('/')[0]}")
+        listed += [f"http://{host}:{port}" for host in ("localhost", "127.0.0.1")]
+    return tuple(dict.fromkeys(o for o in listed if o)) or ("*",)
+
 
 config = rx.Config(
     app_name="src_dash",
@@ -23,9 +39,10 @@ config = rx.Config(
     # `reflex run --env prod` serves the frontend and the backend on this one port; in dev the
     # backend takes REFLEX_BACKEND_PORT (8000 by default). Setting both here would make prod
     # refuse to start, so only the frontend port is set.
-    frontend_port=int(os.environ.get("SRC_DASH_PORT", "3000")),
+    frontend_port=PORT,
     # In prod the one port, in dev the backend's: on HOST only.
     backend_host=HOST,
+    cors_allowed_origins=allowed_origins(dict(os.environ), PORT),
     plugins=[
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(
