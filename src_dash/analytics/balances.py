@@ -12,6 +12,7 @@ Definitions (as of D, on the open items of `LedgerView`):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -30,6 +31,11 @@ GROUPINGS = ("customer", "company", "sales_rep", "collector", "currency", "total
 def money(cents: int | None) -> Decimal:
     """Integer cents (None = 0) as a Decimal amount."""
     return from_cents(int(cents or 0))
+
+
+def amounts(row: Mapping[str, int | None], *names: str) -> dict[str, Decimal]:
+    """The row's cents columns `names` as Decimal amounts (to give to `from_row`)."""
+    return {name: money(row[name]) for name in names}
 
 
 def with_groups(frame: pl.DataFrame, ledger: Ledger, by: str) -> pl.DataFrame:

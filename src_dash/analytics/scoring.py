@@ -37,11 +37,12 @@ from decimal import Decimal
 import polars as pl
 from sqlalchemy.engine import Engine
 
-from src_dash.analytics.balances import money
+from src_dash.analytics.balances import amounts
 from src_dash.analytics.ledger import KIND_FEE, Ledger, get_ledger
 from src_dash.analytics.predict.model import predictions, ready
 from src_dash.analytics.scope import EVERYTHING, Scope
 from src_dash.clock import today as clock_today
+from src_dash.store.rows import from_row
 
 LATE_TOLERANCE_DAYS = 5
 HISTORY_DAYS = 365
@@ -349,16 +350,11 @@ def scores(
 
 def score_of(row: dict) -> CustomerScore:
     """A CustomerScore from a row of `score_frame`."""
-    return CustomerScore(
-        customer_id=row["customer_id"],
-        number=row["number"],
-        name=row["name"],
-        company_id=row["company_id"],
-        score=row["score"],
+    return from_row(
+        CustomerScore,
+        row,
         grade=grade(row["score"]),
-        exposure=money(row["exposure"]),
-        overdue=money(row["overdue"]),
-        settled_invoices=row["settled_invoices"],
+        **amounts(row, "exposure", "overdue"),
         parts=_parts(row),
     )
 

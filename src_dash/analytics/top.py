@@ -9,12 +9,13 @@ from decimal import Decimal
 import polars as pl
 from sqlalchemy.engine import Engine
 
-from src_dash.analytics.balances import money
+from src_dash.analytics.balances import amounts
 from src_dash.analytics.ledger import KIND_FEE, Ledger, get_ledger
 from src_dash.analytics.scope import EVERYTHING, Scope
 from src_dash.analytics.scoring import grade, score_frame
 from src_dash.clock import today as clock_today
 from src_dash.money import to_cents
+from src_dash.store.rows import from_row
 
 
 @dataclass(frozen=True)
@@ -60,17 +61,13 @@ def top_frame(ledger: Ledger, scope: Scope, as_of: date) -> pl.DataFrame:
 
 def _rows(frame: pl.DataFrame) -> list[TopCustomer]:
     return [
-        TopCustomer(
-            customer_id=r["customer_id"],
-            number=r["number"],
-            name=r["name"],
-            overdue=money(r["overdue"]),
-            outstanding=money(r["outstanding"]),
-            exposure=money(r["exposure"]),
+        from_row(
+            TopCustomer,
+            r,
+            **amounts(r, "overdue", "outstanding", "exposure", "risk"),
             oldest_days_overdue=int(r["oldest"]),
             score=int(r["score"]),
             grade=grade(int(r["score"])),
-            risk=money(r["risk"]),
         )
         for r in frame.iter_rows(named=True)
     ]

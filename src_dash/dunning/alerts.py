@@ -38,6 +38,7 @@ from src_dash.store import (
     Message,
     Promise,
 )
+from src_dash.store.rows import from_row
 
 # Kinds of alerts (codes; the UI translates them).
 EMAIL_FAILED = "email_failed"  # refused for good, or too many attempts
@@ -355,18 +356,11 @@ def list_alerts(
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     return [
-        AlertRow(
-            id=r.id,
-            kind=r.kind,
-            key=r.key,
-            text=r.text,
-            customer_id=r.customer_id,
+        from_row(
+            AlertRow,
+            r,
             customer_number=r.number or "",
             customer_name=r.name or "",
-            message_id=r.message_id,
-            action_id=r.action_id,
-            created_at=r.created_at,
-            resolved_at=r.resolved_at,
             facts=alert_facts(r.kind, r.text or ""),
             currency=r.book_currency or "EUR",
             fix=FIXES.get(r.kind, "") if r.customer_id is not None else "",

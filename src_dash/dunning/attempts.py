@@ -43,6 +43,7 @@ from sqlalchemy.engine import Connection
 from src_dash.dunning import outbox
 from src_dash.dunning.alerts import EMAIL_BOUNCED, EMAIL_FAILED, message_alert
 from src_dash.store import Action, Message
+from src_dash.store.rows import from_row
 
 DeliveryCheck = Callable[[list[str]], set[str]]
 """Given Message-IDs, those the mail server has (raises OSError when it cannot tell)."""
@@ -95,18 +96,12 @@ def claim(
         .order_by(m.c.id)
     ).all()
     return [
-        outbox.OutgoingMessage(
-            id=r.id,
-            customer_id=r.customer_id,
-            action_id=r.action_id,
-            subject=r.subject,
-            body_html=r.body_html,
-            body_text=r.body_text,
+        from_row(
+            outbox.OutgoingMessage,
+            r,
             recipients_to=outbox._pairs(r.recipients_to),
             recipients_cc=outbox._pairs(r.recipients_cc),
-            idempotency_key=r.idempotency_key,
             attempts=r.attempts + 1,
-            pdf_path=r.pdf_path,
         )
         for r in rows
     ]

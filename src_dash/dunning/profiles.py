@@ -31,6 +31,7 @@ from src_dash.analytics.scoring import GRADES, score_frame
 from src_dash.clock import today as clock_today
 from src_dash.money import to_cents
 from src_dash.store import Customer, ProfileRule, Scenario
+from src_dash.store.rows import from_row, tuples
 from src_dash.store.versions import bump_data_version
 
 
@@ -65,20 +66,10 @@ def load_rules(conn: Connection, active_only: bool = True) -> list[Rule]:
     if active_only:
         query = query.where(t.c.active)
     return [
-        Rule(
-            id=r.id,
-            position=r.position,
-            profile=r.profile,
-            description=r.description,
-            company_id=r.company_id,
-            grades=tuple(r.grades or ()),
-            free_field=r.free_field,
-            free_field_values=tuple(r.free_field_values or ()),
-            min_outstanding=r.min_outstanding,
-            countries=tuple(r.countries or ()),
-            outside_countries=tuple(r.outside_countries or ()),
-            foreign_currency=r.foreign_currency,
-            active=r.active,
+        from_row(
+            Rule,
+            r,
+            **tuples(r, "grades", "free_field_values", "countries", "outside_countries"),
         )
         for r in conn.execute(query).all()
     ]

@@ -42,6 +42,7 @@ from src_dash.store import (
     Scenario,
     Step,
 )
+from src_dash.store.rows import from_row, tuples
 
 PHASES = (PREVENANCE, RELANCE, REMERCIEMENT)
 CHANNELS = (EMAIL, LETTER, PHONE, OTHER)
@@ -108,20 +109,11 @@ class ScenarioError(ValueError):
 
 
 def _step_spec(row: object, codes: dict[int, str]) -> StepSpec:
-    return StepSpec(
-        id=row.id,
-        position=row.position,
-        phase=row.phase,
-        level=row.level,
-        day_offset=row.day_offset,
-        offset_from=row.offset_from,
-        channel=row.channel,
+    return from_row(
+        StepSpec,
+        row,
         template_code=codes.get(row.template_id, "") if row.template_id else "",
-        to_services=tuple(row.to_services or ()),
-        cc_services=tuple(row.cc_services or ()),
-        cc_sales_rep=row.cc_sales_rep,
-        needs_approval=row.needs_approval,
-        name=row.name,
+        **tuples(row, "to_services", "cc_services"),
     )
 
 
@@ -140,22 +132,11 @@ def load_scenarios(conn: Connection, active_only: bool = False) -> list[Scenario
     for row in rows:
         steps.setdefault(row.scenario_id, []).append(_step_spec(row, codes))
     return [
-        ScenarioSpec(
-            id=r.id,
-            name=r.name,
-            profile=r.profile,
-            description=r.description,
-            language=r.language,
-            account_situation=r.account_situation,
-            min_item_amount=r.min_item_amount,
-            min_customer_amount=r.min_customer_amount,
-            min_gap_days=r.min_gap_days,
-            journals=tuple(r.journals or ()),
-            document_kinds=tuple(r.document_kinds or ()),
-            include_unexpired_credit_notes=r.include_unexpired_credit_notes,
-            penalties=r.penalties,
-            active=r.active,
+        from_row(
+            ScenarioSpec,
+            r,
             steps=tuple(steps.get(r.id, ())),
+            **tuples(r, "journals", "document_kinds"),
         )
         for r in scenarios
     ]

@@ -90,6 +90,7 @@ from src_dash.dunning.template_sandbox import (
     render_sources,
 )
 from src_dash.store import Company, Contact, Customer, MessageTemplate, SalesRep, Scenario
+from src_dash.store.rows import from_row
 
 __all__ = [
     "GLOBALS",
@@ -134,15 +135,7 @@ class TemplateInfo:
 
 
 def _info(row: object) -> TemplateInfo:
-    return TemplateInfo(
-        id=row.id,
-        code=row.code,
-        language=row.language,
-        name=row.name,
-        subject=row.subject,
-        body_html=row.body_html,
-        body_text=row.body_text,
-    )
+    return from_row(TemplateInfo, row)
 
 
 def list_templates(engine: Engine) -> list[TemplateInfo]:

@@ -29,6 +29,7 @@ from src_dash.store import (
     User,
 )
 from src_dash.store.csv_cells import safe_cell
+from src_dash.store.rows import from_row
 
 FORMATS = ("csv", "json")
 
@@ -117,6 +118,10 @@ def _names(conn: Connection) -> dict[int, str]:
     return {r.id: r.name or r.login for r in conn.execute(select(u.c.id, u.c.name, u.c.login))}
 
 
+def _name(names: dict[int, str], user_id: int | None) -> str:
+    return names.get(user_id, "") if user_id else ""
+
+
 def _addresses(recipients: list) -> tuple[str, ...]:
     out = []
     for r in recipients or []:
@@ -156,33 +161,13 @@ def _messages(conn: Connection, where, names: dict[int, str]) -> list[MessageTra
     rows = conn.execute(select(m).where(where).order_by(m.c.created_at, m.c.id)).all()
     items = _message_items(conn, [r.id for r in rows])
     return [
-        MessageTrace(
-            id=r.id,
-            action_id=r.action_id,
-            customer_id=r.customer_id,
-            channel=r.channel,
-            language=r.language,
-            run=r.run,
-            dunned_on=r.dunned_on,
-            level=r.level,
-            template_code=r.template_code,
-            subject=r.subject,
-            body_html=r.body_html,
-            body_text=r.body_text,
+        from_row(
+            MessageTrace,
+            r,
             to=_addresses(r.recipients_to),
             cc=_addresses(r.recipients_cc),
-            pdf_path=r.pdf_path,
-            status=r.status,
-            attempts=r.attempts,
-            server_answer=r.server_answer,
-            smtp_message_id=r.smtp_message_id,
-            total=r.total,
-            currency=r.currency,
-            created_at=r.created_at,
-            approved_by=names.get(r.approved_by, "") if r.approved_by else "",
-            approved_at=r.approved_at,
-            sent_by=names.get(r.sent_by, "") if r.sent_by else "",
-            sent_at=r.sent_at,
+            approved_by=_name(names, r.approved_by),
+            sent_by=_name(names, r.sent_by),
             items=tuple(items.get(r.id, ())),
         )
         for r in rows
@@ -297,20 +282,11 @@ def customer_history(engine: Engine, viewer: Viewer | None, customer_id: int) ->
         rows = [r for r in rows if r.id not in with_message]
         items = _action_items(conn, [x.id for x in rows]) if rows else {}
     actions = [
-        ActionTrace(
-            id=r.id,
-            kind=r.kind,
-            phase=r.phase,
-            level=r.level,
-            due_on=r.due_on,
-            status=r.status,
-            origin=r.origin,
-            outcome=r.outcome,
-            note=r.note,
-            assigned_to=names.get(r.assigned_to, "") if r.assigned_to else "",
-            done_by=names.get(r.done_by, "") if r.done_by else "",
-            done_at=r.done_at,
-            created_at=r.created_at,
+        from_row(
+            ActionTrace,
+            r,
+            assigned_to=_name(names, r.assigned_to),
+            done_by=_name(names, r.done_by),
             items=tuple(items.get(r.id, ())),
         )
         for r in rows
