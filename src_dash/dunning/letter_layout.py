@@ -4,6 +4,7 @@ the text and the table of items; shared with the statement of account."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -89,25 +90,67 @@ class LetterItem:
 
 
 @dataclass(frozen=True)
-class Letter:
-    """Everything a letter shows."""
+class Letterhead:
+    """What heads a letter or a statement: who sends it, to whom, when, in which language."""
 
-    message_id: int
-    language: str
     as_of: date
-    subject: str
-    body_html: str
-    body_text: str
+    language: str
     currency: str
-    items: tuple[LetterItem, ...]
+    customer_number: str
+    recipient_lines: tuple[str, ...]
     sender_name: str
     sender_lines: tuple[str, ...]
     sender_footer: str
     logo_path: str
+
+
+@dataclass(frozen=True)
+class Letter(Letterhead):
+    """Everything a letter shows."""
+
+    message_id: int
+    subject: str
+    body_html: str
+    body_text: str
+    items: tuple[LetterItem, ...]
     place: str
-    recipient_lines: tuple[str, ...]
-    customer_number: str
     signer: str
+
+
+def recipient_lines(
+    name: str | None,
+    address: str | None,
+    address2: str | None,
+    postal_code: str | None,
+    city: str | None,
+    country: str | None,
+) -> tuple[str, ...]:
+    """The recipient's address as printed: blank lines left out, and the country unless France."""
+    city_line = " ".join(p for p in (postal_code, city) if p)
+    country = country if country and country.strip().lower() != "france" else ""
+    return tuple(p for p in (name, address, address2, city_line, country) if p and p.strip())
+
+
+def sender_fields(
+    name: str,
+    shown_name: str,
+    address: str | None,
+    postal_code: str | None,
+    city: str | None,
+    contacts: tuple[str | None, ...],
+    siret: str | None,
+    logo_path: str | None,
+) -> dict[str, object]:
+    """A `Letterhead`'s sender fields: `shown_name`, the address and contact lines, the footer
+    (`name` and SIRET) and the logo."""
+    city_line = " ".join(p for p in (postal_code, city) if p)
+    contact = "  ".join(c for c in contacts if c)
+    return {
+        "sender_name": shown_name,
+        "sender_lines": tuple(p for p in (address, city_line, contact) if p),
+        "sender_footer": name + (f" - SIRET {siret}" if siret else ""),
+        "logo_path": logo_path or "",
+    }
 
 
 class _Blocks(HTMLParser):
@@ -203,7 +246,7 @@ class _Document(FPDF):
         self.core_fonts_encoding = "windows-1252"
         self.set_margins(20, 15, 20)
         self.set_auto_page_break(True, margin=22)
-        self.letter: Letter | None = None
+        self.letter: Letterhead | None = None
         self.set_creator("src_dash")
 
     def footer(self) -> None:  # noqa: D102
@@ -217,12 +260,7 @@ class _Document(FPDF):
         self.set_text_color(0)
 
 
-def _letterhead(
-    pdf: _Document,
-    letter: Letter,
-    recipient_y: float,
-    recipient_lines: Sequence[str] | None = None,
-) -> None:
+def _letterhead(pdf: _Document, letter: Letterhead, recipient_y: float) -> None:
     """The sender (name and lines, after the logo when there is one) at the top of the page and
     the recipient (first line bold) at `recipient_y`, in the window of a DL envelope."""
     top = 15.0
@@ -241,8 +279,7 @@ def _letterhead(
         pdf.cell(90, 4, _pdf_text(line), new_x="LEFT", new_y="NEXT")
     pdf.set_xy(110, recipient_y)
     pdf.set_font("helvetica", "B", 10.5)
-    lines = letter.recipient_lines if recipient_lines is None else recipient_lines
-    for i, line in enumerate(lines):
+    for i, line in enumerate(letter.recipient_lines):
         if i == 1:
             pdf.set_font("helvetica", "", 10.5)
         pdf.set_x(110)
@@ -327,6 +364,16 @@ def _draw_letter(pdf: _Document, letter: Letter, duplex: bool = False) -> None:
     pdf.set_auto_page_break(True, margin=22)
 
 
+def _table_header(pdf: _Document, cols: Sequence[tuple[str, float, str]]) -> None:
+    """A table's header row (bold titles on grey), then the font of its rows."""
+    pdf.set_font("helvetica", "B", 8.5)
+    pdf.set_fill_color(235)
+    for title, w, align in cols:
+        pdf.cell(w, 6, _pdf_text(title), border=1, align=align, fill=True)
+    pdf.ln()
+    pdf.set_font("helvetica", "", 8.5)
+
+
 def _draw_table(pdf: _Document, letter: Letter, words: dict, width: float) -> None:
     cols = [
         (words["piece"], 26, "L"),
@@ -338,13 +385,7 @@ def _draw_table(pdf: _Document, letter: Letter, words: dict, width: float) -> No
     ]
     lang = letter.language
 
-    def header() -> None:
-        pdf.set_font("helvetica", "B", 8.5)
-        pdf.set_fill_color(235)
-        for title, w, align in cols:
-            pdf.cell(w, 6, _pdf_text(title), border=1, align=align, fill=True)
-        pdf.ln()
-        pdf.set_font("helvetica", "", 8.5)
+    header = functools.partial(_table_header, pdf, cols)
 
     header()
     debits = [i for i in letter.items if i.residual > 0]

@@ -34,6 +34,8 @@ from src_dash.dunning.letter_layout import (
     _safe,
     _save_pdf,
     body_blocks,
+    recipient_lines,
+    sender_fields,
 )
 from src_dash.dunning.statement import (
     STATEMENT_WORDS,
@@ -145,15 +147,6 @@ def load_letters(engine: Engine, message_ids: Sequence[int]) -> list[Letter]:
 
 
 def _letter(r, items: tuple[LetterItem, ...]) -> Letter:  # noqa: ANN001
-    city_line = " ".join(p for p in (r.co_postal_code, r.co_city) if p)
-    contact = "  ".join(p for p in (r.co_phone, r.co_email) if p)
-    sender_lines = tuple(p for p in (r.co_address, city_line, contact) if p)
-    footer = r.co_name + (f" - SIRET {r.co_siret}" if r.co_siret else "")
-    recipient_city = " ".join(p for p in (r.c_postal_code, r.c_city) if p)
-    country = r.c_country if r.c_country and r.c_country.strip().lower() != "france" else ""
-    recipient = tuple(
-        p for p in (r.c_name, r.c_address, r.c_address2, recipient_city, country) if p and p.strip()
-    )
     return Letter(
         message_id=r.id,
         language=r.language if r.language in WORDS else "fr",
@@ -163,12 +156,20 @@ def _letter(r, items: tuple[LetterItem, ...]) -> Letter:  # noqa: ANN001
         body_text=r.body_text,
         currency=r.currency or "EUR",
         items=items,
-        sender_name=r.co_name or "",
-        sender_lines=sender_lines,
-        sender_footer=footer,
-        logo_path=r.co_logo or "",
+        **sender_fields(
+            r.co_name or "",
+            r.co_name or "",
+            r.co_address,
+            r.co_postal_code,
+            r.co_city,
+            (r.co_phone, r.co_email),
+            r.co_siret,
+            r.co_logo,
+        ),
         place=r.co_city or "",
-        recipient_lines=recipient,
+        recipient_lines=recipient_lines(
+            r.c_name, r.c_address, r.c_address2, r.c_postal_code, r.c_city, r.c_country
+        ),
         customer_number=r.c_number,
         signer=r.signer or "",
     )

@@ -3,6 +3,7 @@ with the totals of the customer card, as a PDF on the letters' letterhead."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,13 +18,16 @@ from src_dash.analytics.ledger import get_ledger
 from src_dash.config import Settings, load_settings
 from src_dash.dunning.letter_layout import (
     LOCALES,
-    Letter,
+    Letterhead,
     _Document,
     _letterhead,
     _money,
     _pdf_text,
     _safe,
     _save_pdf,
+    _table_header,
+    recipient_lines,
+    sender_fields,
 )
 from src_dash.dunning.messaging import company_messaging, format_iban, payment_reference
 from src_dash.money import from_cents
@@ -88,7 +92,7 @@ class StatementLine:
 
 
 @dataclass(frozen=True)
-class Statement:
+class Statement(Letterhead):
     """A customer's statement of account: its open items as of a day, as the app shows them.
 
     The totals are those of the customer card (`services.customer_card.Balance`): overdue and
@@ -96,17 +100,8 @@ class Statement:
     """
 
     customer_id: int
-    customer_number: str
     customer_name: str
-    recipient_lines: tuple[str, ...]
-    as_of: date
-    language: str
-    currency: str
     lines: tuple[StatementLine, ...]
-    sender_name: str
-    sender_lines: tuple[str, ...]
-    sender_footer: str
-    logo_path: str
     payment: str  # the payment sentence ("" without an IBAN)
 
     @property
@@ -197,31 +192,32 @@ def load_statement(
             bic=f", BIC {messaging.bic.upper()}" if messaging.bic else "",
             reference=payment_reference(messaging.payment_reference, customer.number, debits),
         )
-    city_line = " ".join(p for p in (company.postal_code, company.city) if p)
-    contact = "  ".join(p for p in (messaging.phone, messaging.reply_mailbox) if p)
-    recipient_city = " ".join(p for p in (customer.postal_code, customer.city) if p)
-    country = (
-        customer.country
-        if customer.country and customer.country.strip().lower() != "france"
-        else ""
-    )
     return Statement(
         customer_id=customer_id,
         customer_number=customer.number,
         customer_name=customer.name,
-        recipient_lines=tuple(
-            p
-            for p in (customer.name, customer.address, customer.address2, recipient_city, country)
-            if p and p.strip()
+        recipient_lines=recipient_lines(
+            customer.name,
+            customer.address,
+            customer.address2,
+            customer.postal_code,
+            customer.city,
+            customer.country,
         ),
         as_of=as_of,
         language=lang,
         currency=company.currency or "EUR",
         lines=lines,
-        sender_name=company.name or company.code,
-        sender_lines=tuple(p for p in (company.address, city_line, contact) if p),
-        sender_footer=(company.name or "") + (f" - SIRET {company.siret}" if company.siret else ""),
-        logo_path=company.logo_path or "",
+        **sender_fields(
+            company.name or "",
+            company.name or company.code,
+            company.address,
+            company.postal_code,
+            company.city,
+            (messaging.phone, messaging.reply_mailbox),
+            company.siret,
+            company.logo_path,
+        ),
         payment=payment,
     )
 
@@ -231,16 +227,10 @@ def render_statement(statement: Statement, path: Path | None = None) -> bytes:
     words = STATEMENT_WORDS[statement.language]
     lang = statement.language
     pdf = _Document()
-    pdf.letter = Letter(  # the footer reads the sender's line from it
-        message_id=0, language=lang, as_of=statement.as_of, subject="", body_html="",
-        body_text="", currency=statement.currency, items=(), sender_name=statement.sender_name,
-        sender_lines=statement.sender_lines, sender_footer=statement.sender_footer,
-        logo_path=statement.logo_path, place="", recipient_lines=(),
-        customer_number=statement.customer_number, signer="",
-    )  # fmt: skip
+    pdf.letter = statement  # the footer reads the sender's line from it
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
-    _letterhead(pdf, pdf.letter, recipient_y=40, recipient_lines=statement.recipient_lines)
+    _letterhead(pdf, statement, recipient_y=40)
     pdf.set_xy(pdf.l_margin, 72)
     pdf.set_font("helvetica", "B", 14)
     pdf.cell(width, 7, _pdf_text(words["title"]), new_x="LMARGIN", new_y="NEXT")
@@ -281,13 +271,7 @@ def _statement_table(pdf: _Document, statement: Statement, words: dict, width: f
         (words["residual"], width - 142, "R"),
     ]
 
-    def header() -> None:
-        pdf.set_font("helvetica", "B", 8.5)
-        pdf.set_fill_color(235)
-        for title, w, align in cols:
-            pdf.cell(w, 6, _pdf_text(title), border=1, align=align, fill=True)
-        pdf.ln()
-        pdf.set_font("helvetica", "", 8.5)
+    header = functools.partial(_table_header, pdf, cols)
 
     def day(value: date | None) -> str:
         return format_date(value, "dd/MM/yyyy", locale=LOCALES[lang]) if value else ""
