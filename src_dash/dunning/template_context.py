@@ -16,7 +16,7 @@ from src_dash.dunning.messaging import (
 )
 from src_dash.dunning.model import PlannedItem
 from src_dash.dunning.penalties import ecb_rate, item_penalty, legal_rate
-from src_dash.dunning.template_sandbox import MAX_LOGO_BYTES, VARIABLES
+from src_dash.dunning.template_sandbox import ITEM_KEYS, MAX_LOGO_BYTES, VARIABLES
 from src_dash.money import ZERO
 
 
@@ -35,43 +35,30 @@ def _logo_url(path: str) -> str:
     return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+def _values(row: object, names: tuple[str, ...], **given: object) -> dict:
+    """`names` (in their order) with the values `given`, the others the row's attributes."""
+    return {name: given[name] if name in given else getattr(row, name) for name in names}
+
+
 def _company(row: object | None) -> dict:
     if row is None:
         return dict.fromkeys(VARIABLES["company"], "") | {"currency": "EUR"}
-    return {
-        "name": row.name,
-        "code": row.code,
-        "address": row.address,
-        "postal_code": row.postal_code,
-        "city": row.city,
-        "country": row.country,
-        "email": row.email,
-        "phone": row.phone,
-        "siret": row.siret,
-        "currency": row.currency or "EUR",
-        "logo_path": row.logo_path,
-        "logo_url": _logo_url(row.logo_path),
-    }
+    return _values(
+        row,
+        VARIABLES["company"],
+        currency=row.currency or "EUR",
+        logo_url=_logo_url(row.logo_path),
+    )
 
 
 def _customer(row: object, profile: str) -> dict:
-    return {
-        "number": row.number,
-        "name": row.name,
-        "address": row.address,
-        "address2": row.address2,
-        "postal_code": row.postal_code,
-        "city": row.city,
-        "country": row.country,
-        "email": row.email,
-        "phone": row.phone,
-        "siret": row.siret,
-        "vat_number": row.vat_number,
-        "language": row.language or "fr",
-        "profile": profile or row.profile,
-        "currency": row.currency,
-        "free_fields": dict(row.free_fields or {}),
-    }
+    return _values(
+        row,
+        VARIABLES["customer"],
+        language=row.language or "fr",
+        profile=profile or row.profile,
+        free_fields=dict(row.free_fields or {}),
+    )
 
 
 def _contact(row: object | None, fallback_name: str = "", fallback_email: str = "") -> dict:
@@ -119,25 +106,15 @@ def _item(item: PlannedItem, as_of: date, book: str, ecb: Decimal, penalties_on:
         interest, indemnity = part.interest, part.indemnity
     else:
         interest = indemnity = ZERO
-    return {
-        "piece": item.piece,
-        "reference": item.reference,
-        "journal": item.journal,
-        "kind": item.kind,
-        "posting_date": item.posting_date,
-        "due_date": item.due_date,
-        "days_late": item.days_late,
-        "level": item.level,
-        "previous_level": item.previous_level,
-        "amount": item.amount,
-        "residual": item.residual,
-        "currency": currency,
-        "residual_currency": item.residual_currency,
-        "owed": owed,
-        "interest": interest,
-        "indemnity": indemnity,
-        "overdue": overdue,
-    }
+    return _values(
+        item,
+        ITEM_KEYS,
+        currency=currency,
+        owed=owed,
+        interest=interest,
+        indemnity=indemnity,
+        overdue=overdue,
+    )
 
 
 def build_context(
