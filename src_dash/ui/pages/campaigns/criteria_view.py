@@ -125,13 +125,12 @@ def _fields() -> rx.Component:
 
 
 def _buttons() -> rx.Component:
-    reset = button(
+    reset = ghost_button(
         "eraser",
         "camp.reset",
-        icon_size=14,
-        on_click=CriteriaState.reset_criteria,
-        variant="ghost",
+        size="2",
         color_scheme="gray",
+        on_click=CriteriaState.reset_criteria,
         id="crit-reset",
     )
     preview = button(

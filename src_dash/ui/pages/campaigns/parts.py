@@ -1,6 +1,7 @@
 """Small pieces the views of /campagnes share: a card with its title, a count badge and a row of
-them, a message's channel and level, a big figure, a line of a list or "nothing" in grey, a
-pager of two arrows around the page number, a hint beside its buttons."""
+them, a message's channel and level, a big figure, a line of a list and the box that ticks it,
+a list or "nothing" in grey, a pager of two arrows around the page number, a hint beside its
+buttons."""
 
 from __future__ import annotations
 
