@@ -19,6 +19,7 @@ from src_dash.clock import today as clock_today
 from src_dash.services import letters
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats
+from src_dash.ui.kit.controls import button, column, row
 from src_dash.ui.kit.service import run_service
 from src_dash.ui.kit.widgets import words
 
@@ -119,28 +120,21 @@ class LetterPostState(rx.State):
 
 def _step(icon: str, key: str, step: list, id_: str, **props) -> rx.Component:  # noqa: ANN003
     """A button that moves the letters one step on their way to the post."""
-    return rx.button(
-        rx.icon(icon, size=16),
-        words(key),
-        on_click=step,
-        loading=LetterPostState.working,
-        id=id_,
-        **props,
-    )
+    return button(icon, key, on_click=step, loading=LetterPostState.working, id=id_, **props)
 
 
 def _buttons(then: list) -> rx.Component:
     s = LetterPostState
     confirm = [LetterPostState.confirm_printed, *then]
     post = [LetterPostState.mark_posted, *then]
-    return rx.flex(
+    return row(
         rx.cond(
             s.to_print > 0,
             _step("printer", "letters.confirm", confirm, "letters-printed", variant="soft"),
         ),
         rx.cond(
             s.printed > 0,
-            rx.hstack(
+            row(
                 rx.text(words("letters.post_day"), size="2"),
                 rx.input(
                     type="date",
@@ -150,14 +144,8 @@ def _buttons(then: list) -> rx.Component:
                     id="letters-posted-on",
                 ),
                 _step("mailbox", "letters.post", post, "letters-posted", color_scheme="green"),
-                spacing="2",
-                align="center",
-                wrap="wrap",
             ),
         ),
-        spacing="2",
-        wrap="wrap",
-        align="center",
     )
 
 
@@ -167,19 +155,15 @@ def letters_panel(
     """The letters' way to the post, for the run `run`; the buttons only when `allowed`."""
     then = [after] if after is not None else []
     return rx.box(
-        rx.vstack(
-            rx.hstack(
+        column(
+            row(
                 rx.icon("file-text", size=16),
                 rx.text(words("letters.title"), size="2", weight="bold"),
                 rx.text(LetterPostState.counts_text, size="2", id="letters-counts"),
-                spacing="2",
-                align="center",
-                wrap="wrap",
             ),
             rx.text(words("letters.hint"), size="1", color_scheme="gray"),
             rx.cond(allowed, _buttons(then)),
             spacing="2",
-            width="100%",
         ),
         key=run,
         on_mount=LetterPostState.load(run),
