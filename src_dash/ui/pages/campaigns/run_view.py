@@ -137,42 +137,46 @@ def _run_buttons() -> rx.Component:
     )
 
 
-def _run_head() -> rx.Component:
+def _run_name() -> rx.Component:
+    """The run's name, when it was prepared, and the data it is checked against."""
     s = RunState
-    return rx.flex(
-        rx.vstack(
-            rx.heading(s.run_title, as_="h2", size="4", id="run-title"),
-            grey(s.run_subtitle, "2"),
-            rx.hstack(
-                rx.icon("database", size=14),
-                rx.text(s.run_data, size="2"),
-                spacing="1",
-                align="center",
-                color=rx.cond(s.run_data_stale, "var(--orange-11)", "var(--gray-11)"),
-                id="run-data",
-            ),
+    return rx.vstack(
+        rx.heading(s.run_title, as_="h2", size="4", id="run-title"),
+        grey(s.run_subtitle, "2"),
+        rx.hstack(
+            rx.icon("database", size=14),
+            rx.text(s.run_data, size="2"),
             spacing="1",
-            min_width="0",
+            align="center",
+            color=rx.cond(s.run_data_stale, "var(--orange-11)", "var(--gray-11)"),
+            id="run-data",
         ),
+        spacing="1",
+        min_width="0",
+    )
+
+
+def _run_head() -> rx.Component:
+    live = rx.badge(
+        rx.spinner(size="1"),
+        words("camp.run.live"),
+        color_scheme="green",
+        variant="soft",
+        id="live",
+    )
+    close = round_button(
+        "x",
+        "camp.run.close",
+        on_click=CampaignsState.close_run,
+        variant="ghost",
+        color_scheme="gray",
+        id="close-run",
+    )
+    return rx.flex(
+        _run_name(),
         rx.spacer(),
-        rx.cond(
-            s.live,
-            rx.badge(
-                rx.spinner(size="1"),
-                words("camp.run.live"),
-                color_scheme="green",
-                variant="soft",
-                id="live",
-            ),
-        ),
-        round_button(
-            "x",
-            "camp.run.close",
-            on_click=CampaignsState.close_run,
-            variant="ghost",
-            color_scheme="gray",
-            id="close-run",
-        ),
+        rx.cond(RunState.live, live),
+        close,
         spacing="2",
         align="start",
         width="100%",
