@@ -40,7 +40,7 @@ from src_dash.bench.app import (
     state_names,
     stop_app,
 )
-from src_dash.bench.common import TODAY, free_port, ms, since, spread_ms, work_folder
+from src_dash.bench.common import BenchRun, free_port, ms, since, spread_ms
 
 ROUNDS = 3
 TARGET_MS = 300.0
@@ -410,26 +410,23 @@ def _mails_received(sink_dir: Path, before: int, sent: int) -> int:
 
 def bench_actions(
     entries: int,
-    customers: int | None = None,
-    seed: int = 42,
-    store_url: str | None = None,
-    work_dir: Path | None = None,
     clients: int = CLIENTS,
     rounds: int = ROUNDS,
-    today: date = TODAY,
     dun: bool = True,
+    **options: object,
 ) -> dict[str, object]:
     """Build or reuse a store, start the app and a mail sink, drive the inline actions."""
     from src_dash.dunning.mailsink import received, start_sink
 
-    tmp, work = work_folder("src-dash-bench-actions-", work_dir)
+    run = BenchRun(entries, **options)
+    tmp, work = run.folder("src-dash-bench-actions-")
     report: dict[str, object] = {"entries_target": entries, "clients": clients, "rounds": rounds}
     process = sink = None
     try:
-        store_url, info = prepare_store(entries, customers, seed, store_url, work)
+        store_url, info = prepare_store(run, work)
         report.update(info)
         _seed(store_url)
-        plan, picked = pick_items(store_url, clients, rounds, today, dun)
+        plan, picked = pick_items(store_url, clients, rounds, run.today, dun)
         report.update(picked)
         reason_id, tokens = _reason_and_tokens(store_url, clients)
 
@@ -452,7 +449,7 @@ def bench_actions(
             first.close()
 
             started = time.perf_counter()
-            done = _run_clients(port, names, tokens, plan, reason_id, seed, today, dun)
+            done = _run_clients(port, names, tokens, plan, reason_id, run.seed, run.today, dun)
             report["concurrent_seconds"] = round(since(started), 1)
             per_kind = _figures(done, report)
             sent = per_kind["dun_send"]["count"]

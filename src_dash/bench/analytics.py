@@ -34,16 +34,13 @@ from src_dash.analytics.reconcile import reconcile
 from src_dash.analytics.scoring import roc_auc, score_frame
 from src_dash.bench.common import (
     SYNC_SCRIPT,
-    TODAY,
-    build_base_in_child,
+    BenchRun,
     current_rss_mb,
-    customers_for,
     ms,
     peak_rss_mb,
     remove_sqlite,
     since,
     timed,
-    work_folder,
 )
 
 PG_SERVER = os.environ.get("SRC_DASH_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
@@ -325,20 +322,17 @@ def _sqlite_figures(url: str, base: Path, today: date, report: dict[str, object]
 
 def bench_analytics(
     entries: int,
-    customers: int | None = None,
-    seed: int = 42,
-    store_url: str | None = None,
-    work_dir: Path | None = None,
-    today: date = TODAY,
+    **options: object,
 ) -> dict[str, object]:
     """Build, sync, then time the analytics against SQL; return the figures as plain data."""
     from src_dash.store.engine import make_engine
 
-    tmp, base_dir = work_folder("src-dash-bench-analytics-", work_dir)
-    customers = customers_for(entries, customers)
+    run = BenchRun(entries, **options)
+    tmp, base_dir = run.folder("src-dash-bench-analytics-")
+    customers = run.demo_customers
     base = base_dir / "BENCH.sqlite"
-    build_seconds = build_base_in_child(base, customers, entries, seed, today)
-    url = store_url or f"sqlite:///{base_dir / 'store.db'}"
+    build_seconds = run.build_base(base)
+    url = run.store_in(base_dir)
     remove_sqlite(url)
     pg_name = f"src_dash_bench_{uuid.uuid4().hex[:8]}"
     pg_url = f"{PG_SERVER}/{pg_name}"
@@ -351,19 +345,19 @@ def bench_analytics(
         report["postgresql_error"] = f"{type(exc).__name__}: {exc}"
     try:
         started = time.perf_counter()
-        syncs = _sync_stores([url, pg_url] if pg_ok else [url], base, today)
+        syncs = _sync_stores([url, pg_url] if pg_ok else [url], base, run.today)
         report["build_seconds"] = round(build_seconds, 1)
         report["sync_seconds_both_stores"] = round(since(started), 1)
         report["store_entries"] = syncs[0]["tables"]["entries"]["added"]
-        rss = _sqlite_figures(url, base, today, report)
+        rss = _sqlite_figures(url, base, run.today, report)
         if pg_ok:
             pg_engine = make_engine(pg_url)
-            report["postgresql"] = _dashboard_times(pg_engine, today)
+            report["postgresql"] = _dashboard_times(pg_engine, run.today)
             pg_engine.dispose()
         report["peak_rss_mb"] = peak_rss_mb()
         report.update(rss)
         # Last, so that the memory figures above are the dashboard's: the pay-date models.
-        report["predict"] = time_models(make_engine(url), today)
+        report["predict"] = time_models(make_engine(url), run.today)
     finally:
         clear_cache()
         if pg_ok:

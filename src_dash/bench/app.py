@@ -19,8 +19,8 @@ from pathlib import Path
 
 from src_dash.bench.common import (
     TODAY,
+    BenchRun,
     build_base_in_child,
-    customers_for,
     sync_in_child,
 )
 
@@ -219,9 +219,7 @@ class Client:
             self.ws = None
 
 
-def prepare_store(
-    entries: int, customers: int | None, seed: int, store_url: str | None, work: Path
-) -> tuple[str, dict]:
+def prepare_store(run: BenchRun, work: Path) -> tuple[str, dict]:
     """Build (or reuse) the store and its demo users; return its URL and what was done."""
     from sqlalchemy import func, select
 
@@ -231,9 +229,10 @@ def prepare_store(
     from src_dash.store.migrate import upgrade
 
     info: dict = {}
+    store_url = run.store_url
     if store_url is None:
         base = work / "BENCH.sqlite"
-        seconds = build_base_in_child(base, customers_for(entries, customers), entries, seed, TODAY)
+        seconds = build_base_in_child(base, run.demo_customers, run.entries, run.seed, TODAY)
         info["build_seconds"] = round(seconds, 1)
         store_url = f"sqlite:///{work / 'store.db'}"
         info["sync_seconds"] = round(sync_in_child(store_url, base, TODAY), 1)

@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -70,6 +71,37 @@ def work_folder(prefix: str, work_dir: Path | None) -> tuple[tempfile.TemporaryD
 def customers_for(entries: int, customers: int | None) -> int:
     """The customers asked for, else about one per 20 entries (at least 10)."""
     return customers or max(entries // 20, 10)
+
+
+@dataclass(frozen=True)
+class BenchRun:
+    """What every benchmark is given (`src-dash bench`'s options): how many customer entries
+    the demo base has, its customers (default: `customers_for`) and seed, the store (default: a
+    fresh SQLite file in the work folder), the work folder (default: a temporary one), the day."""
+
+    entries: int
+    customers: int | None = None
+    seed: int = 42
+    store_url: str | None = None
+    work_dir: Path | None = None
+    today: date = TODAY
+
+    @property
+    def demo_customers(self) -> int:
+        """The demo base's customers."""
+        return customers_for(self.entries, self.customers)
+
+    def folder(self, prefix: str) -> tuple[tempfile.TemporaryDirectory, Path]:
+        """The work folder (see `work_folder`)."""
+        return work_folder(prefix, self.work_dir)
+
+    def store_in(self, folder: Path) -> str:
+        """The store's URL: the one given, else store.db in `folder`."""
+        return self.store_url or f"sqlite:///{folder / 'store.db'}"
+
+    def build_base(self, base: Path) -> float:
+        """Build the demo base at `base` in a child process; the seconds it took."""
+        return build_base_in_child(base, self.demo_customers, self.entries, self.seed, self.today)
 
 
 def remove_sqlite(url: str) -> None:

@@ -22,9 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from src_dash.bench.common import (
-    TODAY,
-    build_base_in_child,
-    customers_for,
+    BenchRun,
     free_port,
     load_average,
     peak_rss_mb,
@@ -32,7 +30,6 @@ from src_dash.bench.common import (
     since,
     sync_in_child,
     wait_port,
-    work_folder,
 )
 from src_dash.config import Settings, load_settings
 
@@ -186,13 +183,9 @@ def _targets(
 
 def bench_dunning(
     entries: int,
-    customers: int | None = None,
-    seed: int = 42,
-    store_url: str | None = None,
-    work_dir: Path | None = None,
-    today: date = TODAY,
     emails: int = EMAILS,
     letters: int = LETTERS,
+    **options: object,
 ) -> dict[str, object]:
     """Build, sync, then time the planner, the dispatcher and the letters; return the figures."""
     from src_dash.analytics.ledger import clear_cache
@@ -200,28 +193,29 @@ def bench_dunning(
     from src_dash.dunning.defaults import seed_defaults
     from src_dash.store.engine import make_engine
 
-    tmp, base_dir = work_folder("src-dash-bench-dunning-", work_dir)
-    customers = customers_for(entries, customers)
+    run = BenchRun(entries, **options)
+    tmp, base_dir = run.folder("src-dash-bench-dunning-")
+    customers = run.demo_customers
     report: dict[str, object] = {
         "entries_target": entries,
         "customers": customers,
         "load_average_at_start": load_average(),
     }
     base = base_dir / "BENCH.sqlite"
-    report["build_seconds"] = round(build_base_in_child(base, customers, entries, seed, today), 1)
-    url = store_url or f"sqlite:///{base_dir / 'store.db'}"
+    report["build_seconds"] = round(run.build_base(base), 1)
+    url = run.store_in(base_dir)
     remove_sqlite(url)
-    report["sync_seconds"] = round(sync_in_child(url, base, today), 1)
+    report["sync_seconds"] = round(sync_in_child(url, base, run.today), 1)
 
     settings = dataclasses.replace(load_settings(), data_dir=base_dir / "data")
     engine = make_engine(url)
     try:
         seed_defaults(engine)
-        the_plan, report["plan"], first_plan = _plan(engine, today)
+        the_plan, report["plan"], first_plan = _plan(engine, run.today)
         proposals = list(the_plan.proposals)
         report["emails"], sending = _emails(engine, proposals, emails, settings, base_dir)
         # The collection mailbox: 1,000 replies to these emails read in one IMAP pass.
-        report["inbox"] = inbox = bench_inbox(engine, today)
+        report["inbox"] = inbox = bench_inbox(engine, run.today)
         report["letters"], grouped = _letters(engine, proposals, letters, settings, base_dir)
         report["targets"] = _targets(first_plan, sending, grouped, inbox)
         report["load_average_at_end"] = load_average()

@@ -13,19 +13,16 @@ import statistics
 import time
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from src_dash.access import Scope, Viewer
 from src_dash.bench.common import (
     CODE,
     NAME,
-    TODAY,
-    customers_for,
+    BenchRun,
     fresh_store,
     ms,
     register_base,
     since,
-    work_folder,
 )
 from src_dash.services.open_items import OpenItemFilters, filter_choices, open_items
 
@@ -109,32 +106,29 @@ def _time_table(engine, today: date, report: dict[str, object]) -> None:  # noqa
 
 def bench_open_items(
     entries: int,
-    customers: int | None = None,
-    seed: int = 42,
-    store_url: str | None = None,
-    work_dir: Path | None = None,
-    today: date = TODAY,
+    **options: object,
 ) -> dict[str, object]:
     """Time the open items table on a demo store of `entries` customer entries."""
     from src_dash.analytics.ledger import clear_cache
     from src_dash.sources.demo import DemoCompanySpec, build_demo_base
     from src_dash.sync import sync_company
 
-    tmp, base_dir = work_folder("src-dash-bench-open-items-", work_dir)
-    customers = customers_for(entries, customers)
+    run = BenchRun(entries, **options)
+    tmp, base_dir = run.folder("src-dash-bench-open-items-")
+    customers = run.demo_customers
     base = base_dir / "BENCH.sqlite"
     started = time.perf_counter()
-    build_demo_base(base, DemoCompanySpec(CODE, NAME, customers, entries, seed), today)
+    build_demo_base(base, DemoCompanySpec(CODE, NAME, customers, entries, run.seed), run.today)
     report: dict[str, object] = {"entries_target": entries, "customers": customers}
     report["build_seconds"] = round(since(started), 1)
-    engine = fresh_store(store_url or f"sqlite:///{base_dir / 'store.db'}")
+    engine = fresh_store(run.store_in(base_dir))
     register_base(engine, base)
     started = time.perf_counter()
-    sync_company(engine, CODE, full=True, as_of=today)
+    sync_company(engine, CODE, full=True, as_of=run.today)
     report["sync_seconds"] = round(since(started), 1)
     try:
         clear_cache()
-        _time_table(engine, today, report)
+        _time_table(engine, run.today, report)
     finally:
         clear_cache()
         engine.dispose()

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import time
-from datetime import date
-from pathlib import Path
 
 from src_dash.bench.common import (
     CODE,
     NAME,
-    TODAY,
-    customers_for,
+    BenchRun,
     fresh_store,
     peak_rss_mb,
     register_base,
     since,
-    work_folder,
 )
 
 
@@ -47,11 +43,7 @@ def bare_fetch(dsn: str) -> tuple[int, float]:
 
 def bench_sync(
     entries: int,
-    customers: int | None = None,
-    seed: int = 42,
-    store_url: str | None = None,
-    work_dir: Path | None = None,
-    today: date = TODAY,
+    **options: object,
 ) -> dict[str, object]:
     """Time a bare pyodbc fetch, a full sync and an incremental sync after 1% of rows changed.
 
@@ -61,22 +53,23 @@ def bench_sync(
     from src_dash.sources.demo import DemoCompanySpec, build_demo_base, touch_entries
     from src_dash.sync import sync_company
 
-    tmp, base_dir = work_folder("src-dash-bench-", work_dir)
-    customers = customers_for(entries, customers)
-    spec = DemoCompanySpec(code=CODE, name=NAME, customers=customers, entries=entries, seed=seed)
+    run = BenchRun(entries, **options)
+    tmp, base_dir = run.folder("src-dash-bench-")
+    customers = run.demo_customers
+    spec = DemoCompanySpec(CODE, NAME, customers, entries, run.seed)
     base = base_dir / "BENCH.sqlite"
     started = time.perf_counter()
-    summary = build_demo_base(base, spec, today)
+    summary = build_demo_base(base, spec, run.today)
     build_seconds = since(started)
-    engine = fresh_store(store_url or f"sqlite:///{base_dir / 'store.db'}")
+    engine = fresh_store(run.store_in(base_dir))
     dsn = register_base(engine, base)
     fetched, bare_seconds = bare_fetch(dsn)
 
-    full = sync_company(engine, CODE, full=True, as_of=today)
-    again = sync_company(engine, CODE, as_of=today)
-    touched = touch_entries(base, 0.01, seed)
-    incremental = sync_company(engine, CODE, as_of=today)
-    full_again = sync_company(engine, CODE, full=True, as_of=today)
+    full = sync_company(engine, CODE, full=True, as_of=run.today)
+    again = sync_company(engine, CODE, as_of=run.today)
+    touched = touch_entries(base, 0.01, run.seed)
+    incremental = sync_company(engine, CODE, as_of=run.today)
+    full_again = sync_company(engine, CODE, full=True, as_of=run.today)
     engine.dispose()
     tmp.cleanup()
     return {

@@ -24,7 +24,6 @@ import statistics
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from src_dash.bench.app import (
@@ -38,7 +37,7 @@ from src_dash.bench.app import (
     state_names,
     stop_app,
 )
-from src_dash.bench.common import TODAY, free_port, kb, ms, percentile, work_folder
+from src_dash.bench.common import BenchRun, free_port, kb, ms, percentile
 
 CHANGES_PER_CLIENT = 15
 POLL_SECONDS = 3.0
@@ -182,19 +181,16 @@ def concurrent_clients(
 
 def bench_ui(
     entries: int,
-    customers: int | None = None,
-    seed: int = 42,
-    store_url: str | None = None,
-    work_dir: Path | None = None,
     clients: int = CLIENTS,
-    today: date = TODAY,
+    **options: object,
 ) -> dict[str, object]:
     """Build or reuse a store, start the app in prod mode, drive it; return the figures."""
-    tmp, work = work_folder("src-dash-bench-ui-", work_dir)
+    run = BenchRun(entries, **options)
+    tmp, work = run.folder("src-dash-bench-ui-")
     report: dict[str, object] = {"entries_target": entries, "clients": clients}
     process = None
     try:
-        store_url, info = prepare_store(entries, customers, seed, store_url, work)
+        store_url, info = prepare_store(run, work)
         report.update(info)
         port = free_port()
         started = time.perf_counter()
@@ -215,7 +211,7 @@ def bench_ui(
             report["browser"] = browser
         report["page_state_kb"] = page_sizes(port, names, hashes)
 
-        runs = concurrent_clients(port, names, hashes, clients, seed)
+        runs = concurrent_clients(port, names, hashes, clients, run.seed)
         errors = [f"{r.login}: {r.error}" for r in runs if r.error]
         logins = [r.login_to_figures for r in runs if not r.error]
         answers = [r.login_answer for r in runs if not r.error]
