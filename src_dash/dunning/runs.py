@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -427,6 +427,24 @@ def _held_messages(conn: Connection, viewer: Viewer, message_ids: Sequence[int])
     return [r for r in _scoped_messages(conn, viewer, message_ids) if r.status == outbox.HELD]
 
 
+def _on_held(
+    engine: Engine,
+    viewer: Viewer,
+    message_ids: Sequence[int],
+    change: Callable[[Connection, list], None],
+) -> int:
+    """Run `change(conn, held)` on the messages among `message_ids` still held, in one
+    transaction; how many there were (see `approve` and `cancel` for what it raises)."""
+    require(viewer, WORK)
+    if not message_ids:
+        return 0
+    with engine.begin() as conn:
+        held = _held_messages(conn, viewer, message_ids)
+        if held:
+            change(conn, held)
+    return len(held)
+
+
 def approve(engine: Engine, viewer: Viewer, message_ids: Sequence[int]) -> int:
     """Approve held messages: they are queued for the dispatcher (or the printer).
 
@@ -437,19 +455,13 @@ def approve(engine: Engine, viewer: Viewer, message_ids: Sequence[int]) -> int:
         AccessDenied: when the viewer may not dun, or a message is out of their portfolio.
         LookupError: when a message does not exist.
     """
-    require(viewer, WORK)
-    if not message_ids:
-        return 0
     m, a = Message.__table__, Action.__table__
-    with engine.begin() as conn:
-        held = _held_messages(conn, viewer, message_ids)
-        if not held:
-            return 0
-        now = utcnow()
+
+    def queue(conn: Connection, held: list) -> None:
         conn.execute(
             update(m)
             .where(m.c.id.in_([r.id for r in held]), m.c.status == outbox.HELD)
-            .values(status=outbox.QUEUED, approved_by=viewer.user_id, approved_at=now)
+            .values(status=outbox.QUEUED, approved_by=viewer.user_id, approved_at=utcnow())
         )
         actions = [r.action_id for r in held if r.action_id is not None]
         if actions:
@@ -459,7 +471,8 @@ def approve(engine: Engine, viewer: Viewer, message_ids: Sequence[int]) -> int:
                 .values(status="approved")
             )
         audit(conn, viewer, "message.approve", "message", None, ids=[r.id for r in held])
-    return len(held)
+
+    return _on_held(engine, viewer, message_ids, queue)
 
 
 def cancel(engine: Engine, viewer: Viewer, message_ids: Sequence[int], note: str = "") -> int:
@@ -472,14 +485,9 @@ def cancel(engine: Engine, viewer: Viewer, message_ids: Sequence[int], note: str
         AccessDenied: when the viewer may not dun, or a message is out of their portfolio.
         LookupError: when a message does not exist.
     """
-    require(viewer, WORK)
-    if not message_ids:
-        return 0
     m, a, mi, st = Message.__table__, Action.__table__, MessageItem.__table__, ItemState.__table__
-    with engine.begin() as conn:
-        held = _held_messages(conn, viewer, message_ids)
-        if not held:
-            return 0
+
+    def drop(conn: Connection, held: list) -> None:
         ids = [r.id for r in held]
         conn.execute(
             update(m)
@@ -506,7 +514,8 @@ def cancel(engine: Engine, viewer: Viewer, message_ids: Sequence[int], note: str
                 .values(level=previous)
             )
         audit(conn, viewer, "message.cancel", "message", None, ids=ids, note=note or None)
-    return len(held)
+
+    return _on_held(engine, viewer, message_ids, drop)
 
 
 def resend(engine: Engine, viewer: Viewer, message_id: int) -> bool:
