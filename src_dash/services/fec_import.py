@@ -23,6 +23,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
+from src_dash.services.rows import from_row
 from src_dash.sources.fec import ExcludedLines, FecFile, read_fec
 from src_dash.sources.records import entry_row
 from src_dash.store import Company, Customer, Entry
@@ -213,22 +214,17 @@ def _outcome(
 ) -> ImportOutcome:
     """The file's report: what it holds, what it left out, what importing it changes."""
     suspects = set(fec.suspect_customers)
-    return ImportOutcome(
+    return from_row(
+        ImportOutcome,
+        fec,
         company=company_code,
         dry_run=dry_run,
         file=fec.path.name,
-        siren=fec.siren,
         company_name=fec.company.name,
-        encoding=fec.encoding,
         period=(fec.period_start, fec.period_end),
         lines=fec.line_count,
         customers=len(fec.customers),
         entries=len(fec.entries),
-        receivable_balance=fec.receivable_balance,
-        customer_balances=fec.customer_balances,
-        excluded=fec.excluded,
-        suspect_customers=fec.suspect_customers,
-        warnings=fec.warnings,
         changes=changes,
         not_customers=tuple(sorted(leave_out)),
         suspect_names={c.key: c.name for c in fec.customers if c.key in suspects},

@@ -44,6 +44,7 @@ from src_dash.money import ZERO
 from src_dash.services.auth import ROLES
 from src_dash.services.followup import open_dispute, record_promise, stop_dunning
 from src_dash.services.inputs import InvalidInput, text_field
+from src_dash.services.rows import from_row
 from src_dash.store import (
     Action,
     Customer,
@@ -156,32 +157,17 @@ def _view(row, reasons: list) -> ReplyView:  # noqa: ANN001
         s = Suggestion.from_dict(data)
         found = _reason_for(reasons, s.reason) if s.kind == DISPUTE else None
         suggestions.append(
-            SuggestionView(
+            from_row(
+                SuggestionView,
+                s,
                 index=n,
-                kind=s.kind,
-                quote=s.quote,
-                on=s.on,
-                amount=s.amount,
-                reference=s.reference,
-                reason=s.reason,
                 reason_label=found[1] if found else "",
                 accepted=n in done,
             )
         )
-    return ReplyView(
-        id=row.id,
-        customer_id=row.customer_id,
-        message_id=row.message_id,
-        action_id=row.action_id,
-        kind=row.kind,
-        subject=row.subject,
-        from_address=row.from_address,
-        from_name=row.from_name,
-        received_at=row.received_at,
-        body_text=row.body_text,
-        status=row.status,
-        outcome=row.outcome,
-        matched_by=row.matched_by,
+    return from_row(
+        ReplyView,
+        row,
         suggestions=tuple(suggestions),
     )
 
@@ -254,10 +240,14 @@ def _open_items(engine: Engine, customer_id: int, message_id: int | None, today:
     return found
 
 
-def _without(engine: Engine, items: dict, kind: str) -> dict:
-    """The items not under a pending promise (kind promise) or an open dispute (dispute)."""
+def _free_items(engine: Engine, items: dict, kind: str, none_left: str) -> dict:
+    """The items not under a pending promise (kind promise) or an open dispute (dispute).
+
+    Raises:
+        InvalidInput: on `items`, saying `none_left`, when there is none.
+    """
     if not items:
-        return items
+        raise InvalidInput("items", none_left)
     if kind == PROMISE:
         head, link = Promise.__table__, PromiseItem.__table__
         key, state = "promise_id", head.c.status == "pending"
@@ -272,7 +262,10 @@ def _without(engine: Engine, items: dict, kind: str) -> dict:
                 .where(link.c.entry_id.in_(list(items)), state)
             ).scalars()
         )
-    return {k: v for k, v in items.items() if k not in taken}
+    free = {k: v for k, v in items.items() if k not in taken}
+    if not free:
+        raise InvalidInput("items", none_left)
+    return free
 
 
 def _covering(engine: Engine, items: dict, amount: Decimal) -> dict:
@@ -297,9 +290,7 @@ def _accept_promise(
     engine: Engine, who: Viewer, row: Row, s: Suggestion, items: dict, note: str, today: date
 ) -> tuple[Accepted, str]:
     """Record the promise a reply says, on its open items without one."""
-    items = _without(engine, items, PROMISE)
-    if not items:
-        raise InvalidInput("items", "no open item without a pending promise")
+    items = _free_items(engine, items, PROMISE, "no open item without a pending promise")
     if s.on is None:
         raise InvalidInput("promised_on", "the reply gives no date")
     open_total = sum(items.values(), ZERO)
@@ -318,9 +309,7 @@ def _accept_dispute(
     engine: Engine, who: Viewer, row: Row, s: Suggestion, items: dict, note: str, today: date
 ) -> tuple[Accepted, str]:
     """Open the dispute a reply says, on its open items not disputed yet."""
-    items = _without(engine, items, DISPUTE)
-    if not items:
-        raise InvalidInput("items", "no open item that is not disputed already")
+    items = _free_items(engine, items, DISPUTE, "no open item that is not disputed already")
     with engine.connect() as conn:
         reason = _reason_for(_reasons(conn), s.reason)
     if reason is None:

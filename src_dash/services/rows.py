@@ -5,7 +5,7 @@ fetched by its id.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import fields
+from dataclasses import fields, is_dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, select
@@ -15,13 +15,15 @@ T = TypeVar("T")
 
 
 def from_row(cls: type[T], record: object, **given: Any) -> T:  # noqa: ANN401
-    """The dataclass `cls` with each field the record (a SQL row, a mapping, or any object with
-    attributes) has by the same name, except the ones given, taken as they are; a field neither
-    has keeps its default.
+    """The dataclass `cls` with each field the record (a SQL row, a mapping, a dataclass, or any
+    object with attributes) has by the same name, except the ones given, taken as they are; a
+    field neither has keeps its default.
     """
     names = [f.name for f in fields(cls) if f.name not in given]  # type: ignore[arg-type]
     if isinstance(record, Row):
         record = record._mapping
+    elif is_dataclass(record):  # its fields only, never a method or property of the same name
+        record = {f.name: getattr(record, f.name) for f in fields(record)}
     if isinstance(record, Mapping):
         taken = {n: record[n] for n in names if n in record}
     else:

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from src_dash.analytics.balances import balances
 from src_dash.money import ZERO
 from src_dash.services.reconcile import last_reconciliations
+from src_dash.services.rows import from_row
 from src_dash.sources.left_out import LeftOutLines, run_report
 from src_dash.store import Company, Customer, SyncRun
 
@@ -97,10 +98,9 @@ def company_statuses(
             .limit(1)
         ).first()
         result.append(
-            CompanyStatus(
-                code=company.code,
-                name=company.name,
-                currency=company.currency,
+            from_row(
+                CompanyStatus,
+                company,
                 customers=int(customer_counts.get(company.id, 0)),
                 open_items=balance.open_items if balance else 0,
                 outstanding=balance.outstanding if balance else ZERO,

@@ -60,3 +60,16 @@ def test_row_by_id(conn) -> None:  # noqa: ANN001
     assert row_by_id(conn, things, 1, InvalidInput("thing", "no thing 1")).name == "one"
     with pytest.raises(InvalidInput, match="thing: no thing 2"):
         row_by_id(conn, things, 2, InvalidInput("thing", "no thing 2"))
+
+
+@dataclass(frozen=True)
+class Named:
+    name: str
+    note: str
+
+    def count(self) -> int:
+        return 0
+
+
+def test_from_row_takes_only_a_dataclass_s_fields() -> None:
+    assert from_row(Thing, Named("f", "g"), thing_id=5) == Thing(5, "f", "g", 7)

@@ -41,6 +41,7 @@ from src_dash.services.campaigns.model import (
     _addresses,
     _totals,
 )
+from src_dash.services.rows import from_row
 from src_dash.store import Company, Customer
 
 PLAN_TTL_SECONDS = 120.0  # how long a previewed plan is kept to open its messages
@@ -235,18 +236,10 @@ def _currencies(conn: Connection, customer_ids: Iterable[int]) -> dict[int, str]
 
 
 def _line(p: Proposal) -> ProposalLine:
-    return ProposalLine(
-        key=p.key,
-        customer_id=p.customer_id,
-        customer_number=p.customer_number,
-        customer_name=p.customer_name,
-        scenario_name=p.scenario_name,
-        step_name=p.step_name,
-        phase=p.phase,
-        level=p.level,
-        channel=p.channel,
+    return from_row(
+        ProposalLine,
+        p,
         items=len(p.items),
-        total=p.total,
         currency=p.book_currency or "EUR",
         to=_addresses(p.to) if p.channel == EMAIL else (),
         cc=_addresses(p.cc) if p.channel == EMAIL else (),
@@ -274,20 +267,10 @@ def preview(
     with engine.connect() as conn:
         currency_of = _currencies(conn, {e.customer_id for e in result.exclusions})
     exclusions = tuple(
-        ExclusionLine(
-            customer_id=e.customer_id,
-            customer_number=e.customer_number,
-            customer_name=e.customer_name,
-            reason=e.reason,
-            entry_id=e.entry_id,
-            piece=e.piece,
-            detail=e.detail,
-            residual=e.residual,
+        from_row(
+            ExclusionLine,
+            e,
             currency=currency_of.get(e.customer_id, "EUR") or "EUR",
-            amount=e.amount,
-            on=e.on,
-            note=e.note,
-            level=e.level,
         )
         for e in sorted(
             result.exclusions, key=lambda e: (e.reason, e.customer_number, e.piece or "")

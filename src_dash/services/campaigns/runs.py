@@ -35,6 +35,7 @@ from src_dash.services.campaigns.model import (
 )
 from src_dash.services.campaigns.planning import _plan, forget_plans
 from src_dash.services.customers import READ
+from src_dash.services.rows import from_row
 from src_dash.store import Action, Customer, Message
 
 
@@ -99,13 +100,10 @@ def create_draft(
         with engine.connect() as conn:
             earlier = _runs_of_keys(conn, [p.key for p in held])
         run = earlier[0] if earlier else ""
-    return DraftRun(
+    return from_row(
+        DraftRun,
+        done,
         run=run,
-        messages=done.messages,
-        emails=done.emails,
-        letters=done.letters,
-        calls=done.calls,
-        existing=done.existing,
         errors=tuple(f"{e.customer_number}: {e.message}" for e in done.errors),
     )
 
@@ -211,15 +209,9 @@ def send(engine: Engine, who: Viewer, run: str, settings: Settings | None = None
             synced=list(fresh.synced) or None,
             data_at=fresh.data_at.isoformat() if fresh.data_at else None,
         )
-    return SendOutcome(
-        busy=result.busy,
-        sent=result.sent,
-        retried=result.retried,
-        failed=result.failed,
-        bounced=result.bounced,
-        letters_printed=result.letters_printed,
-        server_error=result.server_error,
-        store_error=result.store_error,
+    return from_row(
+        SendOutcome,
+        result,
         data_at=fresh.data_at,
         synced=fresh.synced,
         sync_failed=fresh.failed,

@@ -14,6 +14,7 @@ from src_dash.services.customer_card.model import (
     ServiceChoice,
     ServiceContacts,
 )
+from src_dash.services.rows import from_row
 from src_dash.store import (
     Company,
     Contact,
@@ -86,34 +87,18 @@ def _identity(
         if line
     )
     free = customer.free_fields or {}
-    identity = Identity(
+    identity = from_row(
+        Identity,
+        customer,
         customer_id=customer.id,
-        company_id=customer.company_id,
         company=company.code,
         company_name=company.name,
         currency=company.currency or "EUR",
-        number=customer.number,
-        name=customer.name,
-        siret=customer.siret,
-        vat_number=customer.vat_number,
         address=address,
-        phone=customer.phone,
-        email=customer.email,
-        language=customer.language,
         sales_rep=_person(rep.first_name, rep.last_name) if rep else "",
         sales_rep_email=rep.email if rep else "",
         collector=users.get(customer.collector_id, "") if customer.collector_id else "",
-        credit_limit=customer.credit_limit,
-        risk_code=customer.risk_code,
-        do_not_dun=customer.do_not_dun,
-        dormant=customer.dormant,
-        removed_from_source=customer.removed_from_source,
-        created_on=customer.created_on,
         free_fields=tuple((str(k), str(v)) for k, v in free.items() if str(v).strip()),
-        profile=customer.profile,
-        profile_set_by_hand=customer.profile_set_by_hand,
-        stop_reason=customer.stop_reason,
-        stop_until=customer.stop_until,
         stopped=stopped or customer.do_not_dun,
         scenario=_scenario(conn, customer, by_profile),
     )

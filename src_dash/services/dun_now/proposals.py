@@ -36,6 +36,7 @@ from src_dash.services.dun_now.model import (
 from src_dash.services.dun_now.prepared import prepared_customers
 from src_dash.services.dun_now.states import _blocked, _book_currency
 from src_dash.services.inputs import InvalidInput
+from src_dash.services.rows import from_row
 from src_dash.store import (
     Entry,
     ItemState,
@@ -197,21 +198,17 @@ def preview_dun(
     chosen, channels = _chosen_step(engine, found, entry_id, channel)
     proposal = proposed_level(engine, who, entry_id, as_of)
     subject, html, text = _texts_of(engine, chosen)
-    return DunPreview(
+    return from_row(
+        DunPreview,
+        chosen,
         entry_id=entry_id,
-        customer_id=chosen.customer_id,
         level=level,
-        channel=chosen.channel,
         channels=channels,
-        step_name=chosen.step_name,
-        needs_approval=chosen.needs_approval,
         to=chosen.to if chosen.channel == EMAIL else (),
         cc=chosen.cc if chosen.channel == EMAIL else (),
         subject=subject,
         html=html,
         text=text,
-        items=chosen.items,
-        total=chosen.total,
         currency=chosen.book_currency,
         proposal=chosen,
         proposed_level=proposal.level,

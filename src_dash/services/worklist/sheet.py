@@ -25,6 +25,7 @@ from src_dash.clock import today as clock_today
 from src_dash.money import ZERO
 from src_dash.services.auth import ROLES
 from src_dash.services.open_items import OpenItemFilters, open_items
+from src_dash.services.rows import from_row
 from src_dash.services.worklist.model import (
     CallContact,
     CallSheet,
@@ -128,16 +129,12 @@ def call_sheet(
     scores = score_frame(get_ledger(engine), today).filter(pl.col("customer_id") == customer_id)
     score = scores["score"][0] if scores.height and scores["score"][0] is not None else None
     currency = customer.book_currency or "EUR"
-    sheet = CallSheet(
+    sheet = from_row(
+        CallSheet,
+        customer,
         as_of=today,
         customer_id=customer_id,
-        number=customer.number,
-        name=customer.name,
-        company_code=customer.company_code,
-        company_name=customer.company_name,
         currency=currency,
-        phone=customer.phone,
-        email=customer.email,
         sales_rep=f"{customer.first_name or ''} {customer.last_name or ''}".strip(),
         outstanding=outstanding,
         overdue=overdue,
