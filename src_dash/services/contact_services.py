@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from src_dash.access import Viewer, audit
 from src_dash.services.admin import require_admin as _admin
-from src_dash.services.inputs import InvalidInput
+from src_dash.services.inputs import InvalidInput, check_one_of
 from src_dash.store import (
     Company,
     ContactService,
@@ -69,8 +69,7 @@ def set_contact_service_role(
         InvalidInput: for an unknown service or role.
     """
     _admin(who)
-    if role not in DUNNING_ROLES:
-        raise InvalidInput("role", f"{role!r} is not one of {', '.join(DUNNING_ROLES)}")
+    check_one_of("role", [role], DUNNING_ROLES)
     s, co = ContactService.__table__, Company.__table__
     with engine.begin() as conn:
         row = conn.execute(

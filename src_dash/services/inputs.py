@@ -42,6 +42,18 @@ def text_field(value: object, field: str, max_length: int, required: bool = Fals
     return text
 
 
+def check_one_of(field: str, values: Iterable[object], allowed: Iterable[str]) -> None:
+    """Check that each value is one of `allowed`.
+
+    Raises:
+        InvalidInput: naming the first value that is not, and the ones allowed.
+    """
+    allowed = tuple(allowed)
+    for value in values:
+        if value not in allowed:
+            raise InvalidInput(field, f"{value!r} is not one of {', '.join(allowed)}")
+
+
 def amount_field(value: object, field: str = "amount") -> Decimal:
     """A positive amount in cents.
 

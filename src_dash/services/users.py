@@ -19,7 +19,7 @@ from src_dash.access import Viewer, audit
 from src_dash.clock import utcnow
 from src_dash.services.admin import require_admin as _admin
 from src_dash.services.auth import ROLES, hash_password
-from src_dash.services.inputs import InvalidInput, text_field
+from src_dash.services.inputs import InvalidInput, check_one_of, text_field
 from src_dash.services.rows import row_by_id
 from src_dash.store import (
     Customer,
@@ -84,8 +84,7 @@ def _password(password: str) -> str:
 
 
 def _role_and_rep(conn: Connection, role: str, sales_rep_id: int | None) -> None:
-    if role not in ROLES:
-        raise InvalidInput("role", f"{role!r} is not one of {', '.join(ROLES)}")
+    check_one_of("role", [role], ROLES)
     if role == "sales_rep":
         if sales_rep_id is None:
             raise InvalidInput("sales_rep", "a sales rep user needs the Sage sales rep they are")

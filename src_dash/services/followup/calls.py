@@ -27,7 +27,7 @@ from src_dash.services.followup.common import (
 )
 from src_dash.services.followup.disputes import _open_dispute
 from src_dash.services.followup.promises import _record_promise
-from src_dash.services.inputs import InvalidInput, date_field, id_list, text_field
+from src_dash.services.inputs import InvalidInput, check_one_of, date_field, id_list, text_field
 from src_dash.store import (
     Action,
     ActionItem,
@@ -143,8 +143,7 @@ def log_call(
     """
     require_role(who, WORK)
     today = today or clock_today()
-    if outcome not in CALL_OUTCOMES:
-        raise InvalidInput("outcome", f"{outcome!r} is not one of {', '.join(CALL_OUTCOMES)}")
+    check_one_of("outcome", [outcome], CALL_OUTCOMES)
     note = text_field(note, "note", 1000)
     back = _call_back_day(call_back_on, outcome, today)
     with engine.begin() as conn:

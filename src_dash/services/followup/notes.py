@@ -14,7 +14,7 @@ from src_dash.access import (
 from src_dash.access import require as require_role
 from src_dash.clock import utcnow
 from src_dash.services.followup.common import FLAG_KINDS, CommentView, FlagView, _customer, _finish
-from src_dash.services.inputs import InvalidInput, id_list, text_field
+from src_dash.services.inputs import InvalidInput, check_one_of, id_list, text_field
 from src_dash.store import (
     Comment,
     Entry,
@@ -84,8 +84,7 @@ def raise_flag(
         InvalidInput: for a kind not in FLAG_KINDS or a label over 200 characters.
     """
     require_role(who, NOTE)
-    if kind not in FLAG_KINDS:
-        raise InvalidInput("kind", f"{kind!r} is not one of {', '.join(FLAG_KINDS)}")
+    check_one_of("kind", [kind], FLAG_KINDS)
     label = text_field(label, "label", 200)
     f = Flag.__table__
     with engine.begin() as conn:

@@ -15,7 +15,7 @@ from src_dash.analytics.balances import money
 from src_dash.analytics.ledger import KIND_FEE, Ledger
 from src_dash.clock import today as clock_today
 from src_dash.money import to_cents
-from src_dash.services.inputs import InvalidInput
+from src_dash.services.inputs import InvalidInput, check_one_of
 from src_dash.services.open_items.frames import (
     _customer_free,
     _entry_free,
@@ -53,9 +53,7 @@ def _conditions(engine: Engine, ledger: Ledger, as_of: date, f: OpenItemFilters)
     if f.profiles:
         out.append(pl.col("profile").is_in(list(f.profiles)))
     if f.grades:
-        unknown = [g for g in f.grades if g not in GRADES]
-        if unknown:
-            raise InvalidInput("grades", f"{unknown[0]!r} is not one of {', '.join(GRADES)}")
+        check_one_of("grades", f.grades, GRADES)
         out.append(pl.col("grade").is_in(list(f.grades)))
     if f.min_days_late is not None:
         out.append(pl.col("days_late") >= int(f.min_days_late))
@@ -76,9 +74,7 @@ def _conditions(engine: Engine, ledger: Ledger, as_of: date, f: OpenItemFilters)
     if f.due_to is not None:
         out.append(pl.col("due") <= f.due_to)
     if f.states:
-        unknown = [s for s in f.states if s not in STATES]
-        if unknown:
-            raise InvalidInput("states", f"{unknown[0]!r} is not one of {', '.join(STATES)}")
+        check_one_of("states", f.states, STATES)
         out.append(pl.col("state").is_in(list(f.states)))
     if f.doubtful is not None:
         out.append(pl.col("doubtful") if f.doubtful else ~pl.col("doubtful"))
@@ -136,8 +132,7 @@ def open_items(
     Raises:
         InvalidInput: for an unknown sort key, grade or state, or a bad page size.
     """
-    if sort not in SORTS:
-        raise InvalidInput("sort", f"{sort!r} is not one of {', '.join(SORTS)}")
+    check_one_of("sort", [sort], SORTS)
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise InvalidInput("page_size", f"must be between 1 and {MAX_PAGE_SIZE}")
     as_of = as_of or clock_today()
