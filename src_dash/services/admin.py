@@ -4,8 +4,12 @@ wrong (`SettingsError`, an `InvalidInput` naming the field).
 
 from __future__ import annotations
 
-from src_dash.access import ADMIN, Viewer, require
+from sqlalchemy import Table, update
+from sqlalchemy.engine import Connection
+
+from src_dash.access import ADMIN, Viewer, audit, require
 from src_dash.services.inputs import InvalidInput
+from src_dash.store.versions import bump_data_version
 
 
 class SettingsError(InvalidInput):
@@ -28,3 +32,20 @@ def require_admin(who: Viewer | None) -> Viewer:
         AccessDenied: for anyone else (or no one).
     """
     return require(who, ADMIN)
+
+
+def switch_active(
+    conn: Connection,
+    who: Viewer,
+    table: Table,
+    row_id: int,
+    active: bool,
+    kind: str,
+    **details: object,
+) -> None:
+    """Switch a row of `table` on or off, audited as `<kind>.activate` or `<kind>.deactivate`
+    (with the details given), and say the data changed."""
+    conn.execute(update(table).where(table.c.id == row_id).values(active=bool(active)))
+    action = f"{kind}.activate" if active else f"{kind}.deactivate"
+    audit(conn, who, action, kind, row_id, **details)
+    bump_data_version(conn)

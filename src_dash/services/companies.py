@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from src_dash.access import Viewer, audit
 from src_dash.clock import utcnow
-from src_dash.services.admin import SettingsError
+from src_dash.services.admin import SettingsError, switch_active
 from src_dash.services.admin import require_admin as _admin
 from src_dash.services.fec_import import import_fec_file
 from src_dash.services.reconcile import record_after_runs
@@ -100,13 +100,9 @@ def _source_label(kind: str, dsn: str) -> str:
 
 def _run_view(row: object) -> RunView:
     excluded, warnings = run_report(row.details)
-    return RunView(
-        id=row.id,
-        company_id=row.company_id,
-        mode=row.mode,
-        status=row.status,
-        started_at=row.started_at,
-        finished_at=row.finished_at,
+    return from_row(
+        RunView,
+        row,
         duration_ms=row.duration_ms or 0,
         added=row.added or 0,
         changed=row.changed or 0,
@@ -252,13 +248,9 @@ def set_company_active(engine: Engine, who: Viewer, company_id: int, active: boo
         SettingsError: for an unknown company.
     """
     _admin(who)
-    co = Company.__table__
     with engine.begin() as conn:
         row = _company_row(conn, company_id)
-        conn.execute(update(co).where(co.c.id == row.id).values(active=bool(active)))
-        action = "company.activate" if active else "company.deactivate"
-        audit(conn, who, action, "company", row.id, code=row.code)
-        bump_data_version(conn)
+        switch_active(conn, who, Company.__table__, row.id, active, "company", code=row.code)
 
 
 def probe_sage(dsn: str, encoding: str = "", timeout: int = CONNECT_TIMEOUT) -> ConnectionCheck:

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from src_dash.access import Viewer, audit
 from src_dash.access import require as require_role
 from src_dash.services.admin import require_admin as _admin
+from src_dash.services.admin import switch_active
 from src_dash.services.auth import ROLES
 from src_dash.services.inputs import InvalidInput, text_field
 from src_dash.services.rows import row_by_id
@@ -150,8 +151,5 @@ def set_dispute_reason_active(
     r = DisputeReason.__table__
     with engine.begin() as conn:
         row = _reason(conn, reason_id)
-        conn.execute(update(r).where(r.c.id == row.id).values(active=bool(active)))
-        action = "dispute_reason.activate" if active else "dispute_reason.deactivate"
-        audit(conn, who, action, "dispute_reason", row.id, label=row.label)
-        bump_data_version(conn)
+        switch_active(conn, who, r, row.id, active, "dispute_reason", label=row.label)
     return DisputeReasonView(row.id, row.label, bool(active))
