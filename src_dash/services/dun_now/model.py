@@ -18,6 +18,7 @@ from src_dash.dunning.model import (
     Recipient,
 )
 from src_dash.services.inputs import InvalidInput
+from src_dash.services.open_items.model import ItemFollowUp
 
 LEVELS = (0, 1, 2, 3, 4, 5)  # 0 prévenance, 1..5 R1..R5
 ORIGIN = "dun_now"  # Action.origin of what dun-now writes (kept out of the campaigns' list)
@@ -140,25 +141,13 @@ class DunResult:
 
 
 @dataclass(frozen=True)
-class ItemStatus:
-    """The app's state of one open item as the open items table shows it (see open_items)."""
+class ItemStatus(ItemFollowUp):
+    """The app's state of one open item as the open items table shows it (see open_items);
+    `item_stopped`: stopped on the item itself (not only its customer)."""
 
     entry_id: int
     customer_id: int
-    level: int
-    next_level: int | None
-    stopped: bool
     item_stopped: bool
-    stop_reason: str
-    stop_until: date | None
-    last_action_on: date | None
-    last_action: str
-    promise_id: int | None
-    promised_on: date | None
-    promise_amount: Decimal | None
-    dispute_id: int | None
-    dispute_reason: str
-    state: str
 
 
 @dataclass(frozen=True)

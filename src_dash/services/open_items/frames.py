@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 from src_dash.analytics.ledger import Ledger, _Table, get_ledger, id_list, read_table
 from src_dash.analytics.scoring import score_frame
 from src_dash.services.inputs import InvalidInput
+from src_dash.store.dialect import sql_date, sql_utc_day
 
 # ---------------------------------------------------------------------------------------------
 # The joined frame, once per ledger version and date
@@ -22,23 +23,11 @@ def _rows_frame(conn: Connection, sql: str, schema: dict[str, pl.DataType]) -> p
     return read_table(conn, _Table(sql, schema))
 
 
-def _day_sql(dialect: str, column: str) -> str:
-    if dialect == "postgresql":
-        return f"to_char({column}, 'YYYY-MM-DD')"
-    return f"substr({column}, 1, 10)"
-
-
-def _utc_day_sql(dialect: str, column: str) -> str:
-    if dialect == "postgresql":
-        return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
-    return f"substr({column}, 1, 10)"
-
-
 def _app_frames(engine: Engine) -> dict[str, pl.DataFrame]:
     """What the ledger does not hold: customers' extras, item states, last actions, reasons."""
     with engine.connect() as conn:
         dialect = conn.dialect.name
-        day, utc_day = (lambda c: _day_sql(dialect, c)), (lambda c: _utc_day_sql(dialect, c))
+        day, utc_day = (lambda c: sql_date(dialect, c)), (lambda c: sql_utc_day(dialect, c))
         frames = {
             "customers": _rows_frame(
                 conn,
@@ -89,39 +78,36 @@ def _app_frames(engine: Engine) -> dict[str, pl.DataFrame]:
 TEXT_SCHEMA = {"id": pl.Int64, "piece": pl.String, "reference": pl.String, "label": pl.String}
 
 
-def _free_fields(engine: Engine) -> pl.DataFrame:
-    """Every customer's free fields as (customer_id, name, value, lowered) rows."""
-    with engine.connect() as conn:
-        each = "json_each_text" if conn.dialect.name == "postgresql" else "json_each"
-        frame = _rows_frame(
-            conn,
-            f"SELECT c.id, f.key, f.value FROM customer c, {each}(c.free_fields) f",
-            {"customer_id": pl.Int32, "name": pl.String, "value": pl.String},
-        )
-    return frame.filter(pl.col("value") != "").with_columns(
-        lowered=pl.col("value").str.to_lowercase()
-    )
+def _free_rows(engine: Engine, table: str, key: str, key_type: pl.DataType) -> pl.DataFrame:
+    """The free fields of every row of `table` (customer, entry) as (key, name, value, lowered)
+    rows, those with a value only.
 
-
-def _entry_free_fields(engine: Engine) -> pl.DataFrame:
-    """Every entry's free fields as (id, name, value, lowered) rows (id: the entry's).
-
-    Most entries have none ('{}', as the sync writes them): those are skipped on the text,
-    without parsing their JSON.
+    The rows with none ('{}', as the sync writes them) are skipped on the text, without
+    parsing their JSON.
     """
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
-            each, empty = "json_each_text", "e.free_fields::text <> '{}'"
+            each, empty = "json_each_text", "t.free_fields::text <> '{}'"
         else:
-            each, empty = "json_each", "e.free_fields <> '{}'"
+            each, empty = "json_each", "t.free_fields <> '{}'"
         frame = _rows_frame(
             conn,
-            f"SELECT e.id, f.key, f.value FROM entry e, {each}(e.free_fields) f WHERE {empty}",
-            {"id": pl.Int64, "name": pl.String, "value": pl.String},
+            f"SELECT t.id, f.key, f.value FROM {table} t, {each}(t.free_fields) f WHERE {empty}",
+            {key: key_type, "name": pl.String, "value": pl.String},
         )
     return frame.filter(pl.col("value") != "").with_columns(
         lowered=pl.col("value").str.to_lowercase()
     )
+
+
+def _free_fields(engine: Engine) -> pl.DataFrame:
+    """Every customer's free fields as (customer_id, name, value, lowered) rows."""
+    return _free_rows(engine, "customer", "customer_id", pl.Int32)
+
+
+def _entry_free_fields(engine: Engine) -> pl.DataFrame:
+    """Every entry's free fields as (id, name, value, lowered) rows (id: the entry's)."""
+    return _free_rows(engine, "entry", "id", pl.Int64)
 
 
 def _customer_free(engine: Engine, ledger: Ledger) -> pl.DataFrame:

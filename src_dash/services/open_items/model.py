@@ -80,16 +80,38 @@ class OpenItemFilters:
 
 
 @dataclass(frozen=True)
-class OpenItemRow:
-    """One row of the table.
+class ItemFollowUp:
+    """The app's state of an open item: its level, stop, last action, promise and dispute.
 
     Attributes:
-        days_late: as_of - due date (negative before the due date).
         level: the dunning level reached (0 = never dunned); next_level: set by hand.
         stopped: dunning of the item (or of its customer) is stopped on as_of.
         last_action_on, last_action: the newest done action on the item (kind, and the call's
             outcome), or its last dunning.
         state: disputed, promised, stopped or none.
+    """
+
+    level: int
+    next_level: int | None
+    stopped: bool
+    stop_reason: str
+    stop_until: date | None
+    last_action_on: date | None
+    last_action: str
+    promise_id: int | None
+    promised_on: date | None
+    promise_amount: Decimal | None
+    dispute_id: int | None
+    dispute_reason: str
+    state: str
+
+
+@dataclass(frozen=True)
+class OpenItemRow(ItemFollowUp):
+    """One row of the table: the item, its customer, and its state (`ItemFollowUp`).
+
+    Attributes:
+        days_late: as_of - due date (negative before the due date).
         doubtful: a doubtful receivable (416, clients douteux): counted, not dunned by default.
     """
 
@@ -114,19 +136,6 @@ class OpenItemRow:
     residual: Decimal
     currency: str
     residual_currency: Decimal | None
-    level: int
-    next_level: int | None
-    stopped: bool
-    stop_reason: str
-    stop_until: date | None
-    last_action_on: date | None
-    last_action: str
-    promise_id: int | None
-    promised_on: date | None
-    promise_amount: Decimal | None
-    dispute_id: int | None
-    dispute_reason: str
-    state: str
     doubtful: bool = False
 
 
