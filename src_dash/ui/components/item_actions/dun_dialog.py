@@ -12,10 +12,11 @@ from src_dash.ui.components.item_actions.fields import (
     cancel_button,
     field,
     general_error,
+    small_notice,
 )
 from src_dash.ui.components.item_actions.state import ItemActionsState
 from src_dash.ui.kit.controls import button, column, row
-from src_dash.ui.kit.widgets import callout, words
+from src_dash.ui.kit.widgets import words
 
 A = ItemActionsState
 
@@ -33,7 +34,7 @@ def _preview_line(key: str, value: rx.Var[str], line_id: str) -> rx.Component:
 
 
 def _note(icon: str, key: str, **props) -> rx.Component:  # noqa: ANN003
-    return callout(icon, words(key), size="1", width="100%", **props)
+    return small_notice(icon, words(key), **props)
 
 
 def _loading() -> rx.Component:

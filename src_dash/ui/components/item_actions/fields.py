@@ -34,18 +34,16 @@ def field(label_key: str, control: rx.Component, name: str) -> rx.Component:
     )
 
 
+def small_notice(icon: str, text: rx.Var[str], **props: object) -> rx.Component:
+    """A small callout the width of the dialog (`props`: its colour, its id)."""
+    return callout(icon, text, size="1", width="100%", **props)
+
+
 def general_error() -> rx.Component:
     """An error that is not about a field of the open form, on top of the buttons."""
     return rx.cond(
         A.general_error != "",
-        callout(
-            "circle-alert",
-            A.general_error,
-            color_scheme="red",
-            size="1",
-            width="100%",
-            id="action-error",
-        ),
+        small_notice("circle-alert", A.general_error, color_scheme="red", id="action-error"),
     )
 
 
