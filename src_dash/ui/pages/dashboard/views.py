@@ -130,8 +130,9 @@ def _charts() -> rx.Component:
     )
 
 
-def _customer_link(row: rx.Var) -> rx.Component:
-    return rx.link(
+def _customer(row: rx.Var, *lines: rx.Component, **props: object) -> rx.Component:
+    """The customer's name, a link to its card, over `lines`."""
+    link = rx.link(
         rx.text.span(row.name, weight="medium"),
         href=row.href,
         size="2",
@@ -139,6 +140,7 @@ def _customer_link(row: rx.Var) -> rx.Component:
         high_contrast=True,
         underline="hover",
     )
+    return rx.vstack(link, *lines, spacing="0", **props)
 
 
 def _top_table(rows: rx.Var[list[TopRow]], table_id: str) -> rx.Component:
@@ -146,13 +148,7 @@ def _top_table(rows: rx.Var[list[TopRow]], table_id: str) -> rx.Component:
 
     def row(r: rx.Var) -> rx.Component:
         return rx.table.row(
-            rx.table.cell(
-                rx.vstack(
-                    _customer_link(r),
-                    rx.text(r.number, size="1", color_scheme="gray"),
-                    spacing="0",
-                )
-            ),
+            rx.table.cell(_customer(r, rx.text(r.number, size="1", color_scheme="gray"))),
             rx.table.cell(r.overdue, text_align="right", white_space="nowrap"),
             rx.table.cell(r.outstanding, text_align="right", white_space="nowrap"),
             rx.table.cell(r.days, text_align="right", white_space="nowrap"),
@@ -185,10 +181,9 @@ def _top_cards(rows: rx.Var[list[TopRow]], list_id: str) -> rx.Component:
     def card(r: rx.Var) -> rx.Component:
         return rx.box(
             rx.hstack(
-                rx.vstack(
-                    _customer_link(r),
+                _customer(
+                    r,
                     rx.text(r.number, " · ", r.days, size="1", color_scheme="gray"),
-                    spacing="0",
                     min_width="0",
                 ),
                 rx.spacer(),
@@ -253,8 +248,8 @@ def _tops() -> rx.Component:
 
 def _list_item(row: rx.Var, detail: rx.Component | None = None) -> rx.Component:
     return rx.hstack(
-        rx.vstack(
-            _customer_link(row),
+        _customer(
+            row,
             rx.text(
                 row.when,
                 rx.cond(row.label != "", rx.text.span(" · ", row.label)),
@@ -265,7 +260,6 @@ def _list_item(row: rx.Var, detail: rx.Component | None = None) -> rx.Component:
                 row.detail != "",
                 rx.text(row.detail, size="1", color_scheme="gray", trim="end", max_width="100%"),
             ),
-            spacing="0",
             min_width="0",
             flex="1",
         ),
