@@ -140,3 +140,8 @@ class _ReadTab(common.TabState, rx.State):
 def test_a_tab_state_gets_its_error_loaded_and_load():
     assert {"error", "loaded", "reads"} <= set(_ReadTab.base_vars)
     assert "load" in _ReadTab.event_handlers
+
+
+def test_red_line_shows_its_words_in_red_with_its_marker():
+    out = _render(common.red_line(_S.error, data_testid="r-line"))
+    assert '"red"' in out and '"r-line"' in out

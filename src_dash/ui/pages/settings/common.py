@@ -195,6 +195,15 @@ def section(title_key: str, *children: rx.Component, section_id: str, **props) -
     )
 
 
+def red_line(text: rx.Var[str], **props) -> rx.Component:
+    """A small red line of words (a field's error, a run's), shown only when it has some;
+    `props` go to the text (its id, role or data-testid)."""
+    return rx.cond(
+        text != "",
+        rx.text(text, size="1", color_scheme="red", word_break="break-word", **props),
+    )
+
+
 def field(
     label_key: str,
     control: rx.Component,
@@ -204,21 +213,7 @@ def field(
 ) -> rx.Component:
     """A labelled form control (label above it), with its error under it when given one; `props`
     go to the stack (a `width` replaces the full width)."""
-    below = []
-    if error is not None:
-        below.append(
-            rx.cond(
-                error != "",
-                rx.text(
-                    error,
-                    size="1",
-                    color_scheme="red",
-                    word_break="break-word",
-                    role="alert",
-                    id=error_id or None,
-                ),
-            )
-        )
+    below = [] if error is None else [red_line(error, role="alert", id=error_id or None)]
     return rx.vstack(
         rx.text(t(label_key, UiState.lang), size="1", weight="medium", color_scheme="gray"),
         control,
