@@ -351,7 +351,7 @@ def _new_user() -> rx.Component:
 
 def _portfolio_line(c: Choice, icon: str, on_click, color: str) -> rx.Component:  # noqa: ANN001
     """A customer of the dialog, with the button taking it out or adding it."""
-    return rx.flex(
+    return row(
         rx.text(c.label, size="2", flex="1", min_width="0", word_break="break-word"),
         rx.icon_button(
             rx.icon(icon, size=14),
@@ -360,8 +360,6 @@ def _portfolio_line(c: Choice, icon: str, on_click, color: str) -> rx.Component:
             color_scheme=color,
             size="1",
         ),
-        spacing="2",
-        align="center",
         width="100%",
     )
 

@@ -20,6 +20,7 @@ from src_dash.ui.pages.settings.common import (
     form_section,
     input_and_button,
     ok_note,
+    red_line,
     save_button,
     section,
 )
@@ -30,7 +31,7 @@ from src_dash.ui.pages.settings.fec.views import fec_section
 
 def _run_line(run: RunRow) -> rx.Component:
     return rx.box(
-        rx.flex(
+        row(
             rx.badge(run.status_label, color_scheme=run.status_color, variant="soft"),
             rx.text(
                 rx.text.span(run.started, weight="medium"),
@@ -42,20 +43,8 @@ def _run_line(run: RunRow) -> rx.Component:
                 size="1",
                 color_scheme="gray",
             ),
-            spacing="2",
-            align="center",
-            wrap="wrap",
         ),
-        rx.cond(
-            run.error != "",
-            rx.text(
-                run.error,
-                size="1",
-                color_scheme="red",
-                word_break="break-word",
-                data_testid="run-error",
-            ),
-        ),
+        red_line(run.error, data_testid="run-error"),
         padding_y="4px",
         border_top="1px solid var(--gray-a4)",
         width="100%",
