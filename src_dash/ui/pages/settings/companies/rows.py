@@ -52,6 +52,12 @@ class CompanyRow:
     runs: list[RunRow] = dataclasses.field(default_factory=list)
 
 
+def _named(prefix: str, value: str, lang: str) -> str:
+    """The catalogue's words for `prefix.value` ("set.mode.full"), or the value itself."""
+    key = f"{prefix}.{value}"
+    return i18n.text(key, lang) if key in i18n.CATALOG[lang] else value
+
+
 def run_row(run: RunView, fmt: Formats) -> RunRow:
     """A run in the viewer's formats."""
     lang = fmt.lang
@@ -59,9 +65,7 @@ def run_row(run: RunView, fmt: Formats) -> RunRow:
     return RunRow(
         id=run.id,
         started=fmt.moment(run.started_at),
-        mode=i18n.text(f"set.mode.{run.mode}", lang)
-        if f"set.mode.{run.mode}" in i18n.CATALOG[lang]
-        else run.mode,
+        mode=_named("set.mode", run.mode, lang),
         status=run.status,
         status_label=i18n.sync_status_label(run.status, lang),
         status_color=STATUS_COLORS.get(run.status, "gray"),
@@ -98,9 +102,7 @@ def company_row(company: CompanyView, fmt: Formats) -> CompanyRow:
         code=company.code,
         name=company.name,
         kind=company.source_kind,
-        kind_label=i18n.text(f"set.kind.{company.source_kind}", lang)
-        if f"set.kind.{company.source_kind}" in i18n.CATALOG[lang]
-        else company.source_kind,
+        kind_label=_named("set.kind", company.source_kind, lang),
         source=company.source,
         encoding=company.source_encoding,
         customers=i18n.text("set.co.customers", lang).format(n=fmt.count(company.customers)),
