@@ -1,7 +1,10 @@
-"""Pieces shared by the tabs of the settings page: the viewer, error texts, cards and fields.
+"""Pieces shared by the tabs of the settings page: error texts, running the services, and the
+cards, forms and fields the tabs draw.
 
-Each tab has its own small state (flat, straight under `rx.State`); every handler asks for the
-viewer and passes it to the services, which refuse anyone but an admin.
+Each tab has its own small state (flat, straight under `rx.State`, its error, `loaded` and `load`
+from `TabState`); every handler runs its services through `call`, `change` or `read_all`, which
+pass them the viewer (the services refuse anyone but an admin). A form is a `form_section`: its
+fields in a grid (`FormFields` draws those set by one event by name), its error, its button.
 """
 
 from __future__ import annotations
