@@ -18,6 +18,7 @@ from src_dash.store.inbound import InboundMail, MailboxCursor
 from src_dash.store.messaging import CompanyMessaging
 from src_dash.store.ops import AuditLog, SourceBalance, StoreMeta, SyncCursor, SyncRun
 from src_dash.store.planning import ProfileRule
+from src_dash.store.space import SpaceAttachment, SpaceEvent, SpaceLink, SpaceThrottle
 from src_dash.store.users import (
     CashObjective,
     LoginThrottle,
@@ -55,6 +56,10 @@ __all__ = [
     "PromiseItem",
     "SalesRep",
     "SourceBalance",
+    "SpaceAttachment",
+    "SpaceEvent",
+    "SpaceLink",
+    "SpaceThrottle",
     "Scenario",
     "Step",
     "StoreMeta",
