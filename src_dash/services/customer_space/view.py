@@ -1,0 +1,169 @@
+"""What a customer sees in their space: their open items and totals (the customer card's, to the
+cent), how to pay, the messages sent to them, the dispute reasons, and their statement as PDF.
+
+Everything here takes a `SpaceAccess` (from `links.resolve`), never a customer id from the
+page: the space cannot read another customer's records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from src_dash.clock import today as clock_today
+from src_dash.dunning.messaging import company_messaging, format_iban, payment_reference
+from src_dash.dunning.statement import load_statement, render_statement
+from src_dash.services.customer_card.balance import _balance_and_items
+from src_dash.services.customer_space.links import SpaceAccess
+from src_dash.store import Company, Customer, DisputeReason, Message
+
+# The dispute reason a customer's "déjà payé" opens (the planner never duns a disputed item).
+ALREADY_PAID_REASON = "Déjà payé (à vérifier)"
+SHOWN_STATUSES = ("sent",)
+
+
+@dataclass(frozen=True)
+class SpaceItem:
+    """An open item as the customer sees it."""
+
+    entry_id: int
+    piece: str
+    reference: str
+    posting_date: date
+    due_date: date | None
+    amount: Decimal
+    received: Decimal
+    remaining: Decimal
+    days_overdue: int
+    promised: bool
+    disputed: bool
+
+
+@dataclass(frozen=True)
+class SpaceMessage:
+    """A letter or an email sent to the customer."""
+
+    message_id: int
+    sent_at: datetime | None
+    channel: str
+    subject: str
+    body_text: str
+
+
+@dataclass(frozen=True)
+class Payment:
+    """How to pay the company ("" fields when it has not set them)."""
+
+    iban: str
+    bic: str
+    bank_name: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class SpaceView:
+    """The customer's space as of a day."""
+
+    as_of: date
+    customer_number: str
+    customer_name: str
+    company_name: str
+    language: str
+    currency: str
+    items: tuple[SpaceItem, ...]
+    outstanding: Decimal
+    overdue: Decimal
+    payment: Payment
+    messages: tuple[SpaceMessage, ...]
+    reasons: tuple[tuple[int, str], ...]
+
+
+def _items(engine: Engine, conn, customer_id: int, as_of: date):  # noqa: ANN001, ANN202
+    balance, items, _score = _balance_and_items(engine, conn, customer_id, as_of)
+    shown = tuple(
+        SpaceItem(
+            entry_id=i.entry_id,
+            piece=i.piece,
+            reference=i.reference,
+            posting_date=i.posting_date,
+            due_date=i.due_date,
+            amount=i.amount,
+            received=i.amount - i.residual,
+            remaining=i.residual,
+            days_overdue=i.days_overdue,
+            promised=i.promised,
+            disputed=i.disputed,
+        )
+        for i in items
+    )
+    return balance, shown
+
+
+def _messages(conn, customer_id: int) -> tuple[SpaceMessage, ...]:  # noqa: ANN001
+    m = Message.__table__
+    rows = conn.execute(
+        select(m.c.id, m.c.sent_at, m.c.channel, m.c.subject, m.c.body_text)
+        .where(m.c.customer_id == customer_id, m.c.status.in_(SHOWN_STATUSES))
+        .order_by(m.c.sent_at.desc(), m.c.id.desc())
+        .limit(100)
+    ).all()
+    return tuple(SpaceMessage(r.id, r.sent_at, r.channel, r.subject, r.body_text) for r in rows)
+
+
+def customer_reasons(conn) -> tuple[tuple[int, str], ...]:  # noqa: ANN001
+    """The active dispute reasons a customer may report (not the "déjà payé" one)."""
+    r = DisputeReason.__table__
+    rows = conn.execute(
+        select(r.c.id, r.c.label)
+        .where(r.c.active.is_(True), r.c.label != ALREADY_PAID_REASON)
+        .order_by(r.c.id)
+    ).all()
+    return tuple((row.id, row.label) for row in rows)
+
+
+def space_view(engine: Engine, access: SpaceAccess, as_of: date | None = None) -> SpaceView:
+    """The customer's space: items, totals, payment, messages and reasons."""
+    as_of = as_of or clock_today()
+    c, co = Customer.__table__, Company.__table__
+    with engine.connect() as conn:
+        customer = conn.execute(select(c).where(c.c.id == access.customer_id)).one()
+        company = conn.execute(select(co).where(co.c.id == access.company_id)).one()
+        messaging = company_messaging(conn, company.id)
+        balance, items = _items(engine, conn, customer.id, as_of)
+        messages = _messages(conn, customer.id)
+        reasons = customer_reasons(conn)
+    debits = [i for i in items if i.remaining > 0]
+    payment = Payment(
+        iban=format_iban(messaging.iban),
+        bic=messaging.bic.upper(),
+        bank_name=messaging.bank_name,
+        reference=payment_reference(messaging.payment_reference, customer.number, debits),
+    )
+    return SpaceView(
+        as_of=as_of,
+        customer_number=customer.number,
+        customer_name=customer.name,
+        company_name=company.name or company.code,
+        language=access.language if access.language in ("fr", "en") else "fr",
+        currency=company.currency or "EUR",
+        items=items,
+        outstanding=balance.outstanding,
+        overdue=balance.overdue,
+        payment=payment,
+        messages=messages,
+        reasons=reasons,
+    )
+
+
+def statement_pdf(
+    engine: Engine, access: SpaceAccess, as_of: date | None = None
+) -> tuple[str, bytes]:
+    """The customer's statement of account as PDF: its file name and bytes."""
+    as_of = as_of or clock_today()
+    language = access.language if access.language in ("fr", "en") else "fr"
+    statement = load_statement(engine, access.customer_id, as_of, language)
+    return statement.file_name, render_statement(statement)
