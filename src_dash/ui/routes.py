@@ -15,6 +15,7 @@ MAILBOX = "/courriels"
 SETTINGS = "/reglages"
 SYNC = "/synchronisation"
 PREFERENCES = "/preferences"
+SPACE = "/espace/[space_token]"  # the customer's space: public, opened by a personal link
 
 
 def customer_href(customer_id: int) -> str:
