@@ -92,6 +92,7 @@ WORD_MODULES: Final = (
     "letters",
     "login",
     "forecast",
+    "space",
 )
 for _area in WORD_MODULES:
     _module = importlib.import_module(f"src_dash.ui.words_{_area}")
