@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 
 from src_dash.access import (
@@ -194,6 +194,18 @@ def _items(
             raise InvalidInput(field, f"{what} is not an open item of this customer")
     chosen = [by_id[i] for i in ids]
     return sorted(chosen, key=lambda r: (r.due_date or r.posting_date, r.id))
+
+
+def _item_amounts(
+    conn: Connection, table: Table, key: str, parent_id: int
+) -> tuple[ItemAmount, ...]:
+    """The items a promise or dispute covers (its `table` of items, linked by `key`), in order."""
+    rows = conn.execute(
+        select(table.c.entry_id, table.c.piece, table.c.amount)
+        .where(table.c[key] == parent_id)
+        .order_by(table.c.id)
+    ).all()
+    return tuple(ItemAmount(r.entry_id, r.piece, r.amount) for r in rows)
 
 
 def _finish(conn: Connection) -> None:

@@ -15,7 +15,14 @@ from src_dash.access import (
 )
 from src_dash.access import require as require_role
 from src_dash.clock import utcnow
-from src_dash.services.followup.common import DisputeView, ItemAmount, _customer, _finish, _items
+from src_dash.services.followup.common import (
+    DisputeView,
+    ItemAmount,
+    _customer,
+    _finish,
+    _item_amounts,
+    _items,
+)
 from src_dash.services.inputs import InvalidInput, text_field
 from src_dash.store import (
     Dispute,
@@ -148,11 +155,7 @@ def close_dispute(engine: Engine, who: Viewer, dispute_id: int, note: str = "") 
             note=note or None,
         )
         _finish(conn)
-        items = conn.execute(
-            select(di.c.entry_id, di.c.piece, di.c.amount)
-            .where(di.c.dispute_id == row.id)
-            .order_by(di.c.id)
-        ).all()
+        items = _item_amounts(conn, di, "dispute_id", row.id)
     return DisputeView(
         row.id,
         row.customer_id,
@@ -160,5 +163,5 @@ def close_dispute(engine: Engine, who: Viewer, dispute_id: int, note: str = "") 
         reason,
         "closed",
         row.note,
-        tuple(ItemAmount(i.entry_id, i.piece, i.amount) for i in items),
+        items,
     )

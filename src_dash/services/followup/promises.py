@@ -24,6 +24,7 @@ from src_dash.services.followup.common import (
     PromiseView,
     _customer,
     _finish,
+    _item_amounts,
     _items,
     insert_action,
 )
@@ -253,17 +254,7 @@ def cancel_promise(engine: Engine, who: Viewer, promise_id: int, note: str = "")
             note=note or None,
         )
         _finish(conn)
-        items = _promise_items(conn, row.id)
+        items = _item_amounts(conn, PromiseItem.__table__, "promise_id", row.id)
     return PromiseView(
         row.id, row.customer_id, row.amount, row.promised_on, "cancelled", row.note, items, None
     )
-
-
-def _promise_items(conn: Connection, promise_id: int) -> tuple[ItemAmount, ...]:
-    pi = PromiseItem.__table__
-    rows = conn.execute(
-        select(pi.c.entry_id, pi.c.piece, pi.c.amount)
-        .where(pi.c.promise_id == promise_id)
-        .order_by(pi.c.id)
-    ).all()
-    return tuple(ItemAmount(r.entry_id, r.piece, r.amount) for r in rows)
