@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Select, Table, select
 from sqlalchemy.engine import Connection, Row
 
 from src_dash.services.customer_card.model import (
@@ -42,6 +42,14 @@ def _pieces_of(conn: Connection, table, key: str, ids: list[int]) -> dict[int, l
     return out
 
 
+def _newest_first(
+    conn: Connection, query: Select, table: Table, customer_id: int, at: str = "created_at"
+) -> list[Row]:
+    """The rows of `query` that are the customer's (in `table`), newest (by `at`) first."""
+    mine = query.where(table.c.customer_id == customer_id)
+    return list(conn.execute(mine.order_by(table.c[at].desc(), table.c.id.desc())))
+
+
 def _comments(conn: Connection, customer_id: int, users: dict[int, str]) -> tuple[CommentRow, ...]:
     """The comments on the customer, newest first."""
     cm, e = Comment.__table__, Entry.__table__
@@ -53,11 +61,11 @@ def _comments(conn: Connection, customer_id: int, users: dict[int, str]) -> tupl
             author=_name(users, r.author_id),
             piece=r.piece or "",
         )
-        for r in conn.execute(
-            select(cm, e.c.piece)
-            .select_from(cm.outerjoin(e, e.c.id == cm.c.entry_id))
-            .where(cm.c.customer_id == customer_id)
-            .order_by(cm.c.created_at.desc(), cm.c.id.desc())
+        for r in _newest_first(
+            conn,
+            select(cm, e.c.piece).select_from(cm.outerjoin(e, e.c.id == cm.c.entry_id)),
+            cm,
+            customer_id,
         )
     )
     return comments
@@ -66,13 +74,7 @@ def _comments(conn: Connection, customer_id: int, users: dict[int, str]) -> tupl
 def _promises(conn: Connection, customer_id: int, users: dict[int, str]) -> tuple[PromiseRow, ...]:
     """The customer's promises with their pieces, newest first."""
     p = Promise.__table__
-    promise_rows = list(
-        conn.execute(
-            select(p)
-            .where(p.c.customer_id == customer_id)
-            .order_by(p.c.created_at.desc(), p.c.id.desc())
-        )
-    )
+    promise_rows = _newest_first(conn, select(p), p, customer_id)
     promise_pieces = _pieces_of(
         conn, PromiseItem.__table__, "promise_id", [r.id for r in promise_rows]
     )
@@ -92,14 +94,8 @@ def _promises(conn: Connection, customer_id: int, users: dict[int, str]) -> tupl
 def _disputes(conn: Connection, customer_id: int, users: dict[int, str]) -> tuple[DisputeRow, ...]:
     """The customer's disputes with their amount and pieces, newest first."""
     d, dr, di = Dispute.__table__, DisputeReason.__table__, DisputeItem.__table__
-    dispute_rows = list(
-        conn.execute(
-            select(d, dr.c.label)
-            .select_from(d.outerjoin(dr, dr.c.id == d.c.reason_id))
-            .where(d.c.customer_id == customer_id)
-            .order_by(d.c.opened_at.desc(), d.c.id.desc())
-        )
-    )
+    with_reason = select(d, dr.c.label).select_from(d.outerjoin(dr, dr.c.id == d.c.reason_id))
+    dispute_rows = _newest_first(conn, with_reason, d, customer_id, at="opened_at")
     ids = [r.id for r in dispute_rows]
     dispute_pieces = _pieces_of(conn, di, "dispute_id", ids)
     amounts: dict[int, Decimal] = {}
@@ -133,7 +129,8 @@ def _messages(conn: Connection, customer_id: int) -> tuple[MessageRow, ...]:
             message_id=r.id,
             **_sent_to(r),
         )
-        for r in conn.execute(
+        for r in _newest_first(
+            conn,
             select(
                 m.c.id,
                 m.c.channel,
@@ -145,9 +142,9 @@ def _messages(conn: Connection, customer_id: int) -> tuple[MessageRow, ...]:
                 m.c.sent_at,
                 m.c.pdf_path,
                 m.c.posted_on,
-            )
-            .where(m.c.customer_id == customer_id)
-            .order_by(m.c.created_at.desc(), m.c.id.desc())
+            ),
+            m,
+            customer_id,
         )
     )
     return messages
@@ -163,11 +160,7 @@ def _flags(conn: Connection, customer_id: int, users: dict[int, str]) -> tuple[F
             flag_id=r.id,
             author=_name(users, r.created_by),
         )
-        for r in conn.execute(
-            select(f)
-            .where(f.c.customer_id == customer_id, f.c.cleared_at.is_(None))
-            .order_by(f.c.created_at.desc(), f.c.id.desc())
-        )
+        for r in _newest_first(conn, select(f).where(f.c.cleared_at.is_(None)), f, customer_id)
     )
     return flags
 
