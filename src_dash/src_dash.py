@@ -9,6 +9,7 @@ import os
 import reflex as rx
 
 from src_dash.ui.auth import AuthState
+from src_dash.ui.http_headers import with_security_headers
 from src_dash.ui.i18n import CATALOG, DEFAULT_LANG
 from src_dash.ui.pages import alerts as alerts_page
 from src_dash.ui.pages import campaigns as campaigns_page
@@ -17,6 +18,7 @@ from src_dash.ui.pages import mailbox as mailbox_page
 from src_dash.ui.pages import open_items as open_items_page
 from src_dash.ui.pages import settings as settings_page
 from src_dash.ui.pages import worklist as worklist_page
+from src_dash.ui.upload_guard import admin_tab, guard_uploads
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +112,11 @@ app = rx.App(
     head_components=[
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
         rx.el.meta(name="theme-color", content="#3e63dd"),
+    ],
+    # Every response with the security headers; uploads only from an admin's tab, capped.
+    api_transformer=[
+        lambda asgi: guard_uploads(asgi, admin_tab(lambda: app)),
+        with_security_headers,
     ],
 )
 
