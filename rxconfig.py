@@ -43,6 +43,9 @@ config = rx.Config(
     # In prod the one port, in dev the backend's: on HOST only.
     backend_host=HOST,
     cors_allowed_origins=allowed_origins(dict(os.environ), PORT),
+    # Behind N reverse proxies, the client's address (login throttling, audit) is the N-th from
+    # the end of X-Forwarded-For; 0 (direct): the connection's own address, the header ignored.
+    trusted_proxy_hops=int(os.environ.get("SRC_DASH_PROXY_HOPS", "0")),
     plugins=[
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(
