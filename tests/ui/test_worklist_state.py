@@ -11,7 +11,7 @@ from src_dash.ui.pages.worklist import state as worklist_state
 from src_dash.ui.pages.worklist.rows import OutcomeForm, SheetItem, SheetView, WorkRow
 from src_dash.ui.pages.worklist.state import Closing, WorklistState, close_action
 
-CALL = WorkRow(action_id=3, kind="call", customer_id=9, title="Durand SA", subtitle="CLI1 · C1")
+CALL = WorkRow(action_id=3, kind="call", customer_id=9, customer="Durand SA", subtitle="CLI1 · C1")
 
 
 def _state() -> WorklistState:

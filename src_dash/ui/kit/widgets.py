@@ -156,12 +156,15 @@ def addressees(to: rx.Var[str], cc: rx.Var[str], to_key: str, cc_key: str) -> rx
     )
 
 
+def message_addressees(message: rx.Var, to_key: str, cc_key: str) -> rx.Component:
+    """The addressees of a shown message (`kit.rows.ShownMessage`)."""
+    return addressees(message.recipients, message.copies, to_key, cc_key)
+
+
 def message_dialog(
+    message: rx.Var,
     *,
-    subject: rx.Var[str],
     head: rx.Component,
-    html: rx.Var[str],
-    text: rx.Var[str],
     open_: rx.Var[bool],
     on_open_change: rx.EventHandler,
     close_key: str,
@@ -169,14 +172,16 @@ def message_dialog(
     height: str = "50vh",
     max_width: str = "760px",
 ) -> rx.Component:
-    """The dialog that shows one message: its subject, a head (addressees, channel, date), its
-    body, then `actions` on the left and a close button on the right."""
+    """The dialog that shows one message (a `kit.rows.ShownMessage` var): its subject, a head
+    (addressees, channel, date), its body, then `actions` on the left and a close button on the
+    right."""
+    subject = message.subject
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(subject, id="message-subject"),
             rx.vstack(
                 head,
-                message_body(html, text, height, title=subject),
+                message_body(message.html, message.text, height, title=subject),
                 rx.hstack(
                     *actions,
                     rx.spacer(),

@@ -19,6 +19,7 @@ from src_dash.ui.components.layout import loaded_page, page_title
 from src_dash.ui.details import alert_text
 from src_dash.ui.i18n import Formats
 from src_dash.ui.kit.controls import button, column, row, soft_button
+from src_dash.ui.kit.rows import CustomerLine
 from src_dash.ui.kit.service import plain_error, run_service
 from src_dash.ui.kit.widgets import (
     error_notice,
@@ -49,7 +50,7 @@ logger = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass
-class AlertView:
+class AlertView(CustomerLine):
     """One open alert, formatted."""
 
     id: int = 0
@@ -57,9 +58,6 @@ class AlertView:
     kind_label: str = ""
     color: str = "gray"
     icon: str = "bell"
-    customer_id: int = 0
-    href: str = ""
-    customer: str = ""
     text: str = ""
     date: str = ""
     fix_label: str = ""  # what fixes the cause ("Ajouter un contact"), "" when nothing here

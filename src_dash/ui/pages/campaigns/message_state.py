@@ -10,6 +10,7 @@ import reflex as rx
 from src_dash.services import campaigns
 from src_dash.services.campaigns import CampaignError
 from src_dash.services.customer_card import message_detail
+from src_dash.ui.kit.rows import ShownMessage
 from src_dash.ui.kit.service import Done, run_service
 from src_dash.ui.pages.campaigns.notice import campaign_error, say
 from src_dash.ui.pages.campaigns.preview_state import PreviewState
@@ -19,12 +20,7 @@ class MessageState(rx.State):
     """The message shown in the dialog."""
 
     msg_open: bool = False
-    msg_subject: str = ""
-    msg_channel: str = ""
-    msg_to: str = ""
-    msg_cc: str = ""
-    msg_html: str = ""
-    msg_text: str = ""
+    msg: ShownMessage = ShownMessage()
 
     async def _show(self, done: Done[Any], body: Callable[[Any], tuple[str, str]]) -> None:
         """Say the error of the read, or show the message read (`body`: its HTML and text)."""
@@ -33,9 +29,9 @@ class MessageState(rx.State):
         if not done.ok:
             return
         m = done.value
-        self.msg_subject, self.msg_channel = m.subject, m.channel
-        self.msg_to, self.msg_cc = ", ".join(m.to), ", ".join(m.cc)
-        self.msg_html, self.msg_text = body(m)
+        html, text = body(m)
+        to, cc = ", ".join(m.to), ", ".join(m.cc)
+        self.msg = ShownMessage(m.subject, m.channel, to, cc, html, text)
         self.msg_open = True
 
     @rx.event

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import reflex as rx
 
-from src_dash.ui.kit.widgets import addressees, message_dialog, words
+from src_dash.ui.kit.widgets import message_addressees, message_dialog, words
 from src_dash.ui.pages.campaigns.message_state import MessageState
 
 
 def _head() -> rx.Component:
-    s = MessageState
+    m = MessageState.msg
     return rx.match(
-        s.msg_channel,
+        m.channel,
         (
             "email",
             rx.box(
-                addressees(s.msg_to, s.msg_cc, "camp.message.to", "camp.message.cc"),
+                message_addressees(m, "camp.message.to", "camp.message.cc"),
                 id="message-to",
             ),
         ),
@@ -28,13 +28,10 @@ def _head() -> rx.Component:
 
 def message_box() -> rx.Component:
     """The message opened, in a dialog."""
-    s = MessageState
     return message_dialog(
-        subject=s.msg_subject,
+        MessageState.msg,
         head=_head(),
-        html=s.msg_html,
-        text=s.msg_text,
-        open_=s.msg_open,
+        open_=MessageState.msg_open,
         on_open_change=MessageState.set_msg_open,
         close_key="camp.close",
         height="55vh",

@@ -13,11 +13,12 @@ from babel import Locale
 from src_dash.dunning.letter_post import letter_state
 from src_dash.services import campaigns
 from src_dash.services.campaigns import CampaignPreview, RunStatus, RunSummary
-from src_dash.ui import i18n
 from src_dash.ui.components import filter_values
 from src_dash.ui.components.data_table import TableColumn
 from src_dash.ui.details import exclusion_detail
 from src_dash.ui.i18n import Formats
+from src_dash.ui.kit.rows import Status
+from src_dash.ui.kit.rows import catalog as words
 from src_dash.ui.routes import customer_href
 
 ALL = filter_values.ALL
@@ -92,16 +93,14 @@ class ReasonRow:
 
 
 @dataclasses.dataclass
-class RunRow(MessageLine):
+class RunRow(MessageLine, Status):
     """A message (or a call) of a run, formatted; only a message waiting for approval can be
     ticked."""
 
     row_id: str = ""
     message_id: int = 0
     subject: str = ""
-    status: str = ""
     status_label: str = ""
-    status_color: str = "gray"
     when: str = ""
     answer: str = ""
     checkable: bool = False
@@ -115,11 +114,6 @@ class RecentRow:
     title: str = ""
     subtitle: str = ""
     chips: list[Chip] = dataclasses.field(default_factory=list)
-
-
-def words(lang: str) -> dict[str, str]:
-    """The catalogue of the viewer's language."""
-    return i18n.CATALOG[i18n.normalise_lang(lang)]
 
 
 def level_label(level: int, w: dict[str, str]) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from src_dash.ui.kit.controls import soft_button
-from src_dash.ui.kit.widgets import addressees, message_dialog
+from src_dash.ui.kit.widgets import message_addressees, message_dialog
 from src_dash.ui.pages.customer.parts import line_button, listing, ruled
 from src_dash.ui.pages.customer.state import CardState
 
@@ -14,14 +14,12 @@ from src_dash.ui.pages.customer.state import CardState
 def _message_dialog() -> rx.Component:
     s, m = CardState, CardState.message
     return message_dialog(
-        subject=m.subject,
+        m,
         head=rx.vstack(
-            addressees(m.recipients, m.copies, "card.message.to", "card.message.cc"),
+            message_addressees(m, "card.message.to", "card.message.cc"),
             rx.text(m.when, size="1", color_scheme="gray"),
             spacing="1",
         ),
-        html=m.html,
-        text=m.text,
         open_=s.message_open,
         on_open_change=s.set_message_open,
         close_key="card.close",

@@ -16,9 +16,18 @@ from src_dash.ui.choice import Choice
 from src_dash.ui.components.data_table import TableColumn
 from src_dash.ui.components.filter_values import GRADE_COLORS
 from src_dash.ui.i18n import Formats
+from src_dash.ui.kit.rows import (
+    Contact,
+    Figure,
+    Labelled,
+    ShownMessage,
+    Status,
+    catalog,
+    days,
+    role_color,
+)
 
 AUTO = "auto"  # the scenario select's "the profile's scenario" option
-ROLE_COLORS = {"to": "green", "cc": "blue", "never": "gray", "": "gray"}
 STATUS_COLORS = {
     "pending": "amber",
     "kept": "green",
@@ -63,21 +72,6 @@ EVENT_GROUPS = {
 
 
 @dataclasses.dataclass
-class Labelled:
-    """A value with its label."""
-
-    label: str = ""
-    value: str = ""
-
-
-@dataclasses.dataclass
-class Field(Labelled):
-    """A labelled value of the identity."""
-
-    key: str = ""
-
-
-@dataclasses.dataclass
 class Bar(Labelled):
     """A bar of a small chart: the aging buckets, the score's parts."""
 
@@ -87,7 +81,7 @@ class Bar(Labelled):
 
 
 @dataclasses.dataclass
-class ContactItem:
+class ContactItem(Contact):
     """A contact, and the heading of its service when it is the first of it."""
 
     contact_id: int = 0
@@ -95,12 +89,7 @@ class ContactItem:
     service: str = ""
     service_role: str = ""
     service_role_color: str = "gray"
-    name: str = ""
     function: str = ""
-    email: str = ""
-    phone: str = ""
-    role: str = ""
-    role_color: str = "gray"
     typed_in_app: bool = False
 
 
@@ -125,11 +114,8 @@ class EventItem(Dated):
 
 
 @dataclasses.dataclass
-class WithStatus(Dated):
-    """A line with a status: its words and its badge's colour."""
-
-    status: str = ""
-    status_color: str = "gray"
+class WithStatus(Status, Dated):
+    """A line of the card's lists with a status."""
 
 
 @dataclasses.dataclass
@@ -153,12 +139,8 @@ class MessageItem(WithStatus):
 
 
 @dataclasses.dataclass
-class OpenedMessage(MessageItem):
-    """A message opened in its dialog: its copies and its body as it was sent."""
-
-    copies: str = ""
-    html: str = ""
-    text: str = ""
+class OpenedMessage(MessageItem, ShownMessage):
+    """A message opened in its dialog: its line, its copies and its body as it was sent."""
 
 
 def _empty() -> list:
@@ -174,8 +156,8 @@ class CardView:
     title: str = ""
     subtitle: str = ""
     kpis: dict[str, str] = dataclasses.field(default_factory=dict)
-    identity: list[Field] = _empty()
-    free_fields: list[Field] = _empty()
+    identity: list[Figure] = _empty()
+    free_fields: list[Figure] = _empty()
     aging: list[Bar] = _empty()
     score: str = ""
     grade: str = ""
@@ -209,14 +191,6 @@ def customer_id_of(path: str) -> int | None:
     return int(last) if last.isdigit() else None
 
 
-def _words(lang: str) -> dict[str, str]:
-    return i18n.CATALOG[i18n.normalise_lang(lang)]
-
-
-def _days(n: int, fmt: Formats) -> str:
-    return i18n.text("unit.days", fmt.lang).format(value=fmt.count(n))
-
-
 def bucket_name(label: str, lang: str) -> str:
     """An aging bucket's name ("not_due", "31-60", "over_90") in the viewer's language."""
     if label == "not_due":
@@ -227,8 +201,8 @@ def bucket_name(label: str, lang: str) -> str:
     return i18n.text("bucket.range", lang).format(low=low, high=high)
 
 
-def _identity(card: CustomerCard, fmt: Formats) -> tuple[list[Field], list[Field]]:
-    w = _words(fmt.lang)
+def _identity(card: CustomerCard, fmt: Formats) -> tuple[list[Figure], list[Figure]]:
+    w = catalog(fmt.lang)
     i = card.identity
     rows = [
         ("address", "\n".join(i.address)),
@@ -243,10 +217,10 @@ def _identity(card: CustomerCard, fmt: Formats) -> tuple[list[Field], list[Field
         ("language", i.language.upper()),
         ("created_on", fmt.day(i.created_on) if i.created_on else ""),
     ]
-    fields = [Field(w[f"card.field.{k}"], v, k) for k, v in rows if v]
+    fields = [Figure(w[f"card.field.{k}"], v, k) for k, v in rows if v]
     if i.dormant:
-        fields.append(Field(w["card.field.status"], w["card.dormant"], "status"))
-    free = [Field(name, value, f"free:{name}") for name, value in i.free_fields]
+        fields.append(Figure(w["card.field.status"], w["card.dormant"], "status"))
+    free = [Figure(name, value, f"free:{name}") for name, value in i.free_fields]
     return fields, free
 
 
@@ -255,7 +229,7 @@ def explain_part(name: str, value: Decimal | None, fmt: Formats) -> str:
     "2 promesses non tenues", "retard en hausse" (empty without a value)."""
     if value is None:
         return ""
-    w = _words(fmt.lang)
+    w = catalog(fmt.lang)
     if name == "trend":
         key = "up" if value > 5 else "down" if value < -5 else "flat"
         return w[f"card.explain.trend_{key}"]
@@ -271,7 +245,7 @@ def explain_part(name: str, value: Decimal | None, fmt: Formats) -> str:
 def _score(card: CustomerCard, fmt: Formats) -> tuple[str, str, list[Bar]]:
     if card.score is None:
         return "—", "", []
-    w = _words(fmt.lang)
+    w = catalog(fmt.lang)
     bars = []
     # A score from the pay-date model: its first part carries it all, the others explain it.
     learned = bool(card.score.parts) and card.score.parts[0].name == "late_probability"
@@ -296,7 +270,7 @@ def _score(card: CustomerCard, fmt: Formats) -> tuple[str, str, list[Bar]]:
 
 
 def _contacts(card: CustomerCard, fmt: Formats) -> tuple[list[ContactItem], list[Choice]]:
-    w = _words(fmt.lang)
+    w = catalog(fmt.lang)
 
     def role_word(role: str) -> str:
         return w.get(f"card.role.{role or 'none'}", role)
@@ -310,13 +284,13 @@ def _contacts(card: CustomerCard, fmt: Formats) -> tuple[list[ContactItem], list
                     first_of_service=n == 0,
                     service=group.service or w["card.no_service"],
                     service_role=role_word(group.service_role),
-                    service_role_color=ROLE_COLORS.get(group.service_role, "gray"),
+                    service_role_color=role_color(group.service_role),
                     name=c.name or c.email,
                     function=c.function,
                     email=c.email,
                     phone=" · ".join(p for p in (c.phone, c.mobile) if p),
                     role=role_word(c.role),
-                    role_color=ROLE_COLORS.get(c.role, "gray"),
+                    role_color=role_color(c.role),
                     typed_in_app=c.origin == "app",
                 )
             )
@@ -339,7 +313,7 @@ def _items_header(w: dict[str, str]) -> list[TableColumn]:
 
 
 def _items(card: CustomerCard, fmt: Formats) -> tuple[list[TableColumn], list[dict[str, str]]]:
-    w = _words(fmt.lang)
+    w = catalog(fmt.lang)
     cur = card.identity.currency
     rows = []
     for item in card.open_items:
@@ -363,7 +337,7 @@ def _items(card: CustomerCard, fmt: Formats) -> tuple[list[TableColumn], list[di
             "due_date": fmt.day(item.due_date) if item.due_date else "",
             "amount": fmt.money(item.amount, cur),
             "residual": fmt.money(item.residual, cur),
-            "days": _days(item.days_overdue, fmt) if item.days_overdue else "",
+            "days": days(item.days_overdue, fmt) if item.days_overdue else "",
             "level": f"R{item.level}" if item.level else "",
             "status": status,
             "_color.status": color,
@@ -376,7 +350,7 @@ def _items(card: CustomerCard, fmt: Formats) -> tuple[list[TableColumn], list[di
 
 
 def _event(e: TimelineEvent, fmt: Formats, currency: str) -> EventItem:
-    w = _words(fmt.lang)
+    w = catalog(fmt.lang)
     return EventItem(
         when=fmt.moment(e.at) if e.at is not None else fmt.day(e.on),
         group=EVENT_GROUPS.get(e.kind, "other"),
@@ -408,7 +382,7 @@ def _comments(card: CustomerCard, fmt: Formats) -> list[NoteItem]:
 
 
 def _promises(card: CustomerCard, fmt: Formats) -> list[NoteItem]:
-    w, cur = _words(fmt.lang), card.identity.currency
+    w, cur = catalog(fmt.lang), card.identity.currency
     return [
         _with_status(
             NoteItem,
@@ -426,7 +400,7 @@ def _promises(card: CustomerCard, fmt: Formats) -> list[NoteItem]:
 
 
 def _disputes(card: CustomerCard, fmt: Formats) -> list[NoteItem]:
-    w, cur = _words(fmt.lang), card.identity.currency
+    w, cur = catalog(fmt.lang), card.identity.currency
     return [
         _with_status(
             NoteItem,
@@ -444,7 +418,7 @@ def _disputes(card: CustomerCard, fmt: Formats) -> list[NoteItem]:
 
 
 def _flags(card: CustomerCard, fmt: Formats) -> list[NoteItem]:
-    w = _words(fmt.lang)
+    w = catalog(fmt.lang)
     return [
         NoteItem(
             id=f.flag_id,
@@ -480,7 +454,7 @@ def _message(m: MessageRow, w: dict[str, str], fmt: Formats) -> MessageItem:
 
 def opened_message(m: MessageDetail, fmt: Formats) -> OpenedMessage:
     """A message as it was sent, for its dialog."""
-    w = _words(fmt.lang)
+    w = catalog(fmt.lang)
     return _with_status(
         OpenedMessage,
         m.status,
@@ -505,7 +479,7 @@ def _kpis(card: CustomerCard, fmt: Formats) -> dict[str, str]:
         "not_due": fmt.money(b.not_due, cur),
         "credits": fmt.money(b.credits, cur),
         "open_items": fmt.count(b.open_items),
-        "oldest": _days(b.oldest_days, fmt) if b.oldest_days else "—",
+        "oldest": days(b.oldest_days, fmt) if b.oldest_days else "—",
         # Shown only when not zero (the grid hides an empty figure).
         "doubtful": fmt.money(b.doubtful, cur) if b.doubtful else "",
     }
@@ -529,13 +503,13 @@ def _aging(card: CustomerCard, fmt: Formats) -> list[Bar]:
 def _timeline_note(card: CustomerCard, fmt: Formats) -> str:
     if card.timeline_total <= len(card.timeline):
         return ""
-    return _words(fmt.lang)["card.timeline_more"].format(
+    return catalog(fmt.lang)["card.timeline_more"].format(
         shown=fmt.count(len(card.timeline)), total=fmt.count(card.timeline_total)
     )
 
 
 def _scenario_text(card: CustomerCard, lang: str) -> str:
-    w, scenario = _words(lang), card.identity.scenario
+    w, scenario = catalog(lang), card.identity.scenario
     if scenario is None:
         return w["card.scenario.none"]
     if scenario.by_hand:
@@ -544,7 +518,7 @@ def _scenario_text(card: CustomerCard, lang: str) -> str:
 
 
 def _stop_text(card: CustomerCard, fmt: Formats) -> str:
-    w, i = _words(fmt.lang), card.identity
+    w, i = catalog(fmt.lang), card.identity
     if i.stop_reason and i.stopped:
         if i.stop_until:
             return w["card.stop.until"].format(reason=i.stop_reason, day=fmt.day(i.stop_until))
@@ -583,7 +557,7 @@ def format_card(card: CustomerCard, fmt: Formats) -> CardView:
         promises=_promises(card, fmt),
         disputes=_disputes(card, fmt),
         flags=_flags(card, fmt),
-        messages=[_message(m, _words(fmt.lang), fmt) for m in card.messages],
+        messages=[_message(m, catalog(fmt.lang), fmt) for m in card.messages],
         profile=i.profile,
         profile_by_hand=i.profile_set_by_hand,
         scenario=_scenario_text(card, fmt.lang),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from src_dash.ui.kit.controls import column, dialog, soft_button
+from src_dash.ui.kit.rows import Figure
 from src_dash.ui.kit.widgets import callout, words
 from src_dash.ui.pages.customer.parts import (
     captioned,
@@ -16,11 +17,11 @@ from src_dash.ui.pages.customer.parts import (
     section,
     worded_select,
 )
-from src_dash.ui.pages.customer.rows import AUTO, Bar, Field
+from src_dash.ui.pages.customer.rows import AUTO, Bar
 from src_dash.ui.pages.customer.state import CardState
 
 
-def _field_list(fields: rx.Var[list[Field]], list_id: str) -> rx.Component:
+def _field_list(fields: rx.Var[list[Figure]], list_id: str) -> rx.Component:
     return rx.grid(
         rx.foreach(
             fields,

@@ -38,7 +38,7 @@ def _group_heading(r: rx.Var) -> rx.Component:
 def _title_line(r: rx.Var) -> rx.Component:
     return row(
         rx.link(
-            r.title,
+            r.customer,
             href=r.href,
             weight="bold",
             size="3",

@@ -11,6 +11,7 @@ from src_dash.services.worklist import CallSheet, WorkItem, Worklist
 from src_dash.ui import i18n
 from src_dash.ui.components.filter_values import GRADE_COLORS
 from src_dash.ui.i18n import Formats
+from src_dash.ui.kit.rows import Contact, CustomerLine, Figure, Status, catalog, days, role_color
 from src_dash.ui.routes import customer_href
 
 OUTCOMES = ("reached", "no_answer", "promise", "dispute", "call_back")
@@ -21,11 +22,10 @@ KIND_ICONS = {
     "step": "mail",
     "other": "list",
 }
-ROLE_COLORS = {"to": "green", "cc": "blue", "never": "gray", "": "gray"}
 
 
 @dataclasses.dataclass
-class WorkRow:
+class WorkRow(CustomerLine):
     """One open action, formatted; the first of its kind carries the group's heading."""
 
     action_id: int = 0
@@ -34,9 +34,6 @@ class WorkRow:
     first_of_group: bool = False
     group_label: str = ""
     group_count: str = ""
-    customer_id: int = 0
-    href: str = ""
-    title: str = ""
     subtitle: str = ""
     late: bool = False
     due_text: str = ""
@@ -49,26 +46,11 @@ class WorkRow:
 
 
 @dataclasses.dataclass
-class Figure:
-    """A labelled figure of the call sheet."""
-
-    label: str = ""
-    value: str = ""
-    tone: str = ""
-    key: str = ""
-
-
-@dataclasses.dataclass
-class SheetContact:
+class SheetContact(Contact):
     """A contact to call."""
 
-    name: str = ""
     detail: str = ""
-    phone: str = ""
     mobile: str = ""
-    email: str = ""
-    role: str = ""
-    role_color: str = "gray"
 
 
 @dataclasses.dataclass
@@ -86,14 +68,12 @@ class SheetItem:
 
 
 @dataclasses.dataclass
-class SheetLine:
+class SheetLine(Status):
     """A line of the recent history: a message, a promise, a dispute or a comment."""
 
     icon: str = "dot"
     text: str = ""
     detail: str = ""
-    status: str = ""
-    color: str = "gray"
 
 
 @dataclasses.dataclass
@@ -125,14 +105,6 @@ class OutcomeForm:
     call_back_on: str = ""
 
 
-def _words(lang: str) -> dict[str, str]:
-    return i18n.CATALOG[i18n.normalise_lang(lang)]
-
-
-def _days(n: int, fmt: Formats) -> str:
-    return i18n.text("unit.days", fmt.lang).format(value=fmt.count(n))
-
-
 def _promise_text(item: WorkItem, fmt: Formats, w: dict[str, str]) -> str:
     if item.promise_amount is None or item.promised_on is None:
         return ""
@@ -145,7 +117,7 @@ def _promise_text(item: WorkItem, fmt: Formats, w: dict[str, str]) -> str:
 
 
 def _row(item: WorkItem, n: int, label: str, count: str, fmt: Formats) -> WorkRow:
-    w = _words(fmt.lang)
+    w = catalog(fmt.lang)
     return WorkRow(
         action_id=item.action_id,
         kind=item.kind,
@@ -155,11 +127,11 @@ def _row(item: WorkItem, n: int, label: str, count: str, fmt: Formats) -> WorkRo
         group_count=count,
         customer_id=item.customer_id,
         href=customer_href(item.customer_id),
-        title=item.customer_name,
+        customer=item.customer_name,
         subtitle=" · ".join(p for p in (item.customer_number, item.company_code) if p),
         late=item.days_late > 0,
         due_text=(
-            w["work.late_by"].format(days=_days(item.days_late, fmt))
+            w["work.late_by"].format(days=days(item.days_late, fmt))
             if item.days_late > 0
             else w["work.today"]
         ),
@@ -178,7 +150,7 @@ def _row(item: WorkItem, n: int, label: str, count: str, fmt: Formats) -> WorkRo
 
 def format_rows(found: Worklist, fmt: Formats) -> list[WorkRow]:
     """The worklist's actions as rows, group by group (today's first, then the late ones)."""
-    w = _words(fmt.lang)
+    w = catalog(fmt.lang)
     rows: list[WorkRow] = []
     for group in found.groups:
         items = [*group.due_today, *group.late]
@@ -189,22 +161,22 @@ def format_rows(found: Worklist, fmt: Formats) -> list[WorkRow]:
 
 
 def _figures(sheet: CallSheet, fmt: Formats) -> list[Figure]:
-    w, cur = _words(fmt.lang), sheet.currency
+    w, cur = catalog(fmt.lang), sheet.currency
     return [
-        Figure(w["work.sheet.outstanding"], fmt.money(sheet.outstanding, cur), "", "outstanding"),
-        Figure(w["work.sheet.overdue"], fmt.money(sheet.overdue, cur), "red", "overdue"),
-        Figure(w["work.sheet.not_due"], fmt.money(sheet.not_due, cur), "", "not_due"),
+        Figure(w["work.sheet.outstanding"], fmt.money(sheet.outstanding, cur), "outstanding"),
+        Figure(w["work.sheet.overdue"], fmt.money(sheet.overdue, cur), "overdue", "red"),
+        Figure(w["work.sheet.not_due"], fmt.money(sheet.not_due, cur), "not_due"),
         Figure(
             w["work.sheet.oldest"],
-            _days(sheet.oldest_days_late, fmt) if sheet.oldest_days_late else "—",
-            "orange" if sheet.oldest_days_late > 30 else "",
+            days(sheet.oldest_days_late, fmt) if sheet.oldest_days_late else "—",
             "oldest",
+            "orange" if sheet.oldest_days_late > 30 else "",
         ),
         Figure(
             w["work.sheet.score"],
             f"{sheet.grade} · {sheet.score}" if sheet.score is not None else "—",
-            GRADE_COLORS.get(sheet.grade, ""),
             "score",
+            GRADE_COLORS.get(sheet.grade, ""),
         ),
     ]
 
@@ -218,7 +190,7 @@ def _contacts(sheet: CallSheet) -> list[SheetContact]:
             mobile=c.mobile,
             email=c.email,
             role=c.role.upper() if c.role in ("to", "cc") else "",
-            role_color=ROLE_COLORS.get(c.role, "gray"),
+            role_color=role_color(c.role),
         )
         for c in sheet.contacts
     ]
@@ -230,7 +202,7 @@ def _items(sheet: CallSheet, fmt: Formats) -> list[SheetItem]:
             entry_id=i.entry_id,
             piece=i.piece or i.reference,
             due=fmt.day(i.due_date) if i.due_date else "",
-            late=_days(i.days_late, fmt) if i.days_late > 0 else "",
+            late=days(i.days_late, fmt) if i.days_late > 0 else "",
             residual=fmt.money(i.residual, sheet.currency),
             overdue=i.residual > 0 and i.days_late > 0,
             checked=i.residual > 0 and i.days_late > 0,
@@ -240,15 +212,19 @@ def _items(sheet: CallSheet, fmt: Formats) -> list[SheetItem]:
     ]
 
 
+def _line(icon: str, text: str, detail: str, status: str = "", color: str = "gray") -> SheetLine:
+    return SheetLine(icon=icon, text=text, detail=detail, status=status, status_color=color)
+
+
 def _history(sheet: CallSheet, fmt: Formats) -> list[SheetLine]:
-    w, cur = _words(fmt.lang), sheet.currency
+    w, cur = catalog(fmt.lang), sheet.currency
     status_words = {
         "pending": "en attente" if fmt.lang == "fr" else "pending",
         "kept": "tenue" if fmt.lang == "fr" else "kept",
         "broken": w["work.promise.broken"],
     }
     history = [
-        SheetLine(
+        _line(
             "mail",
             m.subject or w.get(f"camp.channel.{m.channel}", m.channel),
             fmt.moment(m.at),
@@ -258,7 +234,7 @@ def _history(sheet: CallSheet, fmt: Formats) -> list[SheetLine]:
         for m in sheet.messages
     ]
     history += [
-        SheetLine(
+        _line(
             "handshake",
             w["work.promise"].format(amount=fmt.money(p.amount, cur), day=fmt.day(p.promised_on)),
             p.note,
@@ -268,7 +244,7 @@ def _history(sheet: CallSheet, fmt: Formats) -> list[SheetLine]:
         for p in sheet.promises
     ]
     history += [
-        SheetLine(
+        _line(
             "scale",
             f"{d.reason} · {', '.join(d.pieces)}",
             d.note,
@@ -277,13 +253,13 @@ def _history(sheet: CallSheet, fmt: Formats) -> list[SheetLine]:
         )
         for d in sheet.disputes
     ]
-    history += [SheetLine("message-square", c, "", "", "gray") for c in sheet.comments]
+    history += [_line("message-square", c, "") for c in sheet.comments]
     return history
 
 
 def format_sheet(sheet: CallSheet, fmt: Formats) -> SheetView:
     """A call sheet in the viewer's language and formats."""
-    w = _words(fmt.lang)
+    w = catalog(fmt.lang)
     return SheetView(
         title=sheet.name,
         subtitle=" · ".join(p for p in (sheet.number, sheet.company_name) if p),

@@ -129,7 +129,7 @@ def _history_line(h: rx.Var) -> rx.Component:
             rx.cond(h.detail != "", _grey(h.detail)),
             flex="1",
         ),
-        rx.cond(h.status != "", rx.badge(h.status, color_scheme=h.color, size="1")),
+        rx.cond(h.status != "", rx.badge(h.status, color_scheme=h.status_color, size="1")),
         align="start",
         spacing="2",
         width="100%",

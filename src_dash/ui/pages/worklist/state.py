@@ -176,7 +176,7 @@ class WorklistState(rx.State):
         self.action = row
         self.form = OutcomeForm(outcome="reached" if row.kind == "call" else "")
         self.form_error = ""
-        self.sheet = SheetView(title=row.title, subtitle=row.subtitle)
+        self.sheet = SheetView(title=row.customer, subtitle=row.subtitle)
         self.sheet_loading = True
         self.sheet_open = True
 
