@@ -43,6 +43,72 @@ def round_button(icon: str, label: Label, **props: object) -> rx.Component:
     )
 
 
+def phone_icon_button(icon: str, label_key: str, **props: object) -> rx.Component:
+    """A soft grey button whose words hide on a phone, leaving its icon (and its name)."""
+    return rx.button(
+        rx.icon(icon, size=16),
+        rx.text.span(words(label_key), display=rx.breakpoints(initial="none", sm="inline")),
+        aria_label=words(label_key),
+        **{"variant": "soft", "color_scheme": "gray", **props},
+    )
+
+
+def toggle_button(*children: rx.Component | rx.Var | str, pressed: rx.Var[bool], **props: object):
+    """A button that stays pressed (solid indigo) while `pressed`, soft grey otherwise."""
+    return rx.button(
+        *children,
+        variant=rx.cond(pressed, "solid", "soft"),
+        color_scheme=rx.cond(pressed, "indigo", "gray"),
+        aria_pressed=pressed,
+        **{"size": "2", "type": "button", **props},
+    )
+
+
+def text_button(
+    text: rx.Var[str], on_click: rx.EventSpec, testid: str, **props: object
+) -> rx.Component:
+    """Words in the link colour that act as a button (a message's subject opens it); `props`
+    go to the words (weight, ...)."""
+    return rx.el.button(
+        rx.text(text, **{"size": "2", "color_scheme": "indigo", "text_align": "left", **props}),
+        on_click=on_click,
+        type="button",
+        style={"all": "unset", "cursor": "pointer", "textAlign": "left", "maxWidth": "100%"},
+        data_testid=testid,
+    )
+
+
+def customer_link(name: rx.Var[str], href: rx.Var[str], **props: object) -> rx.Component:
+    """A customer's name in bold, a link to its card."""
+    return rx.link(
+        name,
+        href=href,
+        **{
+            "weight": "bold",
+            "size": "2",
+            "color_scheme": "gray",
+            "high_contrast": True,
+            "underline": "hover",
+            **props,
+        },
+    )
+
+
+def check_label(
+    checkbox: dict[str, object], *children: rx.Component, line: dict | None = None, **props: object
+) -> rx.Component:
+    """A checkbox (`checkbox`: its props) and its words in one label, so a click on the words
+    ticks it; `line` styles the row they stand in, `props` the label."""
+    return rx.el.label(
+        rx.hstack(
+            rx.checkbox(**checkbox),
+            *children,
+            **{"spacing": "2", "align": "center", **(line or {})},
+        ),
+        **props,
+    )
+
+
 def close_button(label: Label, **props: object) -> rx.Component:
     """The grey button that closes the dialog it stands in."""
     return rx.dialog.close(

@@ -6,7 +6,7 @@ A page's state mixes it in and says what is its own:
     class CustomersState(PagedTable, rx.State):
         FILTERS: ClassVar[dict[str, object]] = {"company": ALL, "grades": [], "flagged_only": False}
         TEXT_SORTS: ClassVar[tuple[str, ...]] = ("number", "name")
-        company: str = ALL
+        declare_filters(locals(), FILTERS)  # the vars company: str, grades: list[str], ...
         ...
         async def _refresh(self) -> None: ...   # read the page with the state's query
 
@@ -29,6 +29,15 @@ from src_dash.ui import i18n
 from src_dash.ui.components.data_table import TableColumn
 
 PAGE_SIZES: tuple[str, ...] = ("10", "25", "50", "100")
+
+
+def declare_filters(namespace: dict[str, Any], filters: dict[str, Any]) -> None:
+    """Declare, in the class body whose `locals()` is `namespace`, one state var a filter, of
+    its default's type (a list: of strings) and with its default, so FILTERS says them once."""
+    notes = namespace.setdefault("__annotations__", {})
+    for name, default in filters.items():
+        notes[name] = list[str] if isinstance(default, list) else type(default)
+        namespace[name] = list(default) if isinstance(default, list) else default
 
 
 class PagedTable(rx.State, mixin=True):

@@ -75,6 +75,18 @@ class Done(Generic[T]):
             return rx.toast.success(text.format(**values) if values else text)
         return rx.toast.error(self.error or i18n.text("kit.refused", self.lang))
 
+    def download(self, mime_type: str = "") -> rx.event.EventSpec | None:
+        """The file the service made (its `data`, `filename` and, unless given, `mime_type`) as
+        a download, or an error toast; nothing when signed out (a handler yields it)."""
+        if self.signed_out:
+            return None
+        if not self.ok:
+            return rx.toast.error(self.error)
+        file = self.value
+        return rx.download(
+            data=file.data, filename=file.filename, mime_type=mime_type or file.mime_type
+        )
+
 
 async def run_service(
     state: rx.State,

@@ -225,6 +225,28 @@ def loading(loaded: rx.Var[bool], content: rx.Component) -> rx.Component:
     return rx.cond(loaded, content, rx.center(rx.spinner(size="3"), width="100%", padding="48px"))
 
 
+def page_head(
+    title: rx.Component, subtitle_key: str, *more: rx.Component, action: rx.Component
+) -> rx.Component:
+    """A page's head: its title, a grey subtitle and `more` lines on the left, `action` (its
+    refresh button) on the right."""
+    return rx.flex(
+        rx.vstack(
+            title,
+            rx.text(words(subtitle_key), size="2", color_scheme="gray"),
+            *more,
+            spacing="1",
+            min_width="0",
+        ),
+        rx.spacer(),
+        action,
+        direction="row",
+        spacing="3",
+        width="100%",
+        align="start",
+    )
+
+
 def refresh_button(on_click: rx.EventHandler, label_key: str, id_: str) -> rx.Component:
     """The round "read again" button of a page's head."""
     return rx.icon_button(

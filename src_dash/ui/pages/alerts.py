@@ -18,13 +18,14 @@ from src_dash.ui import i18n, routes
 from src_dash.ui.components.layout import loaded_page, page_title
 from src_dash.ui.details import alert_text
 from src_dash.ui.i18n import Formats
-from src_dash.ui.kit.controls import button, column, row, soft_button
+from src_dash.ui.kit.controls import button, column, customer_link, row, soft_button
 from src_dash.ui.kit.rows import CustomerLine
 from src_dash.ui.kit.service import plain_error, run_service
 from src_dash.ui.kit.widgets import (
     error_notice,
     item_card,
     notice,
+    page_head,
     refresh_button,
     words,
 )
@@ -185,16 +186,7 @@ def _alert_card(r: rx.Var) -> rx.Component:
         ),
         rx.cond(
             r.href != "",
-            rx.link(
-                r.customer,
-                href=r.href,
-                weight="bold",
-                size="3",
-                color_scheme="gray",
-                high_contrast=True,
-                underline="hover",
-                data_testid="alert-customer",
-            ),
+            customer_link(r.customer, r.href, size="3", data_testid="alert-customer"),
             rx.text(words("alerts.no_customer"), size="2", color_scheme="gray"),
         ),
         rx.text(r.text, size="2", data_testid="alert-text", word_break="break-word"),
@@ -228,31 +220,17 @@ def _alert_card(r: rx.Var) -> rx.Component:
 
 
 def _header() -> rx.Component:
-    return rx.flex(
-        rx.vstack(
-            row(
-                page_title(words("alerts.title")),
-                rx.cond(
-                    AlertsState.loaded,
-                    rx.badge(
-                        AlertsState.count,
-                        id="alerts-count",
-                        color_scheme=rx.cond(AlertsState.rows.length() > 0, "red", "gray"),
-                        radius="full",
-                        size="2",
-                    ),
-                ),
-                spacing="3",
-            ),
-            rx.text(words("alerts.subtitle"), size="2", color_scheme="gray"),
-            spacing="1",
-        ),
-        rx.spacer(),
-        refresh_button(AlertsState.load, "alerts.refresh", "alerts-refresh"),
-        direction="row",
-        spacing="3",
-        width="100%",
-        align="start",
+    count = rx.badge(
+        AlertsState.count,
+        id="alerts-count",
+        color_scheme=rx.cond(AlertsState.rows.length() > 0, "red", "gray"),
+        radius="full",
+        size="2",
+    )
+    return page_head(
+        row(page_title(words("alerts.title")), rx.cond(AlertsState.loaded, count), spacing="3"),
+        "alerts.subtitle",
+        action=refresh_button(AlertsState.load, "alerts.refresh", "alerts-refresh"),
     )
 
 

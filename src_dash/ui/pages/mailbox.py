@@ -24,7 +24,7 @@ from src_dash.ui.components.layout import loaded_page, page_title
 from src_dash.ui.i18n import Formats
 from src_dash.ui.kit.controls import column, round_button, soft_button
 from src_dash.ui.kit.service import run_service
-from src_dash.ui.kit.widgets import item_card, notice, refresh_button, words
+from src_dash.ui.kit.widgets import item_card, notice, page_head, refresh_button, words
 from src_dash.ui.state import UiState
 
 ROUTE = routes.MAILBOX
@@ -329,32 +329,21 @@ def _mail_dialog() -> rx.Component:
 
 
 def _header() -> rx.Component:
-    return rx.flex(
-        rx.vstack(
-            page_title(words("mailbox.title")),
-            rx.text(words("mailbox.subtitle"), size="2", color_scheme="gray"),
-            rx.cond(
-                MailboxState.folder != "",
-                rx.text(
-                    words("mailbox.folder"),
-                    " ",
-                    rx.code(MailboxState.folder, variant="ghost", word_break="break-all"),
-                    size="1",
-                    color_scheme="gray",
-                ),
-            ),
-            spacing="1",
-            min_width="0",
-        ),
-        rx.spacer(),
-        rx.cond(
+    folder = rx.text(
+        words("mailbox.folder"),
+        " ",
+        rx.code(MailboxState.folder, variant="ghost", word_break="break-all"),
+        size="1",
+        color_scheme="gray",
+    )
+    return page_head(
+        page_title(words("mailbox.title")),
+        "mailbox.subtitle",
+        rx.cond(MailboxState.folder != "", folder),
+        action=rx.cond(
             MailboxState.allowed,
             refresh_button(MailboxState.load, "mailbox.refresh", "mailbox-refresh"),
         ),
-        direction="row",
-        spacing="3",
-        width="100%",
-        align="start",
     )
 
 

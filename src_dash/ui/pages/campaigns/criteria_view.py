@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from src_dash.ui.kit.controls import button, buttons, column, ghost_button, row
+from src_dash.ui.kit.controls import button, buttons, column, ghost_button, row, toggle_button
 from src_dash.ui.kit.widgets import labelled, select_field, words
 from src_dash.ui.pages.campaigns.criteria_state import CriteriaState
 from src_dash.ui.pages.campaigns.parts import card, grey, hinted, title
@@ -16,15 +16,8 @@ from src_dash.ui.pages.campaigns.rows import ALL, DAY_STEPS, GRADES, LEVELS
 def _grades() -> rx.Component:
     def grade(letter: str) -> rx.Component:
         on = CriteriaState.grades.contains(letter)
-        return rx.button(
-            letter,
-            on_click=CriteriaState.toggle_grade(letter),
-            variant=rx.cond(on, "solid", "soft"),
-            color_scheme=rx.cond(on, "indigo", "gray"),
-            size="2",
-            type="button",
-            id=f"grade-{letter}",
-            aria_pressed=on,
+        return toggle_button(
+            letter, pressed=on, on_click=CriteriaState.toggle_grade(letter), id=f"grade-{letter}"
         )
 
     return labelled("camp.grades", rx.hstack(*[grade(g) for g in GRADES], spacing="1"))

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from src_dash.ui.kit.controls import column, row
+from src_dash.ui.kit.controls import customer_link as kit_customer_link
 from src_dash.ui.kit.widgets import words
 
 
@@ -77,15 +78,7 @@ def big(text: rx.Var, tone: str | None = None, **props) -> rx.Component:  # noqa
 
 def customer_link(r: rx.Var) -> rx.Component:
     """A row's customer name, a link to its card."""
-    return rx.link(
-        r.title,
-        href=r.href,
-        weight="bold",
-        size="2",
-        color_scheme="gray",
-        high_contrast=True,
-        underline="hover",
-    )
+    return kit_customer_link(r.title, r.href)
 
 
 def _arrow(icon: str, on_click: rx.EventSpec, disabled: rx.Var, id_: str, label: str):  # noqa: ANN202

@@ -228,11 +228,6 @@ class RunState(rx.State):
             catch=(CampaignError, OSError),
             describe=campaign_error,
         )
-        if done.signed_out:
-            return
-        if not done.ok:
+        if done.error:
             await say(self, done.error)
-            yield rx.toast.error(done.error)
-            return
-        found = done.value
-        yield rx.download(data=found.data, filename=found.filename, mime_type="application/pdf")
+        yield done.download("application/pdf")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from src_dash.ui.components.letter_post import letters_panel
-from src_dash.ui.kit.controls import button, column, round_button, row, soft_button
+from src_dash.ui.kit.controls import button, column, round_button, row, soft_button, text_button
 from src_dash.ui.kit.widgets import words
 from src_dash.ui.pages.campaigns.message_state import MessageState
 from src_dash.ui.pages.campaigns.parts import (
@@ -28,13 +28,7 @@ def _subject(r: rx.Var) -> rx.Component:
     """A message's subject opens it; a call's words do not."""
     return rx.cond(
         r.message_id > 0,
-        rx.el.button(
-            rx.text(r.subject, size="2", color_scheme="indigo", text_align="left"),
-            on_click=MessageState.open_message(r.message_id),
-            type="button",
-            style={"all": "unset", "cursor": "pointer", "maxWidth": "100%"},
-            data_testid="open-message",
-        ),
+        text_button(r.subject, MessageState.open_message(r.message_id), "open-message"),
         grey(r.subject, "2"),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from src_dash.ui.kit.controls import soft_button
+from src_dash.ui.kit.controls import soft_button, text_button
 from src_dash.ui.kit.widgets import message_addressees, message_dialog
 from src_dash.ui.pages.customer.parts import line_button, listing, ruled
 from src_dash.ui.pages.customer.state import CardState
@@ -40,13 +40,7 @@ def _message_dialog() -> rx.Component:
 def _row(m: rx.Var) -> rx.Component:
     return rx.flex(
         rx.vstack(
-            rx.el.button(
-                rx.text(m.subject, size="2", weight="medium", color_scheme="indigo"),
-                on_click=CardState.open_message(m.id),
-                type="button",
-                style={"all": "unset", "cursor": "pointer", "textAlign": "left"},
-                data_testid="open-message",
-            ),
+            text_button(m.subject, CardState.open_message(m.id), "open-message", weight="medium"),
             rx.text(m.when, " · ", m.channel, " · ", m.recipients, size="1", color_scheme="gray"),
             spacing="0",
             min_width="0",

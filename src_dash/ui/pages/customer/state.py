@@ -246,10 +246,4 @@ class CardState(rx.State):
             catch=(FileNotFoundError,),
             describe=lambda _exc, lang: i18n.text("card.error.no_pdf", lang),
         )
-        if done.signed_out:
-            return
-        if not done.ok:
-            yield rx.toast.error(done.error)
-            return
-        pdf = done.value
-        yield rx.download(data=pdf.data, filename=pdf.filename, mime_type="application/pdf")
+        yield done.download("application/pdf")

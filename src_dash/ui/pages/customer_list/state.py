@@ -25,7 +25,7 @@ from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats
 from src_dash.ui.choice import Choice
 from src_dash.ui.components.filter_values import ALL
-from src_dash.ui.kit.paged_table import PagedTable
+from src_dash.ui.kit.paged_table import PagedTable, declare_filters
 from src_dash.ui.kit.service import Done, run_service
 from src_dash.ui.pages.customer_list.rows import (
     ColumnChoice,
@@ -72,19 +72,7 @@ class CustomersState(PagedTable, rx.State):
     TEXT_SORTS: ClassVar[tuple[str, ...]] = ("number", "name", "company", "city", "sales_rep")
     ALLOWED_PAGE_SIZES: ClassVar[tuple[str, ...]] = tuple(str(s) for s in PAGE_SIZES)
 
-    company: str = ALL
-    sales_rep: str = ALL
-    profile: str = ALL
-    grades: list[str] = []
-    min_days: str = ALL
-    amount_on: str = "outstanding"
-    min_amount: str = ""
-    max_amount: str = ""
-    free_field: str = ALL
-    free_value: str = ""
-    with_balance: bool = True
-    flagged_only: bool = False
-    stopped_only: bool = False
+    declare_filters(locals(), FILTERS)  # company: str = ALL, grades: list[str] = [], ...
     sort: str = "overdue"
     descending: bool = True
     columns: list[str] = list(DEFAULT_COLUMNS)
@@ -213,10 +201,4 @@ class CustomersState(PagedTable, rx.State):
             log="the customers export failed",
         )
         self.exporting = ""
-        if done.signed_out:
-            return
-        if not done.ok:
-            yield rx.toast.error(done.error)
-            return
-        found = done.value
-        yield rx.download(data=found.data, filename=found.filename, mime_type=found.mime_type)
+        yield done.download()

@@ -17,7 +17,7 @@ from src_dash.ui.components.filters import (
     search_box,
     select_of,
 )
-from src_dash.ui.kit.controls import row, soft_button
+from src_dash.ui.kit.controls import check_label, phone_icon_button, row, soft_button
 from src_dash.ui.kit.widgets import labelled, select_field, small_label, switch_field, words
 from src_dash.ui.pages.customer_list.state import CustomersState
 
@@ -115,17 +115,9 @@ def _filters_panel() -> rx.Component:
 
 
 def _column_choice(c: rx.Var) -> rx.Component:
-    return rx.el.label(
-        rx.hstack(
-            rx.checkbox(
-                checked=c.shown,
-                on_change=lambda _v: S.toggle_column(c.key),
-                data_key=c.key,
-            ),
-            rx.text(c.label, size="2"),
-            spacing="2",
-            align="center",
-        ),
+    return check_label(
+        {"checked": c.shown, "on_change": lambda _v: S.toggle_column(c.key), "data_key": c.key},
+        rx.text(c.label, size="2"),
         data_testid="column-choice",
     )
 
@@ -133,17 +125,7 @@ def _column_choice(c: rx.Var) -> rx.Component:
 def _columns_menu() -> rx.Component:
     return rx.popover.root(
         rx.popover.trigger(
-            rx.button(
-                rx.icon("columns-3", size=16),
-                rx.text.span(
-                    words("customers.columns"),
-                    display=rx.breakpoints(initial="none", sm="inline"),
-                ),
-                variant="soft",
-                color_scheme="gray",
-                id="columns-button",
-                aria_label=words("customers.columns"),
-            )
+            phone_icon_button("columns-3", "customers.columns", id="columns-button")
         ),
         rx.popover.content(
             rx.vstack(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from src_dash.ui.components.layout import title_bar
-from src_dash.ui.kit.controls import column, row
+from src_dash.ui.kit.controls import column, customer_link, row
 from src_dash.ui.kit.widgets import item_card, refresh_button, switch_field, words
 from src_dash.ui.pages.worklist.rows import KIND_ICONS
 from src_dash.ui.pages.worklist.state import WorklistState
@@ -37,15 +37,7 @@ def _group_heading(r: rx.Var) -> rx.Component:
 
 def _title_line(r: rx.Var) -> rx.Component:
     return row(
-        rx.link(
-            r.customer,
-            href=r.href,
-            weight="bold",
-            size="3",
-            color_scheme="gray",
-            high_contrast=True,
-            underline="hover",
-        ),
+        customer_link(r.customer, r.href, size="3"),
         rx.badge(
             rx.cond(r.late, rx.icon("clock-alert", size=12), rx.icon("clock", size=12)),
             r.due_text,

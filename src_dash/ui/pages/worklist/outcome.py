@@ -7,7 +7,15 @@ from collections.abc import Callable
 
 import reflex as rx
 
-from src_dash.ui.kit.controls import button, close_button, column, row, soft_button, text_input
+from src_dash.ui.kit.controls import (
+    button,
+    close_button,
+    column,
+    row,
+    soft_button,
+    text_input,
+    toggle_button,
+)
 from src_dash.ui.kit.widgets import callout, labelled, select_field, words
 from src_dash.ui.pages.worklist.rows import OUTCOMES
 from src_dash.ui.pages.worklist.state import WorklistState
@@ -25,15 +33,11 @@ def _typed(field: str) -> Callable[[rx.Var[str]], rx.event.EventSpec]:
 
 def _outcome_button(value: str) -> rx.Component:
     chosen = WorklistState.form.outcome == value
-    return rx.button(
+    return toggle_button(
         words(f"work.outcome.{value}"),
+        pressed=chosen,
         on_click=WorklistState.set_outcome(value),
-        variant=rx.cond(chosen, "solid", "soft"),
-        color_scheme=rx.cond(chosen, "indigo", "gray"),
-        size="2",
-        type="button",
         id=f"outcome-{value}",
-        aria_pressed=chosen,
     )
 
 

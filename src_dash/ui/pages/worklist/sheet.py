@@ -9,7 +9,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from src_dash.ui import routes
-from src_dash.ui.kit.controls import column, row
+from src_dash.ui.kit.controls import check_label, column, row
 from src_dash.ui.kit.widgets import words
 from src_dash.ui.pages.worklist.outcome import outcome_form, section_title
 from src_dash.ui.pages.worklist.state import WorklistState
@@ -85,28 +85,23 @@ def _contact(c: rx.Var) -> rx.Component:
 
 
 def _sheet_item(i: rx.Var) -> rx.Component:
-    return rx.el.label(
-        rx.hstack(
-            rx.checkbox(
-                checked=i.checked,
-                on_change=lambda _v: WorklistState.toggle_item(i.entry_id),
-                data_entry_id=i.entry_id,
+    return check_label(
+        {
+            "checked": i.checked,
+            "on_change": lambda _v: WorklistState.toggle_item(i.entry_id),
+            "data_entry_id": i.entry_id,
+        },
+        _lines(rx.text(i.piece, size="2", weight="medium"), _grey(i.due)),
+        rx.spacer(),
+        _lines(
+            rx.text(i.residual, size="2", weight="medium", white_space="nowrap"),
+            rx.cond(
+                i.late != "",
+                rx.text(i.late, size="1", color_scheme="red", white_space="nowrap"),
             ),
-            _lines(rx.text(i.piece, size="2", weight="medium"), _grey(i.due)),
-            rx.spacer(),
-            _lines(
-                rx.text(i.residual, size="2", weight="medium", white_space="nowrap"),
-                rx.cond(
-                    i.late != "",
-                    rx.text(i.late, size="1", color_scheme="red", white_space="nowrap"),
-                ),
-                align="end",
-            ),
-            align="center",
-            spacing="2",
-            padding_y="5px",
-            **RULED,
+            align="end",
         ),
+        line={"padding_y": "5px", **RULED},
         data_testid="sheet-item",
         style={"cursor": "pointer", "width": "100%"},
     )
