@@ -155,7 +155,7 @@ def test_the_data_a_run_is_checked_against_says_when_it_is_stale() -> None:
 
 def test_the_proposals_are_formatted_with_their_addressees_and_counts() -> None:
     (row,) = proposal_rows(_preview([_proposal()]), FR)
-    assert (row.key, row.href, row.title) == ("k1", "/clients/7", "Dupont SA")
+    assert (row.key, row.href, row.customer) == ("k1", "/clients/7", "Dupont SA")
     assert row.subtitle == "C007 · PME" and row.to_text == "a@x.fr, b@x.fr"
     assert row.items_text == "3 échéances" and "1\u202f200,50" in row.total_text
     assert row.checked

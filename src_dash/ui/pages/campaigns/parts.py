@@ -10,7 +10,6 @@ from collections.abc import Callable
 import reflex as rx
 
 from src_dash.ui.kit.controls import column, row
-from src_dash.ui.kit.controls import customer_link as kit_customer_link
 from src_dash.ui.kit.widgets import words
 
 
@@ -76,11 +75,6 @@ def big(text: rx.Var, tone: str | None = None, **props) -> rx.Component:  # noqa
     )
 
 
-def customer_link(r: rx.Var) -> rx.Component:
-    """A row's customer name, a link to its card."""
-    return kit_customer_link(r.title, r.href)
-
-
 def _arrow(icon: str, on_click: rx.EventSpec, disabled: rx.Var, id_: str, label: str):  # noqa: ANN202
     return rx.icon_button(
         rx.icon(icon, size=16),
@@ -134,7 +128,7 @@ def line(
 def tick(r: rx.Var, on_change: Callable[[bool], rx.EventSpec]) -> rx.Component:
     """The box that ticks a line, its name that of the line's customer."""
     return rx.checkbox(
-        checked=r.checked, on_change=on_change, size="2", margin_top="3px", aria_label=r.title
+        checked=r.checked, on_change=on_change, size="2", margin_top="3px", aria_label=r.customer
     )
 
 

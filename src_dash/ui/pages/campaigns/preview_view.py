@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from src_dash.ui.components.data_table import data_table
-from src_dash.ui.kit.controls import column, round_button, row
+from src_dash.ui.kit.controls import column, customer_link, round_button, row
 from src_dash.ui.kit.widgets import kpi_tile, words
 from src_dash.ui.pages.campaigns.message_state import MessageState
 from src_dash.ui.pages.campaigns.parts import (
@@ -14,7 +14,6 @@ from src_dash.ui.pages.campaigns.parts import (
     card,
     channel_and_level,
     chips,
-    customer_link,
     grey,
     hinted,
     line,
@@ -55,7 +54,7 @@ def _proposal(r: rx.Var) -> rx.Component:
     return line(
         tick(r, lambda _v: PreviewState.toggle_proposal(r.key)),
         middle(
-            row(customer_link(r), *channel_and_level(r)),
+            row(customer_link(r.customer, r.href), *channel_and_level(r)),
             grey(r.subtitle),
             rx.cond(r.to_text != "", grey(r.to_text, word_break="break-all")),
         ),

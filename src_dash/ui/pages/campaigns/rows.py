@@ -17,7 +17,7 @@ from src_dash.ui.components import filter_values
 from src_dash.ui.components.data_table import TableColumn
 from src_dash.ui.details import exclusion_detail
 from src_dash.ui.i18n import Formats
-from src_dash.ui.kit.rows import Status
+from src_dash.ui.kit.rows import CustomerLine, Status
 from src_dash.ui.kit.rows import catalog as words
 from src_dash.ui.routes import customer_href
 
@@ -58,12 +58,10 @@ class Chip:
 
 
 @dataclasses.dataclass
-class MessageLine:
+class MessageLine(CustomerLine):
     """What a proposal and a run's message both show: the customer (a link to its card), the
     channel, the level, the total, the addressees, and whether it is ticked."""
 
-    href: str = ""
-    title: str = ""
     subtitle: str = ""
     channel: str = ""
     channel_label: str = ""
@@ -152,8 +150,9 @@ def proposal_rows(found: CampaignPreview, fmt: Formats) -> list[ProposalRow]:
     return [
         ProposalRow(
             key=p.key,
+            customer_id=p.customer_id,
             href=customer_href(p.customer_id),
-            title=p.customer_name,
+            customer=p.customer_name,
             subtitle=" · ".join(x for x in (p.customer_number, p.scenario_name, p.step_name) if x),
             channel=p.channel,
             channel_label=channel_label(p.channel, w),
@@ -325,8 +324,9 @@ def run_rows(status: RunStatus, fmt: Formats, checked: set[int]) -> list[RunRow]
             RunRow(
                 row_id=f"m{m.message_id}" if is_message else f"a{m.action_id}",
                 message_id=m.message_id or 0,
+                customer_id=m.customer_id,
                 href=customer_href(m.customer_id),
-                title=m.customer_name,
+                customer=m.customer_name,
                 subtitle=m.customer_number,
                 channel=m.channel,
                 channel_label=channel_label(m.channel, w),

@@ -6,14 +6,21 @@ from __future__ import annotations
 import reflex as rx
 
 from src_dash.ui.components.letter_post import letters_panel
-from src_dash.ui.kit.controls import button, column, round_button, row, soft_button, text_button
+from src_dash.ui.kit.controls import (
+    button,
+    column,
+    customer_link,
+    round_button,
+    row,
+    soft_button,
+    text_button,
+)
 from src_dash.ui.kit.widgets import words
 from src_dash.ui.pages.campaigns.message_state import MessageState
 from src_dash.ui.pages.campaigns.parts import (
     card,
     channel_and_level,
     chips,
-    customer_link,
     grey,
     line,
     middle,
@@ -42,7 +49,7 @@ def _row_body(r: rx.Var) -> rx.Component:
         data_status=r.status,
     )
     return middle(
-        row(customer_link(r), grey(r.subtitle), align="baseline"),
+        row(customer_link(r.customer, r.href), grey(r.subtitle), align="baseline"),
         row(*channel_and_level(r), status),
         _subject(r),
         rx.cond(
