@@ -42,3 +42,16 @@ def test_declare_filters_makes_one_var_a_filter_with_its_default():
         "flagged_only": bool,
     }
     assert fields["company"].default == "all" and fields["flagged_only"].default is False
+
+
+class _Page:
+    error = ""
+    loaded = False
+
+
+def test_settle_shows_a_failure_on_the_page_and_leaves_it_when_signed_out():
+    page = _Page()
+    assert Done(value=1).settle(page) and (page.error, page.loaded) == ("", False)
+    assert not Done(signed_out=True).settle(page) and (page.error, page.loaded) == ("", False)
+    assert not Done(error="no", exception=OSError()).settle(page)
+    assert (page.error, page.loaded) == ("no", True)

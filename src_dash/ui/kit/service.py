@@ -75,6 +75,13 @@ class Done(Generic[T]):
             return rx.toast.success(text.format(**values) if values else text)
         return rx.toast.error(self.error or i18n.text("kit.refused", self.lang))
 
+    def settle(self, state: rx.State) -> bool:
+        """Whether there is a value to show; if not, a failure's error goes to the page's
+        `error` and the page counts as loaded (signed out leaves it as it is)."""
+        if not self.ok and not self.signed_out:
+            state.error, state.loaded = self.error, True
+        return self.ok
+
     def download(self, mime_type: str = "") -> rx.event.EventSpec | None:
         """The file the service made (its `data`, `filename` and, unless given, `mime_type`) as
         a download, or an error toast; nothing when signed out (a handler yields it)."""

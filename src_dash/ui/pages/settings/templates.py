@@ -168,11 +168,7 @@ class TemplateEditorState(rx.State):
     async def load(self) -> None:
         """Read the templates and the first customers to preview on."""
         done = await call(self, _first_read)
-        if done.signed_out:
-            return
-        if not done.ok:
-            self.error = done.error
-            self.loaded = True
+        if not done.settle(self):
             return
         templates, customers = done.value
         self._remember(templates)

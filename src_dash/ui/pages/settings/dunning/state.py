@@ -85,11 +85,7 @@ class ScenariosState(rx.State):
 
     async def _read(self, keep: str | None = None) -> None:
         done = await call(self, _scenario_data)
-        if done.signed_out:
-            return
-        if not done.ok:
-            self.error = done.error
-            self.loaded = True
+        if not done.settle(self):
             return
         specs, templates, services = done.value
         self._specs = {s.id: s for s in specs if s.id is not None}
@@ -239,9 +235,7 @@ class ServicesState(rx.State):
         if done.signed_out:
             return
         self.roles = [Choice(r, i18n.text(f"set.sv.role.{r}", done.lang)) for r in DUNNING_ROLES]
-        if not done.ok:
-            self.error = done.error
-            self.loaded = True
+        if not done.settle(self):
             return
         self.error = ""
         self.services = [
