@@ -100,6 +100,8 @@ def seed_person(demo: Demo) -> dict[str, int]:
         _message(conn, mine, "k-cc", [(OTHER, "Paul Bertrand")], [(EMAIL, "Z Q")], "Monsieur.")
         _message(conn, mine, "k-other", [(OTHER, "Paul Bertrand")], [], "Monsieur Bertrand,")
         _message(conn, theirs, "k-theirs", [("x@ailleurs.fr", "X")], [], "Bonjour,")
+        old_address = [("zq@ancien-domaine.fr", "Zéphyrine Quennec")]
+        _message(conn, theirs, "k-old-address", old_address, [], "Bonjour,")
         im = InboundMail.__table__
         senders = (
             (1, EMAIL.upper(), "Zéphyrine Quennec", "06 98 76 54 32"),
@@ -242,7 +244,7 @@ def test_erase_leaves_no_trace_keeps_the_books_and_is_idempotent(demo: Demo):
 
     report = erase_person(engine, admin, contact_id=seeded["target"])
     assert report.contacts == [seeded["target"]]
-    assert report.changed["contact"] == 1 and report.changed["message"] == 3
+    assert report.changed["contact"] == 1 and report.changed["message"] == 4
     assert report.changed["inbound_mail"] == 1 and report.cancelled_messages == 1
     assert traces(engine) == []
     assert figures(engine) == before
@@ -263,6 +265,7 @@ def test_erase_leaves_no_trace_keeps_the_books_and_is_idempotent(demo: Demo):
         "k-cc": "sent",
         "k-other": "sent",
         "k-theirs": "sent",
+        "k-old-address": "sent",
     }
     assert bodies["k-to"] == "Contact effacé, merci de régler. Rappel au [effacé]."
     assert bodies["k-other"] == "Monsieur Bertrand,"

@@ -43,10 +43,13 @@ from src_dash.store.versions import bump_data_version
 ERASED = {"fr": "Contact effacé", "en": "Erased contact"}
 ERASED_VALUE = "[effacé]"  # an address or a phone number in a text
 CIVILITIES = r"(?:Madame|Monsieur|Mademoiselle|Mme|Mlle|M\.|Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?)"
-# The text columns where people write a contact's name or address, by table.
+# The text (and JSON) columns where a contact's name or address may be written, by table.
 TEXT_COLUMNS = (
-    (Message.__table__, ("subject", "body_html", "body_text", "server_answer")),
-    (InboundMail.__table__, ("from_name", "subject", "body_text")),
+    (
+        Message.__table__,
+        ("subject", "body_html", "body_text", "server_answer", "recipients_to", "recipients_cc"),
+    ),
+    (InboundMail.__table__, ("from_name", "subject", "body_text", "suggestions")),
     (Comment.__table__, ("body",)),
     (Promise.__table__, ("note",)),
     (Dispute.__table__, ("note",)),
@@ -247,8 +250,8 @@ def _scrub_table(
     query = select(table.c.id, table.c.customer_id, *cols).where(or_(*clauses))
     for row in conn.execute(query).all():
         own = row.customer_id in customers
-        values = {n: scrub.text(getattr(row, n) or "", own) for n in columns}
-        values = {n: v for n, v in values.items() if v != (getattr(row, n) or "")}
+        values = {n: scrub.deep(getattr(row, n), own) for n in columns}
+        values = {n: v for n, v in values.items() if v != getattr(row, n)}
         if values:
             conn.execute(update(table).where(table.c.id == row.id).values(**values))
             changed.append(row.id)
