@@ -19,8 +19,10 @@ from src_dash.access import AccessDenied
 from src_dash.services.customer_edit import add_contact
 from src_dash.services.privacy import (
     PROCESSING,
+    RetentionSettings,
     erase_person,
     export_person,
+    privacy_overview,
     register_rows,
 )
 from src_dash.store import (
@@ -49,6 +51,15 @@ def test_the_register_covers_every_processing_and_names_real_tables():
         named = {t.split(" ")[0] for t in row["tables"]}
         assert named <= tables, named - tables
     json.dumps(rows)
+
+
+def test_the_overview_is_for_admins_with_periods_and_what_is_due(demo: Demo):
+    keep = RetentionSettings(logins_days=0)
+    seen = privacy_overview(demo.engine, demo.users["admin"], settings=keep)
+    assert seen.processing == PROCESSING and seen.periods["logins_days"] == 0
+    assert seen.periods["messages_days"] == 3650 and set(seen.due.values()) == {0}
+    with pytest.raises(AccessDenied):
+        privacy_overview(demo.engine, demo.users["direction"])
 
 
 def _customers(engine: Engine) -> tuple[int, int]:

@@ -6,7 +6,13 @@ every change of personal data is written in the audit log in the same transactio
 
 from src_dash.services.privacy.erase import ErasureReport, erase_person
 from src_dash.services.privacy.export import export_person
-from src_dash.services.privacy.register import PROCESSING, Processing, register_rows
+from src_dash.services.privacy.register import (
+    PROCESSING,
+    PrivacyOverview,
+    Processing,
+    privacy_overview,
+    register_rows,
+)
 from src_dash.services.privacy.retention import (
     RetentionSettings,
     apply_retention,
@@ -16,11 +22,13 @@ from src_dash.services.privacy.retention import (
 __all__ = [
     "PROCESSING",
     "ErasureReport",
+    "PrivacyOverview",
     "Processing",
     "RetentionSettings",
     "apply_retention",
     "erase_person",
     "export_person",
     "preview_retention",
+    "privacy_overview",
     "register_rows",
 ]

@@ -7,7 +7,14 @@ page can show it, and docs/rgpd.md says the same in prose.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+
+from src_dash.access import Viewer
+from src_dash.services.admin import require_admin
+from src_dash.services.privacy.retention import RetentionSettings, preview_retention
 
 
 @dataclass(frozen=True)
@@ -96,3 +103,32 @@ def register_rows() -> list[dict[str, object]]:
         {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(p).items()}
         for p in PROCESSING
     ]
+
+
+@dataclass(frozen=True)
+class PrivacyOverview:
+    """What the settings page shows: the register, the retention periods (days, 0 = forever)
+    and what is past its period now (rows, by kind; see `apply_retention`)."""
+
+    processing: tuple[Processing, ...]
+    periods: dict[str, int]
+    due: dict[str, int]
+
+
+def privacy_overview(
+    engine: Engine,
+    who: Viewer | None,
+    now: datetime | None = None,
+    settings: RetentionSettings | None = None,
+) -> PrivacyOverview:
+    """The register with the retention periods and what is due now, for an admin.
+
+    Raises:
+        AccessDenied: the viewer is not an admin.
+        ValueError: a retention period in the environment is not a number of days.
+    """
+    require_admin(who)
+    settings = settings or RetentionSettings.from_env()
+    preview = preview_retention(engine, now, settings=settings)
+    periods = {f.name: getattr(settings, f.name) for f in fields(settings)}
+    return PrivacyOverview(PROCESSING, periods, dict(preview["counts"]))
