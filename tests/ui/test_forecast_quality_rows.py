@@ -53,7 +53,7 @@ def test_cutoffs_newest_first_with_the_best_rule_beside_the_model():
     rows = cutoff_rows(CUTOFFS, Formats("fr"))
     assert [r.cutoff for r in rows] == ["01/11/2026", "01/10/2026"]
     assert rows[0].auc == "—" and rows[0].wins == "—"
-    assert (rows[1].items, rows[1].auc, rows[1].auc_rule) == ("1\u202f234", "0,900", "0,910")
+    assert (rows[1].invoices, rows[1].auc, rows[1].auc_rule) == ("1\u202f234", "0,900", "0,910")
     assert (rows[1].mae, rows[1].mae_rule, rows[1].wins) == ("9,5", "10,0", "date")
 
 
@@ -89,3 +89,11 @@ def test_checks_show_the_gap_and_its_share_newest_first():
     assert (rows[0].gap, rows[0].share, rows[0].tone) == ("-500,00\u00a0€", "-25\u00a0%", "orange")
     assert (rows[1].share, rows[1].tone) == ("+10\u00a0%", "green")
     assert check_rows(checks, Formats("en"))[0].month == "November 2026"
+
+
+def test_the_tab_renders_with_its_ids():
+    from src_dash.ui.pages.settings.forecast import forecast_tab
+
+    out = str(forecast_tab().render())
+    for id_ in ("fq-models", "fq-run", "fq-cash", "fq-cutoffs", "fq-verdict"):
+        assert id_ in out

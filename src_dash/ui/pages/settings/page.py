@@ -25,6 +25,7 @@ from src_dash.ui.pages.settings.dunning import (
     services_tab,
     thresholds_tab,
 )
+from src_dash.ui.pages.settings.forecast import ForecastQualityState, forecast_tab
 from src_dash.ui.pages.settings.lists import (
     ObjectivesState,
     ReasonsState,
@@ -50,6 +51,7 @@ TABS: tuple[tuple[str, str, str, type[rx.State]], ...] = (
     ("reasons", "set.tab.reasons", "message-square-warning", ReasonsState),
     ("objectives", "set.tab.objectives", "target", ObjectivesState),
     ("users", "set.tab.users", "users", UsersState),
+    ("forecast", "set.tab.forecast", "chart-line", ForecastQualityState),
 )
 TAB_KEYS = tuple(key for key, *_ in TABS)
 _LOADERS = {key: state for key, _, _, state in TABS}
@@ -138,6 +140,7 @@ def settings_page() -> rx.Component:
         "reasons": reasons_tab(),
         "objectives": objectives_tab(),
         "users": users_tab(),
+        "forecast": forecast_tab(),
     }
     tabs = rx.tabs.root(
         rx.box(

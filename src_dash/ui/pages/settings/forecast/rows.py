@@ -35,7 +35,7 @@ class CutoffRow:
     """One monthly cutoff: the model's figures and the best rule's, and who won."""
 
     cutoff: str = ""
-    items: str = ""
+    invoices: str = ""
     auc: str = ""
     auc_rule: str = ""
     mae: str = ""
@@ -101,7 +101,7 @@ def cutoff_rows(cutoffs: list[dict], fmt: Formats) -> list[CutoffRow]:
         rows.append(
             CutoffRow(
                 cutoff=fmt.day(date.fromisoformat(c["cutoff"])),
-                items=i18n.count(c["items"], fmt.lang),
+                invoices=i18n.count(c["items"], fmt.lang),
                 auc=_number(auc["model"], "0.000", fmt),
                 auc_rule=_number(rule_auc, "0.000", fmt),
                 mae=_number(mae["model"], "0.0", fmt),

@@ -33,7 +33,7 @@ def _cutoff_row(c: CutoffRow) -> rx.Component:
     return rx.table.row(
         *[
             rx.table.cell(v, text_align="right", white_space="nowrap")
-            for v in (c.cutoff, c.items, c.auc, c.auc_rule, c.mae, c.mae_rule)
+            for v in (c.cutoff, c.invoices, c.auc, c.auc_rule, c.mae, c.mae_rule)
         ],
         rx.table.cell(c.wins),
         data_testid="fq-cutoff",
