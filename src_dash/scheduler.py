@@ -150,6 +150,19 @@ def backup_job(settings: Settings | None = None) -> Path | None:
     return result.path
 
 
+def retention_job(settings: Settings | None = None) -> dict:
+    """Apply the RGPD retention periods (`SRC_DASH_RETENTION_*`, see docs/rgpd.md)."""
+    from src_dash.services.customer_space.uploads import attachments_dir
+    from src_dash.services.privacy.retention import apply_retention
+    from src_dash.store.engine import get_engine
+
+    settings = settings or load_settings()
+    engine = get_engine(settings.database_url)
+    result = apply_retention(engine, attachments_dir=attachments_dir(settings.data_dir))
+    log.info("retention: %s", result["counts"])
+    return result
+
+
 def delivery_jobs(settings: Settings) -> list[Job]:
     """The dunning delivery's jobs: the dispatcher, the daily cash report, the alerts' scan."""
     from src_dash.dunning.alerts import alerts_job
@@ -189,6 +202,7 @@ def default_jobs(settings: Settings | None = None) -> list[Job]:
     jobs += inbox_jobs(settings)
     if settings.backup_dir is not None and settings.backup_interval_seconds > 0:
         jobs.append(Job("backup", settings.backup_interval_seconds, lambda: backup_job(settings)))
+    jobs.append(Job("retention", 86400, lambda: retention_job(settings)))
     if settings.exports:
         jobs.append(
             Job(

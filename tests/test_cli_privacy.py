@@ -20,10 +20,7 @@ def env(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'store.db'}")
     monkeypatch.setenv("SRC_DASH_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("SRC_DASH_TODAY", "2026-11-22")
-    if "src_dash.cli.privacy" not in src_dash.cli.COMMAND_MODULES:
-        # Until the command is wired in src_dash/cli/__init__.py.
-        modules = (*src_dash.cli.COMMAND_MODULES, "src_dash.cli.privacy")
-        monkeypatch.setattr(src_dash.cli, "COMMAND_MODULES", modules)
+    assert "src_dash.cli.privacy" in src_dash.cli.COMMAND_MODULES
     assert main(["demo", "--customers", "20", "--seed", "5"]) == 0
     capsys.readouterr()
     return tmp_path

@@ -46,6 +46,7 @@ def test_the_sync_job_is_scheduled_at_the_configured_interval():
         ("dispatch", 60),
         ("daily_report", 3600),
         ("alerts", 3600),
+        ("retention", 86400),
     ]
 
 
@@ -82,6 +83,7 @@ def test_exports_are_scheduled_when_configured_and_write_their_files(tmp_path, d
         ("dispatch", 60),
         ("daily_report", 3600),
         ("alerts", 3600),
+        ("retention", 86400),
         ("exports", 3600),
     ]
     upgrade(settings.database_url)

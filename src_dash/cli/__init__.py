@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "src_dash.cli.predict",
     "src_dash.cli.backup",
     "src_dash.cli.bench",
+    "src_dash.cli.privacy",
 )
 
 
