@@ -78,3 +78,5 @@ class Contact(SQLModel, table=True):
     language: str = Field(default="", max_length=5)  # empty: the customer's language
     row_hash: int = Field(default=0, sa_type=BigInteger)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Erased on the person's request (RGPD): a sync never writes the source's values back.
+    erased_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -139,6 +139,16 @@ class PartiesWriter(TableWriter):
                 "email": r.email,
             }
 
-        return self._upsert_small(
-            Contact.__table__, "source_key", records, values, all_keys, origin="sage"
+        ct = Contact.__table__
+        erased = set(
+            self.conn.execute(
+                select(ct.c.source_key).where(
+                    ct.c.company_id == self.company_id,
+                    ct.c.origin == "sage",
+                    ct.c.erased_at.is_not(None),
+                )
+            ).scalars()
         )
+        # An erased contact keeps its row (deleted when it leaves the source), never its values.
+        records = [r for r in records if r.key not in erased]
+        return self._upsert_small(ct, "source_key", records, values, all_keys, origin="sage")

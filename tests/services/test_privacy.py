@@ -304,6 +304,9 @@ def test_a_sage_contact_erased_stays_erased_across_a_full_sync(demo: Demo):
         ).one()
     report = erase_person(engine, admin, contact_id=row.id)
     assert report.changed["contact"] == 1
+    # As if the contact were then edited in Sage: its stored hash no longer matches.
+    with engine.begin() as conn:
+        conn.execute(ct.update().where(ct.c.id == row.id).values(row_hash=0))
     assert sync_company(engine, "DEMO1", full=True, as_of=TODAY).status == "ok"
     with engine.connect() as conn:
         after = conn.execute(select(ct).where(ct.c.id == row.id)).one()
@@ -311,4 +314,4 @@ def test_a_sage_contact_erased_stays_erased_across_a_full_sync(demo: Demo):
             select(func.count()).where(ct.c.source_key == row.source_key)
         ).scalar()
     assert (after.last_name, after.email, after.phone) == ("Contact effacé", "", "")
-    assert after.origin == "sage" and same_key == 1
+    assert after.origin == "sage" and same_key == 1 and after.erased_at is not None

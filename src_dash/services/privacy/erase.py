@@ -23,6 +23,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from src_dash.access import Viewer, audit
+from src_dash.clock import utcnow
 from src_dash.services.admin import require_admin
 from src_dash.services.privacy.export import Person, addressed_to, find_person, json_like
 from src_dash.store import (
@@ -158,7 +159,8 @@ def _erase_contacts(conn: Connection, person: Person, report: ErasureReport) -> 
             "email": "",
             "dunning_role": "never",
         }
-        if any(getattr(c, k) != v for k, v in values.items()):
+        if any(getattr(c, k) != v for k, v in values.items()) or c.erased_at is None:
+            values["erased_at"] = c.erased_at or utcnow()
             conn.execute(update(ct).where(ct.c.id == c.id).values(**values))
             report.add("contact", [c.id])
 
