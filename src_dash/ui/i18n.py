@@ -93,6 +93,7 @@ WORD_MODULES: Final = (
     "login",
     "forecast",
     "space",
+    "privacy",
 )
 for _area in WORD_MODULES:
     _module = importlib.import_module(f"src_dash.ui.words_{_area}")

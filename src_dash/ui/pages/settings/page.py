@@ -33,6 +33,7 @@ from src_dash.ui.pages.settings.lists import (
     reasons_tab,
 )
 from src_dash.ui.pages.settings.messaging import MessagingState, messaging_tab
+from src_dash.ui.pages.settings.privacy import PrivacyState, privacy_tab
 from src_dash.ui.pages.settings.profiles import ProfileRulesState, profiles_tab
 from src_dash.ui.pages.settings.templates import TemplateEditorState, template_editor
 from src_dash.ui.pages.settings.users import UsersState, users_tab
@@ -52,6 +53,7 @@ TABS: tuple[tuple[str, str, str, type[rx.State]], ...] = (
     ("objectives", "set.tab.objectives", "target", ObjectivesState),
     ("users", "set.tab.users", "users", UsersState),
     ("forecast", "set.tab.forecast", "chart-line", ForecastQualityState),
+    ("privacy", "set.tab.privacy", "shield", PrivacyState),
 )
 TAB_KEYS = tuple(key for key, *_ in TABS)
 _LOADERS = {key: state for key, _, _, state in TABS}
@@ -141,6 +143,7 @@ def settings_page() -> rx.Component:
         "objectives": objectives_tab(),
         "users": users_tab(),
         "forecast": forecast_tab(),
+        "privacy": privacy_tab(),
     }
     tabs = rx.tabs.root(
         rx.box(

@@ -31,9 +31,10 @@ def _method_row(m: MethodRow) -> rx.Component:
 
 def _cutoff_row(c: CutoffRow) -> rx.Component:
     return rx.table.row(
+        rx.table.cell(c.cutoff, white_space="nowrap"),
         *[
             rx.table.cell(v, text_align="right", white_space="nowrap")
-            for v in (c.cutoff, c.invoices, c.auc, c.auc_rule, c.mae, c.mae_rule)
+            for v in (c.invoices, c.auc, c.auc_rule, c.mae, c.mae_rule)
         ],
         rx.table.cell(c.wins),
         data_testid="fq-cutoff",
