@@ -20,6 +20,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection, Engine
 
 from src_dash.access import Viewer, audit
+from src_dash.clock import utcnow
 from src_dash.services.admin import require_admin
 from src_dash.store import LoginThrottle
 from src_dash.store.locking import write_session
@@ -105,13 +106,14 @@ class Throttled:
     locked_until: datetime | None
 
 
-def throttled(engine: Engine, who: Viewer, now: datetime) -> list[Throttled]:
+def throttled(engine: Engine, who: Viewer, now: datetime | None = None) -> list[Throttled]:
     """The logins and addresses held now (waiting or locked), the latest failure first.
 
     Raises:
         AccessDenied: for a non-admin.
     """
     require_admin(who)
+    now = now or utcnow()
     t = LoginThrottle.__table__
     with engine.connect() as conn:
         rows = conn.execute(select(t).order_by(t.c.last_failure_at.desc())).all()

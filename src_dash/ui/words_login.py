@@ -30,6 +30,15 @@ WORDS: dict[str, dict[str, str]] = {
             "L'application est ouverte au réseau et {n} utilisateur(s) ont encore le mot de "
             "passe publié ({logins}) : ils devront en choisir un à leur prochaine connexion."
         ),
+        "set.holds.title": "Connexions retenues",
+        "set.holds.none": "Aucune connexion retenue en ce moment.",
+        "set.holds.what": "Identifiant ou adresse",
+        "set.holds.failures": "Échecs",
+        "set.holds.until": "Bloqué jusqu'à",
+        "set.holds.waiting": "attente de quelques secondes",
+        "set.holds.address": "adresse {address}",
+        "set.holds.release": "Débloquer",
+        "set.holds.released": "{login} peut de nouveau se connecter",
     },
     "en": {
         "login.held": "Too many failed attempts. Try again in {n} s.",
@@ -52,6 +61,15 @@ WORDS: dict[str, dict[str, str]] = {
             "This password is too easy to guess (a common word, a sequence, your name): "
             "make it longer, for instance with several words."
         ),
+        "set.holds.title": "Held sign-ins",
+        "set.holds.none": "No sign-in held right now.",
+        "set.holds.what": "Login or address",
+        "set.holds.failures": "Failures",
+        "set.holds.until": "Locked until",
+        "set.holds.waiting": "waiting a few seconds",
+        "set.holds.address": "address {address}",
+        "set.holds.release": "Unlock",
+        "set.holds.released": "{login} can sign in again",
         "login.banner.published": (
             "The app is open to the network and {n} user(s) still have the published password "
             "({logins}): they will have to choose one at their next sign-in."

@@ -46,6 +46,7 @@ from src_dash.ui.pages.settings.common import (
     read_all,
     select,
 )
+from src_dash.ui.pages.settings.login_holds import login_holds
 
 NONE = "-"
 # The new user's form as it opens: its texts empty, a collector without a sales rep.
@@ -393,6 +394,7 @@ def users_tab() -> rx.Component:
         error_note(s.error, "users-error"),
         card_grid(s.users, _user_card, "users-list"),
         _new_user(),
+        login_holds(),
         _portfolio_dialog(),
         spacing="4",
         width="100%",
