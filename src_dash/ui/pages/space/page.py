@@ -136,6 +136,7 @@ def _field(label_key: str, name: str, kind: str = "text", form: str = "") -> rx.
 
 
 def _form(title_key: str, submit_key: str, handler: object, name: str, *fields) -> rx.Component:
+    """A card with a form; the problem's form is not reset on submit (its file is read after)."""
     return _card(
         title_key,
         rx.form(
@@ -146,7 +147,7 @@ def _form(title_key: str, submit_key: str, handler: object, name: str, *fields) 
                 width="100%",
             ),
             on_submit=handler,
-            reset_on_submit=True,
+            reset_on_submit=name != "problem",
             id=f"space-{name}",
         ),
     )
@@ -169,7 +170,7 @@ def _problem_fields() -> list[rx.Component]:
         ),
         rx.text_area(name="message", id="space-problem-message", width="100%"),
         rx.el.label(rx.text(t("space.problem.file", L), size="2"), html_for="space-file"),
-        rx.el.input(type="file", id="space-file", accept=".pdf,.png,.jpg,.jpeg"),
+        rx.el.input(type="file", name="file", id="space-file", accept=".pdf,.png,.jpg,.jpeg"),
     ]
 
 
