@@ -17,6 +17,7 @@ from src_dash.ui.pages import customer, customer_list, dashboard, login, prefere
 from src_dash.ui.pages import mailbox as mailbox_page
 from src_dash.ui.pages import open_items as open_items_page
 from src_dash.ui.pages import settings as settings_page
+from src_dash.ui.pages import space as space_page
 from src_dash.ui.pages import worklist as worklist_page
 from src_dash.ui.upload_guard import admin_tab, guard_uploads
 
@@ -202,6 +203,14 @@ app.add_page(
     route=mailbox_page.ROUTE,
     title=title("mailbox.title"),
     on_load=[AuthState.require_login, mailbox_page.MailboxState.load],
+)
+
+# The customer's space: public, no staff login (every event checks the link's token).
+app.add_page(
+    space_page.space_page,
+    route=space_page.ROUTE,
+    title=title("space.title"),
+    on_load=space_page.SpaceState.load,
 )
 
 app.register_lifespan_task(keep_dashboard_warm)
