@@ -21,3 +21,19 @@ def test_every_refusal_has_its_words(lang):
         said = refusal(WeakPassword(code, "x"), lang)
         assert said and "login." not in said
     assert refusal(AuthError("x"), lang) != refusal(WeakPassword("short", "x"), lang)
+
+
+def test_the_published_password_banner_only_on_a_network_address(monkeypatch):
+    from src_dash.ui import auth
+    from src_dash.ui.components.layout import published_banner
+
+    calls = []
+    monkeypatch.setattr(auth, "get_engine", lambda: "engine")
+    monkeypatch.setattr(auth, "on_published_password", lambda e: calls.append(e) or ["admin"])
+    monkeypatch.setattr(auth, "_published", (0.0, ()))
+    monkeypatch.setenv("SRC_DASH_HOST", "127.0.0.1")
+    assert auth.published_logins() == () and calls == []
+    monkeypatch.setenv("SRC_DASH_HOST", "0.0.0.0")
+    assert auth.published_logins() == ("admin",)
+    assert auth.published_logins() == ("admin",) and calls == ["engine"]  # kept a minute
+    assert "published-password-banner" in str(published_banner().render())

@@ -368,6 +368,22 @@ def loaded_page(
     )
 
 
+def published_banner() -> rx.Component:
+    """For an admin, when the app listens on the network: the users still on the published demo
+    password (they must choose their own at their next sign-in)."""
+    return rx.cond(
+        AuthState.published_warning != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("shield-alert")),
+            rx.callout.text(AuthState.published_warning),
+            color_scheme="orange",
+            width="100%",
+            margin_bottom="16px",
+            id="published-password-banner",
+        ),
+    )
+
+
 def page_frame(
     *children: rx.Component, on_lang_change: EventType[()] | None = None
 ) -> rx.Component:
@@ -386,6 +402,7 @@ def page_frame(
         rx.box(
             header(on_lang_change),
             rx.box(
+                published_banner(),
                 *children,
                 as_="main",
                 width="100%",
