@@ -47,6 +47,8 @@ from src_dash.dunning import attempts, outbox, send_window
 from src_dash.dunning.alerts import EMAIL_BOUNCED, SMTP_UNREACHABLE, message_alert, raise_alert
 from src_dash.dunning.alerts import resolve_key as resolve_alert_key
 from src_dash.dunning.smtp import (
+    BadAddress,
+    SendResult,
     ServerUnavailable,
     SmtpConfig,
     SmtpConnection,
@@ -328,6 +330,32 @@ def _writer(state: _Pass, result, mid: int, token: str, s: Settings):  # noqa: A
     return {"sent": sent, "uncertain": uncertain}.get(result.outcome, refused)
 
 
+async def _hand_over(
+    state: _Pass,
+    message: outbox.OutgoingMessage,
+    conn: SmtpConnection,
+    store: StoreWriter,
+    data: bytes,
+    smtp_id: str,
+) -> SendResult | None:
+    """Send a message's bytes to its recipients, its handover noted before the end of data;
+    None when the server could not be reached or the store failed (said in `state`)."""
+    token, mid = state.token, message.id
+    recipients = list(dict.fromkeys(e for e, _ in message.recipients_to + message.recipients_cc))
+
+    async def before_end() -> None:
+        await store.run(lambda c: outbox.mark_handover(c, mid, token, smtp_id))
+
+    try:
+        return await conn.send(recipients, data, before_end)
+    except ServerUnavailable as exc:
+        state.server_error = str(exc)
+        state.probed.append(mid)
+    except Exception as exc:  # the store failed the handover: the end of data was not sent
+        state.store_error = f"{type(exc).__name__}: {exc}"
+    return None
+
+
 async def _send_one(
     state: _Pass,
     message: outbox.OutgoingMessage,
@@ -341,22 +369,15 @@ async def _send_one(
         await conn.close()
     await limiter.wait()
     smtp_id = message_id_for(message.idempotency_key, message.id, config.domain)
-    data = _email_data(message, config, smtp_id)
-    recipients = list(dict.fromkeys(e for e, _ in message.recipients_to + message.recipients_cc))
     token, mid = state.token, message.id
-
-    async def before_end() -> None:
-        await store.run(lambda c: outbox.mark_handover(c, mid, token, smtp_id))
-
     try:
-        result = await conn.send(recipients, data, before_end)
-    except ServerUnavailable as exc:
-        state.server_error = str(exc)
-        state.probed.append(mid)
-        return
-    except Exception as exc:  # the store failed the handover: the end of data was not sent
-        state.store_error = f"{type(exc).__name__}: {exc}"
-        return
+        data = _email_data(message, config, smtp_id)
+    except BadAddress as exc:  # never sent: refused for good, like a server's 5xx
+        result = SendResult("refused", f"553 5.1.3 {exc}")
+    else:
+        result = await _hand_over(state, message, conn, store, data, smtp_id)
+        if result is None:
+            return
     write = _writer(state, result, mid, token, s)
     try:
         # Wait for the commit before the next message: after a crash, at most the message in

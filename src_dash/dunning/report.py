@@ -513,7 +513,7 @@ def send_daily_reports(
 async def _send_all(
     config: SmtpConfig, todo: list, as_of: date
 ) -> tuple[list[str], dict[str, str]]:
-    from src_dash.dunning.smtp import ServerUnavailable
+    from src_dash.dunning.smtp import BadAddress, ServerUnavailable, one_address
 
     conn = SmtpConnection(config)
     sent, failed = [], {}
@@ -523,6 +523,11 @@ async def _send_all(
 
     try:
         for user, rendered in todo:
+            try:
+                one_address(user.email)
+            except BadAddress as exc:
+                failed[user.login] = str(exc)
+                continue
             data = build_email(
                 sender=config.sender,
                 to=((user.email, user.name),),

@@ -108,12 +108,58 @@ def _header(value: str) -> str:
     return Header(value, "utf-8", maxlinelen=76).encode()
 
 
+class BadAddress(ValueError):
+    """An address that is not exactly one plain email address (a line break, a second address,
+    angle brackets): it must never reach a header, where it could add recipients or headers."""
+
+
+_ONE_ADDRESS = re.compile(r"[^@\s<>,;:\"()\[\]\\]+@[^@\s<>,;:\"()\[\]\\]+")
+
+
+def one_address(email: str) -> str:
+    """`email` when it is exactly one plain address (surrounding spaces dropped).
+
+    Raises:
+        BadAddress: a control character (CR, LF, NUL...), a second address, a display name or
+            anything else that is not an address.
+    """
+    value = email.strip()
+    if any(ord(c) < 32 or ord(c) == 127 for c in value) or not _ONE_ADDRESS.fullmatch(value):
+        raise BadAddress(f"not one email address: {email[:80]!r}")
+    return value
+
+
+def _named(value: str) -> str:
+    """A "Name <address>" or bare address setting (sender, reply-to) as a header value.
+
+    Raises:
+        BadAddress: a control character anywhere, or not one address inside.
+    """
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise BadAddress(f"not one email address: {value[:80]!r}")
+    name, address = parseaddr(value)
+    return _address(address or value, name)
+
+
 def _address(email: str, name: str) -> str:
+    email = one_address(email)
     return formataddr((" ".join(name.split()), email), charset="utf-8") if name else email
 
 
+def _is_one(email: str) -> bool:
+    try:
+        one_address(email)
+    except BadAddress:
+        return False
+    return True
+
+
 def _addresses(pairs: tuple[tuple[str, str], ...]) -> str:
-    return ",\r\n ".join(_address(e, n) for e, n in pairs)
+    """The recipients' header value; an address that is not one address is left out (the
+    server is not asked to take it either, and its refusal is said: see `SmtpConnection.send`),
+    so nothing it holds can become a header."""
+    shown = [_address(e, n) for e, n in pairs if _is_one(e)]
+    return ",\r\n ".join(shown) or "undisclosed-recipients:;"
 
 
 def _qp(text: str) -> bytes:
@@ -140,15 +186,14 @@ def build_email(
     Written by hand rather than with `email.message` (ten times slower): UTF-8 bodies in
     quoted-printable, non-ASCII headers in RFC 2047, the PDF in base64.
     """
-    name, address = parseaddr(sender)
     headers = [
-        f"From: {_address(address, name)}",
+        f"From: {_named(sender)}",
         f"To: {_addresses(to)}",
     ]
     if cc:
         headers.append(f"Cc: {_addresses(cc)}")
     if reply_to:
-        headers.append(f"Reply-To: {_header(reply_to)}")
+        headers.append(f"Reply-To: {_named(reply_to)}")
     headers += [
         f"Subject: {_header(subject)}",
         f"Date: {format_datetime(utcnow())}",
