@@ -17,9 +17,11 @@ from sqlalchemy.engine import Connection, Engine
 
 from src_dash.access import Viewer, audit
 from src_dash.clock import utcnow
+from src_dash.dunning.smtp import BadAddress, one_address
 from src_dash.services.admin import require_admin as _admin
 from src_dash.services.auth import ROLES, hash_password
 from src_dash.services.inputs import InvalidInput, check_one_of, text_field
+from src_dash.services.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 from src_dash.services.rows import row_by_id
 from src_dash.store import (
     Customer,
@@ -30,7 +32,7 @@ from src_dash.store import (
 )
 from src_dash.store.versions import bump_data_version
 
-MIN_PASSWORD = 8
+MIN_PASSWORD, MAX_PASSWORD = MIN_LENGTH, MAX_LENGTH
 
 
 @dataclass(frozen=True)
@@ -77,9 +79,26 @@ def list_users(engine: Engine, who: Viewer) -> list[UserView]:
         return [_user_view(conn, i) for i in ids]
 
 
-def _password(password: str) -> str:
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise InvalidInput("password", f"must have at least {MIN_PASSWORD} characters")
+# What the settings say of a refused password (the service's own words, the field named).
+_POLICY_WORDS = {
+    "short": f"must have at least {MIN_PASSWORD} characters",
+    "long": f"must have {MAX_PASSWORD} characters at most",
+    "published": "is published: choose your own",
+    "guessable": "is too easy to guess (a common word, a sequence, a name)",
+}
+
+
+def _password(password: str, login: str = "", name: str = "", email: str = "") -> str:
+    """The hash of a password the policy accepts (see `services.passwords`).
+
+    Raises:
+        InvalidInput: too short or long, published, or too easy to guess for this user.
+    """
+    if not isinstance(password, str):
+        raise InvalidInput("password", _POLICY_WORDS["short"])
+    problem = password_problem(password, login=login, name=name, email=email)
+    if problem is not None:
+        raise InvalidInput("password", _POLICY_WORDS[problem.code])
     return hash_password(password)
 
 
@@ -116,9 +135,14 @@ def create_user(
     login = text_field(login, "login", 80, required=True)
     name = text_field(name, "name", 120) or login
     email = text_field(email, "email", 120)
+    if email:
+        try:
+            one_address(email)
+        except BadAddress:
+            raise InvalidInput("email", "is not one email address") from None
     if language not in ("fr", "en"):
         raise InvalidInput("language", f"{language!r} is not fr or en")
-    password_hash = _password(password)
+    password_hash = _password(password, login, name, email)
     u = User.__table__
     with engine.begin() as conn:
         _role_and_rep(conn, role, sales_rep_id)
@@ -170,11 +194,13 @@ def reset_password(engine: Engine, who: Viewer, user_id: int, password: str) -> 
 
     Raises:
         AccessDenied: for a non-admin.
-        InvalidInput: for an unknown user or a password under 8 characters.
+        InvalidInput: for an unknown user or a password the policy refuses.
     """
     _admin(who)
-    password_hash = _password(password)
     u, s = User.__table__, UserSession.__table__
+    with engine.connect() as conn:
+        found = _user(conn, user_id)
+    password_hash = _password(password, found.login, found.name, found.email)
     with engine.begin() as conn:
         row = _user(conn, user_id)
         conn.execute(update(u).where(u.c.id == row.id).values(password_hash=password_hash))

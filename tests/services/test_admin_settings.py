@@ -188,30 +188,30 @@ def test_bad_cash_objectives_change_nothing(world: World):
 def test_users_are_created_deactivated_and_given_new_passwords(world: World):
     admin = world.users["admin"]
     created = create_user(
-        world.engine, admin, "julie", "premier-pass", "collector", name="Julie Morel",
+        world.engine, admin, "julie", "Verger-Premier-Julie-48", "collector", name="Julie Morel",
         email="julie@example.test", sees_all_customers=True,
     )  # fmt: skip
     assert (created.role, created.sees_all_customers, created.active) == ("collector", True, True)
-    token = log_in(world.engine, "julie", "premier-pass")
+    token = log_in(world.engine, "julie", "Verger-Premier-Julie-48")
     [line] = audit_lines(world.engine, "user.create")
     assert (line.user_id, line.entity_id, line.details["role"]) == (
         admin.user_id,
         created.id,
         "collector",
     )
-    reset_password(world.engine, admin, created.id, "second-pass")
+    reset_password(world.engine, admin, created.id, "Second-Verger-Bleu-27")
     assert signed_in(world.engine, token) is None  # the reset ends the sessions
     with pytest.raises(AuthError):
-        log_in(world.engine, "julie", "premier-pass")
-    token = log_in(world.engine, "julie", "second-pass")
+        log_in(world.engine, "julie", "Verger-Premier-Julie-48")
+    token = log_in(world.engine, "julie", "Second-Verger-Bleu-27")
     set_user_active(world.engine, admin, created.id, False)
     assert signed_in(world.engine, token) is None
     with pytest.raises(AuthError):
-        log_in(world.engine, "julie", "second-pass")
+        log_in(world.engine, "julie", "Second-Verger-Bleu-27")
     set_user_active(world.engine, admin, created.id, True)
-    assert log_in(world.engine, "julie", "second-pass")
+    assert log_in(world.engine, "julie", "Second-Verger-Bleu-27")
     rep = create_user(
-        world.engine, admin, "rep2", "rep2-password", "sales_rep",
+        world.engine, admin, "rep2", "Colline-Verte-Rep-39", "sales_rep",
         sales_rep_id=world.hand.reps["R2"], sees_all_customers=True,
     )  # fmt: skip
     assert (rep.sales_rep_id, rep.sees_all_customers) == (world.hand.reps["R2"], False)
@@ -221,19 +221,34 @@ def test_users_are_created_deactivated_and_given_new_passwords(world: World):
     assert (changed.role, changed.sees_all_customers) == ("read_only", False)
 
 
+OK = "Assez-Long-Pour-Passer-61"  # a password the policy takes
+
+
 def test_bad_users_change_nothing(world: World):
     admin = world.users["admin"]
 
     def create(login: str, password: str, role: str, **kw):  # noqa: ANN003, ANN202
         return lambda: create_user(world.engine, admin, login, password, role, **kw)
 
-    expect_invalid(world, "login", create("  ", "long-enough", "collector"))
-    expect_invalid(world, "login", create("u1", "long-enough", "collector"))
+    expect_invalid(world, "login", create("  ", OK, "collector"))
+    expect_invalid(world, "login", create("u1", OK, "collector"))
     expect_invalid(world, "password", create("neo", "short", "collector"))
-    expect_invalid(world, "role", create("neo", "long-enough", "boss"))
-    expect_invalid(world, "sales_rep", create("neo", "long-enough", "sales_rep"))
-    expect_invalid(world, "sales_rep", create("neo", "long-enough", "sales_rep", sales_rep_id=999))
-    expect_invalid(world, "language", create("neo", "long-enough", "collector", language="de"))
+    expect_invalid(world, "password", create("neo", "password123", "collector"))
+    expect_invalid(world, "password", create("neo", "demo-src-dash", "collector"))
+    expect_invalid(world, "password", create("marc.dupont", "Marc.Dupont.2026", "collector"))
+    expect_invalid(
+        world,
+        "email",
+        create("neo", OK, "collector", email="a@b.fr\r\nBcc: x@y.fr"),
+    )
+    expect_invalid(world, "role", create("neo", OK, "boss"))
+    expect_invalid(world, "sales_rep", create("neo", OK, "sales_rep"))
+    expect_invalid(
+        world,
+        "sales_rep",
+        create("neo", OK, "sales_rep", sales_rep_id=999),
+    )
+    expect_invalid(world, "language", create("neo", OK, "collector", language="de"))
     expect_invalid(
         world, "user", lambda: set_user_active(world.engine, admin, admin.user_id, False)
     )
@@ -243,9 +258,10 @@ def test_bad_users_change_nothing(world: World):
     expect_invalid(
         world, "password", lambda: reset_password(world.engine, admin, admin.user_id, "1234567")
     )
-    expect_invalid(world, "user", lambda: reset_password(world.engine, admin, 999, "long-enough"))
+    expect_invalid(world, "user", lambda: reset_password(world.engine, admin, 999, OK))
     refused_to_all_but_admin(
-        world, lambda who: create_user(world.engine, who, "neo", "long-enough", "admin")
+        world,
+        lambda who: create_user(world.engine, who, "neo", OK, "admin"),
     )
     refused_to_all_but_admin(
         world, lambda who: set_user_active(world.engine, who, world.users["ro"].user_id, False)

@@ -49,6 +49,12 @@ _FRENCH = (
     ("characters at most", "caractères au plus"),
     ("is taken", "est déjà pris"),
     ("must have at least", "doit avoir au moins"),
+    (
+        "is too easy to guess (a common word, a sequence, a name)",
+        "est trop facile à deviner (mot courant, suite, nom)\u00a0: allongez-le",
+    ),
+    ("is published: choose your own", "est publié\u00a0: choisissez le vôtre"),
+    ("is not one email address", "n'est pas une adresse e-mail"),
     ("is not a date", "n'est pas une date"),
     ("you cannot deactivate yourself", "vous ne pouvez pas vous désactiver vous-même"),
     ("you cannot take away your own admin role", "vous ne pouvez pas retirer votre propre rôle"),
