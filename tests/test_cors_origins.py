@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from rxconfig import allowed_origins
-
 ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("rxconfig", ROOT / "rxconfig.py")
+_rxconfig = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_rxconfig)
+allowed_origins = _rxconfig.allowed_origins
 
 
 def test_without_a_public_address_any_origin():
