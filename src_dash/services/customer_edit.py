@@ -9,20 +9,17 @@ overwrites them. Flags, comments and the customer's dunning stop are in `service
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from src_dash.access import WORK, Viewer, audit, check_customers, require, row_in_scope
 from src_dash.clock import utcnow
 from src_dash.services.customer_card import has_scenario_column
-from src_dash.services.inputs import InvalidInput, text_field
+from src_dash.services.inputs import InvalidInput, email_field, text_field
 from src_dash.store import Contact, ContactService, Customer, Scenario
 from src_dash.store.versions import bump_data_version
 
 CONTACT_ROLES = ("", "to", "cc", "never")  # "" = the role of the contact's service
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _customer_company(conn: Connection, customer_id: int) -> int:
@@ -40,9 +37,7 @@ def _name_and_email(last_name: str, first_name: str, email: str, role: str) -> t
     first_name = text_field(first_name, "first_name", 80)
     if not last_name and not first_name:
         raise InvalidInput("last_name", "a contact needs a name")
-    email = text_field(email, "email", 120)
-    if email and not _EMAIL.match(email):
-        raise InvalidInput("email", f"{email!r} is not an email address")
+    email = email_field(email)
     if role not in CONTACT_ROLES:
         raise InvalidInput("role", f"unknown role {role!r}; use to, cc or never")
     return last_name, first_name, email

@@ -8,7 +8,10 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
+from src_dash.dunning.smtp import BadAddress, one_address
 from src_dash.money import ZERO, to_money
+
+_MAX_ID = 2**31 - 1  # the store's integer ids (PostgreSQL INTEGER)
 
 
 class InvalidInput(ValueError):
@@ -93,6 +96,29 @@ def id_list(values: Iterable[object] | None, field: str) -> list[int]:
             number = int(value)  # type: ignore[call-overload]
         except (TypeError, ValueError) as exc:
             raise InvalidInput(field, f"{value!r} is not an id") from exc
+        if not 0 < number <= _MAX_ID:
+            raise InvalidInput(field, f"{value!r} is not an id")
         if number not in out:
             out.append(number)
     return out
+
+
+def email_field(value: object, field: str = "email", max_length: int = 120) -> str:
+    """An optional email address: empty, or exactly one plain address whose domain has a dot.
+
+    The same rule as the one mail headers apply (`dunning.smtp.one_address`), so what a user may
+    type is what can be sent to: no second address, display name, comma or control character.
+
+    Raises:
+        InvalidInput: anything else, or too long.
+    """
+    email = text_field(value, field, max_length)
+    if not email:
+        return ""
+    try:
+        email = one_address(email)
+    except BadAddress:
+        raise InvalidInput(field, f"{email!r} is not one email address") from None
+    if "." not in email.rsplit("@", 1)[1].strip("."):
+        raise InvalidInput(field, f"{email!r} is not one email address")
+    return email

@@ -17,10 +17,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from src_dash.access import Viewer, audit
 from src_dash.clock import utcnow
-from src_dash.dunning.smtp import BadAddress, one_address
 from src_dash.services.admin import require_admin as _admin
 from src_dash.services.auth import ROLES, hash_password
-from src_dash.services.inputs import InvalidInput, check_one_of, text_field
+from src_dash.services.inputs import InvalidInput, check_one_of, email_field, text_field
 from src_dash.services.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 from src_dash.services.rows import row_by_id
 from src_dash.store import (
@@ -134,12 +133,7 @@ def create_user(
     _admin(who)
     login = text_field(login, "login", 80, required=True)
     name = text_field(name, "name", 120) or login
-    email = text_field(email, "email", 120)
-    if email:
-        try:
-            one_address(email)
-        except BadAddress:
-            raise InvalidInput("email", "is not one email address") from None
+    email = email_field(email)
     if language not in ("fr", "en"):
         raise InvalidInput("language", f"{language!r} is not fr or en")
     password_hash = _password(password, login, name, email)
