@@ -53,7 +53,8 @@ class SpaceEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     link_id: int = Field(foreign_key="space_link.id", index=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
-    kind: str = Field(max_length=20)  # visit | statement | promise | dispute | paid | message
+    # visit | statement | promise | dispute | paid | message | copy | callback | contact
+    kind: str = Field(max_length=20)
     ref_id: int | None = None  # the promise, dispute or comment it made
     address: str = Field(default="", max_length=64)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
@@ -73,3 +74,44 @@ class SpaceAttachment(SQLModel, table=True):
     size: int = 0
     sha256: str = Field(max_length=64)
     uploaded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SpaceRequest(SQLModel, table=True):
+    """A customer's request from their space: a copy (of an invoice, or the statement) or a call
+    back, queued as an action in the collector's worklist; or a change of the billing contact,
+    pending until a collector accepts or refuses it."""
+
+    __tablename__ = "space_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    link_id: int = Field(foreign_key="space_link.id")
+    kind: str = Field(max_length=10)  # copy | callback | contact
+    status: str = Field(max_length=10, index=True)  # queued | pending | accepted | refused
+    entry_id: int | None = Field(default=None, foreign_key="entry.id")  # copy: None = statement
+    phone: str = Field(default="", max_length=40)  # callback
+    moment: str = Field(default="", max_length=100)  # callback: when to call
+    contact_name: str = Field(default="", max_length=80)  # contact
+    contact_email: str = Field(default="", max_length=120)
+    contact_phone: str = Field(default="", max_length=40)
+    note: str = Field(default="", max_length=500)
+    action_id: int | None = Field(default=None, foreign_key="action.id")
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")  # accepted: the contact
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    decided_by: int | None = Field(default=None, foreign_key="app_user.id")
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SpaceBrand(SQLModel, table=True):
+    """A company's look in its customers' spaces: an accent colour and a logo kept under the data
+    dir (never served by the web server; the space hands it to a valid link only)."""
+
+    __tablename__ = "space_brand"
+
+    company_id: int = Field(foreign_key="company.id", primary_key=True)
+    accent: str = Field(default="", max_length=7)  # "#rrggbb", "" = the app's
+    logo_name: str = Field(default="", max_length=80)  # stored name, "" = none
+    logo_type: str = Field(default="", max_length=40)
+    updated_by: int | None = Field(default=None, foreign_key="app_user.id")
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
