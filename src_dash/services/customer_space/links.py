@@ -1,18 +1,16 @@
 """Personal links to the customer's space: issued, renewed, revoked, and resolved to a customer.
 
 A token is `secrets.token_urlsafe(TOKEN_BYTES)` (192 bits); only its SHA-256 is stored, bound to
-one customer of one company. It works until `expires_at` (`VALID_FOR` after the last message that
-carried a link) unless revoked. `resolve` is the only way in: it is throttled per token and per
-client address (`space_throttle`, fixed windows of `WINDOW`) and writes every access, granted or
-refused, to the audit log with the address.
+one customer of one company (issued by `src_dash.store.space_links.issue_in`, which the dunning
+calls for every message it sends or prints). It works until `expires_at` (`VALID_FOR` after the
+last message that carried a link) unless revoked. `resolve` is the only way in: it is
+throttled per token and per client address (`space_throttle`, fixed windows of `WINDOW`) and
+writes every access, granted or refused, to the audit log with the address.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,44 +21,42 @@ from src_dash.access import WORK, AccessDenied, Scope, Viewer, audit, check_cust
 from src_dash.clock import utcnow
 from src_dash.store import Customer
 from src_dash.store.space import SpaceLink, SpaceThrottle
+from src_dash.store.space_links import (
+    DEFAULT_PUBLIC_URL,
+    SPACE_PATH,
+    TOKEN_BYTES,
+    VALID_FOR,
+    IssuedLink,
+    hash_token,
+    issue_in,
+    link_url,
+    public_url,
+)
 
-TOKEN_BYTES = 24
-VALID_FOR = timedelta(days=90)
 WINDOW = timedelta(minutes=15)
 ADDRESS_FAILURES = 20  # refused tokens from one address per window before it is held
 ADDRESS_HITS = 600  # uses from one address per window (an office shares one)
 TOKEN_HITS = 240  # uses of one token per window
-DEFAULT_PUBLIC_URL = "http://127.0.0.1:3000"
-SPACE_PATH = "espace"
 _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
-
-def hash_token(token: str) -> str:
-    """The SHA-256 (hex) under which a token is stored."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def public_url(env: dict[str, str] | None = None) -> str:
-    """The public address links are built on: `SRC_DASH_PUBLIC_URL`, without a trailing slash."""
-    env = os.environ if env is None else env
-    return (env.get("SRC_DASH_PUBLIC_URL") or DEFAULT_PUBLIC_URL).strip().rstrip("/")
-
-
-def link_url(token: str, env: dict[str, str] | None = None) -> str:
-    """The address of the space a token opens."""
-    return f"{public_url(env)}/{SPACE_PATH}/{token}"
-
-
-@dataclass(frozen=True)
-class IssuedLink:
-    """A link just issued: the token is known only here, never stored."""
-
-    link_id: int
-    company_id: int
-    customer_id: int
-    token: str
-    url: str
-    expires_at: datetime
+__all__ = [
+    "DEFAULT_PUBLIC_URL",
+    "SPACE_PATH",
+    "TOKEN_BYTES",
+    "VALID_FOR",
+    "IssuedLink",
+    "Resolution",
+    "SpaceAccess",
+    "checked",
+    "hash_token",
+    "issue_in",
+    "issue_link",
+    "link_url",
+    "public_url",
+    "resolve",
+    "revoke_links",
+    "space_viewer",
+]
 
 
 @dataclass(frozen=True)
@@ -81,40 +77,6 @@ class Resolution:
 
     access: SpaceAccess | None
     refusal: str = ""
-
-
-def issue_in(
-    conn: Connection, customer_id: int, now: datetime, created_by: int | None = None
-) -> IssuedLink:
-    """Issue a link for a customer in the caller's transaction (the dunning does it for every
-    message); the customer's live links are renewed to the same expiry.
-
-    Raises:
-        LookupError: for an unknown customer.
-    """
-    c, t = Customer.__table__, SpaceLink.__table__
-    customer = conn.execute(select(c.c.id, c.c.company_id).where(c.c.id == customer_id)).first()
-    if customer is None:
-        raise LookupError(f"no customer {customer_id}")
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    expires = now + VALID_FOR
-    conn.execute(
-        t.update()
-        .where(t.c.customer_id == customer.id, t.c.revoked_at.is_(None), t.c.expires_at > now)
-        .values(expires_at=expires)
-    )
-    link_id = conn.execute(
-        t.insert().values(
-            company_id=customer.company_id,
-            customer_id=customer.id,
-            token_hash=hash_token(token),
-            created_by=created_by,
-            created_at=now,
-            expires_at=expires,
-            uses=0,
-        )
-    ).inserted_primary_key[0]
-    return IssuedLink(link_id, customer.company_id, customer.id, token, link_url(token), expires)
 
 
 def issue_link(engine: Engine, who: Viewer, customer_id: int) -> IssuedLink:
