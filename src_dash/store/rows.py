@@ -1,10 +1,13 @@
-"""Dataclasses filled from result rows: each field from the column of the same name."""
+"""Dataclasses filled from result rows (or any record): each field from the column of the same
+name. The one `from_row` of the product: services and views use it too."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import fields
+from dataclasses import fields, is_dataclass
 from typing import Any, TypeVar
+
+from sqlalchemy.engine import Row
 
 T = TypeVar("T")
 
@@ -13,15 +16,21 @@ def _columns(row: Any) -> Mapping[str, Any]:  # noqa: ANN401
     return row if isinstance(row, Mapping) else row._mapping
 
 
-def from_row(cls: type[T], row: Any, **given: object) -> T:  # noqa: ANN401
-    """A `cls` (a dataclass) from `row` (a result row or a mapping).
-
-    The fields named in `given` take those values, the others the row's column of their name;
-    a field the row has no column for keeps its default.
+def from_row(cls: type[T], record: object, **given: Any) -> T:  # noqa: ANN401
+    """The dataclass `cls` with each field the record (a SQL row, a mapping, a dataclass, or any
+    object with attributes) has by the same name, except the ones given, taken as they are; a
+    field neither has keeps its default.
     """
-    values = {**_columns(row), **given}
-    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-    return cls(**{name: values[name] for name in names if name in values})
+    names = [f.name for f in fields(cls) if f.name not in given]  # type: ignore[arg-type]
+    if isinstance(record, Row):
+        record = record._mapping
+    elif is_dataclass(record):  # its fields only, never a method or property of the same name
+        record = {f.name: getattr(record, f.name) for f in fields(record)}
+    if isinstance(record, Mapping):
+        taken = {n: record[n] for n in names if n in record}
+    else:
+        taken = {n: getattr(record, n) for n in names if hasattr(record, n)}
+    return cls(**taken, **given)
 
 
 def tuples(row: Any, *names: str) -> dict[str, tuple]:  # noqa: ANN401
