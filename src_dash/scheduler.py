@@ -1,7 +1,12 @@
 """One scheduler for the app's periodic jobs (the sync now; exports and reports later).
 
 The same jobs run from the app (a lifespan task) or from `src-dash scheduler`. A job that fails
-is logged and tried again at its next time; it never stops the others.
+is logged and tried again at its next time; it never stops the others. With several backend
+workers or machines, each runs the loop but only the holder of the scheduler's lock runs the jobs
+(`store.leader`: a PostgreSQL advisory lock, a file lock on SQLite); another takes over within a
+tick or two when it dies, and runs every job once at once (each job is safe to run again: the
+dispatcher has its own lock and resolves what a killed pass left, the daily report is sent once a
+day, the others only bring the store up to date).
 
 A job may follow a schedule kept in the store (the sync: on or off and its interval, set by an
 admin in the settings): it is read at most every few seconds, and a new interval moves the next
@@ -21,6 +26,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from src_dash.config import Settings, load_settings
+from src_dash.store.leader import LeaderLock
 
 log = logging.getLogger("src_dash.scheduler")
 SCHEDULE_TTL = 5.0  # seconds a schedule read from the store is trusted before it is read again
@@ -258,20 +264,53 @@ def run_pending(jobs: list[Job], now: float | None = None) -> list[str]:
     return ran
 
 
+def scheduler_lock(settings: Settings | None = None) -> LeaderLock:
+    """The lock that elects the one process running the jobs among every worker and machine on
+    the store (see `store.leader`)."""
+    from src_dash.store.leader import LeaderLock
+
+    settings = settings or load_settings()
+    return LeaderLock(settings.database_url)
+
+
+def run_if_holder(jobs: list[Job], lock: LeaderLock | None) -> list[str]:
+    """Run the due jobs when this process holds the scheduler's lock (or runs without one)."""
+    if lock is not None and not lock.hold():
+        return []
+    return run_pending(jobs)
+
+
 def run_forever(
-    jobs: list[Job] | None = None, stop: threading.Event | None = None, tick: float = 1.0
+    jobs: list[Job] | None = None,
+    stop: threading.Event | None = None,
+    tick: float = 1.0,
+    lock: LeaderLock | None | str = "store",
 ) -> None:
-    """Run the jobs until `stop` is set (blocking; `src-dash scheduler` uses it)."""
+    """Run the jobs until `stop` is set (blocking; `src-dash scheduler` uses it), only while this
+    process holds the scheduler's lock ("store": the store's; None: no lock)."""
     jobs = default_jobs() if jobs is None else jobs
+    lock = scheduler_lock() if lock == "store" else lock
     stop = stop or threading.Event()
-    while not stop.is_set():
-        run_pending(jobs)
-        stop.wait(tick)
+    try:
+        while not stop.is_set():
+            run_if_holder(jobs, lock)
+            stop.wait(tick)
+    finally:
+        if lock is not None:
+            lock.release()
 
 
-async def run_forever_async(jobs: list[Job] | None = None, tick: float = 1.0) -> None:
-    """Run the jobs from an event loop (the app's lifespan), each in a worker thread."""
+async def run_forever_async(
+    jobs: list[Job] | None = None, tick: float = 1.0, lock: LeaderLock | None | str = "store"
+) -> None:
+    """Run the jobs from an event loop (the app's lifespan), each in a worker thread, only while
+    this worker holds the scheduler's lock: one worker among all runs them."""
     jobs = default_jobs() if jobs is None else jobs
-    while True:
-        await asyncio.to_thread(run_pending, jobs)
-        await asyncio.sleep(tick)
+    lock = scheduler_lock() if lock == "store" else lock
+    try:
+        while True:
+            await asyncio.to_thread(run_if_holder, jobs, lock)
+            await asyncio.sleep(tick)
+    finally:
+        if lock is not None:
+            await asyncio.to_thread(lock.release)

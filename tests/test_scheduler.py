@@ -54,7 +54,7 @@ def test_run_forever_stops_when_asked():
     stop = threading.Event()
     ran = threading.Event()
     jobs = [Job("tick", 0.01, ran.set)]
-    thread = threading.Thread(target=run_forever, args=(jobs, stop, 0.01))
+    thread = threading.Thread(target=run_forever, args=(jobs, stop, 0.01, None))
     thread.start()
     assert ran.wait(5)
     stop.set()
