@@ -174,6 +174,47 @@ def _problem_fields() -> list[rx.Component]:
     ]
 
 
+def _copy_fields() -> list[rx.Component]:
+    return [
+        rx.el.label(rx.text(t("space.copy.what", L), size="2"), html_for="space-copy-document"),
+        rx.el.select(
+            rx.el.option(t("space.copy.statement", L), value="statement"),
+            rx.foreach(SpaceState.rows, lambda r: rx.el.option(r["piece"], value=r["id"])),
+            name="document",
+            id="space-copy-document",
+            style={"padding": "0.5em", "width": "100%"},
+        ),
+        _field("space.copy.note", "note", "text", "copy"),
+    ]
+
+
+def _requests() -> list[rx.Component]:
+    """Ask for a copy, to be called back, or give a new billing contact."""
+    return [
+        _form(
+            "space.copy.title", "space.copy.submit", SpaceState.ask_copy, "copy", *_copy_fields()
+        ),
+        _form(
+            "space.callback.title",
+            "space.callback.submit",
+            SpaceState.call_back,
+            "callback",
+            _field("space.callback.phone", "phone", "tel", "callback"),
+            _field("space.callback.moment", "moment", "text", "callback"),
+            _field("space.callback.note", "note", "text", "callback"),
+        ),
+        _form(
+            "space.contact.title",
+            "space.contact.submit",
+            SpaceState.contact,
+            "contact",
+            _field("space.contact.name", "name", "text", "contact"),
+            _field("space.contact.email", "email", "email", "contact"),
+            _field("space.contact.phone", "phone", "tel", "contact"),
+        ),
+    ]
+
+
 def _actions() -> rx.Component:
     return rx.vstack(
         _form(
@@ -210,6 +251,7 @@ def _actions() -> rx.Component:
             "write",
             rx.text_area(name="body", id="space-write-body", width="100%"),
         ),
+        *_requests(),
         spacing="4",
         width="100%",
     )

@@ -18,12 +18,13 @@ import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
 
 from src_dash.access import AccessDenied
-from src_dash.services.customer_space import actions
+from src_dash.services.customer_space import actions, requests
 from src_dash.services.customer_space.links import SPACE_PATH, SpaceAccess, resolve
 from src_dash.services.customer_space.view import SpaceView, space_view, statement_pdf
 from src_dash.services.inputs import InvalidInput
 from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
+from src_dash.ui.pages.space.errors import error_text
 
 logger = logging.getLogger(__name__)
 
@@ -151,11 +152,11 @@ class SpaceState(rx.State):
         try:
             await asyncio.to_thread(action, get_engine(), access, *args)
         except InvalidInput as exc:
-            self.error = i18n.text("space.error", self.lang).format(detail=str(exc))
+            self.error = error_text(exc, self.lang)
             return
         except (AccessDenied, SQLAlchemyError) as exc:
             logger.warning("a customer's action in their space failed: %s", exc)
-            self.error = i18n.text("space.error", self.lang).format(detail="")
+            self.error = error_text(exc, self.lang)
             return
         self.notice = i18n.text(done_key, self.lang)
         await self._reload(access)
@@ -188,6 +189,35 @@ class SpaceState(rx.State):
     async def write(self, form: dict[str, Any]) -> None:
         """Write to the collector."""
         await self._act("space.write.done", actions.write_message, form.get("body", ""))
+
+    @rx.event
+    async def ask_copy(self, form: dict[str, Any]) -> None:
+        """Ask for a copy of an invoice or of the statement."""
+        await self._act(
+            "space.copy.done", requests.ask_copy, form.get("document", ""), form.get("note", "")
+        )
+
+    @rx.event
+    async def call_back(self, form: dict[str, Any]) -> None:
+        """Ask to be called back."""
+        await self._act(
+            "space.callback.done",
+            requests.ask_call_back,
+            form.get("phone", ""),
+            form.get("moment", ""),
+            form.get("note", ""),
+        )
+
+    @rx.event
+    async def contact(self, form: dict[str, Any]) -> None:
+        """Propose a new billing contact."""
+        await self._act(
+            "space.contact.done",
+            requests.ask_contact_change,
+            form.get("name", ""),
+            form.get("email", ""),
+            form.get("phone", ""),
+        )
 
     @rx.event
     def report(self, form: dict[str, Any]):  # noqa: ANN201
