@@ -19,6 +19,7 @@ from src_dash.store.messaging import CompanyMessaging
 from src_dash.store.ops import AuditLog, SourceBalance, StoreMeta, SyncCursor, SyncRun
 from src_dash.store.planning import ProfileRule
 from src_dash.store.space import SpaceAttachment, SpaceEvent, SpaceLink, SpaceThrottle
+from src_dash.store.space_handled import SpaceHandled
 from src_dash.store.users import (
     CashObjective,
     LoginThrottle,
@@ -58,6 +59,7 @@ __all__ = [
     "SourceBalance",
     "SpaceAttachment",
     "SpaceEvent",
+    "SpaceHandled",
     "SpaceLink",
     "SpaceThrottle",
     "Scenario",

@@ -1,5 +1,6 @@
-"""The worklist ("Actions à mener"): a user's actions due today and late, grouped by kind; the
-call sheet of a customer; marking an action done or skipped with its outcome.
+"""The worklist ("Actions à mener"): a user's actions due today and late, grouped by kind; their
+day in sections (today, late, coming, done today, côté client) and marking a customer's space
+action handled; the call sheet of a customer; marking an action done or skipped with its outcome.
 
 An action is open while proposed or approved. It is due today when its day is today, late when
 its day is past. A promise follow-up whose promise was kept or cancelled is no longer work.
@@ -11,6 +12,7 @@ from src_dash.services.worklist.actions import (
     complete_action,
     worklist,
 )
+from src_dash.services.worklist.client_side import mark_handled
 from src_dash.services.worklist.model import (
     KINDS,
     OPEN_STATUSES,
@@ -18,13 +20,17 @@ from src_dash.services.worklist.model import (
     ActionDone,
     CallContact,
     CallSheet,
+    ClientLine,
+    DaySections,
     DisputeLine,
+    DoneLine,
     MessageLine,
     PromiseLine,
     WorkGroup,
     WorkItem,
     Worklist,
 )
+from src_dash.services.worklist.sections import day_sections
 from src_dash.services.worklist.sheet import (
     call_sheet,
 )
@@ -33,7 +39,10 @@ __all__ = [
     "ActionDone",
     "CallContact",
     "CallSheet",
+    "ClientLine",
+    "DaySections",
     "DisputeLine",
+    "DoneLine",
     "KINDS",
     "MessageLine",
     "OPEN_STATUSES",
@@ -44,5 +53,7 @@ __all__ = [
     "Worklist",
     "call_sheet",
     "complete_action",
+    "day_sections",
+    "mark_handled",
     "worklist",
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, true
 from sqlalchemy.engine import Engine
 
 from src_dash.access import (
@@ -50,9 +50,17 @@ from src_dash.store.versions import bump_data_version
 # The worklist
 
 
-def _open_actions_query(who: Viewer, user_id: int, today: date, include_unassigned: bool):  # noqa: ANN202
-    """The open actions due by `today` of a user (and the unassigned ones) in the viewer's scope,
-    with their customer, company, assignee and promise."""
+def _open_actions_query(  # noqa: ANN202
+    who: Viewer,
+    user_id: int,
+    today: date,
+    include_unassigned: bool,
+    since: date | None = None,
+    skip_origin: str | None = None,
+):
+    """The open actions due by `today` (and after `since`, when given) of a user (and the
+    unassigned ones) in the viewer's scope, with their customer, company, assignee and promise;
+    those of origin `skip_origin` left out."""
     a, c, co, u = Action.__table__, Customer.__table__, Company.__table__, User.__table__
     p = Promise.__table__
     assigned = a.c.assigned_to == user_id
@@ -78,6 +86,8 @@ def _open_actions_query(who: Viewer, user_id: int, today: date, include_unassign
         .where(
             a.c.status.in_(OPEN_STATUSES),
             a.c.due_on <= today,
+            a.c.due_on > since if since is not None else true(),
+            a.c.origin != skip_origin if skip_origin is not None else true(),
             assigned,
             scope_clause(who.scope),
             or_(p.c.id.is_(None), p.c.status.in_(("pending", "broken"))),
@@ -116,8 +126,15 @@ def _open_totals(
     return totals
 
 
-def _work_item(r: object, today: date, total: tuple[int, Decimal]) -> WorkItem:
-    """An open action as a line of the worklist."""
+def _work_item(
+    r: object,
+    today: date,
+    total: tuple[int, Decimal],
+    comments: int = 0,
+    next_on: date | None = None,
+) -> WorkItem:
+    """An open action as a line of the worklist (with its customer's comments and next action,
+    when known)."""
     return from_row(
         WorkItem,
         r,
@@ -128,6 +145,8 @@ def _work_item(r: object, today: date, total: tuple[int, Decimal]) -> WorkItem:
         items=total[0],
         amount=total[1],
         promise_status=r.promise_status or "",
+        comments=comments,
+        next_on=next_on if next_on is not None and next_on != r.due_on else None,
     )
 
 

@@ -48,6 +48,8 @@ class WorkItem:
     promise_status: str
     promise_amount: Decimal | None
     promised_on: date | None
+    comments: int = 0  # the customer's comments (a marker on the row)
+    next_on: date | None = None  # the customer's next open action after today, if any
 
 
 @dataclass(frozen=True)
@@ -159,3 +161,59 @@ class CallSheet:
     disputes: tuple[DisputeLine, ...]
     comments: tuple[str, ...]
     script: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DoneLine:
+    """One thing the user did today (from the audit log, or a message they sent).
+
+    Attributes:
+        what: the audit action ("call.log", "promise.record", ...) or "message.sent".
+        outcome: a call's outcome, a flag's kind, a message's channel...; amount and on: a
+            promise's amount and day, a call back's day.
+    """
+
+    at: datetime
+    what: str
+    customer_id: int
+    customer_number: str
+    customer_name: str
+    outcome: str = ""
+    amount: Decimal | None = None
+    on: date | None = None
+
+
+@dataclass(frozen=True)
+class ClientLine:
+    """Something a customer did in their space that no collector has handled yet.
+
+    Attributes:
+        kind: the space event's kind (promise, dispute, paid, message, or a request's kind).
+        text: what they wrote or chose (the dispute's reason and note, the message...).
+        amount, on: a promise's amount and day.
+    """
+
+    event_id: int
+    kind: str
+    at: datetime
+    customer_id: int
+    customer_number: str
+    customer_name: str
+    company_code: str
+    text: str = ""
+    amount: Decimal | None = None
+    on: date | None = None
+
+
+@dataclass(frozen=True)
+class DaySections:
+    """A user's day: what is due today, late, coming in the next days, done today, and what
+    customers did in their space (côté client)."""
+
+    as_of: date
+    user_id: int
+    today: tuple[WorkItem, ...]
+    late: tuple[WorkItem, ...]
+    upcoming: tuple[WorkItem, ...]
+    done: tuple[DoneLine, ...]
+    client: tuple[ClientLine, ...]
