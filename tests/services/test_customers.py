@@ -126,6 +126,9 @@ def test_a_sales_rep_sees_only_their_customers(demo: Demo):
     assert {r.customer_id for r in wide} == theirs
     options = filter_options(demo.engine, rep, as_of=TODAY)
     assert [c.value for c in options.sales_reps] == [str(rep_id)]
+    # Their own name on every row says nothing: the sales rep column is not offered to them.
+    assert "sales_rep" not in {c.key for c in options.columns}
+    assert "sales_rep" in {c.key for c in filter_options(demo.engine, demo.users["admin"]).columns}
 
 
 def test_nobody_signed_in_is_refused(demo: Demo):

@@ -220,11 +220,15 @@ def filter_options(engine: Engine, who: Viewer, as_of: date | None = None) -> Fi
     no_rep = (RepChoice(0, ""),) if frame["sales_rep_id"].null_count() else ()
     profiles = sorted(set(frame["profile"].to_list()))
     free = [n for n in _free_names(frame) if bool((frame[FREE_PREFIX + n] != "").any())]
+    rep_choices = (*reps, *no_rep)
+    # One sales rep in the whole portfolio (a sales rep's own): their column would say the same
+    # on every row, so it is not offered.
+    columns = tuple(c for c in COLUMNS if len(rep_choices) > 1 or c.key != "sales_rep")
     return FilterOptions(
         companies=tuple(Choice(str(c.company_id), c.label) for c in companies),
-        sales_reps=tuple(Choice(str(r.sales_rep_id), r.name) for r in (*reps, *no_rep)),
+        sales_reps=tuple(Choice(str(r.sales_rep_id), r.name) for r in rep_choices),
         profiles=tuple(Choice(p, p) for p in profiles),
         grades=tuple(letter for _, letter in GRADES),
         free_fields=tuple(free),
-        columns=COLUMNS + tuple(Column(FREE_PREFIX + n, TEXT, n) for n in free),
+        columns=columns + tuple(Column(FREE_PREFIX + n, TEXT, n) for n in free),
     )
