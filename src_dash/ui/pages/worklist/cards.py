@@ -46,6 +46,34 @@ def _title_line(r: rx.Var) -> rx.Component:
             data_testid="due-badge",
         ),
         rx.cond(r.level_text != "", rx.badge(r.level_text, variant="outline")),
+        rx.cond(r.kind_text != "", rx.badge(r.kind_text, variant="surface", color_scheme="gray")),
+        _markers(r),
+    )
+
+
+def _markers(r: rx.Var) -> rx.Component:
+    """The marks of a customer with comments or a next action planned."""
+    return rx.fragment(
+        rx.cond(
+            r.comments_text != "",
+            rx.badge(
+                rx.icon("message-square", size=12),
+                r.comments_text,
+                color_scheme="violet",
+                variant="soft",
+                data_testid="marker-comments",
+            ),
+        ),
+        rx.cond(
+            r.next_text != "",
+            rx.badge(
+                rx.icon("calendar-clock", size=12),
+                r.next_text,
+                color_scheme="teal",
+                variant="soft",
+                data_testid="marker-next",
+            ),
+        ),
     )
 
 
@@ -81,18 +109,18 @@ def _work_card(r: rx.Var) -> rx.Component:
     )
 
 
-def work_rows() -> rx.Component:
-    """The open actions, each kind under its heading."""
+def work_rows(rows: rx.Var, id_: str) -> rx.Component:
+    """Open actions, each kind under its heading (when the rows carry one)."""
     return column(
         rx.foreach(
-            WorklistState.rows,
+            rows,
             lambda r: rx.fragment(
                 rx.cond(r.first_of_group, _group_heading(r)),
                 _work_card(r),
             ),
         ),
         spacing="2",
-        id="worklist",
+        id=id_,
     )
 
 

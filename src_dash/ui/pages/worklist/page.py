@@ -1,4 +1,5 @@
-"""The worklist's page: its head, the actions or why there are none, and the call sheet."""
+"""The worklist's page: its head, the day in sections (or why there is none for this role), and
+the call sheet."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ import reflex as rx
 
 from src_dash.ui.components.layout import loaded_page
 from src_dash.ui.kit.widgets import error_notice, notice, words
-from src_dash.ui.pages.worklist.cards import work_rows, worklist_header
+from src_dash.ui.pages.worklist.cards import worklist_header
+from src_dash.ui.pages.worklist.day_view import day_sections
 from src_dash.ui.pages.worklist.sheet import sheet_dialog
 from src_dash.ui.pages.worklist.state import WorklistState
 
 
 def worklist_page() -> rx.Component:
-    """The worklist: today's and late actions by kind, each opening its call sheet."""
+    """The worklist: today's, late and coming actions by kind (each opening its call sheet),
+    what customers did in their space, and what was done today."""
     s = WorklistState
     return loaded_page(
         worklist_header(),
@@ -20,11 +23,7 @@ def worklist_page() -> rx.Component:
         loaded=s.loaded,
         content=rx.cond(
             s.allowed,
-            rx.cond(
-                s.rows.length() > 0,
-                work_rows(),
-                notice("party-popper", words("work.empty"), "worklist-empty"),
-            ),
+            day_sections(),
             notice("lock", words("work.denied"), "worklist-denied", "gray"),
         ),
         on_lang_change=s.load,

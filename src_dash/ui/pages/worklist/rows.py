@@ -5,6 +5,7 @@ functions over `services.worklist`'s results: no state, no component, unit-teste
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from decimal import Decimal
 
 from src_dash.services.worklist import CallSheet, WorkItem, Worklist
@@ -43,6 +44,9 @@ class WorkRow(CustomerLine):
     note: str = ""
     promise_text: str = ""
     assigned_text: str = ""
+    kind_text: str = ""  # the kind's words on a row listed without its group's heading
+    comments_text: str = ""  # the customer's comments, a marker ("" none)
+    next_text: str = ""  # the customer's next action, a marker ("" none)
 
 
 @dataclasses.dataclass
@@ -116,6 +120,15 @@ def _promise_text(item: WorkItem, fmt: Formats, w: dict[str, str]) -> str:
     return promise
 
 
+def _due_text(item: WorkItem, fmt: Formats, w: dict[str, str]) -> str:
+    """ "Retard 3 j", "Aujourd'hui", or "Prévue le 25/11/2026" for a coming action."""
+    if item.days_late > 0:
+        return w["work.late_by"].format(days=days(item.days_late, fmt))
+    if item.days_late < 0:
+        return w["work.due_on"].format(day=fmt.day(item.due_on))
+    return w["work.today"]
+
+
 def _row(item: WorkItem, n: int, label: str, count: str, fmt: Formats) -> WorkRow:
     w = catalog(fmt.lang)
     return WorkRow(
@@ -130,11 +143,7 @@ def _row(item: WorkItem, n: int, label: str, count: str, fmt: Formats) -> WorkRo
         customer=item.customer_name,
         subtitle=" · ".join(p for p in (item.customer_number, item.company_code) if p),
         late=item.days_late > 0,
-        due_text=(
-            w["work.late_by"].format(days=days(item.days_late, fmt))
-            if item.days_late > 0
-            else w["work.today"]
-        ),
+        due_text=_due_text(item, fmt, w),
         level_text=w.get(f"camp.level.{item.level}", "") if item.level else "",
         items_text=w["work.items"].format(n=fmt.count(item.items)) if item.items else "",
         amount_text=fmt.money(item.amount, "EUR") if item.items else "",
@@ -145,7 +154,35 @@ def _row(item: WorkItem, n: int, label: str, count: str, fmt: Formats) -> WorkRo
             if item.assigned_name
             else w["work.unassigned"]
         ),
+        comments_text=(
+            w["work.marker.comments"].format(n=fmt.count(item.comments)) if item.comments else ""
+        ),
+        next_text=w["work.marker.next"].format(day=fmt.day(item.next_on)) if item.next_on else "",
     )
+
+
+def format_items(items: Sequence[WorkItem], fmt: Formats, headings: bool = True) -> list[WorkRow]:
+    """Actions as rows, the first of each run of one kind carrying its heading and count (or,
+    without `headings`, each row its kind's words)."""
+    w = catalog(fmt.lang)
+    if not headings:
+        return [
+            dataclasses.replace(
+                _row(item, 1, "", "", fmt), kind_text=w.get(f"work.kind.{item.kind}", item.kind)
+            )
+            for item in items
+        ]
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+    rows: list[WorkRow] = []
+    previous = None
+    for item in items:
+        label = w.get(f"work.kind.{item.kind}", item.kind)
+        first = 0 if item.kind != previous else 1
+        rows.append(_row(item, first, label, fmt.count(counts[item.kind]), fmt))
+        previous = item.kind
+    return rows
 
 
 def format_rows(found: Worklist, fmt: Formats) -> list[WorkRow]:

@@ -19,21 +19,22 @@ from src_dash.services import followup
 from src_dash.services.dispute_reasons import list_dispute_reasons
 from src_dash.services.worklist import (
     SIMPLE_CALL_OUTCOMES,
-    Worklist,
+    DaySections,
     call_sheet,
     complete_action,
-    worklist,
+    day_sections,
+    mark_handled,
 )
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats
 from src_dash.ui.choice import Choice
 from src_dash.ui.kit.service import run_service
+from src_dash.ui.pages.worklist.day_rows import ClientRow, DayRows, DoneRow, format_day
 from src_dash.ui.pages.worklist.rows import (
     OUTCOMES,
     OutcomeForm,
     SheetView,
     WorkRow,
-    format_rows,
     format_sheet,
     plain_amount,
     promised_total,
@@ -42,6 +43,8 @@ from src_dash.ui.pages.worklist.rows import (
 logger = logging.getLogger(__name__)
 # The outcome form's texts that `set_form` sets as typed (the outcome has its own handler).
 FORM_TEXTS = ("note", "promise_amount", "promised_on", "reason", "call_back_on")
+# The day's sections, in the order of the phone's tabs.
+SECTIONS = ("today", "late", "client", "upcoming", "done")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,11 +58,11 @@ class Closing:
     entry_ids: tuple[int, ...]
 
 
-def read_worklist(engine: Any, who: Viewer, on: date, everyone: bool) -> Worklist | None:  # noqa: ANN401
-    """The viewer's worklist of the day; None for a viewer who does not work the accounts."""
+def read_day(engine: Any, who: Viewer, on: date, everyone: bool) -> DaySections | None:  # noqa: ANN401
+    """The viewer's day in sections; None for a viewer who does not work the accounts."""
     if not who.can_work:
         return None
-    return worklist(engine, who, on, None, everyone)
+    return day_sections(engine, who, on, None, everyone)
 
 
 def read_sheet(engine: Any, who: Viewer, customer_id: int) -> tuple:  # noqa: ANN401
@@ -121,8 +124,17 @@ class WorklistState(rx.State):
     as_of: str = ""
     due_today: str = "0"
     late: str = "0"
+    upcoming: str = "0"
+    done_count: str = "0"
+    client_count: str = "0"
     only_mine: bool = False
-    rows: list[WorkRow] = []
+    section: str = "today"  # the section shown on a phone
+    rows: list[WorkRow] = []  # today's
+    late_rows: list[WorkRow] = []
+    upcoming_rows: list[WorkRow] = []
+    done_rows: list[DoneRow] = []
+    client_rows: list[ClientRow] = []
+    handling: int = 0  # the customer's action being marked handled
 
     sheet_open: bool = False
     sheet_loading: bool = False
@@ -136,9 +148,7 @@ class WorklistState(rx.State):
 
     async def _refresh(self) -> None:
         today = clock_today()
-        done = await run_service(
-            self, read_worklist, today, not self.only_mine, describe=load_error
-        )
+        done = await run_service(self, read_day, today, not self.only_mine, describe=load_error)
         if done.signed_out:
             self.loaded = False
             return
@@ -149,16 +159,48 @@ class WorklistState(rx.State):
             found = done.value
             self.allowed = True
             self.error = ""
-            self.rows = format_rows(found, done.fmt)
-            self.due_today = done.fmt.count(found.due_today)
-            self.late = done.fmt.count(found.late)
+            self._show(format_day(found, done.fmt))
             return
-        self.rows = []
+        self._show(None)
         if isinstance(done.exception, SQLAlchemyError):
             logger.error("the worklist could not be read", exc_info=done.exception)
             self.error = done.error
         else:  # not for this role
             self.allowed = False
+
+    def _show(self, day: DayRows | None) -> None:
+        """Put the day's rows and counts on the page (None: none)."""
+        self.rows = day.today if day else []
+        self.late_rows = day.late if day else []
+        self.upcoming_rows = day.upcoming if day else []
+        self.done_rows = day.done if day else []
+        self.client_rows = day.client if day else []
+        counts = day.counts if day else {}
+        self.due_today = counts.get("today", "0")
+        self.late = counts.get("late", "0")
+        self.upcoming = counts.get("upcoming", "0")
+        self.done_count = counts.get("done", "0")
+        self.client_count = counts.get("client", "0")
+
+    @rx.event
+    def set_section(self, value: str) -> None:
+        """Show one section on a phone."""
+        if value in SECTIONS:
+            self.section = value
+
+    @rx.event
+    async def handle_client(self, event_id: int):  # noqa: ANN201  (yields a toast)
+        """Mark a customer's space action handled, then read the day again."""
+        self.handling = int(event_id)
+        yield
+        done = await run_service(
+            self, mark_handled, int(event_id), catch=(ValueError,), describe=sheet_error
+        )
+        self.handling = 0
+        if done.signed_out:
+            return
+        await self._refresh()
+        yield done.toast("work.client.saved")
 
     @rx.event
     async def load(self) -> None:
@@ -183,7 +225,15 @@ class WorklistState(rx.State):
     @rx.event
     async def open_sheet(self, action_id: int):  # noqa: ANN201  (yields to show the spinner)
         """Open the call sheet of an action's customer, with an empty outcome form."""
-        row = next((r for r in self.rows if r.action_id == int(action_id)), None)
+        wanted = int(action_id)
+        row = next(
+            (
+                r
+                for r in (*self.rows, *self.late_rows, *self.upcoming_rows)
+                if r.action_id == wanted
+            ),
+            None,
+        )
         if row is None:
             return
         self._start_sheet(row)
