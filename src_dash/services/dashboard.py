@@ -45,10 +45,12 @@ from src_dash.store import (
     Message,
     Promise,
 )
+from src_dash.store.space import SpaceEvent
 
 LIST_LIMIT = 10
 EVENT_LIMIT = 12
 PROMISE_HORIZON_DAYS = 7
+SPACE_DAYS = 30
 CACHE_SIZE = 64
 # After a sync, many clients ask at once: one of them loads the new ledger, the others wait.
 _LEDGER_LOCK = threading.Lock()
@@ -140,6 +142,8 @@ class ViewerDashboard:
     promises_due_count: int
     open_disputes: tuple[OpenDispute, ...]
     recent_events: tuple[RecentEvent, ...]
+    # Customers who used their space (espace client) in the last `SPACE_DAYS` days.
+    space_customers: int = 0
 
 
 def store_version(engine: Engine) -> int:
@@ -244,6 +248,20 @@ def promises_due(
         .limit(limit)
     ).all()
     return [PromiseDue(*row) for row in rows], int(total)
+
+
+def space_customers(conn: Connection, scope: Scope, as_of: date, days: int = SPACE_DAYS) -> int:
+    """How many customers of the scope did something in their space (a visit, a promise...)
+    in the `days` days up to `as_of` (UTC days)."""
+    e, c = SpaceEvent.__table__, Customer.__table__
+    start = datetime.combine(as_of - timedelta(days=days - 1), time.min, tzinfo=UTC)
+    end = datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=UTC)
+    query = (
+        select(func.count(func.distinct(e.c.customer_id)))
+        .select_from(e.join(c, c.c.id == e.c.customer_id))
+        .where((e.c.at >= start) & (e.c.at < end) & scope_clause(scope))
+    )
+    return int(conn.execute(query).scalar() or 0)
 
 
 def open_disputes(conn: Connection, scope: Scope, limit: int = LIST_LIMIT) -> list[OpenDispute]:
@@ -425,6 +443,7 @@ def _compute(engine: Engine, scope: Scope, as_of: date, version: int) -> ViewerD
     with engine.connect() as conn:
         due, due_count = promises_due(conn, scope, as_of)
         disputes = open_disputes(conn, scope)
+        in_space = space_customers(conn, scope, as_of)
     currency = figures.kpis.book_currency
     return ViewerDashboard(
         version=version,
@@ -435,6 +454,7 @@ def _compute(engine: Engine, scope: Scope, as_of: date, version: int) -> ViewerD
         promises_due_count=due_count,
         open_disputes=tuple(disputes),
         recent_events=tuple(recent_events(engine, scope, as_of)),
+        space_customers=in_space,
     )
 
 

@@ -93,6 +93,7 @@ WORD_MODULES: Final = (
     "login",
     "forecast",
     "space",
+    "space_staff",
     "privacy",
 )
 for _area in WORD_MODULES:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
 
 from src_dash.clock import today as clock_today
@@ -24,6 +24,8 @@ from src_dash.store import Company, Customer, DisputeReason, Message
 # The dispute reason a customer's "déjà payé" opens (the planner never duns a disputed item).
 ALREADY_PAID_REASON = "Déjà payé (à vérifier)"
 SHOWN_STATUSES = ("sent",)
+ANSWER_TEMPLATE = "space_answer"  # see `staff_mail.answer_message`
+ANSWER_STATUSES = ("queued", "sending", "handover", "sent")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class SpaceMessage:
     channel: str
     subject: str
     body_text: str
+    # The company's answer to a message the customer wrote in the space (shown as such).
+    answer: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,13 +109,22 @@ def _items(engine: Engine, conn, customer_id: int, as_of: date):  # noqa: ANN001
 
 def _messages(conn, customer_id: int) -> tuple[SpaceMessage, ...]:  # noqa: ANN001
     m = Message.__table__
+    # The company's answers show at once (the email may still be on its way).
+    answer = (m.c.template_code == ANSWER_TEMPLATE) & m.c.status.in_(ANSWER_STATUSES)
+    shown = or_(m.c.status.in_(SHOWN_STATUSES), answer)
+    when = func.coalesce(m.c.sent_at, m.c.created_at)
     rows = conn.execute(
-        select(m.c.id, m.c.sent_at, m.c.channel, m.c.subject, m.c.body_text)
-        .where(m.c.customer_id == customer_id, m.c.status.in_(SHOWN_STATUSES))
-        .order_by(m.c.sent_at.desc(), m.c.id.desc())
+        select(m.c.id, when.label("at"), m.c.channel, m.c.subject, m.c.body_text, m.c.template_code)
+        .where(m.c.customer_id == customer_id, shown)
+        .order_by(when.desc(), m.c.id.desc())
         .limit(100)
     ).all()
-    return tuple(SpaceMessage(r.id, r.sent_at, r.channel, r.subject, r.body_text) for r in rows)
+    return tuple(
+        SpaceMessage(
+            r.id, r.at, r.channel, r.subject, r.body_text, r.template_code == ANSWER_TEMPLATE
+        )
+        for r in rows
+    )
 
 
 def customer_reasons(conn) -> tuple[tuple[int, str], ...]:  # noqa: ANN001
