@@ -26,16 +26,22 @@ from jinja2 import (
 )
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from src_dash.dunning.model import Rendered
+from src_dash.dunning.template_budget import (
+    BudgetedEnvironment,
+    BudgetExceeded,
+    metered,
+)
 from src_dash.dunning.template_sample import sample_context
 
 LANGUAGES = ("fr", "en")
 LOCALES = {"fr": "fr_FR", "en": "en_US"}
 MAX_SOURCE = 200_000
 MAX_LOGO_BYTES = 512 * 1024
+CHECK_SECONDS = 0.3  # the budget of each sample render when a template is checked
+RENDER_SECONDS = 2.0  # the budget of each field when a message is rendered
 
 VARIABLES: dict[str, tuple[str, ...]] = {
     "as_of": (),
@@ -61,6 +67,7 @@ VARIABLES: dict[str, tuple[str, ...]] = {
     "sender": ("name", "email", "reply_to", "phone", "signature"),
     "payment": ("iban", "bic", "bank", "reference", "rule"),
     "sales_rep": ("name", "email", "phone"),
+    "space_url": (),
     "items": (),
     "credits": (),
     "totals": ("count", "residual", "credits", "net", "currency", "owed"),
@@ -155,13 +162,13 @@ def _keep_lines(value: object) -> str:
     return str(value or "")
 
 
-def _environment(autoescape: bool) -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
+def _environment(autoescape: bool) -> BudgetedEnvironment:
+    env = BudgetedEnvironment(
         undefined=StrictUndefined, autoescape=autoescape, keep_trailing_newline=True
     )
     env.globals = {name: env.globals[name] for name in GLOBALS}
-    env.filters.update(money=_money, date=_date, longdate=_longdate, percent=_percent)
-    env.filters["nl2br"] = _nl2br if autoescape else _keep_lines
+    env.add_filters(money=_money, date=_date, longdate=_longdate, percent=_percent)
+    env.add_filters(nl2br=_nl2br if autoescape else _keep_lines)
     return env
 
 
@@ -169,7 +176,7 @@ _HTML_ENV = _environment(autoescape=True)
 _TEXT_ENV = _environment(autoescape=False)
 
 
-def _env(field: str) -> ImmutableSandboxedEnvironment:
+def _env(field: str) -> BudgetedEnvironment:
     return _HTML_ENV if field == "body_html" else _TEXT_ENV
 
 
@@ -237,6 +244,10 @@ _NO_ATTRIBUTE = re.compile(r"has no attribute '([^']*)'")
 
 def _render_problem(field: str, exc: Exception) -> TemplateProblem:
     line = _error_line(exc)
+    if isinstance(exc, BudgetExceeded):
+        return TemplateProblem(field, line, str(exc))
+    if isinstance(exc, RecursionError):
+        return TemplateProblem(field, line, "The template exceeds the limit of nested calls")
     if isinstance(exc, SecurityError):
         return TemplateProblem(field, line, f"refused by the sandbox: {exc}")
     if isinstance(exc, UndefinedError):
@@ -254,10 +265,17 @@ def _compiled(field: str, source: str) -> Template:
     return _env(field).from_string(source)
 
 
-def _render_field(field: str, source: str, context: dict) -> str:
-    """Render one field; any failure becomes a TemplateError naming the field and the line."""
+def _render_field(field: str, source: str, context: dict, seconds: float = RENDER_SECONDS) -> str:
+    """Render one field within its budget (`template_budget`: `seconds`, at most `MAX_OUTPUT`
+    characters); any failure becomes a TemplateError naming the field and the line."""
     try:
-        return _compiled(field, source).render(context)
+        template = _compiled(field, source)
+        with metered(seconds) as budget:
+            parts = []
+            for part in template.generate(context):
+                budget.produce(len(part))
+                parts.append(part)
+        return "".join(parts)
     except TemplateSyntaxError as exc:
         problem = TemplateProblem(field, exc.lineno, f"syntax error: {exc.message}")
         raise TemplateError([problem]) from exc
@@ -291,7 +309,7 @@ def check_template(
         )
         for context in samples:
             try:
-                _render_field(field, source or "", context)
+                _render_field(field, source or "", context, CHECK_SECONDS)
             except TemplateError as exc:
                 problems += exc.problems
                 break

@@ -5,7 +5,11 @@ HTML body and a plain-text alternative. They are rendered by
 `jinja2.sandbox.ImmutableSandboxedEnvironment` with `StrictUndefined`: a template reaches only
 the variables below, through their public keys and attributes; a missing name is an error, not
 an empty string; names starting with "_" (``''.__class__``) and the default globals (cycler,
-joiner, lipsum, namespace) are out of reach. The HTML body is auto-escaped.
+joiner, lipsum, namespace) are out of reach. The HTML body is auto-escaped. Each render keeps
+to a budget (`template_budget`): no value over a million characters (``*``, ``**``, ``+``,
+``%``, ``~`` and the growing filters are measured before they build it), ``range`` up to
+10,000, at most 5 million characters of output and 500,000 loop turns and calls, and a deadline
+(0.3 s per sample when checked, 2 s per field when a message is rendered).
 
 Variables (the same for emails and letters, see `letter_context`):
 
@@ -29,6 +33,12 @@ Variables (the same for emails and letters, see `letter_context`):
 - ``payment``: iban (grouped by four), bic, bank, reference (what to put on the transfer, by the
   company's rule: the invoice numbers or the customer number), rule
 - ``sales_rep``: name, email, phone
+- ``space_url``: the customer's personal link to their space for this company. A preview shows a
+  clearly fake example link; the message kept in the outbox too, and the real link (a new token,
+  90 days, renewing the customer's live links) replaces it when the email is sent or the letter
+  printed (`outbox.addressed`, `letters.load_letters`). An email whose template does not use it
+  gets the link in a last line (`template_context.space_footer`); a letter prints it with a QR
+  code in its own block
 - ``items``: each with piece, reference, journal, kind, posting_date, due_date, days_late,
   level, previous_level, amount, residual (book currency), currency (the item's),
   residual_currency (None when the item is in book currency), owed (in the item's currency),
@@ -74,6 +84,8 @@ from src_dash.dunning.template_context import (
     _sales_rep,
     build_context,
     is_overdue,
+    space_footer,
+    uses_space_url,
 )
 from src_dash.dunning.template_sample import sample_context
 from src_dash.dunning.template_sandbox import (
@@ -401,7 +413,12 @@ class Renderer:
             proposal = replace(proposal, language=row.language)
         context = self.context(proposal)
         rendered = render_sources(row.subject, row.body_html, row.body_text, context)
-        return Rendered(rendered.subject, rendered.html, rendered.text, proposal.language)
+        body_html, body_text = rendered.html, rendered.text
+        if proposal.channel == "email" and not uses_space_url(row.body_html, row.body_text):
+            body_html, body_text = space_footer(
+                body_html, body_text, proposal.language, context["space_url"]
+            )
+        return Rendered(rendered.subject, body_html, body_text, proposal.language)
 
 
 def letter_context(engine_or_conn: Engine | Connection, proposal: Proposal) -> dict:

@@ -83,6 +83,17 @@ _FRENCH = (
         "is refused: names starting with '_' are outside the template's variables",
         "est refusé\u00a0: les noms commençant par «\u00a0_\u00a0» sont hors des variables",
     ),
+    ("The template exceeds the limit of", "Le modèle dépasse la limite de"),
+    ("characters for a value", "caractères pour une valeur"),
+    ("characters of output", "caractères produits"),
+    ("loop turns and calls", "tours de boucle et appels"),
+    ("seconds of rendering", "secondes de rendu"),
+    ("numbers for a range", "nombres pour un range"),
+    ("bits for a number", "bits pour un nombre"),
+    ("for an exponent", "pour un exposant"),
+    ("of nested calls", "d'appels imbriqués"),
+    ("of a text is not available in templates", "d'un texte est refusée dans les modèles"),
+    ("the method", "la méthode"),
     ("characters", "caractères"),
 )
 _BETWEEN = re.compile(r"must be between (?P<low>\S+) and (?P<high>\S+)")
