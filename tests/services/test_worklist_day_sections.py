@@ -20,7 +20,7 @@ from src_dash.services.customer_space.actions import log_event, promise, write_m
 from src_dash.services.customer_space.links import issue_link, resolve
 from src_dash.services.followup import InvalidInput, add_comment, log_call, record_promise
 from src_dash.services.worklist import complete_action, day_sections, mark_handled
-from src_dash.services.worklist.done import day_bounds
+from src_dash.services.worklist.done import day_bounds, done_window
 from src_dash.store import Action, AuditLog, Message, SpaceHandled
 
 D = Decimal
@@ -128,6 +128,17 @@ def test_the_days_bounds_are_the_users_time_zone(world: World):
         datetime(2026, 7, 1, 22, tzinfo=UTC),
     )
     assert day_bounds(date(2026, 7, 1), "Nowhere/Atlantis")[0] == datetime(2026, 7, 1, tzinfo=UTC)
+    # On the clock's today, "today" is the user's day as it is now, wherever they are.
+    for zone in ("Europe/Paris", "Pacific/Kiritimati", "Pacific/Pago_Pago", "UTC"):
+        start, end = done_window(TODAY, zone)
+        assert start <= utcnow() < end and end - start <= timedelta(hours=25)
+    assert done_window(TODAY - timedelta(days=3), "UTC") == day_bounds(TODAY - timedelta(3), "UTC")
+
+
+def test_done_today_follows_the_users_own_day(world: World):
+    u1 = world.users["u1"]  # Europe/Paris
+    add_comment(world.engine, u1, world.customer("BETA"), "noté")
+    assert [d.what for d in day_sections(world.engine, u1, today=TODAY).done] == ["comment.add"]
 
 
 def test_cote_client_lists_space_actions_until_handled(world: World):

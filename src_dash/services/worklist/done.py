@@ -13,6 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from src_dash.access import Viewer, scope_clause
+from src_dash.clock import today as clock_today
+from src_dash.clock import utcnow
 from src_dash.services.worklist.model import DoneLine
 from src_dash.store import AuditLog, Customer, Message
 
@@ -38,12 +40,25 @@ DONE_ACTIONS = (
 PART_OF_A_CALL = ("promise.record", "dispute.open")
 
 
+def _zone(timezone: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def done_window(today: date, timezone: str) -> tuple[datetime, datetime]:
+    """The UTC bounds of "today" for what a user did: on the clock's today, the user's own day
+    as it is now in their time zone (which may already be tomorrow's date in UTC, or still
+    yesterday's); on another day, that day in their time zone."""
+    if today == clock_today():
+        today = utcnow().astimezone(_zone(timezone)).date()
+    return day_bounds(today, timezone)
+
+
 def day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
     """The UTC instants where `day` starts and ends in the user's time zone (UTC when unknown)."""
-    try:
-        zone = ZoneInfo(timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
+    zone = _zone(timezone)
     start = datetime.combine(day, time(0), zone).astimezone(UTC)
     end = datetime.combine(day + timedelta(days=1), time(0), zone).astimezone(UTC)
     return start, end
@@ -108,9 +123,9 @@ def _sent_lines(conn: Connection, who: Viewer, start: datetime, end: datetime) -
 
 
 def done_today(conn: Connection, who: Viewer, today: date) -> tuple[DoneLine, ...]:
-    """What the viewer did on `today` (their time zone's day) on customers of their scope,
-    newest first."""
-    start, end = day_bounds(today, who.timezone)
+    """What the viewer did on `today` (their time zone's day, see `done_window`) on customers of
+    their scope, newest first."""
+    start, end = done_window(today, who.timezone)
     lines = _audit_lines(conn, who, start, end) + _sent_lines(conn, who, start, end)
     if not lines:
         return ()
