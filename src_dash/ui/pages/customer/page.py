@@ -13,6 +13,7 @@ from src_dash.ui.kit.widgets import callout, loading, words
 from src_dash.ui.pages.customer.follow import follow_tab, timeline_tab
 from src_dash.ui.pages.customer.header import card_header
 from src_dash.ui.pages.customer.messages import messages_tab
+from src_dash.ui.pages.customer.space import space_section
 from src_dash.ui.pages.customer.space_requests import space_requests_card
 from src_dash.ui.pages.customer.state import CardState
 from src_dash.ui.pages.customer.summary import summary_tab
@@ -90,6 +91,7 @@ def customer_page() -> rx.Component:
                     replies_card(after=CardState.load),
                     space_requests_card(after=CardState.load),
                     _tabs(),
+                    space_section(),
                     spacing="4",
                     width="100%",
                     id="customer-card",

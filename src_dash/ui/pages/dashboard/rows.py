@@ -12,7 +12,13 @@ from babel.dates import format_date
 
 from src_dash.analytics.aging import bucket_labels
 from src_dash.analytics.top import TopCustomer
-from src_dash.services.dashboard import OpenDispute, PromiseDue, RecentEvent, ViewerDashboard
+from src_dash.services.dashboard import (
+    SPACE_DAYS,
+    OpenDispute,
+    PromiseDue,
+    RecentEvent,
+    ViewerDashboard,
+)
 from src_dash.ui import i18n
 from src_dash.ui.components.charts import (
     Bar,
@@ -120,6 +126,7 @@ def kpi_texts(vd: ViewerDashboard, fmt: Formats) -> tuple[dict[str, str], dict[s
         "cash": fmt.money(k.cash_collected_month, cur),
         "promises": fmt.count(p.due),
         "disputes": fmt.count(k.open_disputes),
+        "space": fmt.count(vd.space_customers),  # not a card of KPI_KEYS: see views.space_figure
     }
     hints = {
         "outstanding": words["hint.items_customers"].format(
@@ -134,6 +141,7 @@ def kpi_texts(vd: ViewerDashboard, fmt: Formats) -> tuple[dict[str, str], dict[s
             kept=fmt.count(p.kept), broken=fmt.count(p.broken), pending=fmt.count(p.pending)
         ),
         "disputes": words["hint.disputes"].format(amount=fmt.money(k.disputed_amount, cur)),
+        "space": words["dash.space.hint"].format(days=SPACE_DAYS),
     }
     if k.doubtful:
         doubtful = words["hint.doubtful"].format(amount=fmt.money(k.doubtful, cur))

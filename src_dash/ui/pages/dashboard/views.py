@@ -12,6 +12,7 @@ from src_dash.ui.i18n import t
 from src_dash.ui.kit.controls import column
 from src_dash.ui.kit.widgets import callout, select_field
 from src_dash.ui.pages.dashboard.rows import KPI_KEYS, POLL_MS, ListRow, TopRow
+from src_dash.ui.pages.dashboard.space_figure import space_figure
 from src_dash.ui.pages.dashboard.state import DashboardState
 from src_dash.ui.state import UiState
 
@@ -310,6 +311,7 @@ def _content() -> rx.Component:
                 callout("info", t("dash.empty_scope", UiState.lang), id="empty-scope"),
             ),
             _kpis(),
+            space_figure(),
             _charts(),
             _tops(),
             _lists(),
