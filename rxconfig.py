@@ -15,6 +15,10 @@ HOST = os.environ.get("SRC_DASH_HOST", "127.0.0.1")
 # every interface; given an address, the dev server binds only there.
 rx.constants.PackageJson.Commands.DEV = f"react-router dev --host {HOST}"
 PORT = int(os.environ.get("SRC_DASH_PORT", "3000"))
+# The customer's space sends a chosen file (5 MB at most, base64 in the event: a third more)
+# over the socket, whose messages Reflex caps at 1 MB by default: 8 MiB lets one through.
+SOCKET_BUFFER = 8 * 1024 * 1024
+os.environ.setdefault("REFLEX_SOCKET_MAX_HTTP_BUFFER_SIZE", str(SOCKET_BUFFER))
 
 
 def allowed_origins(env: dict[str, str], port: int) -> tuple[str, ...]:
@@ -39,12 +43,17 @@ config = rx.Config(
     # `reflex run --env prod` serves the frontend and the backend on this one port; in dev the
     # backend takes REFLEX_BACKEND_PORT (8000 by default). Setting both here would make prod
     # refuse to start, so only the frontend port is set.
-    frontend_port=PORT,
+    # A backend alone (`REFLEX_BACKEND_ONLY=1 reflex run --env prod --backend-port N`, one of
+    # several workers behind a proxy, see deploy/) takes no frontend port: Reflex refuses one.
+    frontend_port=None if os.environ.get("REFLEX_BACKEND_ONLY", "").lower() in ("1", "true") else PORT,
     # In prod the one port, in dev the backend's: on HOST only.
     backend_host=HOST,
     cors_allowed_origins=allowed_origins(dict(os.environ), PORT),
     # Behind N reverse proxies, the client's address (login throttling, audit) is the N-th from
     # the end of X-Forwarded-For; 0 (direct): the connection's own address, the header ignored.
+    # Past one machine: the state of every client in Redis (REDIS_URL, or Reflex's own
+    # REFLEX_REDIS_URL), so several backend workers and machines serve the same clients.
+    redis_url=os.environ.get("REDIS_URL") or None,
     trusted_proxy_hops=int(os.environ.get("SRC_DASH_PROXY_HOPS", "0")),
     plugins=[
         rx.plugins.RadixThemesPlugin(
