@@ -47,7 +47,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(routes.WORKLIST, "nav.actions", "list-checks"),
     NavItem(routes.CAMPAIGNS, "nav.campaigns", "send"),
     NavItem(routes.ALERTS, "nav.alerts", "bell"),
-    NavItem(routes.MAILBOX, "nav.mailbox", "inbox", roles=("admin", "collector")),
+    NavItem(routes.MAILBOX, "nav.mailbox", "inbox", roles=("admin", "collector", "sales_rep")),
     NavItem(routes.SETTINGS, "nav.settings", "settings", roles=("admin",)),
     # Company totals cover the whole base: not for sales reps.
     NavItem(routes.SYNC, "nav.sync", "refresh-cw", roles=("admin", "collector", "read_only")),

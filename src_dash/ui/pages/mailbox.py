@@ -1,10 +1,13 @@
-"""Page "/courriels": the local outbox of the embedded install, for admins and collectors.
+"""Page "/courriels": the local outbox of the embedded install, for admins, collectors and
+sales reps.
 
 On the embedded default install a local SMTP sink (`dunning.mailsink`) keeps every mail the app
 sends as an .eml file; this page lists what it received and opens one: its HTML body in a
 sandboxed iframe (no scripts, no links, no forms), its text part and its attachments' names.
-Sales reps and read-only users are refused on the server, by the loader and by the handler that
-opens a mail, whatever the browser sends.
+What a viewer reads is scoped on the server (`services.mailbox`), by the loader and by the
+handler that opens a mail, whatever the browser sends: admins and collectors who see every
+customer read every mail, a collector or a sales rep only the mails of their portfolio's
+customers; read-only users are refused.
 """
 
 from __future__ import annotations
@@ -13,12 +16,13 @@ import dataclasses
 import logging
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import reflex as rx
 
-from src_dash.access import WORK, AccessDenied, Viewer
-from src_dash.dunning.mailsink import ReceivedMail, read_mail, received, sink_dir
+from src_dash.access import AccessDenied
+from src_dash.dunning.mailsink import ReceivedMail, sink_dir
+from src_dash.services.mailbox import open_mail as open_mail_file
+from src_dash.services.mailbox import visible_mails
 from src_dash.ui import i18n, routes
 from src_dash.ui.components.layout import loaded_page, page_title
 from src_dash.ui.i18n import Formats
@@ -28,7 +32,6 @@ from src_dash.ui.kit.widgets import item_card, notice, page_head, refresh_button
 from src_dash.ui.state import UiState
 
 ROUTE = routes.MAILBOX
-LIMIT = 100
 logger = logging.getLogger(__name__)
 
 
@@ -51,11 +54,6 @@ class OpenedMail(MailView):
     html: str = ""
     text: str = ""
     attachments: list[str] = dataclasses.field(default_factory=list)
-
-
-def may_read(who: Viewer | None) -> bool:
-    """Whether the viewer may read the local outbox (admins and collectors)."""
-    return who is not None and who.role in WORK
 
 
 def _when(mail: ReceivedMail, fmt: Formats) -> str:
@@ -83,29 +81,6 @@ def format_opened(mail: ReceivedMail, fmt: Formats) -> OpenedMail:
     return OpenedMail(**line, html=mail.html, text=mail.text, attachments=list(mail.attachments))
 
 
-def mail_file(name: str) -> Path | None:
-    """The sink's file of that name, or None: only a plain .eml name inside the sink's folder."""
-    if not name or Path(name).name != name or not name.endswith(".eml") or name.startswith("."):
-        return None
-    path = sink_dir() / name
-    return path if path.is_file() else None
-
-
-def list_mails(_engine: Any, who: Viewer) -> list[ReceivedMail] | None:  # noqa: ANN401
-    """The newest mails the sink received; None for a viewer who may not read them."""
-    return received(LIMIT) if may_read(who) else None
-
-
-def open_mail_file(_engine: Any, who: Viewer, name: str) -> ReceivedMail:  # noqa: ANN401
-    """One mail of the sink, read whole; refused to those who may not read the outbox."""
-    if not may_read(who):
-        raise AccessDenied("only admins and collectors read the local outbox")
-    path = mail_file(name)
-    if path is None:
-        raise FileNotFoundError(name)
-    return read_mail(path)
-
-
 class MailboxState(rx.State):
     """What the local sink received, and the mail opened."""
 
@@ -129,8 +104,8 @@ class MailboxState(rx.State):
 
     @rx.event
     async def load(self) -> None:
-        """On load and on a language change: list the mails again (admins and collectors)."""
-        done = await run_service(self, list_mails)
+        """On load and on a language change: list the mails the viewer may read again."""
+        done = await run_service(self, visible_mails)
         if not done.ok or done.value is None:
             self._deny()
             self.loaded = not done.signed_out
