@@ -120,6 +120,18 @@ _PENALTIES_EN = (
     "{{ penalties.indemnity_per_invoice|money('EUR') }} per invoice.{% endif %}"
 )
 
+# The customer's personal link to their space (an email's; a letter prints it with its QR code
+# in its own block, see `letter_layout`). Not in the call's notes: a call sends nothing.
+_SPACE_HTML = {
+    "fr": "Consultez votre compte et répondez en ligne : "
+    '<a href="{{ space_url }}">{{ space_url }}</a>',
+    "en": 'View your account and reply online: <a href="{{ space_url }}">{{ space_url }}</a>',
+}
+_SPACE_TEXT = {
+    "fr": "Consultez votre compte et répondez en ligne : {{ space_url }}",
+    "en": "View your account and reply online: {{ space_url }}",
+}
+
 
 def _html(header: str, paragraphs: list[str], table: str, signature: str, after: list[str]) -> str:
     logo = (
@@ -141,7 +153,11 @@ def _text(header: str, paragraphs: list[str], table: str, signature: str, after:
 
 
 def _both(
-    lang: str, paragraphs: list[str], after: list[str], with_table: bool = True
+    lang: str,
+    paragraphs: list[str],
+    after: list[str],
+    with_table: bool = True,
+    space: bool = True,
 ) -> tuple[str, str]:
     fr = lang == "fr"
     header = _GREETING_FR if fr else _GREETING_EN
@@ -153,6 +169,10 @@ def _both(
         pay = _PAYMENT_FR if fr else _PAYMENT_EN
         table_html += f"{{% if payment.iban %}}<p>{pay}</p>\n{{% endif %}}"
         table_text += f"{{% if payment.iban %}}\n{pay}{{% endif %}}"
+    if space:
+        link = "{% if space_url and channel != 'letter' %}"
+        table_html += f"{link}<p>{_SPACE_HTML[lang]}</p>\n{{% endif %}}"
+        table_text += f"{link}\n\n{_SPACE_TEXT[lang]}{{% endif %}}"
     return (
         _html(header, paragraphs, table_html, signature, [*after, closing]),
         _text(header, paragraphs, table_text, signature, [*after, closing]),
@@ -160,7 +180,7 @@ def _both(
 
 
 def _template(code: str, lang: str, name: str, subject: str, paragraphs, after=()):  # noqa: ANN001, ANN202
-    html, text = _both(lang, list(paragraphs), list(after))
+    html, text = _both(lang, list(paragraphs), list(after), space=code != "appel")
     return {"code": code, "language": lang, "name": name, "subject": subject, "html": html,
             "text": text}  # fmt: skip
 

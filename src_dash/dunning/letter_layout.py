@@ -5,6 +5,7 @@ the text and the table of items; shared with the statement of account."""
 from __future__ import annotations
 
 import functools
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
+import segno
 from babel.dates import format_date
 from babel.numbers import format_currency
 from fpdf import FPDF
@@ -36,6 +38,8 @@ WORDS = {
         "place_date": "{city}, le {date}",
         "signature": "Le service recouvrement",
         "credit": "avoir",
+        "space": "Votre espace client",
+        "space_line": "Consultez votre compte et répondez en ligne :",
     },
     "en": {
         "account": "Customer account",
@@ -54,6 +58,8 @@ WORDS = {
         "place_date": "{city}, {date}",
         "signature": "Credit control department",
         "credit": "credit",
+        "space": "Your customer space",
+        "space_line": "View your account and reply online:",
     },
 }
 # Characters the core fonts lack, and what stands for them.
@@ -115,6 +121,8 @@ class Letter(Letterhead):
     items: tuple[LetterItem, ...]
     place: str
     signer: str
+    customer_id: int = 0
+    space_url: str = ""  # the customer's personal link, printed with its QR code ("" : none)
 
 
 def recipient_lines(
@@ -343,6 +351,8 @@ def _draw_letter(pdf: _Document, letter: Letter, duplex: bool = False) -> None:
         pdf.multi_cell(70, 5, _pdf_text(letter.signer), new_x="LEFT", new_y="NEXT")
     pdf.set_font("helvetica", "", 10)
     pdf.multi_cell(70, 5, _pdf_text(letter.sender_name), new_x="LMARGIN", new_y="NEXT")
+    if letter.space_url:
+        _draw_space(pdf, letter.space_url, words, width)
 
     last = pdf.page_no()
     if duplex and (last - first + 1) % 2:
@@ -362,6 +372,34 @@ def _draw_letter(pdf: _Document, letter: Letter, duplex: bool = False) -> None:
         pdf.set_text_color(0)
     pdf.page = keep
     pdf.set_auto_page_break(True, margin=22)
+
+
+QR_SIZE = 26.0  # mm: a phone reads it from a page held at arm's length
+
+
+def qr_png(url: str) -> bytes:
+    """The QR code of a link as a PNG (error correction M, a quiet zone of two modules)."""
+    out = io.BytesIO()
+    segno.make_qr(url, error="m").save(out, kind="png", scale=4, border=2)
+    return out.getvalue()
+
+
+def _draw_space(pdf: _Document, url: str, words: dict, width: float) -> None:
+    """The customer's space: its QR code, and beside it what it is and its short address."""
+    if pdf.get_y() > pdf.h - 22 - QR_SIZE - 8:
+        pdf.add_page()
+    pdf.ln(6)
+    top = pdf.get_y()
+    pdf.image(io.BytesIO(qr_png(url)), x=pdf.l_margin, y=top, w=QR_SIZE, h=QR_SIZE)
+    x = pdf.l_margin + QR_SIZE + 4
+    pdf.set_xy(x, top + 4)
+    pdf.set_font("helvetica", "B", 10)
+    pdf.cell(width - QR_SIZE - 4, 5, _pdf_text(words["space"]), new_x="LEFT", new_y="NEXT")
+    pdf.set_font("helvetica", "", 9)
+    pdf.cell(width - QR_SIZE - 4, 5, _pdf_text(words["space_line"]), new_x="LEFT", new_y="NEXT")
+    pdf.set_font("courier", "", 8)  # a typed address: 0 and O, 1 and l apart; 80 to a line
+    pdf.multi_cell(width - QR_SIZE - 4, 4.5, _pdf_text(url), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(max(pdf.get_y(), top + QR_SIZE))
 
 
 def _table_header(pdf: _Document, cols: Sequence[tuple[str, float, str]]) -> None:

@@ -4,9 +4,11 @@ of the letters to print, one letter per set of pages.
 A letter has the sender with its logo at the top, the recipient placed for the window of a
 French DL envelope (window 45 mm from the top, 100 mm from the left edge), place and date, the
 subject, the template's text, the table of its items (each with its level) with the credits and
-the totals, and the signature. The template's text is the rendered HTML body, read as paragraphs;
-where the template had a table (its list of items) the letter's own table goes, so the letter
-says what the email says without the email's layout.
+the totals, the signature, and the customer's personal link to their space as a QR code with
+its short address (issued when the letter is loaded to be written or printed). The template's
+text is the rendered HTML body, read as paragraphs; where the template had a table (its list of
+items) the letter's own table goes, so the letter says what the email says without the email's
+layout.
 
 PDFs are written with fpdf2 and the PDF core fonts (Windows-1252: French, the euro sign), fast
 enough for hundreds of letters a second. Each letter's PDF is kept under
@@ -18,11 +20,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
+from src_dash.clock import utcnow
 from src_dash.config import Settings, load_settings
 from src_dash.dunning.letter_layout import (
     LOCALES,
@@ -37,6 +41,7 @@ from src_dash.dunning.letter_layout import (
     recipient_lines,
     sender_fields,
 )
+from src_dash.dunning.space_link import put_link
 from src_dash.dunning.statement import (
     STATEMENT_WORDS,
     Statement,
@@ -47,6 +52,7 @@ from src_dash.dunning.statement import (
     write_statement,
 )
 from src_dash.store import Action, Company, Customer, Message, MessageItem, User
+from src_dash.store.space_links import example_url
 
 __all__ = [
     "LOCALES",
@@ -87,8 +93,14 @@ def render_letters(
     return _save_pdf(pdf, path)
 
 
-def load_letters(engine: Engine, message_ids: Sequence[int]) -> list[Letter]:
-    """The letters of some messages (an email can be printed too), in the order given."""
+def load_letters(engine: Engine, message_ids: Sequence[int], *, links: bool = True) -> list[Letter]:
+    """The letters of some messages (an email can be printed too), in the order given.
+
+    Each letter loaded is to be printed: it gets the customer's personal link to their space,
+    issued now (`space_link.put_link`, a new token renewing the customer's live links), printed
+    with its QR code and put in place of the example link in its text. With `links=False` (a
+    preview), the example link stays and is printed.
+    """
     m, mi, c, co = Message.__table__, MessageItem.__table__, Customer.__table__, Company.__table__
     a, u = Action.__table__, User.__table__
     ids = list(dict.fromkeys(message_ids))
@@ -143,7 +155,17 @@ def load_letters(engine: Engine, message_ids: Sequence[int]) -> list[Letter]:
             )
             for r in conn.execute(query):
                 out[r.id] = _letter(r, tuple(items.get(r.id, ())))
-    return [out[i] for i in ids if i in out]
+    letters = [out[i] for i in ids if i in out]
+    if not links:
+        return [replace(x, space_url=example_url()) for x in letters]
+    now = utcnow()
+    with engine.begin() as conn:
+        for n, x in enumerate(letters):
+            url, (html, text) = put_link(
+                conn, x.customer_id, x.message_id, now, x.body_html, x.body_text
+            )
+            letters[n] = replace(x, space_url=url, body_html=html, body_text=text)
+    return letters
 
 
 def _letter(r, items: tuple[LetterItem, ...]) -> Letter:  # noqa: ANN001
@@ -172,6 +194,7 @@ def _letter(r, items: tuple[LetterItem, ...]) -> Letter:  # noqa: ANN001
         ),
         customer_number=r.c_number,
         signer=r.signer or "",
+        customer_id=r.customer_id,
     )
 
 

@@ -39,7 +39,9 @@ from src_dash.dunning.alerts import (
 )
 from src_dash.dunning.messaging import companies_messaging, ensure_reply_secrets
 from src_dash.dunning.send_window import company_of_messages
+from src_dash.dunning.space_link import put_link
 from src_dash.store import Message
+from src_dash.store.space_links import has_example
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +97,9 @@ def addressed(
 
     From and Reply-To come from their company's messaging settings (`dunning.messaging`); a
     message without a PDF yet gets the statement of account of its customer as of `now`'s day
-    (`letters.write_statement`), kept as its `pdf_path`, so a retry sends the same one. Makes the
+    (`letters.write_statement`), kept as its `pdf_path`, so a retry sends the same one; the
+    example link of the customer's space in its bodies becomes a link issued now
+    (`space_link.put_link`: a new token each attempt, never stored in the message). Makes the
     reply secret of a company that has none yet: call it in a write transaction (the dispatcher
     does, with the claim).
     """
@@ -117,6 +121,12 @@ def addressed(
         company = found.get(companies.get(message.id, -1))
         if company is not None:
             message = replace(message, sender=company.sender, reply_to=company.reply_to(message.id))
+        if has_example(message.body_html, message.body_text):
+            _, (html, text) = put_link(
+                conn, message.customer_id, message.id, now or utcnow(),
+                message.body_html, message.body_text,
+            )  # fmt: skip
+            message = replace(message, body_html=html, body_text=text)
         if not message.pdf_path:
             try:
                 path = str(

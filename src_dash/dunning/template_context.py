@@ -4,6 +4,7 @@ templates see them (see `src_dash.dunning.templates` for the variables)."""
 from __future__ import annotations
 
 import base64
+import html
 import mimetypes
 from datetime import date
 from decimal import Decimal
@@ -18,6 +19,13 @@ from src_dash.dunning.model import PlannedItem
 from src_dash.dunning.penalties import ecb_rate, item_penalty, legal_rate
 from src_dash.dunning.template_sandbox import ITEM_KEYS, MAX_LOGO_BYTES, VARIABLES
 from src_dash.money import ZERO
+from src_dash.store.space_links import example_url
+
+# The line that gives the customer's space when a template does not place `space_url` itself.
+SPACE_LINE = {
+    "fr": "Consultez votre compte et répondez en ligne :",
+    "en": "View your account and reply online:",
+}
 
 
 def _logo_url(path: str) -> str:
@@ -136,8 +144,13 @@ def build_context(
     ecb: Decimal | None = None,
     sender: dict | None = None,
     payment: dict | None = None,
+    space_url: str | None = None,
 ) -> dict:
-    """The template variables from their parts (documented in the module docstring)."""
+    """The template variables from their parts (documented in the module docstring).
+
+    `space_url` is the example link (`store.space_links.example_url`) unless given: the real
+    link is issued only when the message is sent or printed, and replaces it then.
+    """
     ecb = ecb_rate() if ecb is None else ecb
     book = company.get("currency") or "EUR"
     item_rows = [_item(i, as_of, book, ecb, penalties_on) for i in items]
@@ -166,6 +179,7 @@ def build_context(
         "sender": sender or sender_variables(None, language),
         "payment": payment or payment_variables(None, customer.get("number", ""), items),
         "sales_rep": sales_rep,
+        "space_url": example_url() if space_url is None else space_url,
         "items": item_rows,
         "credits": credit_rows,
         "totals": {
@@ -189,3 +203,21 @@ def build_context(
             "invoices": sum(1 for i in item_rows if i["indemnity"]),
         },
     }
+
+
+def uses_space_url(*sources: str) -> bool:
+    """Whether a template's sources place the customer's space link themselves."""
+    return any("space_url" in (s or "") for s in sources)
+
+
+def space_footer(body_html: str, body_text: str, language: str, url: str) -> tuple[str, str]:
+    """An email's bodies with the line that gives the customer's space appended (for a
+    company's own template that does not use `space_url`: every message carries the link)."""
+    line = SPACE_LINE.get(language, SPACE_LINE["fr"])
+    href = html.escape(url, quote=True)
+    block = (
+        '<p style="font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#444">'
+        f'{html.escape(line)} <a href="{href}">{href}</a></p>\n'
+    )
+    text = f"{body_text.rstrip()}\n\n{line} {url}\n" if body_text.strip() else body_text
+    return f"{body_html.rstrip()}\n{block}" if body_html.strip() else body_html, text

@@ -196,7 +196,10 @@ def test_a_company_logo_is_drawn_and_a_broken_one_does_not_stop_the_letters(stor
     create_run(store, [proposal(store, ids, 0, channel="letter")])
     first = _letters(store)[0].pdf_path
     images = subprocess.run(["pdfimages", "-list", first], capture_output=True, text=True)
-    assert len(images.stdout.strip().splitlines()) == 3  # header, rule, one image
+    rows = images.stdout.strip().splitlines()[2:]  # after the header and the rule
+    # The logo (120x40, colour), and the QR code of the customer's space link (issue 13).
+    (logo_row, qr_row) = (r.split()[3:6] for r in rows)
+    assert logo_row == ["120", "40", "rgb"] and qr_row[0] == qr_row[1] and qr_row[2] == "gray"
     logo.write_bytes(b"not a png")
     create_run(store, [proposal(store, ids, 1, channel="letter")])
     assert "Client 1 SARL" in pdf_text(_letters(store)[1].pdf_path)
