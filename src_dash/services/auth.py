@@ -5,7 +5,9 @@ an opaque random token; the store keeps only its SHA-256, with an expiry, so a s
 holds no usable session. A session also ends after `IDLE_TIMEOUT` without use.
 
 Failed logins are throttled per login and per client address (`login_guard`), written in the
-audit log like successful ones, and an unknown login costs the same hash as a known one. When the
+audit log like successful ones (a refusal in one write transaction), and an unknown login costs
+the same hash as a known one. An admin or collector may turn on a TOTP second factor
+(`second_factor`): their login then needs a code too, and a wrong code counts as a failure. When the
 app listens on a network address (`SRC_DASH_HOST`), a user still on the published demo password
 must choose their own before working.
 """
@@ -22,12 +24,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
 from src_dash.access import AccessDenied, Viewer, audit, viewer
 from src_dash.clock import utcnow
-from src_dash.services import login_guard
+from src_dash.services import login_guard, totp
 from src_dash.services.passwords import PUBLISHED, password_problem
 from src_dash.store import AuditLog, User, UserSession
 from src_dash.store.locking import write_session
@@ -57,6 +59,14 @@ class LoginHeld(AuthError):
 
 class PasswordChangeRequired(AuthError):
     """The password was right but is the published one: the user must choose their own."""
+
+
+class SecondFactorRequired(AuthError):
+    """The password was right and the user's second factor is on: a code is needed too."""
+
+
+class WrongCode(AuthError):
+    """The second factor's code is wrong, or was already used."""
 
 
 class WeakPassword(AuthError):
@@ -183,36 +193,39 @@ def log_in(
     now: datetime | None = None,
     address: str = "",
     new_password: str | None = None,
+    code: str | None = None,
 ) -> str:
-    """Check a login and password; return a new session token for the browser.
+    """Check a login and password (and the second factor's code); return a new session token.
 
     `address` is the client's (for throttling and the audit log). When the app listens publicly
     and the password is the published demo one, the login goes through only with a
-    `new_password`, which then replaces it.
+    `new_password`, which then replaces it. A user whose TOTP second factor is on must also give
+    a `code`: one from their authenticator app not used before, or one of their recovery codes;
+    a wrong code counts as a failed login.
 
     Raises:
         LoginHeld: too many failures for this login or address (the password is not checked).
         AuthError: the same message whether the login or the password is wrong.
         PasswordChangeRequired: right password, but the published one, and no `new_password`.
         WeakPassword: the `new_password` given is refused by the policy.
+        SecondFactorRequired: right password, the second factor is on, and no `code`.
+        WrongCode: the code is wrong or already used (nothing else is changed).
     """
     now = now or utcnow()
     attempt = login_guard.keys(login, address)
     with engine.connect() as conn:
         held = login_guard.hold(conn, attempt, now)
     if held is not None:
-        _audit_login(engine, None, "login.held", login, address)
+        _refuse(engine, None, "login.held", login, address)
         raise LoginHeld(held.until, held.locked)
     # Read, check the hash (slow on purpose) outside any transaction, then write in a short
     # one of its own: logins at the same moment then never wait on each other's locks.
     with Session(engine) as session:
         user = session.exec(select(User).where(User.login == login, User.active)).first()
         found = None if user is None else (user.id, user.password_hash, user.name, user.email)
+        two_factor = user is not None and user.totp_enabled_at is not None
     if not check_password(password, found[1] if found else _dummy_hash()) or found is None:
-        with write_session(engine) as session:
-            login_guard.record_failure(session.connection(), attempt, now)
-            session.commit()
-        _audit_login(engine, found[0] if found else None, "login.failed", login, address)
+        _refuse(engine, found[0] if found else None, "login.failed", login, address, attempt, now)
         raise AuthError("unknown login or wrong password")
     user_id = found[0]
     new_hash = None
@@ -220,48 +233,100 @@ def log_in(
         new_hash = checked_password(new_password, login, found[2], found[3])
     elif listens_publicly() and password in PUBLISHED:
         raise PasswordChangeRequired("the published password must be changed before working")
+    if two_factor and not (code or "").strip():
+        raise SecondFactorRequired("the code of the second factor is needed")
     token = secrets.token_urlsafe(32)
     with write_session(engine) as session:
         conn = session.connection()
-        login_guard.record_success(conn, login)
-        if new_hash is not None:
-            u = User.__table__
-            conn.execute(update(u).where(u.c.id == user_id).values(password_hash=new_hash))
-            audit(conn, None, "user.change_password", "user", user_id, login=login)
-        session.add(
-            UserSession(
-                token_hash=_token_hash(token),
-                user_id=user_id,
-                created_at=now,
-                expires_at=now + SESSION_LIFETIME,
-                last_seen_at=now,
-            )
-        )
-        session.add(
-            AuditLog(
-                user_id=user_id,
-                action="login",
-                entity="user",
-                entity_id=user_id,
-                details={"address": address} if address else {},
-            )
-        )
+        factor = totp.use_code(conn, user_id, code or "", now) if two_factor else None
+        if two_factor and factor is None:
+            _refusal(conn, user_id, "login.code_failed", login, address, attempt, now)
+            session.commit()
+            raise WrongCode("wrong or already used code")
+        _open_session(session, user_id, login, address, token, now, new_hash, factor)
         session.commit()
     return token
 
 
-def _audit_login(
-    engine: Engine, user_id: int | None, action: str, login: str, address: str
+def _open_session(  # noqa: PLR0913
+    session: Session,
+    user_id: int,
+    login: str,
+    address: str,
+    token: str,
+    now: datetime,
+    new_hash: str | None,
+    factor: str | None,
 ) -> None:
-    """A refused login in the audit log: the login tried (cut short) and the address."""
-    details = {"login": login[:80], **({"address": address} if address else {})}
-    with write_session(engine) as session:
-        session.add(
-            AuditLog(
-                user_id=user_id, action=action, entity="user", entity_id=user_id, details=details
-            )
+    """A login that went through, in the caller's transaction: the throttle's count cleared, the
+    new password (if any), the session, and the audit line (with the second factor used)."""
+    conn = session.connection()
+    login_guard.record_success(conn, login)
+    if new_hash is not None:
+        u = User.__table__
+        conn.execute(update(u).where(u.c.id == user_id).values(password_hash=new_hash))
+        audit(conn, None, "user.change_password", "user", user_id, login=login)
+    session.add(
+        UserSession(
+            token_hash=_token_hash(token),
+            user_id=user_id,
+            created_at=now,
+            expires_at=now + SESSION_LIFETIME,
+            last_seen_at=now,
         )
+    )
+    details = {"address": address} if address else {}
+    session.add(
+        AuditLog(
+            user_id=user_id,
+            action="login",
+            entity="user",
+            entity_id=user_id,
+            details={**details, **({"second_factor": factor} if factor else {})},
+        )
+    )
+
+
+def _refuse(
+    engine: Engine,
+    user_id: int | None,
+    action: str,
+    login: str,
+    address: str,
+    attempt: tuple[str, ...] = (),
+    now: datetime | None = None,
+) -> None:
+    """A refused login, in one write transaction: counted against `attempt`'s keys (when given)
+    and written in the audit log."""
+    with write_session(engine) as session:
+        _refusal(session.connection(), user_id, action, login, address, attempt, now)
         session.commit()
+
+
+def _refusal(
+    conn: Connection,
+    user_id: int | None,
+    action: str,
+    login: str,
+    address: str,
+    attempt: tuple[str, ...],
+    now: datetime | None,
+) -> None:
+    """Count a refused login against its keys (when given) and write its audit line (the login
+    tried, cut short, and the address) in the caller's transaction."""
+    if attempt:
+        login_guard.record_failure(conn, attempt, now or utcnow())
+    details = {"login": login[:80], **({"address": address} if address else {})}
+    conn.execute(
+        AuditLog.__table__.insert().values(
+            user_id=user_id,
+            action=action,
+            entity="user",
+            entity_id=user_id,
+            details=details,
+            at=utcnow(),
+        )
+    )
 
 
 def change_password(

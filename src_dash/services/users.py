@@ -49,6 +49,7 @@ class UserView:
     active: bool
     created_at: datetime
     portfolio_size: int
+    second_factor: bool = False  # TOTP on (the admin may reset it)
 
 
 def _user(conn: Connection, user_id: int):  # noqa: ANN202
@@ -62,6 +63,7 @@ def _user_view(conn: Connection, user_id: int) -> UserView:
     return UserView(
         row.id, row.login, row.name, row.email, row.role, row.sales_rep_id,
         row.sees_all_customers, row.language, row.active, row.created_at, int(size),
+        row.totp_enabled_at is not None,
     )  # fmt: skip
 
 

@@ -32,6 +32,23 @@ class User(SQLModel, table=True):
     date_format: str = Field(default="default", max_length=12)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The TOTP second factor (admins and collectors, optional): its base32 secret (set at
+    # enrolment, on once `totp_enabled_at` is set) and the last time step whose code was used
+    # (a code is never accepted twice).
+    totp_secret: str | None = Field(default=None, max_length=64)
+    totp_enabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    totp_last_step: int | None = None
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A single-use recovery code of a user's second factor: only its SHA-256 is kept."""
+
+    __tablename__ = "recovery_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
+    code_hash: str = Field(max_length=64)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class UserSession(SQLModel, table=True):
