@@ -45,7 +45,9 @@ config = rx.Config(
     # refuse to start, so only the frontend port is set.
     # A backend alone (`REFLEX_BACKEND_ONLY=1 reflex run --env prod --backend-port N`, one of
     # several workers behind a proxy, see deploy/) takes no frontend port: Reflex refuses one.
-    frontend_port=None if os.environ.get("REFLEX_BACKEND_ONLY", "").lower() in ("1", "true") else PORT,
+    frontend_port=None
+    if os.environ.get("REFLEX_BACKEND_ONLY", "").lower() in ("1", "true")
+    else PORT,
     # In prod the one port, in dev the backend's: on HOST only.
     backend_host=HOST,
     cors_allowed_origins=allowed_origins(dict(os.environ), PORT),
