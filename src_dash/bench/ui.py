@@ -33,11 +33,13 @@ from src_dash.bench.app import (
     SUFFIX,
     Client,
     prepare_store,
+    redis_for,
     start_app,
     state_names,
     stop_app,
 )
 from src_dash.bench.common import BenchRun, free_port, kb, ms, percentile
+from src_dash.bench.space_ui import bench_space
 
 CHANGES_PER_CLIENT = 15
 POLL_SECONDS = 3.0
@@ -182,19 +184,28 @@ def concurrent_clients(
 def bench_ui(
     entries: int,
     clients: int = CLIENTS,
+    workers: int | None = None,
     **options: object,
 ) -> dict[str, object]:
-    """Build or reuse a store, start the app in prod mode, drive it; return the figures."""
+    """Build or reuse a store, start the app in prod mode, drive it; return the figures.
+
+    With `workers` (`--workers N`): N backend workers sharing the state in Redis (REDIS_URL, else
+    a private redis-server), as deployed past one machine; without, one worker, state in memory.
+    """
     run = BenchRun(entries, **options)
     tmp, work = run.folder("src-dash-bench-ui-")
     report: dict[str, object] = {"entries_target": entries, "clients": clients}
+    report["workers"], report["state"] = (workers, "redis") if workers else (1, "memory")
     process = None
+    scale = contextlib.ExitStack()
     try:
         store_url, info = prepare_store(run, work)
         report.update(info)
+        report["store"] = store_url.split(":", 1)[0]
+        redis_url = scale.enter_context(redis_for(work)) if workers else None
         port = free_port()
         started = time.perf_counter()
-        process = start_app(store_url, work, port)
+        process = start_app(store_url, work, port, workers, redis_url)
         report["app_start_seconds"] = round(time.perf_counter() - started, 1)
         names = state_names()
 
@@ -238,9 +249,12 @@ def bench_ui(
             "login_to_figures_under_2s": bool(logins) and max(logins) <= 2.0,
             "page_state_under_200kb": all(v <= 200 for v in dict(report["page_state_kb"]).values()),
             "filter_p95_under_250ms": bool(trips) and percentile(trips, 95) <= 0.25,
+            "event_p95_under_300ms": bool(trips) and percentile(trips, 95) <= 0.3,  # issue 14
         }
+        report["space"] = bench_space(port, store_url, chromium=CHROMIUM)  # issue 13
     finally:
         if process is not None:
             stop_app(process)
+        scale.close()
         tmp.cleanup()
     return report

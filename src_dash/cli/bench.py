@@ -14,6 +14,7 @@ BENCHES = {
     "analytics": "src_dash.bench.analytics:bench_analytics",
     "dunning": "src_dash.bench.dunning:bench_dunning",
     "ui": "src_dash.bench.ui:bench_ui",
+    "space-ui": "src_dash.bench.space_ui:bench_space_ui",
     "actions": "src_dash.bench.actions:bench_actions",
     "open-items": "src_dash.bench.open_items:bench_open_items",
 }
@@ -23,6 +24,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     """Run a benchmark and print its figures as JSON."""
     module_name, _, func_name = BENCHES[args.what].partition(":")
     bench = getattr(importlib.import_module(module_name), func_name)
+    # The UI bench's own options, given only when set (the others do not take them).
+    extra = {k: v for k, v in (("workers", args.workers), ("clients", args.clients)) if v}
     print_json(
         bench(
             entries=args.entries,
@@ -30,6 +33,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             seed=args.seed,
             store_url=args.store,
             work_dir=Path(args.work_dir) if args.work_dir else None,
+            **extra,
         )
     )
     return 0
@@ -44,4 +48,11 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--store", default=None, help="store URL (default: a fresh SQLite file)")
     p.add_argument("--work-dir", default=None)
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="ui: backend workers sharing the state in Redis (REDIS_URL, else a private one)",
+    )
+    p.add_argument("--clients", type=int, default=None, help="ui: concurrent clients (20)")
     p.set_defaults(func=cmd_bench)
