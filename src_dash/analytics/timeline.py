@@ -72,12 +72,15 @@ class TimelineEvent:
             action_skipped, item_stopped, item_resumed, level_set, customer_stopped,
             customer_resumed, reply (a customer's answer read from the collection mailbox),
             auto_reply.
-        title: a short text (piece, subject, note, reason...).
+        title: a short text (piece, subject, note, reason...), never a code or an ISO date.
         amount: the amount when there is one (signed for entries).
         ref: the id of the row it comes from (of the audit line for stops and levels).
         by: the name of the user who did it; empty for the books and the sync.
-        detail: more about it: the call's outcome, the dispute's note, the pieces concerned,
-            the level set, the stop's end date, the message's channel...
+        detail: more about it, as text: the dispute's note, the pieces concerned, the server's
+            answer, why an action was skipped...
+        code: a code that says more, for the viewer's words: the message's channel or failed
+            status, the call's outcome, the action's kind, the flag's kind.
+        due: the day the event is about: the date promised, the end of a stop.
         customer_id: the customer.
         customer: the customer's number and name (portfolio timeline only).
     """
@@ -92,6 +95,16 @@ class TimelineEvent:
     detail: str = ""
     customer_id: int | None = None
     customer: str = ""
+    code: str = ""
+    due: date | None = None
+
+
+def _a_day(value: object) -> date | None:
+    """The day an audit line's ISO date says, None when it says none."""
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def _day(value: datetime | None) -> date | None:
@@ -246,13 +259,17 @@ class _AppEvents:
         customer: int,
         by: int | None = None,
         detail: str = "",
+        code: str = "",
+        due: date | None = None,
     ) -> None:
         """Add an event (none when it has no time)."""
         if at is None:
             return
         who = self.names.get(by, "") if by is not None else ""
         self.events.append(
-            TimelineEvent(_day(at), at, kind, title, amount, ref, who, detail, customer)
+            TimelineEvent(
+                _day(at), at, kind, title, amount, ref, who, detail, customer, "", code, due
+            )
         )
 
     def messages(self) -> None:
@@ -262,11 +279,11 @@ class _AppEvents:
             by = row.sent_by if row.sent_by is not None else row.approved_by
             if row.sent_at is not None and row.status in SENT_STATUSES:
                 add(row.sent_at, "message", row.subject, None, row.id, row.customer_id, by,
-                    row.channel)  # fmt: skip
+                    code=row.channel)  # fmt: skip
             if row.status in FAILED_STATUSES:
                 when = row.sent_at or row.created_at
-                detail = row.server_answer or row.status
-                add(when, "message_failed", row.subject, None, row.id, row.customer_id, by, detail)
+                add(when, "message_failed", row.subject, None, row.id, row.customer_id, by,
+                    row.server_answer or "", row.status)  # fmt: skip
 
     def promises(self) -> None:
         """Promises made, and kept, broken or cancelled."""
@@ -276,17 +293,18 @@ class _AppEvents:
         pieces = _grouped(conn, pi, "promise_id", [r.id for r in promises])
         cancelled_by = _audit_authors(conn, "promise", "promise.cancel", [r.id for r in promises])
         for row in promises:
-            title = f"{row.promised_on.isoformat()} {row.note}".strip()
+            title, due = row.note or "", row.promised_on
             detail = ", ".join(pieces.get(row.id, []))
             add(row.created_at, "promise", title, row.amount, row.id, row.customer_id,
-                row.created_by, detail)  # fmt: skip
+                row.created_by, detail, due=due)  # fmt: skip
             if row.status in ("kept", "broken"):
                 kind = f"promise_{row.status}"
-                add(row.resolved_at, kind, title, row.amount, row.id, row.customer_id, None, detail)
+                add(row.resolved_at, kind, title, row.amount, row.id, row.customer_id, None, detail,
+                    due=due)  # fmt: skip
             elif row.status == "cancelled":
                 by, note = cancelled_by.get(row.id, (None, ""))
                 add(row.resolved_at, "promise_cancelled", title, row.amount, row.id,
-                    row.customer_id, by, note or detail)  # fmt: skip
+                    row.customer_id, by, note or detail, due=due)  # fmt: skip
 
     def disputes(self) -> None:
         """Disputes opened, and closed."""
@@ -324,13 +342,13 @@ class _AppEvents:
         flags = conn.execute(select(f).where(*self.where(f, "created_at", "cleared_at"))).all()
         cleared_by = _audit_authors(conn, "flag", "flag.clear", [r.id for r in flags])
         for row in flags:
-            title = row.label or row.kind
+            title = row.label or ""
             add(row.created_at, "flag", title, None, row.id, row.customer_id, row.created_by,
-                row.kind)  # fmt: skip
+                code=row.kind)  # fmt: skip
             if row.cleared_at is not None:
                 by, _ = cleared_by.get(row.id, (None, ""))
                 add(row.cleared_at, "flag_cleared", title, None, row.id, row.customer_id, by,
-                    row.kind)  # fmt: skip
+                    code=row.kind)  # fmt: skip
 
     def actions(self) -> None:
         """Actions done (calls among them) or skipped; a step's event is the message it sent."""
@@ -342,11 +360,12 @@ class _AppEvents:
                 continue
             if row.status == "done":
                 kind = "call" if row.kind == "call" else "action"
-                title = row.note or row.outcome or row.kind
-                detail = row.outcome if row.kind == "call" else row.kind
+                code = (row.outcome or "") if row.kind == "call" else row.kind
+                title, detail = row.note or "", "" if row.kind == "call" else row.outcome or ""
             else:
-                kind, title, detail = "action_skipped", row.note or row.kind, row.outcome
-            self.add(row.done_at, kind, title, None, row.id, row.customer_id, row.done_by, detail)
+                kind, title, detail, code = "action_skipped", row.note or "", row.outcome, row.kind
+            self.add(row.done_at, kind, title, None, row.id, row.customer_id, row.done_by,
+                     detail or "", code)  # fmt: skip
 
     def replies(self) -> None:
         """Customers' replies and automatic replies read from the mailbox."""
@@ -376,9 +395,8 @@ class _AppEvents:
                 title = f"R{level}" if level is not None else ""
             else:
                 title = details.get("reason", "")
-            extra = details.get("until")
-            detail = " — ".join(x for x in (pieces_text, f"→ {extra}" if extra else "") if x)
-            self.add(row.at, kind, title, None, row.id, row.entity_id, row.user_id, detail)
+            self.add(row.at, kind, title, None, row.id, row.entity_id, row.user_id, pieces_text,
+                     due=_a_day(details.get("until")))  # fmt: skip
 
 
 def _grouped(conn: Connection, table, key: str, ids: list[int]) -> dict[int, list[str]]:  # noqa: ANN001

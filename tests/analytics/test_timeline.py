@@ -76,19 +76,22 @@ def test_a_customer_timeline_shows_messages_calls_and_promises_with_who(hand):
     ids = _add_team_work(hand)
     events = timeline(hand.engine, hand.customers["GAMMA"], as_of=TODAY)
     app = [
-        (e.on.isoformat(), e.kind, e.title, e.by, e.detail)
+        (e.on.isoformat(), e.kind, e.title, e.by, e.detail, e.code, e.due)
         for e in events
         if e.kind not in ("invoice", "payment", "credit_note")
     ]
+    # Codes and dates apart from the text, for the viewer's words and formats.
+    due = date(2026, 11, 28)
     assert app == [
-        ("2026-11-03", "message", "Relance R1", "Julie Morel", "email"),
-        ("2026-11-15", "promise", "2026-11-28", "", "P-e12"),
-        ("2026-11-17", "message", "Relance R2", "Julie Morel", "email"),
-        ("2026-11-17", "message_failed", "Relance R2", "Julie Morel", "550 mailbox unavailable"),
-        ("2026-11-18", "call", "no_answer", "Julie Morel", "no_answer"),
-        ("2026-11-19", "action_skipped", "envoyer RIB", "Julie Morel", "inutile"),
-        ("2026-11-20", "promise_kept", "2026-11-28", "", "P-e12"),
-    ]
+        ("2026-11-03", "message", "Relance R1", "Julie Morel", "", "email", None),
+        ("2026-11-15", "promise", "", "", "P-e12", "", due),
+        ("2026-11-17", "message", "Relance R2", "Julie Morel", "", "email", None),
+        ("2026-11-17", "message_failed", "Relance R2", "Julie Morel", "550 mailbox unavailable",
+         "bounced", None),
+        ("2026-11-18", "call", "", "Julie Morel", "", "no_answer", None),
+        ("2026-11-19", "action_skipped", "envoyer RIB", "Julie Morel", "inutile", "other", None),
+        ("2026-11-20", "promise_kept", "", "", "P-e12", "", due),
+    ]  # fmt: skip
     # The done step is told by its message; the queued message and the open call are not events.
     refs = {(e.kind, e.ref) for e in events}
     assert ("action", ids["step"]) not in refs and ("call", ids["open"]) not in refs

@@ -209,3 +209,45 @@ def test_an_opened_message_and_an_empty_card() -> None:
     empty = CardView()
     assert (empty.title, empty.item_rows, empty.scenario_value) == ("", [], AUTO)
     assert CardView().messages is not empty.messages  # each card its own lists
+
+
+def test_timeline_codes_and_dates_are_said_in_the_viewers_words() -> None:
+    """No raw code ("call_back", "email") or ISO date in the timeline, in either language."""
+
+    def ev(kind: str, title: str = "", detail: str = "", **more: object) -> TimelineEvent:
+        return TimelineEvent(
+            on=date(2026, 11, 2), at=AT, kind=kind, title=title, amount=None, ref=1,
+            detail=detail, **more,
+        )  # fmt: skip
+
+    events = (
+        ev("message", "Relance R1", code="email"),
+        ev("call", code="no_answer"),
+        ev("call", "Parle au comptable", code="call_back"),
+        ev("promise", "virement annoncé", "F1", due=date(2026, 12, 14)),
+        ev("item_stopped", "attente BC", "F1, F2", due=date(2026, 12, 31)),
+        ev("flag_cleared", code="risk"),
+        ev("message_failed", "Relance R2", "550 unknown user", code="bounced"),
+        ev("action", code="unheard_of"),
+    )
+    said = {
+        lang: [(e.title, e.detail) for e in format_card(_card(timeline=events), fmt).timeline]
+        for lang, fmt in (("fr", FR), ("en", EN))
+    }
+    assert said["fr"] == [
+        ("Relance R1", "E-mail"),
+        ("Pas de réponse", ""),
+        ("Parle au comptable", "À rappeler"),
+        ("virement annoncé", "Pour le 14/12/2026 — F1"),
+        ("attente BC", "Jusqu'au 31/12/2026 — F1, F2"),
+        ("Risque", ""),
+        ("Relance R2", "Rejeté — 550 unknown user"),
+        ("unheard_of", ""),  # a code nobody has words for is shown as it is
+    ]
+    assert said["en"][:5] == [
+        ("Relance R1", "Email"),
+        ("No answer", ""),
+        ("Parle au comptable", "Call back"),
+        ("virement annoncé", "For Dec 14, 2026 — F1"),
+        ("attente BC", "Until Dec 31, 2026 — F1, F2"),
+    ]

@@ -349,16 +349,33 @@ def _items(card: CustomerCard, fmt: Formats) -> tuple[list[TableColumn], list[di
     return _items_header(w), rows
 
 
+# Where the words of an event's code are: a channel or an action's kind, a message's status, a
+# flag's kind, a call's outcome.
+_CODE_WORDS = ("card.code.", "card.status.", "card.flag.", "work.outcome.")
+
+
+def code_words(code: str, w: dict[str, str]) -> str:
+    """The viewer's words for a code of the timeline; the code itself when none has words."""
+    return next((w[k + code] for k in _CODE_WORDS if k + code in w), code)
+
+
 def _event(e: TimelineEvent, fmt: Formats, currency: str) -> EventItem:
     w = catalog(fmt.lang)
+    said = code_words(e.code, w) if e.code else ""
+    due = ""
+    if e.due is not None:
+        due_key = "card.due.promise" if e.kind.startswith("promise") else "card.due.until"
+        due = w[due_key].format(date=fmt.day(e.due))
+    title = e.title or said or due
+    more = [x for x in (said, due) if x and x != title]
     return EventItem(
         when=fmt.moment(e.at) if e.at is not None else fmt.day(e.on),
         group=EVENT_GROUPS.get(e.kind, "other"),
         label=w.get(f"card.event.{e.kind}", e.kind),
-        title=e.title,
+        title=title,
         amount="" if e.amount is None else fmt.money(e.amount, currency),
-        by=getattr(e, "by", "") or "",
-        detail=getattr(e, "detail", "") or "",
+        by=e.by,
+        detail=" — ".join([*more, *([e.detail] if e.detail else [])]),
     )
 
 
