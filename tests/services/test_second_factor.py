@@ -229,3 +229,26 @@ def test_an_admin_resets_a_users_second_factor_and_it_is_audited(store):
         second_factor.turn_off(store, julien, codes[0], now=now)
     resets = [(a, d) for a, d in _actions(store, "user.second_factor_reset")]
     assert resets == [("user.second_factor_reset", {"login": "julien"})]
+
+
+def test_on_a_public_address_the_new_password_waits_for_the_code(store, monkeypatch):
+    from src_dash.services.auth import DEMO_PASSWORD, PasswordChangeRequired
+
+    now = utcnow()
+    monkeypatch.setenv("SRC_DASH_HOST", "127.0.0.1")
+    user_id = create_user(store, "julien", DEMO_PASSWORD, "collector")
+    who = viewer(store, user_id)
+    secret = second_factor.start(store, who).secret
+    second_factor.confirm(store, who, _code(secret, now), now=now)
+    monkeypatch.setenv("SRC_DASH_HOST", "0.0.0.0")
+    later = now + timedelta(seconds=30)
+    with pytest.raises(PasswordChangeRequired):
+        log_in(store, "julien", DEMO_PASSWORD, now=later)
+    with pytest.raises(SecondFactorRequired):
+        log_in(store, "julien", DEMO_PASSWORD, now=later, new_password=GOOD)
+    with pytest.raises(PasswordChangeRequired):  # not changed without the code
+        log_in(store, "julien", DEMO_PASSWORD, now=later)
+    code = _code(secret, later)
+    assert log_in(store, "julien", DEMO_PASSWORD, now=later, new_password=GOOD, code=code)
+    later = later + timedelta(seconds=30)
+    assert log_in(store, "julien", GOOD, now=later, code=_code(secret, later))
