@@ -15,9 +15,12 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 packages=(unixodbc unixodbc-dev libsqliteodbc chromium poppler-utils)
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
-# The tests also need PostgreSQL, libfaketime to run them at another date than today's, and
-# Dovecot (a real IMAP server the tests start for the collection mailbox).
-if [ "${SRC_DASH_INSTALL_POSTGRES:-0}" = "1" ]; then packages+=(postgresql faketime dovecot-imapd); fi
+# The tests also need PostgreSQL, libfaketime to run them at another date than today's,
+# Dovecot (a real IMAP server the tests start for the collection mailbox) and Redis (the state of
+# several backend workers: tests/deploy, `src-dash bench ui --workers N`).
+if [ "${SRC_DASH_INSTALL_POSTGRES:-0}" = "1" ]; then
+    packages+=(postgresql faketime dovecot-imapd redis-server)
+fi
 missing=()
 for pkg in "${packages[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

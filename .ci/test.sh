@@ -15,6 +15,15 @@ if ! pg_isready -q -h 127.0.0.1; then
     pg_isready -h 127.0.0.1 || exit 1
 fi
 
+# Redis on 127.0.0.1:6379 (REDIS_URL for a run past one machine; the tests start their own too).
+if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
+    echo "test: starting Redis"
+    $SUDO service redis-server start >/dev/null 2>&1 \
+        || redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --save "" || exit 1
+    for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 1; done
+    redis-cli -h 127.0.0.1 ping >/dev/null || exit 1
+fi
+
 # The tests reach PostgreSQL as SRC_DASH_TEST_PG (tests/conftest.py), by default the database
 # "test" as user postgres without password. On a fresh server, create that database and, when the
 # server asks for a password on 127.0.0.1, give postgres one and say so in SRC_DASH_TEST_PG.
