@@ -88,7 +88,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
         if args.apply:
             result = apply_retention(engine, attachments_dir=attachments_dir())
         else:
-            result = preview_retention(engine)
+            result = preview_retention(engine, attachments_dir=attachments_dir())
     except ValueError as exc:
         return failed(exc)
     if args.json:
@@ -97,7 +97,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
     word = "applied" if args.apply else "dry run (add --apply)"
     print(f"retention {word}, as of {result['now']}")
     for name, count in result["counts"].items():
-        print(f"  {name:<12} {count}")
+        print(f"  {name:<18} {count}")
     return 0
 
 

@@ -21,6 +21,7 @@ WORDS: dict[str, dict[str, str]] = {
         "rgpd.kind.audit": "Autres lignes du journal d'audit",
         "rgpd.kind.visits": "Adresses des visites de l'espace client",
         "rgpd.kind.attachments": "Pièces jointes envoyées par les clients",
+        "rgpd.kind.space_events": "Actions des clients dans leur espace (et leur audit)",
         "rgpd.register": "Registre des traitements",
         "rgpd.register.intro": (
             "Ce que l'application garde de données personnelles, pourquoi et combien de temps. "
@@ -52,6 +53,7 @@ WORDS: dict[str, dict[str, str]] = {
         "rgpd.kind.audit": "Other audit log lines",
         "rgpd.kind.visits": "Addresses of customer space visits",
         "rgpd.kind.attachments": "Attachments sent by customers",
+        "rgpd.kind.space_events": "Customers' doings in their space (and their audit)",
         "rgpd.register": "Register of processing",
         "rgpd.register.intro": (
             "The personal data the app keeps, why and for how long (the register itself is in "

@@ -109,7 +109,10 @@ EXPECTED = {
     "login_lines": 2,
     "audit_lines": 1,
     "visits": 1,
+    "space_events": 0,
+    "space_audit_lines": 0,
     "attachments": 1,
+    "attachment_files": 0,
 }
 
 

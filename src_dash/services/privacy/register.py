@@ -85,14 +85,28 @@ PROCESSING: tuple[Processing, ...] = (
         at_end="Lignes supprimées ; les lignes privacy.* (preuves des droits exercés) restent",
     ),
     Processing(
-        name="Espace client (visites, pièces jointes)",
-        data=("adresse IP des visites", "fichiers envoyés (nom, contenu)", "messages écrits"),
+        name="Espace client (visites, actions, pièces jointes)",
+        data=(
+            "adresse IP des visites",
+            "ce que le client y a fait (visites, promesses, signalements, demandes)",
+            "fichiers envoyés (nom, contenu ; dossier space-attachments)",
+            "messages écrits",
+        ),
         purpose="Permettre au client de voir son compte, promettre, signaler un problème.",
         legal_basis="Intérêt légitime (recouvrement) ; mesures précontractuelles",
-        tables=("space_link", "space_event", "space_attachment", "space_throttle"),
+        tables=(
+            "space_link",
+            "space_event",
+            "space_handled",
+            "space_attachment",
+            "space_throttle",
+            "audit_log (space.* côté client)",
+        ),
         seen_by="admins, chargés de recouvrement du client",
-        retention="Adresses IP : 1 an ; pièces jointes : 3 ans",
-        at_end="Adresse IP effacée ; fichier et ligne de la pièce jointe supprimés",
+        retention="Adresses IP : 1 an ; événements et leurs lignes d'audit : 3 ans ; "
+        "pièces jointes : 3 ans",
+        at_end="Adresse IP effacée ; événements et lignes d'audit supprimés ; fichier et ligne "
+        "de la pièce jointe supprimés",
     ),
 )
 

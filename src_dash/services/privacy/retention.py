@@ -14,9 +14,15 @@ Periods in days, from the environment, with defaults drawn from French practice:
   changes, as long as the records they explain); ``privacy.*`` lines, the proof that a right was
   honoured, are kept. Deleted.
 - ``SRC_DASH_RETENTION_VISITS_DAYS`` (365): the client address of the customer space's events
-  (an access log). Blanked.
+  and of the audit lines its customers' side wrote (an access log). Blanked.
 - ``SRC_DASH_RETENTION_ATTACHMENTS_DAYS`` (1095, 3 years): files customers sent from their
-  space. The file and its row are deleted.
+  space. The file and its row are deleted; so is a file of the attachments folder no row names
+  any more, older than the period.
+- ``SRC_DASH_RETENTION_SPACE_EVENTS_DAYS`` (1095, 3 years): what customers did in their space
+  (visits, promises, reports...: ``space_event``, with a collector's "handled" mark) and the
+  audit lines of the customers' side of the space (``space.access``, ``space.promise``...).
+  Deleted; the promises, disputes and comments made there stay as their own records.
+  See `space_retention`.
 
 0 turns a period off (kept forever).
 """
@@ -33,7 +39,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from src_dash.access import audit
 from src_dash.clock import utcnow
-from src_dash.store import AuditLog, InboundMail, Message, SpaceAttachment, SpaceEvent
+from src_dash.services.privacy import space_retention as space
+from src_dash.store import AuditLog, InboundMail, Message
 
 LOGIN_ACTIONS = ("login", "login.failed", "login.held")
 
@@ -48,6 +55,7 @@ class RetentionSettings:
     audit_days: int = 3650
     visits_days: int = 365
     attachments_days: int = 1095
+    space_events_days: int = 1095
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> RetentionSettings:
@@ -147,30 +155,6 @@ def _audit(conn: Connection, s: RetentionSettings, now: datetime, apply: bool) -
     return out
 
 
-def _visits(conn: Connection, limit: datetime | None, apply: bool) -> int:
-    """The client address of space events older than the limit blanked."""
-    if limit is None:
-        return 0
-    e = SpaceEvent.__table__
-    where = and_(e.c.at < limit, e.c.address != "")
-    if apply:
-        return conn.execute(update(e).where(where).values(address="")).rowcount
-    return len(conn.execute(select(e.c.id).where(where)).all())
-
-
-def _attachments(
-    conn: Connection, limit: datetime | None, apply: bool, folder: Path | None
-) -> list[str]:
-    """The attachments uploaded before the limit (rows deleted; their files, returned)."""
-    if limit is None:
-        return []
-    t = SpaceAttachment.__table__
-    rows = conn.execute(select(t.c.id, t.c.stored_name).where(t.c.uploaded_at < limit)).all()
-    if apply and rows:
-        conn.execute(delete(t).where(t.c.id.in_([r.id for r in rows])))
-    return [r.stored_name for r in rows]
-
-
 def _run(
     engine: Engine,
     now: datetime | None,
@@ -185,16 +169,19 @@ def _run(
             "messages": _messages(conn, _limit(now, s.messages_days), apply),
             "replies": _replies(conn, _limit(now, s.replies_days), apply),
             **_audit(conn, s, now, apply),
-            "visits": _visits(conn, _limit(now, s.visits_days), apply),
+            "visits": space.blank_addresses(conn, _limit(now, s.visits_days), apply),
+            **space.delete_events(conn, _limit(now, s.space_events_days), apply),
         }
-        files = _attachments(conn, _limit(now, s.attachments_days), apply, attachments_dir)
+        limit = _limit(now, s.attachments_days)
+        orphans = space.orphan_files(conn, attachments_dir, limit)  # before rows go
+        files = space.expired_attachments(conn, limit, apply)
         counts["attachments"] = len(files)
+        counts["attachment_files"] = len(orphans)
         if apply:
             audit(conn, None, "privacy.retention", "", None, now=now, **counts)
-    if apply and attachments_dir is not None:
-        for name in files:
-            # After the commit: a file is never gone while its row still points at it.
-            (attachments_dir / name).unlink(missing_ok=True)
+    if apply:
+        # After the commit: a file is never gone while its row still points at it.
+        space.remove_files(attachments_dir, files + orphans)
     periods = {f.name: getattr(s, f.name) for f in fields(s)}
     return {"applied": apply, "now": now.isoformat(), "periods": periods, "counts": counts}
 
@@ -221,10 +208,15 @@ def apply_retention(
 
 
 def preview_retention(
-    engine: Engine, now: datetime | None = None, *, settings: RetentionSettings | None = None
+    engine: Engine,
+    now: datetime | None = None,
+    *,
+    settings: RetentionSettings | None = None,
+    attachments_dir: Path | None = None,
 ) -> dict[str, object]:
-    """What `apply_retention` would change (the same counts), changing nothing."""
-    return _run(engine, now, settings, False, None)
+    """What `apply_retention` would change (the same counts), changing nothing (no row, no
+    file; `attachments_dir` only to count its files no row names)."""
+    return _run(engine, now, settings, False, attachments_dir)
 
 
 __all__ = ["RetentionSettings", "apply_retention", "preview_retention"]

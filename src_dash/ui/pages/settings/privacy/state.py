@@ -12,7 +12,7 @@ from src_dash.ui import i18n
 from src_dash.ui.pages.settings.common import TabState, read_all
 
 # The retention periods in the order shown; each name is also the kind of rows due.
-KINDS = ("messages", "replies", "logins", "audit", "visits", "attachments")
+KINDS = ("messages", "replies", "logins", "audit", "visits", "space_events", "attachments")
 
 
 @dataclasses.dataclass
