@@ -14,10 +14,12 @@ from src_dash.services.customer_space.brand import (
     MAX_LOGO_BYTES,
     brand_dir,
     company_brand,
+    data_url,
     remove_logo,
     set_accent,
     set_logo,
     space_logo,
+    staff_brand,
     staff_logo,
 )
 from src_dash.services.customer_space.links import issue_link, resolve
@@ -58,6 +60,8 @@ def test_an_admin_sets_the_colour_and_the_logo_the_space_shows(world: World, tmp
     logo = space_logo(world.engine, _access(world), tmp_path)
     assert (logo.content_type, logo.data) == ("image/png", PNG)
     assert staff_logo(world.engine, admin, company, tmp_path) == logo
+    assert staff_brand(world.engine, admin, company, tmp_path) == (brand, logo)
+    assert data_url(logo).startswith("data:image/png;base64,iVBORw0KGgo") and data_url(None) == ""
     # A new logo replaces the old file; removing it deletes the file.
     set_logo(world.engine, admin, company, "logo.svg", SVG, tmp_path)
     [svg] = list(brand_dir(tmp_path).iterdir())
@@ -114,5 +118,7 @@ def test_only_an_admin_sets_the_look_or_reads_the_logo_outside_a_space(world, tm
         set_logo(world.engine, world.users[who], company, "logo.png", PNG, tmp_path)
     with pytest.raises(AccessDenied):
         staff_logo(world.engine, world.users[who], company, tmp_path)
+    with pytest.raises(AccessDenied):
+        staff_brand(world.engine, world.users[who], company, tmp_path)
     with pytest.raises(InvalidInput):
         set_accent(world.engine, world.users["admin"], 10**6, "#000000")

@@ -9,6 +9,7 @@ space's attachments: the web server never serves it. It is handed out only by `s
 
 from __future__ import annotations
 
+import base64
 import re
 import secrets
 from dataclasses import dataclass
@@ -254,3 +255,26 @@ def staff_logo(
     """
     require(who, ADMIN)
     return _read(engine, int(company_id), data_dir)
+
+
+def staff_brand(
+    engine: Engine, who: Viewer, company_id: object, data_dir: Path | None = None
+) -> tuple[Brand, Logo | None]:
+    """A company's look and its logo, for the admin's settings.
+
+    Raises:
+        AccessDenied: anyone but an admin.
+        InvalidInput: an unknown company.
+    """
+    require(who, ADMIN)
+    with engine.connect() as conn:
+        company_id = _company(conn, company_id)
+    return company_brand(engine, company_id), _read(engine, company_id, data_dir)
+
+
+def data_url(logo: Logo | None) -> str:
+    """A logo as a `data:` address for an image (the page holds it: no URL serves the file),
+    "" for none."""
+    if logo is None:
+        return ""
+    return f"data:{logo.content_type};base64,{base64.b64encode(logo.data).decode('ascii')}"

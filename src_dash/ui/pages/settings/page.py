@@ -35,6 +35,7 @@ from src_dash.ui.pages.settings.lists import (
 from src_dash.ui.pages.settings.messaging import MessagingState, messaging_tab
 from src_dash.ui.pages.settings.privacy import PrivacyState, privacy_tab
 from src_dash.ui.pages.settings.profiles import ProfileRulesState, profiles_tab
+from src_dash.ui.pages.settings.space_brand import SpaceBrandState, space_brand_tab
 from src_dash.ui.pages.settings.templates import TemplateEditorState, template_editor
 from src_dash.ui.pages.settings.users import UsersState, users_tab
 from src_dash.ui.state import UiState
@@ -54,6 +55,7 @@ TABS: tuple[tuple[str, str, str, type[rx.State]], ...] = (
     ("users", "set.tab.users", "users", UsersState),
     ("forecast", "set.tab.forecast", "chart-line", ForecastQualityState),
     ("privacy", "set.tab.privacy", "shield", PrivacyState),
+    ("space", "space.brand.tab", "palette", SpaceBrandState),
 )
 TAB_KEYS = tuple(key for key, *_ in TABS)
 _LOADERS = {key: state for key, _, _, state in TABS}
@@ -144,6 +146,7 @@ def settings_page() -> rx.Component:
         "users": users_tab(),
         "forecast": forecast_tab(),
         "privacy": privacy_tab(),
+        "space": space_brand_tab(),
     }
     tabs = rx.tabs.root(
         rx.box(

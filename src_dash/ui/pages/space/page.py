@@ -281,7 +281,22 @@ def _messages() -> rx.Component:
 
 def _space() -> rx.Component:
     return rx.vstack(
-        rx.heading(t("space.title", L), as_="h1", size="6", id="page-title"),
+        rx.hstack(
+            rx.cond(
+                SpaceState.logo != "",
+                rx.image(
+                    src=SpaceState.logo,
+                    alt=SpaceState.company,
+                    max_height="48px",
+                    max_width="160px",
+                    id="space-logo",
+                ),
+            ),
+            rx.heading(t("space.title", L), as_="h1", size="6", id="page-title"),
+            align="center",
+            spacing="3",
+            wrap="wrap",
+        ),
         rx.text(t("space.with", L).replace("{company}", SpaceState.company), size="3"),
         rx.text(SpaceState.customer, weight="bold", id="space-customer"),
         rx.cond(
@@ -317,4 +332,8 @@ def space_page() -> rx.Component:
         margin="0 auto",
         padding=rx.breakpoints(initial="0.75em", md="2em"),
         lang=L,
+        # The company's colour (when set) for the buttons and the band on top.
+        style={"--accent-9": SpaceState.accent, "--accent-10": SpaceState.accent},
+        border_top=rx.cond(SpaceState.accent != "", "6px solid " + SpaceState.accent, "none"),
+        id="space-root",
     )

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from src_dash.access import AccessDenied
 from src_dash.services.customer_space import actions, requests
+from src_dash.services.customer_space.brand import company_brand, data_url, space_logo
 from src_dash.services.customer_space.links import SPACE_PATH, SpaceAccess, resolve
 from src_dash.services.customer_space.view import SpaceView, space_view, statement_pdf
 from src_dash.services.inputs import InvalidInput
@@ -71,6 +72,12 @@ def _rows(view: SpaceView, fmt: i18n.Formats) -> list[dict[str, str]]:
     ]
 
 
+def _brand(access: SpaceAccess) -> tuple[str, str]:
+    """The accent colour and the logo (a data: address) of the company the link opens."""
+    engine = get_engine()
+    return company_brand(engine, access.company_id).accent, data_url(space_logo(engine, access))
+
+
 class SpaceState(rx.State):
     """The customer's space, formatted in the customer's language."""
 
@@ -90,6 +97,8 @@ class SpaceState(rx.State):
     reasons: list[list[str]] = []
     notice: str = ""
     error: str = ""
+    accent: str = ""  # the company's colour, "#rrggbb" or "" for the app's
+    logo: str = ""  # the company's logo as a data: address (no URL serves it), "" for none
     _pending: dict[str, Any] = {}
 
     async def _access(self) -> SpaceAccess | None:
@@ -140,6 +149,7 @@ class SpaceState(rx.State):
             return
         self.lang = access.language if access.language in i18n.LANGS else "fr"
         await asyncio.to_thread(actions.log_event, get_engine(), access, "visit")
+        self.accent, self.logo = await asyncio.to_thread(_brand, access)
         await self._reload(access)
 
     async def _act(self, done_key: str, action: Callable[..., object], *args: Any) -> None:  # noqa: ANN401
