@@ -9,11 +9,13 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from src_dash.bench.common import (
     TODAY,
     BenchRun,
     build_base_in_child,
+    free_port,
     sync_in_child,
 )
 
@@ -238,6 +241,11 @@ def prepare_store(run: BenchRun, work: Path) -> tuple[str, dict]:
         info["sync_seconds"] = round(sync_in_child(store_url, base, TODAY), 1)
     else:
         upgrade(store_url)
+        if _empty(store_url):  # a fresh database given (PostgreSQL): fill it as SQLite's
+            base = work / "BENCH.sqlite"
+            seconds = build_base_in_child(base, run.demo_customers, run.entries, run.seed, TODAY)
+            info["build_seconds"] = round(seconds, 1)
+            info["sync_seconds"] = round(sync_in_child(store_url, base, TODAY), 1)
     engine = make_engine(store_url)
     try:
         seed_demo_users(engine)
@@ -248,11 +256,67 @@ def prepare_store(run: BenchRun, work: Path) -> tuple[str, dict]:
     return store_url, info
 
 
-def start_app(store_url: str, work: Path, port: int) -> subprocess.Popen:
-    """Start `reflex run --env prod` on `port`; return the process once it answers."""
+def _empty(store_url: str) -> bool:
+    """Whether the store holds no entries."""
+    from sqlalchemy import func, select
+
+    from src_dash.store import Entry
+    from src_dash.store.engine import make_engine
+
+    engine = make_engine(store_url)
+    try:
+        with engine.connect() as conn:
+            return not conn.execute(select(func.count()).select_from(Entry)).scalar()
+    finally:
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def redis_for(work: Path) -> Iterator[str]:
+    """A Redis for the app's state: REDIS_URL when set, else a private `redis-server` on a
+    free port (no persistence) for the time of the block; yields its URL."""
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    port = free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+        + ["--appendonly", "no", "--dir", str(work)],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def start_app(
+    store_url: str,
+    work: Path,
+    port: int,
+    workers: int | None = None,
+    redis_url: str | None = None,
+) -> subprocess.Popen:
+    """Start `reflex run --env prod` on `port`; return the process once it answers.
+
+    With `workers` and `redis_url`: that many backend workers (Granian's) sharing the clients'
+    state in that Redis, as in a deployment past one machine (deploy/).
+    """
     tools = APP_ROOT / ".tools" / "node_modules" / ".bin"
+    scaled = {"GRANIAN_WORKERS": str(workers)} if workers else {}
+    if redis_url:
+        scaled["REDIS_URL"] = redis_url
     env = {
         **os.environ,
+        **scaled,
         "DATABASE_URL": store_url,
         "SRC_DASH_DATA_DIR": str(work),
         "SRC_DASH_TODAY": TODAY.isoformat(),
