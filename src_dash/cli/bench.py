@@ -17,6 +17,7 @@ BENCHES = {
     "space-ui": "src_dash.bench.space_ui:bench_space_ui",
     "actions": "src_dash.bench.actions:bench_actions",
     "open-items": "src_dash.bench.open_items:bench_open_items",
+    "backup": "src_dash.bench.backup:bench_backup",
 }
 
 
