@@ -246,9 +246,64 @@ def _score_frame(ledger: Ledger, as_of: date) -> pl.DataFrame:
         [pl.when(pl.col(f"p_{n}").is_not_null()).then(w).otherwise(0.0) for n, w in WEIGHTS.items()]
     )
     total = pl.sum_horizontal([pl.col(f"p_{n}").fill_null(0.0) * w for n, w in WEIGHTS.items()])
+    return with_reason(
+        frame.with_columns(
+            weight_sum=weight_sum,
+            score=(total / weight_sum).round(0).cast(pl.Int32),
+        )
+    )
+
+
+# The customer's top reason (the Top 10 shows it): the strongest part (`with_reason`), as a code
+# and the number it is said with (see REASONS).
+REASONS = (
+    "late_days",  # paie en moyenne {value} j après l'échéance
+    "share_late",  # {value} % des factures payées en retard
+    "trend_up",  # retard en hausse
+    "current_overdue",  # échéances ouvertes en retard de {value} j
+    "disputes",  # {value} litige(s)
+    "broken_promises",  # {value} promesse(s) non tenue(s)
+    "bounced",  # {value} impayé(s)
+)
+
+
+def with_reason(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add `reason` (a code of REASONS, "on_time" when nothing stands out with a history,
+    "little_history" without) and `reason_value` to a frame of `_score_frame`'s columns."""
+
+    def only(points: pl.Expr, when: pl.Expr) -> pl.Expr:
+        return pl.when(when).then(points).otherwise(0.0).fill_null(0.0)
+
+    # Strengths on one scale, 100 = plainly bad: 30 days late on average, every invoice late
+    # (counted at 80: the days say more), delays up by 30 days, the parts' points otherwise.
+    points = [
+        only(pl.col("dbt_signed") * 100.0 / 30.0, pl.col("dbt_signed").round(0) > 0),
+        only(pl.col("share_late") * 80.0, pl.col("share_late") > 0),
+        only(pl.col("p_trend"), pl.col("trend") > 5),
+        only(pl.col("p_current_overdue"), pl.col("current_days").round(0) > 0),
+        only(pl.col("p_disputes"), pl.col("disputes") > 0),
+        only(pl.col("p_broken_promises"), pl.col("broken") > 0),
+        only(pl.col("p_bounced_payments"), pl.col("bounced") > 0),
+    ]
+    values = [
+        pl.col("dbt_signed").round(0),
+        (pl.col("share_late") * 100).round(0),
+        pl.col("trend").round(0),
+        pl.col("current_days").round(0),
+        *[pl.col(c).cast(pl.Float64) for c in ("disputes", "broken", "bounced")],
+    ]
+    best = pl.concat_list(points).list.arg_max()
+    strongest = pl.max_horizontal(points)
     return frame.with_columns(
-        weight_sum=weight_sum,
-        score=(total / weight_sum).round(0).cast(pl.Int32),
+        reason=pl.when(strongest > 0)
+        .then(pl.concat_list(pl.lit(list(REASONS))).list.get(best))
+        .when(pl.col("settled_invoices") > 0)
+        .then(pl.lit("on_time"))
+        .otherwise(pl.lit("little_history")),
+        reason_value=pl.when(strongest > 0)
+        .then(pl.concat_list([v.fill_null(0.0) for v in values]).list.get(best))
+        .otherwise(0.0)
+        .cast(pl.Int64),
     )
 
 

@@ -24,6 +24,7 @@ class TopCustomer:
 
     Attributes:
         risk: score / 100 x exposure (what is owed weighted by how badly it is paid).
+        reason, reason_value: the customer's top reason (scoring.REASONS) and its number.
         oldest_days_overdue: days past due of its oldest overdue item.
     """
 
@@ -37,6 +38,8 @@ class TopCustomer:
     score: int
     grade: str
     risk: Decimal
+    reason: str = ""
+    reason_value: int = 0
 
 
 def top_frame(ledger: Ledger, scope: Scope, as_of: date) -> pl.DataFrame:
@@ -53,7 +56,9 @@ def top_frame(ledger: Ledger, scope: Scope, as_of: date) -> pl.DataFrame:
         .fill_null(0)
         .alias("oldest"),
     )
-    scores = score_frame(ledger, as_of).select("customer_id", "number", "name", "score")
+    scores = score_frame(ledger, as_of).select(
+        "customer_id", "number", "name", "score", "reason", "reason_value"
+    )
     return per_customer.join(scores, on="customer_id", how="left").with_columns(
         risk=(pl.col("exposure") * pl.col("score")) // 100
     )
@@ -66,6 +71,8 @@ def _rows(frame: pl.DataFrame) -> list[TopCustomer]:
             r,
             **amounts(r, "overdue", "outstanding", "exposure", "risk"),
             oldest_days_overdue=int(r["oldest"]),
+            reason=r["reason"] or "",
+            reason_value=int(r["reason_value"] or 0),
             score=int(r["score"]),
             grade=grade(int(r["score"])),
         )

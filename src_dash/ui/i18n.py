@@ -95,6 +95,7 @@ WORD_MODULES: Final = (
     "space",
     "space_staff",
     "privacy",
+    "risk",
 )
 for _area in WORD_MODULES:
     _module = importlib.import_module(f"src_dash.ui.words_{_area}")

@@ -53,6 +53,7 @@ class TopRow(CustomerLine):
     score: str = ""
     grade: str = ""
     grade_color: str = "gray"
+    reason: str = ""
 
 
 @dataclasses.dataclass
@@ -149,6 +150,16 @@ def kpi_texts(vd: ViewerDashboard, fmt: Formats) -> tuple[dict[str, str], dict[s
     return values, hints
 
 
+def reason_text(code: str, value: int, lang: str) -> str:
+    """A customer's top reason in words: "paie en moyenne 23 j après l'échéance"."""
+    if not code:
+        return ""
+    key = f"reason.{code}"
+    if code in ("disputes", "broken_promises", "bounced"):
+        key += ".one" if value < 2 else ".many"
+    return i18n.text(key, lang).format(value=i18n.count(value, lang))
+
+
 def top_rows(rows: Sequence[TopCustomer], fmt: Formats, currency: str) -> list[TopRow]:
     """A top 10, formatted."""
     return [
@@ -160,6 +171,7 @@ def top_rows(rows: Sequence[TopCustomer], fmt: Formats, currency: str) -> list[T
             score=fmt.count(r.score),
             grade=r.grade,
             grade_color=GRADE_COLORS.get(r.grade, "gray"),
+            reason=reason_text(r.reason, r.reason_value, fmt.lang),
         )
         for r in rows
     ]

@@ -144,12 +144,18 @@ def _customer(row: rx.Var, *lines: rx.Component, **props: object) -> rx.Componen
     return rx.vstack(link, *lines, spacing="0", **props)
 
 
-def _top_table(rows: rx.Var[list[TopRow]], table_id: str) -> rx.Component:
+def _reason(r: rx.Var) -> rx.Component:
+    """The customer's top reason, under its name (the riskiest top 10)."""
+    return rx.text(r.reason, size="1", color_scheme="orange", data_testid="top-reason")
+
+
+def _top_table(rows: rx.Var[list[TopRow]], table_id: str, reasons: bool) -> rx.Component:
     head = ("top.customer", "top.overdue_amount", "top.outstanding", "top.days", "top.score")
 
     def row(r: rx.Var) -> rx.Component:
+        number = rx.text(r.number, size="1", color_scheme="gray")
         return rx.table.row(
-            rx.table.cell(_customer(r, rx.text(r.number, size="1", color_scheme="gray"))),
+            rx.table.cell(_customer(r, number, *([_reason(r)] if reasons else []))),
             rx.table.cell(r.overdue, text_align="right", white_space="nowrap"),
             rx.table.cell(r.outstanding, text_align="right", white_space="nowrap"),
             rx.table.cell(r.days, text_align="right", white_space="nowrap"),
@@ -178,13 +184,14 @@ def _top_table(rows: rx.Var[list[TopRow]], table_id: str) -> rx.Component:
     )
 
 
-def _top_cards(rows: rx.Var[list[TopRow]], list_id: str) -> rx.Component:
+def _top_cards(rows: rx.Var[list[TopRow]], list_id: str, reasons: bool) -> rx.Component:
     def card(r: rx.Var) -> rx.Component:
         return rx.box(
             rx.hstack(
                 _customer(
                     r,
                     rx.text(r.number, " · ", r.days, size="1", color_scheme="gray"),
+                    *([_reason(r)] if reasons else []),
                     min_width="0",
                 ),
                 rx.spacer(),
@@ -207,16 +214,25 @@ def _top_cards(rows: rx.Var[list[TopRow]], list_id: str) -> rx.Component:
 
 
 def _top_list(rows: rx.Var[list[TopRow]], key: str) -> rx.Component:
+    # The riskiest top 10 says what it is sorted by and why each customer is in it.
+    reasons = key == "risk"
+    sorted_by = rx.text(
+        t("top.risk.sorted_by", UiState.lang),
+        size="1",
+        color_scheme="gray",
+        id="top-risk-sorted-by",
+    )
     return rx.cond(
         rows.length() > 0,
         rx.box(
+            *([sorted_by] if reasons else []),
             rx.box(
-                _top_table(rows, f"top-{key}-table"),
+                _top_table(rows, f"top-{key}-table", reasons),
                 display=rx.breakpoints(initial="none", sm="block"),
                 width="100%",
             ),
             rx.box(
-                _top_cards(rows, f"top-{key}-cards"),
+                _top_cards(rows, f"top-{key}-cards", reasons),
                 display=rx.breakpoints(initial="block", sm="none"),
                 width="100%",
             ),
