@@ -257,6 +257,10 @@ def _amplifying_checks(name: str, value: object, args: tuple, kwargs: dict) -> N
                 raise _too_big()
     elif name == "format":
         check_percent_format(value, (args, kwargs))
+    elif name in {"batch", "slice"}:
+        count = args[0] if args else kwargs.get("linecount", kwargs.get("slices", 1))
+        if _is_int(count) and count > MAX_SIZE:
+            raise _too_big()
     elif name == "tojson":
         indent = args[0] if args else kwargs.get("indent")
         if _is_int(indent) and indent > 16:

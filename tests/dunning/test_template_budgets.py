@@ -54,6 +54,9 @@ ATTACKS = {
     "expandtabs": "{{ ('\\t' * 100000).expandtabs(100000) }}",
     "wordwrap": "{{ ('ab ' * 100000) | wordwrap(1) }}",
     "translate": "{{ 'abc'.translate({97: 'x'}) }}",
+    "batch filling": "{{ [1] | batch(10**9, 'x') | list | length }}",
+    "many slices": "{{ [1] | slice(10**9, 'x') | list | length }}",
+    "block recursion": "{% block a %}{{ self.a() }}{{ self.a() }}{% endblock %}",
 }
 
 
