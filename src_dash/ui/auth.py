@@ -8,7 +8,9 @@ disabled user stops every open socket at once); the viewer's role and portfolio 
 few seconds.
 
 A login held by the throttle says how long to wait; a user on the published demo password, when
-the app listens on the network, chooses their own in a second step of the same form.
+the app listens on the network, chooses their own in a second step of the same form; a user whose
+second factor is on gives its code in a last step (the login and password kept on the server
+meanwhile, checked again with the code).
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from src_dash.services.auth import (
     AuthError,
     LoginHeld,
     PasswordChangeRequired,
+    SecondFactorRequired,
     WeakPassword,
+    WrongCode,
     listens_publicly,
     log_in,
     log_out,
@@ -53,9 +57,13 @@ logger = logging.getLogger(__name__)
 _published: tuple[float, tuple[str, ...]] = (0.0, ())
 
 
-def _log_in(login: str, password: str, address: str, new_password: str | None) -> str:
+def _log_in(
+    login: str, password: str, address: str, new_password: str | None, code: str | None
+) -> str:
     """`services.auth.log_in` on the app's store (blocking; run in a thread)."""
-    return log_in(get_engine(), login, password, address=address, new_password=new_password)
+    return log_in(
+        get_engine(), login, password, address=address, new_password=new_password, code=code
+    )
 
 
 def _session_alive(token: str) -> bool:
@@ -83,6 +91,8 @@ def refusal(exc: AuthError, lang: str) -> str:
         return i18n.text("login.held", lang).format(n=seconds)
     if isinstance(exc, WeakPassword):
         return i18n.text(f"login.pw.{exc.code}", lang)
+    if isinstance(exc, WrongCode):
+        return i18n.text("login.code.wrong", lang)
     return i18n.text("login.failed", lang)
 
 
@@ -133,12 +143,15 @@ class AuthState(rx.State):
     signing_in: bool = False
     # The second step of the login form: the published password to replace.
     changing_password: bool = False
+    # The last step: the code of the second factor.
+    asking_code: bool = False
     # For an admin, when the app listens on the network: who is still on the published password.
     published_warning: str = ""
 
     _viewer: Viewer | None = None
     _viewer_token: str = ""
     _pending: tuple[str, str] = ("", "")
+    _pending_new: str | None = None
     _checked_at: float = 0.0
     _prefs: Preferences = Preferences()
 
@@ -252,52 +265,68 @@ class AuthState(rx.State):
         """On load of the login page: someone already signed in goes where they were heading."""
         self.login_error = ""
         self.signing_in = False
-        self.changing_password = False
-        self._pending = ("", "")
+        self._reset_steps()
         if await self.viewer() is not None:
             return rx.redirect(safe_next(self.router.url.query_parameters.get("next")))
         return None
+
+    def _reset_steps(self) -> None:
+        """Back to the form's first step, nothing kept."""
+        self.changing_password = False
+        self.asking_code = False
+        self._pending = ("", "")
+        self._pending_new = None
+
+    def _read_form(self, form: dict[str, str], lang: str) -> tuple[str, str, str | None] | None:
+        """The login, password and new password of this step (None: the step's error is set)."""
+        if self.asking_code:
+            return (*self._pending, self._pending_new)
+        if self.changing_password:
+            new = form.get("new_password") or ""
+            if new != (form.get("new_password_again") or ""):
+                self.login_error = i18n.text("login.change.differ", lang)
+                return None
+            return (*self._pending, new)
+        return ((form.get("login") or "").strip(), form.get("password") or "", None)
 
     @rx.event
     async def log_in(self, form: dict[str, str]) -> rx.event.EventSpec | None:
         """Check the login form; on success keep the token and go to the page asked for.
 
         Args:
-            form: the form's fields "login" and "password".
+            form: the form's fields of its step: "login" and "password"; "new_password" and
+                "new_password_again"; "code".
         """
         ui = await self.get_state(UiState)
-        if self.changing_password:
-            login, password = self._pending
-            new = form.get("new_password") or ""
-            if new != (form.get("new_password_again") or ""):
-                self.login_error = i18n.text("login.change.differ", ui.lang)
-                return None
-        else:
-            login = (form.get("login") or "").strip()
-            password = form.get("password") or ""
-            new = None
-        if not login or not password:
+        read = self._read_form(form, ui.lang)
+        if read is None:
+            return None
+        login, password, new = read
+        code = (form.get("code") or "").strip() if self.asking_code else None
+        if not login or not password or (self.asking_code and not code):
             self.login_error = i18n.text("login.missing", ui.lang)
             return None
         self.signing_in = True
         address = self.router.session.client_ip
         try:
-            token = await asyncio.to_thread(_log_in, login, password, address, new)
-        except PasswordChangeRequired:
-            self._pending = (login, password)
-            self.changing_password = True
+            token = await asyncio.to_thread(_log_in, login, password, address, new, code)
+        except (PasswordChangeRequired, SecondFactorRequired) as exc:
+            self._pending, self._pending_new = (login, password), new
+            self.changing_password = isinstance(exc, PasswordChangeRequired)
+            self.asking_code = isinstance(exc, SecondFactorRequired)
             self.login_error = ""
             self.signing_in = False
             return None
         except AuthError as exc:
             self.login_error = refusal(exc, ui.lang)
             self.signing_in = False
-            if not isinstance(exc, WeakPassword):
-                self.changing_password = False
-                self._pending = ("", "")
+            keep = isinstance(exc, WeakPassword) or (
+                self.asking_code and isinstance(exc, (WrongCode, LoginHeld))
+            )
+            if not keep:
+                self._reset_steps()
             return None
-        self._pending = ("", "")
-        self.changing_password = False
+        self._reset_steps()
         self.token = token
         self.login_error = ""
         self.forget()

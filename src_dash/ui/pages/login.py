@@ -1,5 +1,6 @@
 """Page "/login": sign in with a login and a password; a user on the published demo password
-(when the app listens on the network) then chooses their own in the same form."""
+(when the app listens on the network) then chooses their own in the same form, and a user whose
+second factor is on then gives its code (or a recovery code)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,36 @@ def _new_password_fields() -> rx.Component:
         rx.text(t("login.change.intro", UiState.lang), size="2", color_scheme="gray"),
         _field("login.change.new", "new_password", "password", "new-password"),
         _field("login.change.again", "new_password_again", "password", "new-password"),
+    )
+
+
+def _code_fields() -> rx.Component:
+    """The last step: the code of the authenticator app, or a recovery code."""
+    return rx.fragment(
+        rx.heading(t("login.code.title", UiState.lang), as_="h1", size="6", id="page-title"),
+        rx.text(t("login.code.intro", UiState.lang), size="2", color_scheme="gray"),
+        _field("login.code.label", "code", "text", "one-time-code"),
+    )
+
+
+def _steps() -> rx.Component:
+    """The form's step: the code, a new password, or the login and password."""
+    return rx.cond(
+        AuthState.asking_code,
+        _code_fields(),
+        rx.cond(AuthState.changing_password, _new_password_fields(), _sign_in_fields()),
+    )
+
+
+def _submit_words() -> rx.Var:
+    return rx.cond(
+        AuthState.asking_code,
+        t("login.code.submit", UiState.lang),
+        rx.cond(
+            AuthState.changing_password,
+            t("login.change.submit", UiState.lang),
+            t("login.submit", UiState.lang),
+        ),
     )
 
 
@@ -70,9 +101,7 @@ def login_page() -> rx.Component:
             rx.card(
                 rx.form(
                     rx.vstack(
-                        rx.cond(
-                            AuthState.changing_password, _new_password_fields(), _sign_in_fields()
-                        ),
+                        _steps(),
                         rx.cond(
                             AuthState.login_error != "",
                             rx.callout.root(
@@ -86,11 +115,7 @@ def login_page() -> rx.Component:
                         ),
                         button(
                             "log-in",
-                            rx.cond(
-                                AuthState.changing_password,
-                                t("login.change.submit", UiState.lang),
-                                t("login.submit", UiState.lang),
-                            ),
+                            _submit_words(),
                             type="submit",
                             size="3",
                             width="100%",

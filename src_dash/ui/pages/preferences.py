@@ -1,4 +1,5 @@
-"""Page "/preferences": every user's display settings (language, formats, time zone)."""
+"""Page "/preferences": every user's display settings (language, formats, time zone), and for an
+admin or a collector their TOTP second factor (`preferences_totp`)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from src_dash.ui.components.layout import page_frame, page_title
 from src_dash.ui.i18n import Formats
 from src_dash.ui.kit.controls import button, column, row
 from src_dash.ui.kit.widgets import error_notice, loading, words
+from src_dash.ui.pages.preferences_totp import second_factor_card
 from src_dash.ui.state import UiState
 
 ROUTE = "/preferences"
@@ -238,6 +240,7 @@ def preferences_page() -> rx.Component:
             page_title(words("nav.preferences")),
             rx.text(words("prefs.intro"), size="2", color_scheme="gray"),
             loading(PreferencesState.loaded, _form()),
+            second_factor_card(),
             spacing="4",
         ),
     )

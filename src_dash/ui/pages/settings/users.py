@@ -1,4 +1,5 @@
-"""Settings tab "Utilisateurs": the users, their roles, and the collectors' portfolios."""
+"""Settings tab "Utilisateurs": the users, their roles, the collectors' portfolios, and the reset of
+a user's second factor."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import dataclasses
 
 import reflex as rx
 
+from src_dash.services import second_factor
 from src_dash.services.auth import ROLES
 from src_dash.services.form_choices import find_customers, portfolio_customers, sales_rep_choices
 from src_dash.services.users import (
@@ -67,6 +69,7 @@ class UserRow:
     sees_all: bool = False
     portfolio: str = ""
     is_me: bool = False
+    second_factor: bool = False
 
 
 def _customer_choice(c) -> Choice:  # noqa: ANN001
@@ -83,6 +86,7 @@ def _user_row(u, rep_names: dict[str, str], fmt: Formats, me: int) -> UserRow:  
         sees_all=u.sees_all_customers,
         portfolio=i18n.text("set.us.portfolio_n", fmt.lang).format(n=fmt.count(u.portfolio_size)),
         is_me=u.id == me,
+        second_factor=u.second_factor,
     )
 
 
@@ -135,6 +139,15 @@ class UsersState(TabState, rx.State):
     async def set_sees_all(self, user_id: int, value: bool) -> None:
         """Let a collector see every customer, or only their portfolio."""
         await change(self, set_sees_all_customers, user_id, bool(value))
+
+    @rx.event
+    async def reset_second_factor(self, user_id: int) -> rx.event.EventSpec | None:
+        """Turn a user's second factor off (a lost phone): their password alone signs in."""
+        row = next((u for u in self.users if u.id == user_id), None)
+        if row is None:
+            return None
+        done = await change(self, second_factor.reset, user_id)
+        return done.toast("set.us.tf_reset_done", login=row.login) if done.ok else None
 
     @rx.event
     def ask_password(self, user_id: int) -> None:
@@ -248,6 +261,10 @@ def _user_header(u: UserRow) -> rx.Component:
                 rx.text(u.name, weight="bold", size="2"),
                 rx.badge(u.login, variant="outline", color_scheme="gray"),
                 rx.cond(~u.active, rx.badge(words("set.us.inactive"), color_scheme="red")),
+                rx.cond(
+                    u.second_factor,
+                    rx.badge(words("set.us.tf"), color_scheme="green", data_testid="user-2fa"),
+                ),
             ),
             rx.cond(u.subtitle != "", rx.text(u.subtitle, size="1", color_scheme="gray")),
             spacing="1",
@@ -291,6 +308,15 @@ def _user_actions(u: UserRow) -> rx.Component:
             ),
         ),
         ghost_button("key-round", "set.us.password", on_click=UsersState.ask_password(u.id)),
+        rx.cond(
+            u.second_factor,
+            ghost_button(
+                "shield-off",
+                "set.us.tf_reset",
+                on_click=UsersState.reset_second_factor(u.id),
+                data_testid="user-2fa-reset",
+            ),
+        ),
         spacing="3",
     )
 
