@@ -72,10 +72,13 @@ def _rows(view: SpaceView, fmt: i18n.Formats) -> list[dict[str, str]]:
     ]
 
 
-def _brand(access: SpaceAccess) -> tuple[str, str]:
-    """The accent colour and the logo (a data: address) of the company the link opens."""
+def _opened(access: SpaceAccess) -> tuple[str, str, SpaceView]:
+    """A visit, in one trip to a worker thread: logged, then the accent colour and the logo (a
+    data: address) of the company the link opens, and what the customer sees."""
     engine = get_engine()
-    return company_brand(engine, access.company_id).accent, data_url(space_logo(engine, access))
+    actions.log_event(engine, access, "visit")
+    brand = company_brand(engine, access.company_id)
+    return brand.accent, data_url(space_logo(engine, access)), space_view(engine, access)
 
 
 class SpaceState(rx.State):
@@ -148,9 +151,8 @@ class SpaceState(rx.State):
             self.rows, self.messages, self.reasons = [], [], []
             return
         self.lang = access.language if access.language in i18n.LANGS else "fr"
-        await asyncio.to_thread(actions.log_event, get_engine(), access, "visit")
-        self.accent, self.logo = await asyncio.to_thread(_brand, access)
-        await self._reload(access)
+        self.accent, self.logo, view = await asyncio.to_thread(_opened, access)
+        self._show(view)
 
     async def _act(self, done_key: str, action: Callable[..., object], *args: Any) -> None:  # noqa: ANN401
         """Run a customer's action on the customer the token opens, then show the space again."""
