@@ -97,7 +97,10 @@ class LeaderLock:
             ("idle_session_timeout", 0),
             ("statement_timeout", 10_000),
         ):
-            conn.execute(f"SET {setting} = {int(value)}")
+            try:
+                conn.execute(f"SET {setting} = {int(value)}")
+            except psycopg.Error as exc:  # an older server without it: the rest still holds
+                log.debug("%s lock: %s not set (%s)", self.name, setting, exc)
         return conn
 
     def _drop_connection(self) -> None:
