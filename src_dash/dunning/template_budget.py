@@ -14,7 +14,7 @@ inside a budget, so that an admin's template can neither freeze the server nor f
 - a render may produce at most `MAX_OUTPUT` characters, and go round its loops, call its
   macros, filters and methods at most `MAX_STEPS` times;
 - a render has a deadline, checked at each of those steps: it stops itself (a thread cannot be
-  stopped from outside) with `BudgetExceeded`.
+  stopped from outside) with `BudgetExceeded` (see `Budget`).
 
 The budget of the render under way is in a context variable (`metered`), so renders on several
 threads do not share one.
@@ -60,10 +60,15 @@ def _too_big(limit: int = MAX_SIZE) -> BudgetExceeded:
 
 @dataclass
 class Budget:
-    """What a render has spent, and its deadline (`time.monotonic`)."""
+    """What a render has spent, and its deadline (`time.monotonic`).
+
+    The deadline stops a render once it is past in wall-clock time and the render's thread has
+    itself worked a tenth of it (`time.thread_time`): a busy machine that keeps a small render
+    waiting does not make it fail, a render that works does stop."""
 
     deadline: float
     seconds: float
+    cpu_start: float = 0.0
     steps: int = 0
     output: int = 0
 
@@ -71,7 +76,10 @@ class Budget:
         self.steps += count
         if self.steps > MAX_STEPS:
             raise BudgetExceeded(f"{MAX_STEPS} loop turns and calls")
-        if time.monotonic() > self.deadline:
+        if (
+            time.monotonic() > self.deadline
+            and time.thread_time() - self.cpu_start > self.seconds / 10
+        ):
             raise BudgetExceeded(f"{self.seconds:g} seconds of rendering")
 
     def produce(self, size: int) -> None:
@@ -88,7 +96,9 @@ _CURRENT: contextvars.ContextVar[Budget | None] = contextvars.ContextVar(
 @contextlib.contextmanager
 def metered(seconds: float = SECONDS) -> Iterator[Budget]:
     """A fresh budget for the render done inside the block."""
-    budget = Budget(deadline=time.monotonic() + seconds, seconds=seconds)
+    budget = Budget(
+        deadline=time.monotonic() + seconds, seconds=seconds, cpu_start=time.thread_time()
+    )
     token = _CURRENT.set(budget)
     try:
         yield budget

@@ -101,7 +101,7 @@ def test_a_render_of_a_stored_attack_stops_within_its_budget() -> None:
         started = time.monotonic()
         with pytest.raises(TemplateError, match="exceeds the limit"):
             render_sources("Relance", ATTACKS[name], "texte", context)
-        assert time.monotonic() - started < sandbox.RENDER_SECONDS + 0.5
+        assert time.monotonic() - started < sandbox.RENDER_SECONDS + 2.0  # a loaded machine
 
 
 def test_a_check_on_a_worker_thread_leaves_the_event_loop_free() -> None:

@@ -23,7 +23,11 @@ def test_a_refused_template_is_worded_in_french_and_in_english() -> None:
 def test_every_limit_is_worded_in_french() -> None:
     loops = "{% for i in range(9999) %}{% for j in range(9999) %}{% endfor %}{% endfor %}"
     cases = {
-        loops: "Le modèle dépasse la limite de 500000 tours de boucle et appels",
+        # The loops stop at their count, or at the deadline first on a busy machine.
+        loops: (
+            "Le modèle dépasse la limite de 500000 tours de boucle et appels",
+            "Le modèle dépasse la limite de 0.3 secondes de rendu",
+        ),
         "{{ range(10**6) }}": "Le modèle dépasse la limite de 10000 nombres pour un range",
         "{{ 10 ** 20000 }}": "Le modèle dépasse la limite de 10000 pour un exposant",
         "{{ 'a'.translate({}) }}": "la méthode 'translate' d'un texte est refusée dans les modèles",
@@ -31,4 +35,6 @@ def test_every_limit_is_worded_in_french() -> None:
     for source, wanted in cases.items():
         sources = {"subject": "s", "body_html": source, "body_text": "t"}
         rows = problem_rows(check_template(**sources), sources, "fr")
-        assert [r.message for r in rows] == [wanted] or wanted in rows[0].message, rows
+        assert len(rows) == 1, rows
+        accepted = wanted if isinstance(wanted, tuple) else (wanted,)
+        assert any(w in rows[0].message for w in accepted), rows
