@@ -131,6 +131,8 @@ def _count(icon: str, value: rx.Var[str], value_id: str, key: str, color: str) -
         words(key),
         color_scheme=color,
         size="2",
+        # On a phone the sections' tabs carry the counts.
+        display=rx.breakpoints(initial="none", md="inline-flex"),
     )
 
 

@@ -171,7 +171,8 @@ def day_sections() -> rx.Component:
             column(today, late, spacing="5", min_width="0"),
             column(client, upcoming, done, spacing="5", min_width="0"),
             columns=rx.breakpoints(initial="1", lg="2"),
-            spacing="5",
+            # On a phone one section shows: no gap after the column whose sections are hidden.
+            gap=rx.breakpoints(initial="0", md="var(--space-5)"),
             width="100%",
             align_items="start",
         ),
