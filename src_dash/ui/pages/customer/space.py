@@ -11,6 +11,7 @@ from src_dash.ui.kit.controls import buttons, close_button, column, dialog, row,
 from src_dash.ui.kit.widgets import words
 from src_dash.ui.pages.customer.parts import error_line, listing, ruled, section
 from src_dash.ui.pages.customer.space_state import CardSpaceState
+from src_dash.ui.pages.customer.state import CardState
 
 KINDS = ("visit", "statement", "promise", "dispute", "paid", "message", "answer")
 
@@ -152,20 +153,18 @@ def _actions() -> rx.Component:
 def space_section() -> rx.Component:
     """The "Espace client" section of the card (read when it shows)."""
     s = CardSpaceState
-    return rx.box(
-        rx.cond(
-            s.loaded,
-            section(
-                "cspace.title",
-                _link(),
-                _actions(),
-                rx.heading(words("cspace.activity"), as_="h3", size="2"),
-                listing(s.section.lines, _line, "cspace.activity.none"),
-                _revoke_dialog(),
-                _answer_dialog(),
-                section_id="space-section",
-            ),
+    # Read for the card's customer: another card opened in the same page reads its own.
+    return rx.cond(
+        s.loaded & (s.customer_id == CardState.customer_id),
+        section(
+            "cspace.title",
+            _link(),
+            _actions(),
+            rx.heading(words("cspace.activity"), as_="h3", size="2"),
+            listing(s.section.lines, _line, "cspace.activity.none"),
+            _revoke_dialog(),
+            _answer_dialog(),
+            section_id="space-section",
         ),
-        on_mount=s.load,
-        width="100%",
+        rx.box(on_mount=s.load, id="space-section-loading", width="100%"),
     )

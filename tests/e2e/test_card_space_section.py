@@ -1,0 +1,84 @@
+"""The customer card's "Espace client" section in Chromium, on a phone and a laptop: a visit and a
+promise made in the customer's space (through the service, as the space page does) show in the
+section with the live link; the collector revokes the access from the card (confirmed) and the
+customer's link is refused from then on."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE, demo_viewer, full_page_shot
+from playwright.sync_api import Page, expect
+from sqlalchemy.engine import Engine
+
+from src_dash.services.customer_card import customer_card
+from src_dash.services.customer_space.actions import log_event, promise
+from src_dash.services.customer_space.links import issue_link, resolve
+from src_dash.services.customers import CustomerQuery, list_customers
+from src_dash.ui.i18n import Formats, text
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def two_customers(engine: Engine, e2e_store) -> list:
+    """Two customers of the demo collector with a debit free of promise and dispute, from the
+    middle of the list (the space's own tests take its ends), as (card, free item)."""
+    collector = demo_viewer(engine, "recouvrement")
+    rows = list_customers(engine, collector, CustomerQuery(sort="overdue"), as_of=e2e_store.today)
+    middle = rows.rows[len(rows.rows) // 3 :]
+    found = []
+    for row in middle:
+        card = customer_card(engine, collector, row.customer_id, e2e_store.today)
+        free = [i for i in card.open_items if i.residual > 0 and not (i.promised or i.disputed)]
+        if free:
+            found.append((card, free[0]))
+        if len(found) == 2:
+            return found
+    raise AssertionError("the demo collector has customers with a free open item")
+
+
+@pytest.mark.parametrize(("size", "which"), [(PHONE, 0), (DESKTOP, 1)], ids=["phone", "desktop"])
+def test_the_card_shows_the_space_and_revokes_its_access(
+    app, page: Page, login, engine: Engine, e2e_store, two_customers, screenshots_dir, size, which
+):
+    card, item = two_customers[which]
+    customer_id = card.identity.customer_id
+    issued = issue_link(engine, demo_viewer(engine, "admin"), customer_id)
+    access = resolve(engine, issued.token, "203.0.113.50").access
+    assert access is not None
+    log_event(engine, access, "visit")
+    promised_on = e2e_store.today + timedelta(days=12)
+    promise(engine, access, str(item.residual), promised_on, [item.entry_id])
+
+    page.set_viewport_size(size)
+    login("collector", f"/clients/{customer_id}")
+    section = page.locator("#space-section")
+    expect(section).to_be_visible(timeout=LOAD_TIMEOUT)
+    fr = Formats("fr")
+    expect(page.locator("#space-link-state")).to_have_text(text("cspace.live", "fr"))
+    lines = section.locator("[data-testid=space-line]")
+    expect(lines.first).to_be_visible(timeout=LOAD_TIMEOUT)
+    # Newest first: the promise (amount and date in the viewer's formats), then the visit.
+    expect(lines.nth(0)).to_contain_text(text("cspace.kind.promise", "fr"))
+    detail = text("cspace.promise", "fr").format(
+        amount=fr.money(item.residual, "EUR"), day=fr.day(promised_on)
+    )
+    expect(lines.nth(0)).to_contain_text(detail)
+    expect(lines.nth(1)).to_contain_text(text("cspace.kind.visit", "fr"))
+    expect(page.locator("#space-link-status")).to_contain_text("valable jusqu'au")
+    section.scroll_into_view_if_needed()
+    name = "phone" if size == PHONE else "desktop"
+    section.screenshot(path=screenshots_dir / f"card-space-section-{name}.png")
+    full_page_shot(page, screenshots_dir / f"card-space-page-{name}.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+
+    page.locator("#space-revoke").click()
+    page.locator("#space-revoke-confirm").click()
+    expect(page.locator("#space-link-state")).to_have_text(
+        text("cspace.none", "fr"), timeout=LOAD_TIMEOUT
+    )
+    expect(page.locator("#space-revoke")).to_be_disabled()
+    expect(page.locator("#space-link-status")).to_contain_text("accès révoqué le")
+    assert resolve(engine, issued.token, "203.0.113.51").refusal == "revoked"
