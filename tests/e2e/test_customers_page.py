@@ -62,11 +62,10 @@ def test_a_sales_rep_sees_only_their_portfolio_and_no_other_card(
     open_table(page, login, DESKTOP, "sales_rep")
     wait_for_ids(page, [r.customer_id for r in theirs.rows[:25]])
     expect(page.locator("#customers-total")).to_have_text(f"{theirs.total}\u00a0clients")
-    # The sales rep filter offers only their own name.
+    # The sales rep filter could only offer their own name: it says it instead (whose portfolio).
     page.locator("#filters-button").click()
-    page.locator("#filter-sales-rep").click()
-    options = page.get_by_role("option")
-    expect(options).to_have_count(2)  # "Tous" and the rep
+    expect(page.locator("#filter-sales-rep-only")).to_have_text(theirs.rows[0].sales_rep)
+    expect(page.locator("#filter-sales-rep")).to_have_count(0)
     page.keyboard.press("Escape")
 
     # Another rep's customer by URL: the card's loader gets nothing.
@@ -203,12 +202,12 @@ def test_exports_download_the_current_view(
     rows = expected(engine, rep, query, today)
     assert rows, "the demo sales rep has overdue customers"
     wait_for_ids(page, [r.customer_id for r in rows[:25]])
-    header = ["N° client", "Client", "Commercial", "Encours", "Échu", "Retard", "Note", "Devise"]
+    # A sales rep's view has no Commercial column (their own name on every row).
+    header = ["N° client", "Client", "Encours", "Échu", "Retard", "Note", "Devise"]
     lines = [
         [
             r.number,
             r.name,
-            r.sales_rep,
             str(r.outstanding),
             str(r.overdue),
             str(r.oldest_days),

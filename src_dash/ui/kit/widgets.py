@@ -44,7 +44,10 @@ def select_field(
 ) -> rx.Component:
     """A labelled select over `options` (items with `value` and `label`, or plain strings when
     `plain`), first offering "all" (`all_key`) and "none" (`none_key`) when their words are
-    given; without `caption_on_phone`, a phone shows the select alone (its text says enough)."""
+    given; without `caption_on_phone`, a phone shows the select alone (its text says enough).
+
+    With an "all" option and a single value to choose from, the field shows that value as text
+    (choosing it could not change anything)."""
     first = [rx.select.item(words(all_key), value=ALL)] if all_key else []
     if none_key:
         first.append(rx.select.item(words(none_key), value=NONE))
@@ -54,7 +57,7 @@ def select_field(
         else (lambda o: rx.select.item(o.label, value=o.value))
     )
     hidden = {} if caption_on_phone else {"display": rx.breakpoints(initial="none", sm="block")}
-    return labelled(
+    select = labelled(
         label_key,
         rx.select.root(
             rx.select.trigger(width="100%", id=id_),
@@ -64,6 +67,19 @@ def select_field(
             size="2",
         ),
         **hidden,
+    )
+    if not all_key or none_key:
+        return select
+    # "All" and a single value are the same rows: the filter cannot change anything, so it says
+    # what it is ("Commercial : Jérôme SCHMITT", whose portfolio this is) instead of offering it.
+    only = options[0] if plain else options[0].label
+    return rx.cond(
+        options.length() == 1,
+        labelled(
+            label_key,
+            rx.text(only, size="2", weight="medium", id=f"{id_}-only", padding_y="6px"),
+        ),
+        select,
     )
 
 
