@@ -19,6 +19,7 @@ from src_dash.services.customer_card import CustomerCard, customer_card
 from src_dash.services.customers import CustomerQuery, list_customers
 from src_dash.store import Comment, Contact, Customer, Flag, Message
 from src_dash.store.versions import bump_data_version
+from src_dash.ui.pages.customer.timeline_rows import TIMELINE_PAGE, timeline_filter
 
 pytestmark = pytest.mark.e2e
 
@@ -104,14 +105,27 @@ def test_the_card_shows_figures_score_and_timeline(
 
     page.locator("#tab-timeline").click()
     events = page.locator("#timeline [data-testid=timeline-event]")
-    expect(events).to_have_count(len(card.timeline))
     assert len(card.timeline) > 5
+    # A page of events at first, then "Afficher plus" until every one is shown.
+    shown = min(len(card.timeline), TIMELINE_PAGE)
+    expect(events).to_have_count(shown)
+    while shown < len(card.timeline):
+        page.locator("#timeline-more").click()
+        shown = min(len(card.timeline), shown + TIMELINE_PAGE)
+        expect(events).to_have_count(shown)
+    expect(page.locator("#timeline-more")).to_have_count(0)
     newest = card.timeline[0]
     expect(events.first).to_contain_text(newest.title)
     invoices = [e for e in card.timeline if e.kind == "invoice"]
     assert invoices, "the demo customer has invoices"
     expect(page.locator("#timeline")).to_contain_text(invoices[0].title)
     expect(page.locator("#timeline")).to_contain_text("Facture")
+    # The chips keep the events of one kind (from the first page again).
+    books = [e for e in card.timeline if timeline_filter(e.kind) == "books"]
+    page.locator("[data-testid=timeline-filter][data-kind=books]").click()
+    expect(events).to_have_count(min(len(books), TIMELINE_PAGE))
+    page.locator("[data-testid=timeline-filter][data-kind=all]").click()
+    expect(events).to_have_count(min(len(card.timeline), TIMELINE_PAGE))
 
 
 def test_a_message_opens_with_its_email_and_its_pdf(

@@ -21,6 +21,7 @@ from src_dash.services.customer_card import (
 )
 from src_dash.ui.i18n import Formats
 from src_dash.ui.pages.customer.rows import AUTO, bucket_name, customer_id_of, format_card
+from src_dash.ui.pages.customer.timeline_rows import TIMELINE_FILTERS, timeline_filter
 
 D = Decimal
 FR, EN = Formats("fr"), Formats("en")
@@ -251,3 +252,16 @@ def test_timeline_codes_and_dates_are_said_in_the_viewers_words() -> None:
         ("virement annoncé", "For Dec 14, 2026 — F1"),
         ("attente BC", "Until Dec 31, 2026 — F1, F2"),
     ]
+
+
+def test_every_timeline_kind_falls_under_one_filter() -> None:
+    kinds = {
+        "invoice": "books", "payment": "books", "bounced_payment": "books", "fee": "books",
+        "message": "messages", "message_failed": "messages", "reply": "messages",
+        "promise": "promises", "promise_kept": "promises", "promise_broken": "promises",
+        "promise_cancelled": "promises", "dispute_opened": "disputes", "dispute_closed": "disputes",
+        "call": "calls", "action": "calls", "action_skipped": "calls", "comment": "notes",
+        "flag": "notes", "item_stopped": "notes", "level_set": "notes", "unheard_of": "notes",
+    }  # fmt: skip
+    assert {k: timeline_filter(k) for k in kinds} == kinds
+    assert set(kinds.values()) == {*TIMELINE_FILTERS, "notes"}

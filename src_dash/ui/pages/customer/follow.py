@@ -21,6 +21,7 @@ from src_dash.ui.pages.customer.parts import (
     worded_select,
 )
 from src_dash.ui.pages.customer.state import CardState
+from src_dash.ui.pages.customer.timeline_rows import TIMELINE_FILTERS
 
 _EVENT_ICONS = {
     "entry": ("file-text", "gray"),
@@ -83,11 +84,44 @@ def _event(e: rx.Var) -> rx.Component:
     )
 
 
+def _timeline_filter() -> rx.Component:
+    """Chips: every event, or those of one kind."""
+    return rx.flex(
+        *[
+            rx.button(
+                words(f"card.timeline.filter.{key}"),
+                size="1",
+                radius="full",
+                variant=rx.cond(CardState.timeline_filter == key, "solid", "soft"),
+                on_click=CardState.set_timeline_filter(key),
+                data_testid="timeline-filter",
+                data_kind=key,
+            )
+            for key in ("all", *TIMELINE_FILTERS, "notes")
+        ],
+        gap="6px",
+        wrap="wrap",
+        id="timeline-filter",
+    )
+
+
 def timeline_tab() -> rx.Component:
-    """The customer's events, newest first, and how many are not shown."""
+    """The customer's events, newest first, a page at a time, filtered by kind; and how many
+    the card did not read."""
     return rx.card(
         rx.vstack(
-            listing(CardState.card.timeline, _event, "card.timeline.none"),
+            _timeline_filter(),
+            listing(CardState.timeline_shown, _event, "card.timeline.none"),
+            rx.cond(
+                CardState.timeline_more,
+                rx.button(
+                    words("card.timeline.more_button"),
+                    variant="soft",
+                    size="2",
+                    on_click=CardState.more_timeline,
+                    id="timeline-more",
+                ),
+            ),
             rx.cond(
                 CardState.card.timeline_note != "",
                 rx.text(CardState.card.timeline_note, size="1", color_scheme="gray"),

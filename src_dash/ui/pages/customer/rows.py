@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
-from src_dash.analytics.timeline import TimelineEvent
 from src_dash.dunning.letter_post import letter_state
 from src_dash.services.customer_card import CustomerCard, MessageDetail, MessageRow
 from src_dash.ui import i18n
@@ -26,6 +25,7 @@ from src_dash.ui.kit.rows import (
     days,
     role_color,
 )
+from src_dash.ui.pages.customer.timeline_rows import Dated, EventItem, event_item
 
 AUTO = "auto"  # the scenario select's "the profile's scenario" option
 STATUS_COLORS = {
@@ -42,33 +42,6 @@ STATUS_COLORS = {
     "bounced": "red",
 }
 LETTER_COLORS = {"to_print": "amber", "printed": "blue", "posted": "green"}
-# Timeline kinds grouped by the icon they show.
-EVENT_GROUPS = {
-    "invoice": "entry",
-    "credit_note": "entry",
-    "other_debit": "entry",
-    "fee": "entry",
-    "payment": "payment",
-    "bounced_payment": "bad",
-    "message": "message",
-    "message_failed": "bad",
-    "reply": "message",
-    "auto_reply": "message",
-    "promise": "promise",
-    "promise_kept": "good",
-    "promise_broken": "bad",
-    "promise_cancelled": "promise",
-    "dispute_opened": "dispute",
-    "dispute_closed": "dispute",
-    "comment": "comment",
-    "flag": "flag",
-    "flag_cleared": "flag",
-    "call": "call",
-    "customer_stopped": "stop",
-    "customer_resumed": "stop",
-    "item_stopped": "stop",
-    "item_resumed": "stop",
-}
 
 
 @dataclasses.dataclass
@@ -91,26 +64,6 @@ class ContactItem(Contact):
     service_role_color: str = "gray"
     function: str = ""
     typed_in_app: bool = False
-
-
-@dataclasses.dataclass
-class Dated:
-    """A line of the card's lists: its id (what its buttons act on) and when it happened."""
-
-    id: int = 0
-    when: str = ""
-
-
-@dataclasses.dataclass
-class EventItem(Dated):
-    """One event of the timeline."""
-
-    group: str = "other"
-    label: str = ""
-    title: str = ""
-    amount: str = ""
-    by: str = ""
-    detail: str = ""
 
 
 @dataclasses.dataclass
@@ -349,36 +302,6 @@ def _items(card: CustomerCard, fmt: Formats) -> tuple[list[TableColumn], list[di
     return _items_header(w), rows
 
 
-# Where the words of an event's code are: a channel or an action's kind, a message's status, a
-# flag's kind, a call's outcome.
-_CODE_WORDS = ("card.code.", "card.status.", "card.flag.", "work.outcome.")
-
-
-def code_words(code: str, w: dict[str, str]) -> str:
-    """The viewer's words for a code of the timeline; the code itself when none has words."""
-    return next((w[k + code] for k in _CODE_WORDS if k + code in w), code)
-
-
-def _event(e: TimelineEvent, fmt: Formats, currency: str) -> EventItem:
-    w = catalog(fmt.lang)
-    said = code_words(e.code, w) if e.code else ""
-    due = ""
-    if e.due is not None:
-        due_key = "card.due.promise" if e.kind.startswith("promise") else "card.due.until"
-        due = w[due_key].format(date=fmt.day(e.due))
-    title = e.title or said or due
-    more = [x for x in (said, due) if x and x != title]
-    return EventItem(
-        when=fmt.moment(e.at) if e.at is not None else fmt.day(e.on),
-        group=EVENT_GROUPS.get(e.kind, "other"),
-        label=w.get(f"card.event.{e.kind}", e.kind),
-        title=title,
-        amount="" if e.amount is None else fmt.money(e.amount, currency),
-        by=e.by,
-        detail=" — ".join([*more, *([e.detail] if e.detail else [])]),
-    )
-
-
 def _with_status(kind: type[WithStatus], status: str, w: dict[str, str], **fields: object):  # noqa: ANN202
     """A line of `kind` with its status in words and its badge's colour."""
     words, color = w.get(f"card.status.{status}", status), STATUS_COLORS.get(status, "gray")
@@ -568,7 +491,7 @@ def format_card(card: CustomerCard, fmt: Formats) -> CardView:
         services=services,
         items_header=header,
         item_rows=items,
-        timeline=[_event(e, fmt, i.currency) for e in card.timeline],
+        timeline=[event_item(e, fmt, i.currency) for e in card.timeline],
         timeline_note=_timeline_note(card, fmt),
         comments=_comments(card, fmt),
         promises=_promises(card, fmt),

@@ -37,6 +37,7 @@ from src_dash.ui.pages.customer.rows import (
     format_card,
     opened_message,
 )
+from src_dash.ui.pages.customer.timeline_rows import TIMELINE_PAGE, EventItem
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +88,36 @@ class CardState(rx.State):
     message_open: bool = False
     message: OpenedMessage = OpenedMessage()
 
+    timeline_filter: str = "all"  # "all", a key of timeline_rows.TIMELINE_FILTERS, or "notes"
+    timeline_count: int = TIMELINE_PAGE
+
+    @rx.var
+    def timeline_matching(self) -> list[EventItem]:
+        """The timeline's events of the chosen kind."""
+        if self.timeline_filter == "all":
+            return self.card.timeline
+        return [e for e in self.card.timeline if e.kinds == self.timeline_filter]
+
+    @rx.var
+    def timeline_shown(self) -> list[EventItem]:
+        """The first page(s) of them."""
+        return self.timeline_matching[: self.timeline_count]
+
+    @rx.var
+    def timeline_more(self) -> bool:
+        """Whether some of them are not shown yet."""
+        return len(self.timeline_matching) > self.timeline_count
+
+    @rx.event
+    def set_timeline_filter(self, kinds: str) -> None:
+        """Show the events of one kind (from the first page)."""
+        self.timeline_filter, self.timeline_count = kinds, TIMELINE_PAGE
+
+    @rx.event
+    def more_timeline(self) -> None:
+        """Show one more page of events."""
+        self.timeline_count += TIMELINE_PAGE
+
     async def _reload(self) -> None:
         found = customer_id_of(self.router.url.path)
         if found is None:
@@ -121,6 +152,7 @@ class CardState(rx.State):
         self.message_open = self.contact_open = self.stop_open = False
         self.contact_error = self.stop_error = self.flag_error = ""
         self.comment_error = self.profile_error = ""
+        self.timeline_filter, self.timeline_count = "all", TIMELINE_PAGE
         await self._reload()
 
     async def _change(self, action: Callable[..., object], *args: Any, **kwargs: Any) -> str:  # noqa: ANN401
