@@ -18,6 +18,11 @@ from src_dash.access import AccessDenied
 from src_dash.clock import utcnow
 from src_dash.services.customer_space.actions import log_event, promise, write_message
 from src_dash.services.customer_space.links import issue_link, resolve
+from src_dash.services.customer_space.requests import (
+    ask_call_back,
+    ask_contact_change,
+    refuse_contact,
+)
 from src_dash.services.followup import InvalidInput, add_comment, log_call, record_promise
 from src_dash.services.worklist import complete_action, day_sections, mark_handled
 from src_dash.services.worklist.done import day_bounds, done_window
@@ -199,3 +204,18 @@ def test_only_admins_see_another_users_day(world: World):
     for role in ("ro", "rep"):
         with pytest.raises(AccessDenied, match="may not do this"):
             day_sections(world.engine, world.users[role], today=TODAY)
+
+
+def test_cote_client_lists_requests_until_handled_or_decided(world: World):
+    u1 = utc(world, "u1")
+    access = space_access(world)
+    back = ask_call_back(world.engine, access, "01 23 45 67 89", "mardi matin", today=TODAY)
+    contact = ask_contact_change(world.engine, access, "Léa Compta", "lea@gamma.fr")
+    lines = {c.kind: c for c in day_sections(world.engine, u1, today=TODAY).client}
+    assert set(lines) == {"callback", "contact"}
+    assert lines["callback"].text == "01 23 45 67 89 · mardi matin"
+    assert lines["contact"].text == "Léa Compta · lea@gamma.fr"
+    # A call back's own action is the one closed; a contact refused on the card is handled.
+    assert mark_handled(world.engine, u1, lines["callback"].event_id) == back.action_id
+    refuse_contact(world.engine, u1, contact.ref_id)
+    assert day_sections(world.engine, u1, today=TODAY).client == ()

@@ -33,6 +33,9 @@ SAME_MOMENT = timedelta(minutes=1)
 LIMIT = 200
 # The kinds whose event points at a promise, a dispute or a comment (the others: a request).
 RECORDS = ("promise", "dispute", "paid", "message")
+# What a request's line says: the phone and moment of a call back, the contact proposed, the note.
+REQUEST_TEXTS = ("phone", "moment", "contact_name", "contact_email", "contact_phone", "note")
+DECIDED = "decided"  # a request a collector already accepted or refused: handled
 
 
 def _pending_query(who: Viewer):  # noqa: ANN202
@@ -73,7 +76,8 @@ def _refs(conn: Connection, model: type, ids: set[int], *columns: str) -> dict[i
 
 
 def _details(conn: Connection, rows: list) -> dict[int, tuple]:
-    """Per event id, (text, amount, day) from the promise, dispute, comment or request it made."""
+    """Per event id, (text, amount, day) from the promise, dispute, comment or request it made
+    (a decided request: DECIDED as its day)."""
     by_kind: dict[str, set[int]] = {}
     for r in rows:
         if r.ref_id is not None:
@@ -91,7 +95,7 @@ def _details(conn: Connection, rows: list) -> dict[int, tuple]:
     }
     comments = _refs(conn, Comment, by_kind.get("message", set()), "body")
     request_ids = set().union(*(v for k, v in by_kind.items() if k not in RECORDS))
-    requests = _refs(conn, SpaceRequest, request_ids, "note", "moment", "contact_name")
+    requests = _refs(conn, SpaceRequest, request_ids, "decided_at", *REQUEST_TEXTS)
     out: dict[int, tuple] = {}
     for r in rows:
         if r.kind == "promise" and r.ref_id in promises:
@@ -103,15 +107,17 @@ def _details(conn: Connection, rows: list) -> dict[int, tuple]:
         elif r.kind == "message" and r.ref_id in comments:
             out[r.id] = (comments[r.ref_id][0], None, None)
         elif r.ref_id in requests:
-            out[r.id] = (" · ".join(p for p in requests[r.ref_id] if p), None, None)
+            decided, *texts = requests[r.ref_id]
+            out[r.id] = (" · ".join(p for p in texts if p), None, DECIDED if decided else None)
     return out
 
 
 def pending_client_side(conn: Connection, who: Viewer) -> tuple[ClientLine, ...]:
-    """What customers of the viewer's scope did in their space and nobody handled yet, newest
-    first (at most `LIMIT`)."""
+    """What customers of the viewer's scope did in their space and nobody handled yet (a request
+    accepted or refused on the card is handled), newest first (at most `LIMIT`)."""
     rows = conn.execute(_pending_query(who)).all()
     details = _details(conn, rows)
+    rows = [r for r in rows if details.get(r.id, ("", None, None))[2] != DECIDED]
     return tuple(
         ClientLine(
             event_id=r.id,
