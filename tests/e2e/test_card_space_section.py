@@ -1,7 +1,8 @@
 """The customer card's "Espace client" section in Chromium, on a phone and a laptop: a visit and a
 promise made in the customer's space (through the service, as the space page does) show in the
 section with the live link; the collector revokes the access from the card (confirmed) and the
-customer's link is refused from then on."""
+customer's link is refused from then on; the collector answers a customer's message from the
+card and the answer is in the customer's space."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from playwright.sync_api import Page, expect
 from sqlalchemy.engine import Engine
 
 from src_dash.services.customer_card import customer_card
-from src_dash.services.customer_space.actions import log_event, promise
+from src_dash.services.customer_space.actions import log_event, promise, write_message
 from src_dash.services.customer_space.links import issue_link, resolve
+from src_dash.services.customer_space.view import space_view
 from src_dash.services.customers import CustomerQuery, list_customers
 from src_dash.ui.i18n import Formats, text
 
@@ -82,3 +84,32 @@ def test_the_card_shows_the_space_and_revokes_its_access(
     expect(page.locator("#space-revoke")).to_be_disabled()
     expect(page.locator("#space-link-status")).to_contain_text("accès révoqué le")
     assert resolve(engine, issued.token, "203.0.113.51").refusal == "revoked"
+
+
+def test_the_collector_answers_a_customers_message_from_the_card(
+    app, page: Page, login, engine: Engine, two_customers, screenshots_dir
+):
+    card, _ = two_customers[1]
+    customer_id = card.identity.customer_id
+    issued = issue_link(engine, demo_viewer(engine, "admin"), customer_id)
+    access = resolve(engine, issued.token, "203.0.113.52").access
+    assert access is not None
+    write_message(engine, access, "Pouvez-vous m'envoyer le détail de la facture ?")
+
+    page.set_viewport_size(DESKTOP)
+    login("collector", f"/clients/{customer_id}")
+    section = page.locator("#space-section")
+    expect(section).to_be_visible(timeout=LOAD_TIMEOUT)
+    lines = section.locator("[data-testid=space-line]")
+    expect(lines.nth(0)).to_contain_text("Pouvez-vous m'envoyer le détail", timeout=LOAD_TIMEOUT)
+    lines.nth(0).locator("[data-testid=space-answer]").click()
+    page.locator("#space-answer-body").fill("Bonjour, le détail part ce jour par courrier.")
+    page.locator("#space-answer-send").click()
+    expect(lines.nth(0)).to_contain_text(text("cspace.kind.answer", "fr"), timeout=LOAD_TIMEOUT)
+    expect(lines.nth(0)).to_contain_text("le détail part ce jour")
+    expect(lines.nth(1)).to_contain_text(text("cspace.answered", "fr"))
+    section.screenshot(path=screenshots_dir / "card-space-answer-desktop.png")
+    answers = [m for m in space_view(engine, access).messages if m.answer]
+    assert [m.body_text.split("\n")[0] for m in answers] == [
+        "Bonjour, le détail part ce jour par courrier."
+    ]
