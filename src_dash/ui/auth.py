@@ -236,13 +236,17 @@ class AuthState(rx.State):
         return None
 
     @rx.event
-    async def require_admin(self) -> rx.event.EventSpec | None:
+    async def require_admin(self) -> rx.event.EventSpec | list[rx.event.EventSpec] | None:
         """On load of an admin page: login when signed out, home when not an admin."""
         who = await self.viewer()
         if who is None:
             return rx.redirect(login_url(self._here()), replace=True)
         if not who.is_admin:
-            return rx.redirect(HOME_ROUTE, replace=True)
+            # Said, not only bounced: the page is the admins' (the toast outlives the redirect).
+            lang = (await self.get_state(UiState)).lang
+            refused = i18n.text("nav.admin_only", lang)
+            home = rx.redirect(HOME_ROUTE, replace=True)
+            return [rx.toast.warning(refused, id="admin-only"), home]
         await self._warn_admin(who)
         return None
 

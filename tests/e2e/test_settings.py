@@ -393,6 +393,8 @@ def test_other_roles_are_refused_the_settings(app, page: Page, role: str) -> Non
     expect(page.locator("#side-nav-reglages")).to_have_count(0)
     page.goto(base(app) + f"{ROUTE}?tab=users")
     expect(page).to_have_url(base(app) + "/", timeout=LOAD_TIMEOUT)
+    # Said, not only bounced.
+    expect(page.get_by_text("Cette page est réservée aux administrateurs.")).to_be_visible()
     expect(page.locator("#settings-tabs")).to_have_count(0)
     expect(page.locator("[data-testid=user-card]")).to_have_count(0)
 
