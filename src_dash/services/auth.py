@@ -443,8 +443,8 @@ DEMO_USERS = (
 def seed_demo_users(engine: Engine) -> list[tuple[str, str]]:
     """Create one demo user per role (password DEMO_PASSWORD) unless they exist.
 
-    The sales rep user is the Sage sales rep with the most customers, so their portfolio is a
-    real part of the demo; the collector sees every customer.
+    The sales rep user is the Sage sales rep with the most customers, and has their name, so
+    their portfolio is a real part of the demo; the collector sees every customer.
     """
     from sqlalchemy import func
 
@@ -452,9 +452,9 @@ def seed_demo_users(engine: Engine) -> list[tuple[str, str]]:
 
     with Session(engine) as session:
         rep = session.exec(
-            select(SalesRep.id, func.count(Customer.id))
+            select(SalesRep.id, func.count(Customer.id), SalesRep.first_name, SalesRep.last_name)
             .join(Customer, Customer.sales_rep_id == SalesRep.id)
-            .group_by(SalesRep.id)
+            .group_by(SalesRep.id, SalesRep.first_name, SalesRep.last_name)
             .order_by(func.count(Customer.id).desc(), SalesRep.id)
         ).first()
         existing = set(session.exec(select(User.login)).all())
@@ -462,6 +462,8 @@ def seed_demo_users(engine: Engine) -> list[tuple[str, str]]:
     for login, role, name in DEMO_USERS:
         if login in existing or (role == "sales_rep" and rep is None):
             continue
+        if role == "sales_rep":  # the user is that Sage sales rep: their name, not another
+            name = " ".join(p for p in (rep[2], rep[3]) if p) or name
         create_user(
             engine,
             login,

@@ -113,5 +113,7 @@ def test_demo_users_one_per_role_and_the_sales_rep_sees_only_their_customers(sto
         )
         everyone = set(session.exec(select(Customer.number)).all())
     assert own and own < everyone
+    # The demo sales rep is that Sage sales rep, by name too (not someone else's portfolio).
+    assert rep_user.name == f"{rep.first_name} {rep.last_name}".strip()
     seen = {b.key for b in balances(store, scope_for_user(store, rep_user.id), TODAY)}
     assert seen and seen <= own
