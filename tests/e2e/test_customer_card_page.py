@@ -17,8 +17,10 @@ from sqlalchemy.engine import Engine
 from src_dash.clock import utcnow
 from src_dash.services.customer_card import CustomerCard, customer_card
 from src_dash.services.customers import CustomerQuery, list_customers
+from src_dash.services.followup import add_comment
 from src_dash.store import Comment, Contact, Customer, Flag, Message
 from src_dash.store.versions import bump_data_version
+from src_dash.ui.pages.customer.live import POLL_MS
 from src_dash.ui.pages.customer.timeline_rows import TIMELINE_PAGE, timeline_filter
 
 pytestmark = pytest.mark.e2e
@@ -258,3 +260,19 @@ def test_the_card_fits_each_screen(
         page.locator("#tab-items").click()
         expect(page.locator("#open-items-cards [data-testid=table-card]").first).to_be_visible()
         expect(page.locator("#open-items")).to_be_hidden()
+
+
+def test_the_card_shows_a_colleagues_change_without_being_opened_again(
+    app, page: Page, login, engine, customer, undo_changes
+) -> None:
+    """Live like the dashboard: a comment written by someone else (here, straight through the
+    service, as a colleague's tab would) appears on an open card by itself."""
+    customer_id, _ = customer
+    open_card(page, login, "commercial", customer_id, DESKTOP)
+    page.locator("#tab-timeline").click()
+    expect(page.locator("#timeline [data-testid=timeline-event]").first).to_be_visible()
+    add_comment(engine, demo_viewer(engine, "admin"), customer_id, "Vu par un collègue à l'instant")
+    # The card polls every 3 s: seen within two polls, the page never reloaded.
+    expect(page.locator("#timeline")).to_contain_text(
+        "Vu par un collègue à l'instant", timeout=2 * POLL_MS
+    )

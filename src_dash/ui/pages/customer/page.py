@@ -12,6 +12,7 @@ from src_dash.ui.kit.controls import column
 from src_dash.ui.kit.widgets import callout, loading, words
 from src_dash.ui.pages.customer.follow import follow_tab, timeline_tab
 from src_dash.ui.pages.customer.header import card_header
+from src_dash.ui.pages.customer.live import live_poller
 from src_dash.ui.pages.customer.messages import messages_tab
 from src_dash.ui.pages.customer.space import space_section
 from src_dash.ui.pages.customer.space_requests import space_requests_card
@@ -87,6 +88,7 @@ def customer_page() -> rx.Component:
             rx.cond(
                 CardState.found,
                 rx.vstack(
+                    live_poller(),
                     card_header(),
                     replies_card(after=CardState.load),
                     space_requests_card(after=CardState.load),

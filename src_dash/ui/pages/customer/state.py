@@ -4,6 +4,7 @@ checks the role and the portfolio again; the message opened and its PDF."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import date
@@ -27,6 +28,8 @@ from src_dash.services.customer_edit import (
     set_profile,
     set_scenario,
 )
+from src_dash.services.dashboard import store_version
+from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats, current_viewer
 from src_dash.ui.kit.service import run_service
@@ -88,6 +91,7 @@ class CardState(rx.State):
     message_open: bool = False
     message: OpenedMessage = OpenedMessage()
 
+    _version: int = -1  # the store's data version the card was read at (see customer.live)
     timeline_filter: str = "all"  # "all", a key of timeline_rows.TIMELINE_FILTERS, or "notes"
     timeline_count: int = TIMELINE_PAGE
 
@@ -126,6 +130,8 @@ class CardState(rx.State):
                 self.found, self.card = False, CardView()
             self.loaded = signed_in
             return
+        # The data version before reading: a change made meanwhile is caught by the next poll.
+        self._version = await asyncio.to_thread(store_version, get_engine())
         done = await run_service(self, read_card, found, describe=load_error)
         if done.signed_out:
             self.loaded = False

@@ -1,0 +1,38 @@
+"""The card kept live, as the dashboard is: every few seconds, when the store's data version moved
+(a colleague's change, a customer's action in their space, a sync), the card and its space
+section are read again, leaving open whatever dialog the viewer has open."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from src_dash.services.dashboard import store_version
+from src_dash.store.engine import get_engine
+from src_dash.ui.pages.customer.space_state import CardSpaceState
+from src_dash.ui.pages.customer.state import CardState
+
+POLL_MS = 3000
+
+
+class CardLiveState(rx.State):
+    """The poll of the card's data version."""
+
+    @rx.event
+    async def poll(self, _tick: str = "") -> None:
+        """Read the card again when the store changed since it was read."""
+        card = await self.get_state(CardState)
+        if not (card.loaded and card.found):
+            return
+        if await asyncio.to_thread(store_version, get_engine()) == card._version:
+            return
+        await card._reload()  # noqa: SLF001  (the card's own reload, dialogs left as they are)
+        space = await self.get_state(CardSpaceState)
+        if space.loaded:
+            await space._reload()  # noqa: SLF001
+
+
+def live_poller() -> rx.Component:
+    """The invisible clock that polls while the card is shown."""
+    return rx.moment(interval=POLL_MS, format="x", on_change=CardLiveState.poll, display="none")
