@@ -20,7 +20,7 @@ from src_dash.services.customers import CustomerQuery, list_customers
 from src_dash.services.followup import add_comment
 from src_dash.store import Comment, Contact, Customer, Flag, Message
 from src_dash.store.versions import bump_data_version
-from src_dash.ui.pages.customer.live import POLL_MS
+from src_dash.ui.kit.widgets import POLL_MS
 from src_dash.ui.pages.customer.timeline_rows import TIMELINE_PAGE, timeline_filter
 
 pytestmark = pytest.mark.e2e

@@ -24,6 +24,7 @@ from src_dash.services.customers import CustomerQuery, list_customers
 from src_dash.services.followup import add_comment
 from src_dash.store import Action, AuditLog, Comment, Customer, SpaceHandled
 from src_dash.store.space import SpaceEvent, SpaceLink
+from src_dash.ui.kit.widgets import POLL_MS
 from src_dash.ui.words_campaigns import WORDS
 
 pytestmark = pytest.mark.e2e
@@ -183,3 +184,38 @@ def test_the_sections_are_tabs_on_a_phone(
             f"[data-testid=client-item][data-event-id='{day.event_id}']"
         )
     ).to_contain_text(MESSAGE)
+
+
+def test_a_customers_message_lands_on_an_open_worklist_by_itself(
+    app, page: Page, login, engine: Engine, e2e_store, day: Day
+) -> None:
+    """Live like the dashboard: what a customer writes in their space while the collector's
+    worklist is open appears under "Côté client" without the page being opened again."""
+    _open(page, login, DESKTOP)
+    client = _section(page, "client")
+    expect(client.locator("[data-testid=client-item]").first).to_be_visible(timeout=LOAD_TIMEOUT)
+    with engine.connect() as conn:
+        link = conn.execute(
+            select(SpaceLink.__table__).where(SpaceLink.__table__.c.id == day.link_id)
+        ).one()
+    issued = issue_link(engine, demo_viewer(engine, "recouvrement"), link.customer_id)
+    access = resolve(engine, issued.token, "203.0.113.51").access
+    assert access is not None
+    later = "Et voici la référence du virement : VIR-2026-E2E (test e2e)."
+    wrote = write_message(engine, access, later, today=e2e_store.today)
+    try:
+        # The worklist polls every 3 s: seen within two polls.
+        expect(client).to_contain_text(later, timeout=2 * POLL_MS)
+    finally:
+        a, ev, cm = Action.__table__, SpaceEvent.__table__, Comment.__table__
+        al, h = AuditLog.__table__, SpaceHandled.__table__
+        with engine.begin() as conn:
+            ids = select(ev.c.id).where(ev.c.link_id == access.link_id)
+            conn.execute(delete(h).where(h.c.event_id.in_(ids)))
+            conn.execute(delete(al).where(al.c.entity == "space_event", al.c.entity_id.in_(ids)))
+            conn.execute(delete(ev).where(ev.c.link_id == access.link_id))
+            conn.execute(delete(a).where(a.c.id == wrote.action_id))
+            conn.execute(delete(cm).where(cm.c.id == wrote.ref_id))
+            conn.execute(
+                delete(SpaceLink.__table__).where(SpaceLink.__table__.c.id == access.link_id)
+            )

@@ -296,3 +296,12 @@ def item_card(
         data_testid=testid,
         **data,
     )
+
+
+POLL_MS = 3000  # how often a live page asks whether the store changed
+
+
+def live_clock(on_tick: rx.EventHandler, interval_ms: int = POLL_MS) -> rx.Component:
+    """An invisible clock calling `on_tick` every `interval_ms`: the poll of a live page (its
+    handler reads the store's data version and reloads only when it moved)."""
+    return rx.moment(interval=interval_ms, format="x", on_change=on_tick, display="none")

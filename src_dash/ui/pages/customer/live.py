@@ -10,10 +10,9 @@ import reflex as rx
 
 from src_dash.services.dashboard import store_version
 from src_dash.store.engine import get_engine
+from src_dash.ui.kit.widgets import live_clock
 from src_dash.ui.pages.customer.space_state import CardSpaceState
 from src_dash.ui.pages.customer.state import CardState
-
-POLL_MS = 3000
 
 
 class CardLiveState(rx.State):
@@ -35,4 +34,4 @@ class CardLiveState(rx.State):
 
 def live_poller() -> rx.Component:
     """The invisible clock that polls while the card is shown."""
-    return rx.moment(interval=POLL_MS, format="x", on_change=CardLiveState.poll, display="none")
+    return live_clock(CardLiveState.poll)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from src_dash.ui.components.layout import loaded_page
-from src_dash.ui.kit.widgets import error_notice, notice, words
+from src_dash.ui.kit.widgets import error_notice, live_clock, notice, words
 from src_dash.ui.pages.worklist.cards import worklist_header
 from src_dash.ui.pages.worklist.day_view import day_sections
 from src_dash.ui.pages.worklist.sheet import sheet_dialog
@@ -27,5 +27,5 @@ def worklist_page() -> rx.Component:
             notice("lock", words("work.denied"), "worklist-denied", "gray"),
         ),
         on_lang_change=s.load,
-        extra=(sheet_dialog(),),
+        extra=(sheet_dialog(), live_clock(s.poll)),
     )

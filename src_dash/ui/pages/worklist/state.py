@@ -4,6 +4,7 @@ worked with its outcome form. Reading and closing go through `services.worklist`
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import dataclasses
 import logging
@@ -16,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from src_dash.access import AccessDenied, Viewer
 from src_dash.clock import today as clock_today
 from src_dash.services import followup
+from src_dash.services.dashboard import store_version
 from src_dash.services.dispute_reasons import list_dispute_reasons
 from src_dash.services.worklist import (
     SIMPLE_CALL_OUTCOMES,
@@ -25,6 +27,7 @@ from src_dash.services.worklist import (
     day_sections,
     mark_handled,
 )
+from src_dash.store.engine import get_engine
 from src_dash.ui import i18n
 from src_dash.ui.auth import current_formats
 from src_dash.ui.choice import Choice
@@ -135,6 +138,7 @@ class WorklistState(rx.State):
     done_rows: list[DoneRow] = []
     client_rows: list[ClientRow] = []
     handling: int = 0  # the customer's action being marked handled
+    _version: int = -1  # the store's data version the day was read at
 
     sheet_open: bool = False
     sheet_loading: bool = False
@@ -148,6 +152,8 @@ class WorklistState(rx.State):
 
     async def _refresh(self) -> None:
         today = clock_today()
+        # The data version before reading: a change made meanwhile is caught by the next poll.
+        self._version = await asyncio.to_thread(store_version, get_engine())
         done = await run_service(self, read_day, today, not self.only_mine, describe=load_error)
         if done.signed_out:
             self.loaded = False
@@ -207,6 +213,15 @@ class WorklistState(rx.State):
         """On load and on a language change: read the worklist again."""
         self.sheet_open = False
         await self._refresh()
+
+    @rx.event
+    async def poll(self, _tick: str = "") -> None:
+        """Every few seconds: read the day again when the store changed (a colleague's action,
+        a customer's in their space), the call sheet left as it is."""
+        if not (self.loaded and self.allowed):
+            return
+        if await asyncio.to_thread(store_version, get_engine()) != self._version:
+            await self._refresh()
 
     @rx.event
     async def set_only_mine(self, value: bool) -> None:
