@@ -2,7 +2,8 @@
 promise made in the customer's space (through the service, as the space page does) show in the
 section with the live link; the collector revokes the access from the card (confirmed) and the
 customer's link is refused from then on; the collector answers a customer's message from the
-card and the answer is in the customer's space."""
+card and the answer is in the customer's space; the dashboard's count of customers active in
+their space follows a promise made there without a reload."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE, demo_viewer, full_page_sho
 from playwright.sync_api import Page, expect
 from sqlalchemy.engine import Engine
 
+from src_dash.analytics.scope import Scope
 from src_dash.services.customer_card import customer_card
 from src_dash.services.customer_space.actions import log_event, promise, write_message
 from src_dash.services.customer_space.links import issue_link, resolve
 from src_dash.services.customer_space.view import space_view
 from src_dash.services.customers import CustomerQuery, list_customers
+from src_dash.services.dashboard import space_customers
 from src_dash.ui.i18n import Formats, text
 
 pytestmark = pytest.mark.e2e
@@ -113,3 +116,38 @@ def test_the_collector_answers_a_customers_message_from_the_card(
     assert [m.body_text.split("\n")[0] for m in answers] == [
         "Bonjour, le détail part ce jour par courrier."
     ]
+
+
+def test_the_dashboard_counts_customers_active_in_their_space_live(
+    app, page: Page, login, engine: Engine, e2e_store
+):
+    collector = demo_viewer(engine, "recouvrement")
+    today = e2e_store.today
+
+    def counted() -> int:
+        with engine.connect() as conn:
+            return space_customers(conn, collector.scope, today)
+
+    page.set_viewport_size(PHONE)
+    login("collector", "/")
+    value = page.locator("#space-active-value")
+    expect(value).to_have_text(str(counted()), timeout=LOAD_TIMEOUT)
+    # A customer of the collector not yet active in their space promises there: the figure
+    # follows without a reload, like the dashboard's other figures.
+    rows = list_customers(engine, collector, CustomerQuery(sort="overdue"), as_of=today).rows
+    for row in rows:
+        card = customer_card(engine, collector, row.customer_id, today)
+        free = [i for i in card.open_items if i.residual > 0 and not (i.promised or i.disputed)]
+        with engine.connect() as conn:
+            active = space_customers(conn, Scope(customer_ids=frozenset({row.customer_id})), today)
+        if free and not active:
+            break
+    else:
+        raise AssertionError("a customer of the collector not yet active in their space")
+    before = counted()
+    issued = issue_link(engine, demo_viewer(engine, "admin"), row.customer_id)
+    access = resolve(engine, issued.token, "203.0.113.53").access
+    assert access is not None
+    promise(engine, access, str(free[0].residual), today + timedelta(days=5), [free[0].entry_id])
+    assert counted() == before + 1
+    expect(value).to_have_text(str(before + 1), timeout=15_000)
