@@ -35,6 +35,7 @@ from src_dash.store import (
     Message,
     Promise,
 )
+from src_dash.store.space import SpaceLink, SpaceRequest
 from src_dash.sync import sync_company
 
 EMAIL = "z.quennec@exemple-rgpd.fr"
@@ -145,6 +146,30 @@ def seed_person(demo: Demo) -> dict[str, int]:
                 note="Promis par Mme Quennec au téléphone",
             )
         )
+        # From the customer's space: a call back to her mobile, and her as the billing contact.
+        company = conn.execute(
+            select(Customer.__table__.c.company_id).where(Customer.__table__.c.id == mine)
+        ).scalar_one()
+        link = conn.execute(
+            SpaceLink.__table__.insert().values(
+                company_id=company, customer_id=mine, token_hash="0" * 64, expires_at=SENT
+            )
+        ).inserted_primary_key[0]
+        for kind, fields in (
+            ("callback", {"phone": "06 98 76 54 32", "moment": "le matin", "note": "Mme Quennec"}),
+            ("contact", {"contact_name": "Zéphyrine Quennec", "contact_email": EMAIL}),
+        ):
+            conn.execute(
+                SpaceRequest.__table__.insert().values(
+                    company_id=company,
+                    customer_id=mine,
+                    link_id=link,
+                    kind=kind,
+                    status="pending",
+                    created_at=SENT,
+                    **fields,
+                )  # fmt: skip
+            )
     return {"target": target, "other": other, "customer": mine}
 
 
@@ -165,6 +190,10 @@ def test_export_finds_every_message_to_the_address_and_nothing_of_another(demo: 
     assert [m["from_name"] for m in data["inbound_mails"]] == ["Zéphyrine Quennec"]
     assert [c["body"] for c in data["comments"]] == ["Appelé Zéphyrine Quennec : paiera vendredi."]
     assert [a["action"] for a in data["audit"]] == ["contact.add"]
+    assert [(r["kind"], r["contact_email"]) for r in data["space_requests"]] == [
+        ("callback", ""),
+        ("contact", EMAIL),
+    ]
     assert "Bertrand" not in json.dumps(data, ensure_ascii=False)
 
     by_email = export_person(demo.engine, admin, email=EMAIL.upper())

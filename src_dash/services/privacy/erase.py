@@ -39,6 +39,7 @@ from src_dash.store import (
     Message,
     Promise,
 )
+from src_dash.store.space import SpaceRequest
 from src_dash.store.versions import bump_data_version
 
 ERASED = {"fr": "Contact effacé", "en": "Erased contact"}
@@ -57,6 +58,11 @@ TEXT_COLUMNS = (
     (Action.__table__, ("note", "outcome")),
     (Alert.__table__, ("text",)),
     (Flag.__table__, ("label",)),
+    # What a customer typed in their space's requests: a call-back number, a new billing contact.
+    (
+        SpaceRequest.__table__,
+        ("phone", "moment", "contact_name", "contact_email", "contact_phone", "note"),
+    ),
 )
 CANCELLABLE = ("held", "queued")
 

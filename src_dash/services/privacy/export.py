@@ -18,6 +18,7 @@ from src_dash.access import Viewer, audit
 from src_dash.clock import utcnow
 from src_dash.services.admin import require_admin
 from src_dash.store import AuditLog, Comment, Contact, Customer, InboundMail, Message
+from src_dash.store.space import SpaceRequest
 
 CONTACT_FIELDS = (
     "id",
@@ -159,6 +160,26 @@ def comments_of(conn: Connection, person: Person) -> list:
     return conn.execute(query.order_by(co.c.id)).all()
 
 
+_REQUEST_FIELDS = ("phone", "moment", "note", "contact_name", "contact_email", "contact_phone")
+
+
+def space_requests_of(conn: Connection, person: Person) -> list:
+    """The requests from the customers' spaces that name the person (their address, full name or
+    phone): a billing contact proposed, a call back."""
+    needles = [*person.emails, *person.names]
+    phones = [p for c in person.contacts for p in (c.phone, c.mobile) if len(p or "") >= 6]
+    if not person.customer_ids or not (needles or phones):
+        return []
+    sr = SpaceRequest.__table__
+    texts = ("contact_name", "contact_email", "note")
+    named = or_(
+        *(json_like(sr.c[n], needles) for n in texts if needles),
+        *(json_like(sr.c[n], phones) for n in ("phone", "contact_phone") if phones),
+    )
+    query = select(sr).where(sr.c.customer_id.in_(person.customer_ids), named)
+    return conn.execute(query.order_by(sr.c.id)).all()
+
+
 def audit_of(conn: Connection, person: Person) -> list:
     """The audit lines about the person's contacts, or whose details hold their address."""
     a = AuditLog.__table__
@@ -215,8 +236,8 @@ def export_person(
     """Everything held about a person (a contact id or an email), as JSON-ready data.
 
     Holds the contact rows (with their customer's number and name only), the messages whose
-    To or Cc holds their address, the replies from it, the comments naming them and the audit
-    lines about them; audited as ``privacy.export``.
+    To or Cc holds their address, the replies from it, the comments and the space's requests
+    naming them and the audit lines about them; audited as ``privacy.export``.
 
     Raises:
         AccessDenied: the viewer is not an admin.
@@ -247,6 +268,16 @@ def export_person(
                 {"id": r.id, "created_at": plain(r.created_at), "body": r.body}
                 for r in comments_of(conn, person)
             ],
+            "space_requests": [
+                {
+                    "id": r.id,
+                    "created_at": plain(r.created_at),
+                    "kind": r.kind,
+                    "status": r.status,
+                    **{n: getattr(r, n) for n in _REQUEST_FIELDS},
+                }
+                for r in space_requests_of(conn, person)
+            ],
             "audit": [
                 {
                     "at": plain(r.at),
@@ -258,7 +289,8 @@ def export_person(
                 for r in audit_of(conn, person)
             ],
         }
-        counts = {k: len(data[k]) for k in ("contacts", "messages", "inbound_mails", "comments")}
+        kinds = ("contacts", "messages", "inbound_mails", "comments", "space_requests")
+        counts = {k: len(data[k]) for k in kinds}
         audit(
             conn,
             who,

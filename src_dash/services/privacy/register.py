@@ -91,6 +91,8 @@ PROCESSING: tuple[Processing, ...] = (
             "ce que le client y a fait (visites, promesses, signalements, demandes)",
             "fichiers envoyés (nom, contenu ; dossier space-attachments)",
             "messages écrits",
+            "demandes : numéro et moment d'un rappel, contact de facturation proposé (nom, "
+            "e-mail, téléphone)",
         ),
         purpose="Permettre au client de voir son compte, promettre, signaler un problème.",
         legal_basis="Intérêt légitime (recouvrement) ; mesures précontractuelles",
@@ -100,11 +102,13 @@ PROCESSING: tuple[Processing, ...] = (
             "space_handled",
             "space_attachment",
             "space_throttle",
+            "space_request",
             "audit_log (space.* côté client)",
         ),
         seen_by="admins, chargés de recouvrement du client",
         retention="Adresses IP : 1 an ; événements et leurs lignes d'audit : 3 ans ; "
-        "pièces jointes : 3 ans",
+        "pièces jointes : 3 ans ; demandes : tant que le client est suivi (effacées ou exportées "
+        "avec la personne sur demande)",
         at_end="Adresse IP effacée ; événements et lignes d'audit supprimés ; fichier et ligne "
         "de la pièce jointe supprimés",
     ),
