@@ -20,7 +20,7 @@ from src_dash.services.customers import CustomerQuery, list_customers
 from src_dash.services.followup import add_comment
 from src_dash.store import Comment, Contact, Customer, Flag, Message
 from src_dash.store.versions import bump_data_version
-from src_dash.ui.kit.widgets import POLL_MS
+from src_dash.ui.pages.customer.live import CARD_POLL_MS
 from src_dash.ui.pages.customer.timeline_rows import TIMELINE_PAGE, timeline_filter
 
 pytestmark = pytest.mark.e2e
@@ -272,7 +272,7 @@ def test_the_card_shows_a_colleagues_change_without_being_opened_again(
     page.locator("#tab-timeline").click()
     expect(page.locator("#timeline [data-testid=timeline-event]").first).to_be_visible()
     add_comment(engine, demo_viewer(engine, "admin"), customer_id, "Vu par un collègue à l'instant")
-    # The card polls every 3 s: seen within two polls, the page never reloaded.
+    # The card polls every second: seen within a few polls, the page never reloaded.
     expect(page.locator("#timeline")).to_contain_text(
-        "Vu par un collègue à l'instant", timeout=2 * POLL_MS
+        "Vu par un collègue à l'instant", timeout=3 * CARD_POLL_MS
     )
