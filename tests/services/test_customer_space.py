@@ -34,6 +34,7 @@ from src_dash.services.customer_space.view import ALREADY_PAID_REASON, space_vie
 from src_dash.services.worklist import worklist
 from src_dash.store import Action, Comment, Dispute, DisputeItem, DisputeReason, Promise
 from src_dash.store.space import SpaceAttachment, SpaceEvent, SpaceLink
+from src_dash.store.versions import data_version
 
 D = Decimal
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -163,8 +164,12 @@ def test_a_message_is_a_comment_the_collector_sees(world: World):
 
 def test_visits_and_statements_are_logged_without_a_worklist_action(world: World):
     _, access = _open_gamma(world)
+    with world.engine.connect() as conn:
+        before = data_version(conn)
     log_event(world.engine, access, "visit")
     log_event(world.engine, access, "statement")
+    with world.engine.connect() as conn:
+        assert data_version(conn) == before + 2  # the card and the dashboard, live, see them
     assert [(e.kind, e.address) for e in _rows(world, SpaceEvent)] == [
         ("visit", "203.0.113.7"),
         ("statement", "203.0.113.7"),

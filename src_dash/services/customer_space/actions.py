@@ -35,6 +35,7 @@ from src_dash.services.inputs import (
 )
 from src_dash.store import Action, Customer, DisputeReason, PortfolioAssignment
 from src_dash.store.space import SpaceAttachment, SpaceEvent
+from src_dash.store.versions import bump_data_version
 
 ORIGIN = "space"
 MAX_ID = 2**31 - 1  # an INTEGER key: a bigger id is refused here, not by PostgreSQL
@@ -139,6 +140,8 @@ def log_event(engine: Engine, access: SpaceAccess, kind: str) -> None:
     check_one_of("kind", [kind], EVENTS)
     with engine.begin() as conn:
         _event(conn, access, kind)
+        # The card's space section and the dashboard's count are live: they poll this version.
+        bump_data_version(conn, parties=False)
 
 
 def promise(
