@@ -145,7 +145,8 @@ def test_deja_paye_holds_the_items_under_a_dispute_of_its_own_reason(world: Worl
     [dispute] = _rows(world, Dispute, id=done.ref_id)
     [reason] = _rows(world, DisputeReason, id=dispute.reason_id)
     assert reason.label == ALREADY_PAID_REASON and dispute.status == "open"
-    assert "VIR-778" in dispute.note and "2026-11-20" in dispute.note
+    # Said the French way to the collectors who read it (no ISO date, no "250.00").
+    assert dispute.note == "Payé le 20/11/2026, 250,00, réf. VIR-778"
     assert [i.entry_id for i in _rows(world, DisputeItem, dispute_id=dispute.id)] == [
         world.entry("e13")
     ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from babel.numbers import format_decimal
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
@@ -302,7 +303,9 @@ def already_paid(
         raise InvalidInput("paid_on", f"{paid_on.isoformat()} is in the future")
     amount = amount_field(amount)
     reference = text_field(reference, "reference", 100)
-    note = f"Payé le {paid_on.isoformat()}, {amount}" + (f", réf. {reference}" if reference else "")
+    # Read by the company's collectors: in French, its date and amount written the French way.
+    said = format_decimal(amount, format="#,##0.00", locale="fr_FR")
+    note = f"Payé le {paid_on:%d/%m/%Y}, {said}" + (f", réf. {reference}" if reference else "")
     upload = check_upload(*proof) if proof is not None else None
     return _dispute(
         engine,
