@@ -24,6 +24,7 @@ from src_dash.dunning.runs import create_run
 from src_dash.dunning.template_sample import sample_context
 from src_dash.dunning.templates import Renderer, render_sources
 from src_dash.services.customer_space.links import resolve
+from src_dash.services.customer_space.view import space_view
 from src_dash.store import Message
 from src_dash.store.space import SpaceLink
 from src_dash.store.space_links import EXAMPLE_TOKEN, hash_token
@@ -86,6 +87,11 @@ def test_a_sent_email_carries_a_link_that_opens_its_customer_and_no_other(store,
     for body in _stored_bodies(store):
         assert EXAMPLE_TOKEN in body and not any(t in body for t in tokens.values())
     assert resolve(store, tokens[ids["customers"][0]][:-1] + "A", "203.0.113.7").access is None
+    # Read again in the space, the message says where the customer is, not the example link.
+    access = resolve(store, tokens[ids["customers"][0]], "203.0.113.7").access
+    (shown,) = space_view(store, access, NOW.date()).messages
+    assert EXAMPLE_TOKEN not in shown.body_text
+    assert "Consultez votre compte et répondez en ligne : (cet espace)" in shown.body_text
 
 
 def test_a_new_message_renews_the_customers_access_and_keeps_the_earlier_link(store, server):

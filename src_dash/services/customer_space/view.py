@@ -20,6 +20,7 @@ from src_dash.dunning.statement import load_statement, render_statement
 from src_dash.services.customer_card.balance import _balance_and_items
 from src_dash.services.customer_space.links import SpaceAccess
 from src_dash.store import Company, Customer, DisputeReason, Message
+from src_dash.store.space_links import with_link
 
 # The dispute reason a customer's "déjà payé" opens (the planner never duns a disputed item).
 ALREADY_PAID_REASON = "Déjà payé (à vérifier)"
@@ -107,7 +108,12 @@ def _items(engine: Engine, conn, customer_id: int, as_of: date):  # noqa: ANN001
     return balance, shown
 
 
-def _messages(conn, customer_id: int) -> tuple[SpaceMessage, ...]:  # noqa: ANN001
+# A sent message keeps the example link in its stored text (the real token is never stored):
+# read in the space itself, it says where the customer already is.
+_HERE = {"fr": "(cet espace)", "en": "(this page)"}
+
+
+def _messages(conn, customer_id: int, language: str) -> tuple[SpaceMessage, ...]:  # noqa: ANN001
     m = Message.__table__
     # The company's answers show at once (the email may still be on its way).
     answer = (m.c.template_code == ANSWER_TEMPLATE) & m.c.status.in_(ANSWER_STATUSES)
@@ -121,7 +127,12 @@ def _messages(conn, customer_id: int) -> tuple[SpaceMessage, ...]:  # noqa: ANN0
     ).all()
     return tuple(
         SpaceMessage(
-            r.id, r.at, r.channel, r.subject, r.body_text, r.template_code == ANSWER_TEMPLATE
+            r.id,
+            r.at,
+            r.channel,
+            r.subject,
+            with_link(r.body_text, _HERE["en" if language.startswith("en") else "fr"]),
+            r.template_code == ANSWER_TEMPLATE,
         )
         for r in rows
     )
@@ -147,7 +158,7 @@ def space_view(engine: Engine, access: SpaceAccess, as_of: date | None = None) -
         company = conn.execute(select(co).where(co.c.id == access.company_id)).one()
         messaging = company_messaging(conn, company.id)
         balance, items = _items(engine, conn, customer.id, as_of)
-        messages = _messages(conn, customer.id)
+        messages = _messages(conn, customer.id, access.language or "fr")
         reasons = customer_reasons(conn)
     debits = [i for i in items if i.remaining > 0]
     payment = Payment(
