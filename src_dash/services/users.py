@@ -8,7 +8,7 @@ version. Bad input raises InvalidInput (a ValueError naming the field) and chang
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -277,6 +277,46 @@ def _customer_ids(conn: Connection, customer_ids: Iterable[object]) -> list[int]
     return ids
 
 
+def _add_to_portfolio(conn: Connection, user_id: int, ids: list[int]) -> list[int]:
+    """Add the customers not yet in the user's portfolio; return those added."""
+    p = PortfolioAssignment.__table__
+    have = set(
+        conn.execute(
+            select(p.c.customer_id).where(p.c.user_id == user_id, p.c.customer_id.in_(ids))
+        ).scalars()
+    )
+    new = [i for i in ids if i not in have]
+    if new:
+        conn.execute(p.insert(), [{"user_id": user_id, "customer_id": i} for i in new])
+    return new
+
+
+def _take_from_portfolio(conn: Connection, user_id: int, ids: list[int]) -> list[int]:
+    """Take the customers out of the user's portfolio; return them all."""
+    p = PortfolioAssignment.__table__
+    conn.execute(delete(p).where(p.c.user_id == user_id, p.c.customer_id.in_(ids)))
+    return ids
+
+
+def _change_portfolio(
+    engine: Engine,
+    who: Viewer,
+    user_id: int,
+    customer_ids: Sequence[int],
+    action: str,
+    change: Callable[[Connection, int, list[int]], list[int]],
+) -> UserView:
+    """Check the admin, the collector and the customers, apply `change`, audit what it did."""
+    _admin(who)
+    with engine.begin() as conn:
+        row = _collector(conn, user_id)
+        ids = _customer_ids(conn, customer_ids)
+        changed = change(conn, row.id, ids)
+        audit(conn, who, action, "user", row.id, customers=changed)
+        bump_data_version(conn)
+        return _user_view(conn, row.id)
+
+
 def assign_customers(
     engine: Engine, who: Viewer, user_id: int, customer_ids: Sequence[int]
 ) -> UserView:
@@ -286,22 +326,9 @@ def assign_customers(
         AccessDenied: for a non-admin.
         InvalidInput: for a user who is not a collector, or an unknown customer.
     """
-    _admin(who)
-    p = PortfolioAssignment.__table__
-    with engine.begin() as conn:
-        row = _collector(conn, user_id)
-        ids = _customer_ids(conn, customer_ids)
-        have = set(
-            conn.execute(
-                select(p.c.customer_id).where(p.c.user_id == row.id, p.c.customer_id.in_(ids))
-            ).scalars()
-        )
-        new = [i for i in ids if i not in have]
-        if new:
-            conn.execute(p.insert(), [{"user_id": row.id, "customer_id": i} for i in new])
-        audit(conn, who, "portfolio.assign", "user", row.id, customers=new)
-        bump_data_version(conn)
-        return _user_view(conn, row.id)
+    return _change_portfolio(
+        engine, who, user_id, customer_ids, "portfolio.assign", _add_to_portfolio
+    )
 
 
 def unassign_customers(
@@ -313,15 +340,9 @@ def unassign_customers(
         AccessDenied: for a non-admin.
         InvalidInput: for a user who is not a collector, or an unknown customer.
     """
-    _admin(who)
-    p = PortfolioAssignment.__table__
-    with engine.begin() as conn:
-        row = _collector(conn, user_id)
-        ids = _customer_ids(conn, customer_ids)
-        conn.execute(delete(p).where(p.c.user_id == row.id, p.c.customer_id.in_(ids)))
-        audit(conn, who, "portfolio.unassign", "user", row.id, customers=ids)
-        bump_data_version(conn)
-        return _user_view(conn, row.id)
+    return _change_portfolio(
+        engine, who, user_id, customer_ids, "portfolio.unassign", _take_from_portfolio
+    )
 
 
 def portfolio(engine: Engine, who: Viewer, user_id: int) -> list[int]:
