@@ -40,7 +40,7 @@ from src_dash.bench.app import (
     state_names,
     stop_app,
 )
-from src_dash.bench.common import BenchRun, free_port, ms, since, spread_ms
+from src_dash.bench.common import BenchRun, free_port, ms, one_client, since, spread_ms
 
 ROUNDS = 3
 TARGET_MS = 300.0
@@ -282,7 +282,7 @@ def drive(
     def pause() -> None:
         time.sleep(rng.uniform(0.3, 1.2))
 
-    try:
+    with one_client(run, client, start):
         client.open_page()
         start.wait()
         promised = (today + timedelta(days=10)).isoformat()
@@ -320,12 +320,6 @@ def drive(
                 timed("dun_send", client.submit("send_dun", None))
             else:
                 client.send(f"{client.actions}.close", {"open_": False}, "/echeances")
-    except Exception as exc:  # reported in the figures; the other clients go on
-        run.error = f"{type(exc).__name__}: {exc}"
-        with contextlib.suppress(threading.BrokenBarrierError):
-            start.abort()
-    finally:
-        client.close()
     return run
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import socket
@@ -10,11 +11,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 TODAY = date(2026, 11, 22)
 CODE, NAME = "BENCH", "Bench SA"
@@ -162,6 +165,20 @@ def timed(fn: Callable[[], object], repeat: int = 1) -> tuple[float, object]:
         result = fn()
         times.append(time.perf_counter() - started)
     return statistics.median(times), result
+
+
+@contextlib.contextmanager
+def one_client(run: Any, client: Any, start: threading.Barrier) -> Iterator[None]:
+    """Around one bench client's work: an error is kept in `run.error` (reported in the figures)
+    and lets the start barrier go, so that the other clients go on; the client is closed."""
+    try:
+        yield
+    except Exception as exc:
+        run.error = f"{type(exc).__name__}: {exc}"
+        with contextlib.suppress(threading.BrokenBarrierError):
+            start.abort()
+    finally:
+        client.close()
 
 
 def since(started: float) -> float:

@@ -11,7 +11,6 @@ Target: p95 ≤ 1 s.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import statistics
@@ -21,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from src_dash.bench.app import SUFFIX, Client, prepare_store, start_app, stop_app
-from src_dash.bench.common import BenchRun, free_port, kb, ms, percentile
+from src_dash.bench.common import BenchRun, free_port, kb, ms, one_client, percentile
 
 SPACE_CLIENTS = 200
 CHROMIUM = os.environ.get("SRC_DASH_CHROMIUM", "/usr/bin/chromium")
@@ -101,7 +100,7 @@ def open_space(
     """One customer opens their space: socket, first frame, until the items came."""
     client = SpaceClient(port, names)
     done = Opened()
-    try:
+    with one_client(done, client, start):
         import websocket
         from reflex_base.constants import Reflex
 
@@ -125,12 +124,6 @@ def open_space(
         space = update["delta"][names["space"]]
         done.items = len(space[f"rows{SUFFIX}"])
         done.received_bytes = client.received_bytes
-    except Exception as exc:  # reported in the figures; the other clients go on
-        done.error = f"{type(exc).__name__}: {exc}"
-        with contextlib.suppress(threading.BrokenBarrierError):
-            start.abort()
-    finally:
-        client.close()
     return done
 
 

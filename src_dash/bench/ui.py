@@ -38,7 +38,7 @@ from src_dash.bench.app import (
     state_names,
     stop_app,
 )
-from src_dash.bench.common import BenchRun, free_port, kb, ms, percentile
+from src_dash.bench.common import BenchRun, free_port, kb, ms, one_client, percentile
 from src_dash.bench.space_ui import bench_space
 
 CHANGES_PER_CLIENT = 15
@@ -126,7 +126,7 @@ def drive(
     """One client: log in, then change filters with pauses, polling as the page does."""
     run = Run(login)
     client = Client(port, names, hashes)
-    try:
+    with one_client(run, client, start):
         client.connect("/login")
         start.wait()
         run.login_to_figures, dash = client.log_in(login)
@@ -151,12 +151,6 @@ def drive(
             current[handler] = value
         run.received_bytes = client.received_bytes
         run.largest_message = client.largest_message
-    except Exception as exc:  # reported in the figures, the other clients go on
-        run.error = f"{type(exc).__name__}: {exc}"
-        with contextlib.suppress(threading.BrokenBarrierError):
-            start.abort()
-    finally:
-        client.close()
     return run
 
 
