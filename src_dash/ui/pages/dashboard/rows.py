@@ -69,6 +69,23 @@ class ListRow(CustomerLine):
 
 
 @dataclasses.dataclass
+class CallRow(CustomerLine):
+    """One of the customers to call now: why (its overdue amount and its top reason)."""
+
+    overdue: str = ""
+    reason: str = ""
+
+
+@dataclasses.dataclass
+class ObjectiveTexts:
+    """The month's cash objective in words: set or not, how much is reached, what is left."""
+
+    is_set: bool = False
+    reached: str = ""
+    gap: str = ""
+
+
+@dataclasses.dataclass
 class DashboardView:
     """Everything the page shows, formatted for one viewer's language and formats."""
 
@@ -82,6 +99,8 @@ class DashboardView:
     promises_count: str
     disputes: list[ListRow]
     events: list[ListRow]
+    calls: list[CallRow]
+    objective: ObjectiveTexts
 
 
 def _days(value: Decimal | None, fmt: Formats) -> str:
@@ -177,6 +196,43 @@ def top_rows(rows: Sequence[TopCustomer], fmt: Formats, currency: str) -> list[T
     ]
 
 
+def calls_now(vd: ViewerDashboard, fmt: Formats, count: int = 3) -> list[CallRow]:
+    """The `count` customers to call first: of the top 10s already computed (largest overdue,
+    riskiest), those with something overdue, by overdue x score, largest first."""
+    seen: dict[int, TopCustomer] = {}
+    for r in (*vd.figures.top_overdue, *vd.figures.top_risk):
+        if r.overdue > 0:
+            seen.setdefault(r.customer_id, r)
+    ranked = sorted(seen.values(), key=lambda r: (-(r.overdue * r.score), r.number))[:count]
+    words = i18n.text("dash.calls.overdue", fmt.lang)
+    return [
+        CallRow(
+            **_line(r),
+            overdue=words.format(amount=fmt.money(r.overdue, vd.currency)),
+            reason=reason_text(r.reason, r.reason_value, fmt.lang),
+        )
+        for r in ranked
+    ]
+
+
+def objective_texts(vd: ViewerDashboard, fmt: Formats) -> ObjectiveTexts:
+    """The current month's objective: "62,5 % atteint", "reste 12 345 € à encaisser"."""
+    month = vd.as_of.replace(day=1)
+    plan = next((m for m in vd.figures.forecast.months if m.month == month), None)
+    if plan is None or plan.objective is None or plan.objective <= 0:
+        return ObjectiveTexts()
+    lang = fmt.lang
+    left = plan.objective - plan.collected
+    reached = i18n.text("dash.objective.reached", lang).format(
+        percent=fmt.percent(plan.collected * 100 / plan.objective)
+    )
+    if left > 0:
+        gap = i18n.text("dash.objective.gap", lang).format(amount=fmt.money(left, vd.currency))
+    else:
+        gap = i18n.text("dash.objective.done", lang)
+    return ObjectiveTexts(is_set=True, reached=reached, gap=gap)
+
+
 def format_dashboard(vd: ViewerDashboard, fmt: Formats) -> DashboardView:
     """Format a viewer's dashboard in their language and formats."""
     lang, cur = fmt.lang, vd.currency
@@ -237,6 +293,8 @@ def format_dashboard(vd: ViewerDashboard, fmt: Formats) -> DashboardView:
         promises_count=fmt.count(vd.promises_due_count),
         disputes=disputes,
         events=events,
+        calls=calls_now(vd, fmt),
+        objective=objective_texts(vd, fmt),
     )
 
 

@@ -22,7 +22,14 @@ from src_dash.ui.auth import current_viewer, login_url
 from src_dash.ui.choice import Choice
 from src_dash.ui.components.filter_values import ALL
 from src_dash.ui.kit.service import Done, run_service
-from src_dash.ui.pages.dashboard.rows import DashboardView, ListRow, TopRow, formatted
+from src_dash.ui.pages.dashboard.rows import (
+    CallRow,
+    DashboardView,
+    ListRow,
+    ObjectiveTexts,
+    TopRow,
+    formatted,
+)
 from src_dash.ui.routes import DASHBOARD as ROUTE
 
 _FAILED = "the dashboard could not be computed"
@@ -62,6 +69,8 @@ class DashboardState(rx.State):
     promises_count: str = ""
     disputes: list[ListRow] = []
     events: list[ListRow] = []
+    calls: list[CallRow] = []
+    objective: ObjectiveTexts = ObjectiveTexts()
     loaded: bool = False
     error: str = ""
     empty_scope: bool = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from src_dash.ui.auth import AuthState
 from src_dash.ui.components.charts import (
     chart,
 )
@@ -14,7 +15,10 @@ from src_dash.ui.kit.widgets import callout, select_field
 from src_dash.ui.pages.dashboard.rows import KPI_KEYS, POLL_MS, ListRow, TopRow
 from src_dash.ui.pages.dashboard.space_figure import space_figure
 from src_dash.ui.pages.dashboard.state import DashboardState
+from src_dash.ui.routes import SETTINGS
 from src_dash.ui.state import UiState
+
+OBJECTIVES_HREF = f"{SETTINGS}?tab=objectives"
 
 
 def _filters() -> rx.Component:
@@ -117,11 +121,91 @@ def _panel(title_key: str, *children: rx.Component, panel_id: str) -> rx.Compone
     )
 
 
+def _objective() -> rx.Component:
+    """Next to the cash chart: the month's objective reached and what is left, or that none is
+    set (for an admin, with a link to where it is set)."""
+    o = DashboardState.objective
+    return rx.cond(
+        o.is_set,
+        rx.text(
+            rx.text.span(o.reached, weight="bold"),
+            " · ",
+            o.gap,
+            size="2",
+            id="objective-status",
+        ),
+        rx.hstack(
+            rx.text(t("dash.objective.none", UiState.lang), size="2", color_scheme="gray"),
+            rx.cond(
+                AuthState.is_admin,
+                rx.link(
+                    t("dash.objective.set", UiState.lang),
+                    href=OBJECTIVES_HREF,
+                    size="2",
+                    id="objective-set-link",
+                ),
+            ),
+            wrap="wrap",
+            spacing="2",
+            id="objective-none",
+        ),
+    )
+
+
+def _call(r: rx.Var) -> rx.Component:
+    """A customer to call: the whole row is the link to its card."""
+    return rx.link(
+        rx.hstack(
+            rx.vstack(
+                rx.text(r.name, weight="medium", size="2", trim="end"),
+                rx.text(r.reason, size="1", color_scheme="orange"),
+                spacing="0",
+                min_width="0",
+                flex="1",
+            ),
+            rx.text(r.overdue, weight="bold", color_scheme="red", size="2", white_space="nowrap"),
+            rx.icon("chevron-right", size=16, color="var(--gray-9)"),
+            align="center",
+            width="100%",
+            min_height="44px",
+            padding_y="6px",
+        ),
+        href=r.href,
+        underline="none",
+        color_scheme="gray",
+        high_contrast=True,
+        display="block",
+        width="100%",
+        border_bottom="1px solid var(--gray-a4)",
+        data_testid="call-row",
+    )
+
+
+def _calls() -> rx.Component:
+    """The three customers to call now: first on a phone, after the KPIs on a desktop."""
+    rows = DashboardState.calls
+    return rx.card(
+        column(
+            rx.heading(t("dash.calls.title", UiState.lang), as_="h2", size="3"),
+            rx.cond(
+                rows.length() > 0,
+                rx.vstack(rx.foreach(rows, _call), spacing="0", width="100%"),
+                rx.text(t("dash.calls.empty", UiState.lang), size="2", color_scheme="gray"),
+            ),
+        ),
+        id="calls",
+        width="100%",
+        min_width="0",
+        order=rx.breakpoints(initial="-1", sm="0"),
+    )
+
+
 def _charts() -> rx.Component:
     return rx.grid(
         _panel("chart.aging", chart(DashboardState.aging_chart, "aging-chart"), panel_id="aging"),
         _panel(
             "chart.forecast",
+            _objective(),
             chart(DashboardState.forecast_chart, "forecast-chart"),
             panel_id="forecast",
         ),
@@ -327,6 +411,7 @@ def _content() -> rx.Component:
                 callout("info", t("dash.empty_scope", UiState.lang), id="empty-scope"),
             ),
             _kpis(),
+            _calls(),
             space_figure(),
             _charts(),
             _tops(),
