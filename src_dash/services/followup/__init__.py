@@ -12,6 +12,7 @@ in the book currency.
 
 from __future__ import annotations
 
+from src_dash.services.followup.bulk import comment_items
 from src_dash.services.followup.calls import (
     log_call,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "cancel_promise",
     "clear_flag",
     "close_dispute",
+    "comment_items",
     "log_call",
     "open_dispute",
     "raise_flag",
