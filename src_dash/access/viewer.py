@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Row, Select, Table, exists, or_, select
 from sqlalchemy.engine import Connection, Engine
@@ -54,6 +55,19 @@ class Viewer:
         return self.role in ADMIN
 
 
+def identity(user: Any) -> dict[str, Any]:
+    """What a signed-in user is known by, from their `user` row (never the password hash): the
+    fields `Viewer` and the UI's `SignedIn` share."""
+    return {
+        "user_id": user.id,
+        "login": user.login,
+        "name": user.name,
+        "role": user.role,
+        "language": user.language,
+        "timezone": user.timezone,
+    }
+
+
 def viewer(engine: Engine, user_id: int) -> Viewer:
     """The viewer for a user id.
 
@@ -65,15 +79,7 @@ def viewer(engine: Engine, user_id: int) -> Viewer:
         user = conn.execute(select(table).where(table.c.id == user_id)).first()
     if user is None or not user.active:
         raise AccessDenied("unknown or inactive user")
-    return Viewer(
-        user_id=user.id,
-        login=user.login,
-        name=user.name,
-        role=user.role,
-        language=user.language,
-        timezone=user.timezone,
-        scope=scope_for_user(engine, user.id),
-    )
+    return Viewer(**identity(user), scope=scope_for_user(engine, user.id))
 
 
 def require(who: Viewer | None, allowed: Iterable[str]) -> Viewer:

@@ -27,7 +27,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
-from src_dash.access import AccessDenied, Viewer, audit, viewer
+from src_dash.access import AccessDenied, Viewer, audit, identity, viewer
 from src_dash.clock import utcnow
 from src_dash.services import login_guard, totp
 from src_dash.services.passwords import PUBLISHED, password_problem
@@ -382,14 +382,7 @@ def signed_in(engine: Engine, token: str, now: datetime | None = None) -> Signed
         seen = user_session.last_seen_at or user_session.created_at
         if user_session.expires_at <= now or now - seen >= IDLE_TIMEOUT or not user.active:
             return None
-        who = SignedIn(
-            user_id=user.id,
-            login=user.login,
-            name=user.name,
-            role=user.role,
-            language=user.language,
-            timezone=user.timezone,
-        )
+        who = SignedIn(**identity(user))
         session_id = user_session.id
     if now - seen >= SEEN_EVERY:
         _seen(engine, session_id, now)
