@@ -1,5 +1,5 @@
-"""The page "/echeances": the toolbar, the filters' panel, the totals, the selection bar, the
-rows with their pager, and the inline actions' dialogs (mounted once)."""
+"""The page "/echeances": the toolbar, the filters' panel, the totals, the selection bar (with its
+bulk actions), the rows with their pager, and the inline actions' dialogs (mounted once)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from src_dash.ui.components.item_actions import item_dialogs
 from src_dash.ui.kit.controls import button, column, row
 from src_dash.ui.kit.widgets import words
 from src_dash.ui.pages.open_items.state import PAGE_SIZES, OpenItemsState
+from src_dash.ui.pages.open_items.views_bulk import bulk_buttons, bulk_dialogs
 from src_dash.ui.pages.open_items.views_filters import filters_panel
 from src_dash.ui.pages.open_items.views_table import item_rows
 
@@ -42,6 +43,7 @@ def _selection_bar() -> rx.Component:
         row(
             rx.icon("list-checks", size=18, color="var(--accent-11)"),
             rx.text(S.selected_text, size="2", weight="medium", id="selected-count"),
+            bulk_buttons(),
             rx.spacer(),
             rx.button(
                 words("items.clear_selection"),
@@ -58,6 +60,7 @@ def _selection_bar() -> rx.Component:
                 underline="none",
             ),
             spacing="3",
+            wrap="wrap",
             width="100%",
             padding="10px 12px",
             border_radius="var(--radius-3)",
@@ -84,5 +87,5 @@ def open_items_page() -> rx.Component:
             column(item_rows(), state_pager(S, list(PAGE_SIZES), "items-pager", "items")),
         ),
         on_lang_change=S.load,
-        extra=(item_dialogs(),),
+        extra=(item_dialogs(), bulk_dialogs()),
     )
