@@ -23,7 +23,7 @@ from src_dash.services.replies import (
 )
 from src_dash.ui import i18n
 from src_dash.ui.i18n import Formats
-from src_dash.ui.kit.controls import column, row
+from src_dash.ui.kit.controls import column, row, shown_list
 from src_dash.ui.kit.service import run_service
 from src_dash.ui.kit.widgets import words
 
@@ -258,14 +258,10 @@ def _reply(r: rx.Var, after: rx.EventSpec | None) -> rx.Component:
 
 def replies_card(after: rx.EventSpec | None = None) -> rx.Component:
     """The customer's replies with their suggestions (nothing when there is none)."""
-    return rx.fragment(
-        rx.cond(
-            RepliesState.replies.length() > 0,
-            column(
-                rx.heading(words("replies.title"), as_="h3", size="4"),
-                rx.foreach(RepliesState.replies, lambda r: _reply(r, after)),
-                id="customer-replies",
-            ),
-        ),
-        on_mount=RepliesState.load,
+    return shown_list(
+        RepliesState.replies,
+        lambda r: _reply(r, after),
+        "replies.title",
+        "customer-replies",
+        RepliesState.load,
     )

@@ -9,6 +9,8 @@ so a call names only what differs from the house style.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 
 from src_dash.ui.kit.widgets import labelled, words
@@ -190,4 +192,26 @@ def text_input(
     """A text input under its caption, the full width of its column."""
     return labelled(
         label_key, rx.input(value=value, on_change=on_change, **{"width": "100%", **props})
+    )
+
+
+def shown_list(
+    items: rx.Var,
+    line: Callable[[rx.Var], rx.Component],
+    title_key: str,
+    id_: str,
+    on_mount: rx.EventHandler,
+) -> rx.Component:
+    """A titled list drawn only while `items` has some (nothing at all when it is empty), with
+    the handler that loads it when it mounts."""
+    return rx.fragment(
+        rx.cond(
+            items.length() > 0,
+            column(
+                rx.heading(words(title_key), as_="h3", size="4"),
+                rx.foreach(items, line),
+                id=id_,
+            ),
+        ),
+        on_mount=on_mount,
     )

@@ -22,7 +22,7 @@ from src_dash.services.customer_space.requests import (
 from src_dash.services.inputs import InvalidInput
 from src_dash.ui import i18n
 from src_dash.ui.i18n import Formats
-from src_dash.ui.kit.controls import column, row
+from src_dash.ui.kit.controls import column, row, shown_list
 from src_dash.ui.kit.service import plain_error, run_service
 from src_dash.ui.kit.widgets import words
 
@@ -143,14 +143,10 @@ def _line(r: rx.Var, after: rx.EventSpec | None) -> rx.Component:
 
 def space_requests_card(after: rx.EventSpec | None = None) -> rx.Component:
     """The billing contacts a customer proposed from their space (nothing when none waits)."""
-    return rx.fragment(
-        rx.cond(
-            SpaceRequestsState.lines.length() > 0,
-            column(
-                rx.heading(words("space.req.title"), as_="h3", size="4"),
-                rx.foreach(SpaceRequestsState.lines, lambda r: _line(r, after)),
-                id="customer-space-requests",
-            ),
-        ),
-        on_mount=SpaceRequestsState.load,
+    return shown_list(
+        SpaceRequestsState.lines,
+        lambda r: _line(r, after),
+        "space.req.title",
+        "customer-space-requests",
+        SpaceRequestsState.load,
     )
