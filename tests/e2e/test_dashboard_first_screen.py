@@ -105,3 +105,21 @@ def test_a_collector_is_told_without_the_settings_link(app, page: Page) -> None:
         "Aucun objectif d'encaissement pour ce mois", timeout=LOAD_TIMEOUT
     )
     expect(page.locator("#objective-set-link")).to_have_count(0)
+
+
+def test_the_filters_fold_into_one_chip_on_a_phone(app, page: Page) -> None:
+    _open(page, app, "admin", "phone")
+    chip, company = page.locator("#filters-chip"), page.locator("#filter-company")
+    expect(chip).to_have_text("Filtres · tout le périmètre", timeout=LOAD_TIMEOUT)
+    expect(company).to_be_hidden()
+    chip.click()
+    expect(company).to_be_visible()
+    company.click()
+    page.get_by_role("option", name="DEMO1 · Atelier Dumas SAS").click()
+    expect(chip).to_have_text("Filtres · DEMO1 · Atelier Dumas SAS", timeout=LIVE_TIMEOUT)
+    chip.click()
+    expect(company).to_be_hidden()
+    # As they were on a desktop: the selects, no chip.
+    page.set_viewport_size(VIEWPORTS["desktop"])
+    expect(chip).to_be_hidden()
+    expect(company).to_be_visible()

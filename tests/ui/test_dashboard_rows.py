@@ -10,10 +10,12 @@ from src_dash.analytics.dashboard import Dashboard
 from src_dash.analytics.forecast import Forecast, MonthPlan
 from src_dash.analytics.top import TopCustomer
 from src_dash.services.dashboard import ViewerDashboard
+from src_dash.ui.choice import Choice
 from src_dash.ui.i18n import Formats
 from src_dash.ui.pages.dashboard.rows import (
     bucket_names,
     calls_now,
+    filters_summary,
     objective_texts,
     top_rows,
 )
@@ -114,3 +116,12 @@ def test_objective_reached_and_gap_in_the_viewers_formats() -> None:
     assert (en.reached, en.gap) == ("38.3% reached", "€12,345.00 left to collect")
     done = objective_texts(_viewer(objective=Decimal("100"), collected="150"), FR)
     assert (done.reached, done.gap) == (f"150,0{NB}% atteint", "objectif atteint")
+
+
+def test_filters_summary_names_what_is_chosen() -> None:
+    companies = [Choice("DEMO1", "Dumas SA"), Choice("DEMO2", "Gérard SNC")]
+    reps = [Choice("7", "Jean Martin")]
+    assert filters_summary(("all", companies), ("all", reps)) == ""
+    assert filters_summary(("DEMO2", companies), ("all", reps)) == "Gérard SNC"
+    both = filters_summary(("DEMO1", companies), ("7", reps), currency="EUR")
+    assert both == "Dumas SA · Jean Martin · EUR"

@@ -20,13 +20,14 @@ from src_dash.services.dashboard import (
     ViewerDashboard,
 )
 from src_dash.ui import i18n
+from src_dash.ui.choice import Choice
 from src_dash.ui.components.charts import (
     Bar,
     MonthBars,
     aging_figure,
     forecast_figure,
 )
-from src_dash.ui.components.filter_values import GRADE_COLORS
+from src_dash.ui.components.filter_values import ALL, GRADE_COLORS
 from src_dash.ui.i18n import Formats
 from src_dash.ui.routes import customer_href
 
@@ -231,6 +232,19 @@ def objective_texts(vd: ViewerDashboard, fmt: Formats) -> ObjectiveTexts:
     else:
         gap = i18n.text("dash.objective.done", lang)
     return ObjectiveTexts(is_set=True, reached=reached, gap=gap)
+
+
+def filters_summary(*chosen: tuple[str, Sequence[Choice]], currency: str = ALL) -> str:
+    """What the filters choose, for the phone's chip: "Dumas SA · Jean Martin · EUR", each
+    (value, its choices) by its label; "" when nothing is narrowed."""
+    words = [
+        next((o.label for o in options if o.value == value), value)
+        for value, options in chosen
+        if value != ALL
+    ]
+    if currency != ALL:
+        words.append(currency)
+    return " · ".join(words)
 
 
 def format_dashboard(vd: ViewerDashboard, fmt: Formats) -> DashboardView:

@@ -28,6 +28,7 @@ from src_dash.ui.pages.dashboard.rows import (
     ListRow,
     ObjectiveTexts,
     TopRow,
+    filters_summary,
     formatted,
 )
 from src_dash.ui.routes import DASHBOARD as ROUTE
@@ -76,10 +77,25 @@ class DashboardState(rx.State):
     empty_scope: bool = False
     # Several book currencies in the scope: amounts are shown one currency at a time.
     mixed_currencies: bool = False
+    # On a phone the filters fold into one chip: whether its selects are open.
+    filters_open: bool = False
 
     _version: int = -1
     # What the figures on screen were formatted from: data version, filters, formats.
     _shown: str = ""
+
+    @rx.var
+    def filters_chosen(self) -> str:
+        """What the filters choose, for the phone's chip: "DEMO1 · Jean Martin · EUR" ("" when
+        nothing is narrowed)."""
+        company = (self.company, self.company_options)
+        rep = (self.sales_rep, self.rep_options)
+        return filters_summary(company, rep, currency=self.currency)
+
+    @rx.event
+    def toggle_filters(self) -> None:
+        """Open or fold the phone's filters."""
+        self.filters_open = not self.filters_open
 
     def _filters(self) -> DashboardFilters:
         rep = int(self.sales_rep) if self.sales_rep.isdigit() else None

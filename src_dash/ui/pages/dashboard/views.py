@@ -30,26 +30,52 @@ def _filters() -> rx.Component:
         ("currency", s.currency_options, s.currency, s.set_currency, "filter-currency", True),
     )
     all_keys = {"company": "companies", "sales_rep": "reps", "currency": "currencies"}
-    return rx.grid(
-        *[
-            select_field(
-                f"dash.filter.{key}",
-                options,
-                value,
-                on_change,
-                id_,
-                all_key=f"dash.filter.all_{all_keys[key]}",
-                plain=plain,
-                caption_on_phone=False,
-            )
-            for key, options, value, on_change, id_, plain in specs
-        ],
-        columns=rx.breakpoints(initial="1", sm="3"),
-        spacing="2",
-        width="100%",
-        max_width="760px",
-        id="filters",
+    chip = rx.button(
+        rx.icon("sliders-horizontal", size=14),
+        t("dash.filters", UiState.lang),
+        " · ",
+        rx.cond(
+            s.filters_chosen != "",
+            s.filters_chosen,
+            t("dash.filters.none", UiState.lang),
+        ),
+        rx.icon(rx.cond(s.filters_open, "chevron-up", "chevron-down"), size=14),
+        on_click=s.toggle_filters,
+        variant="soft",
+        color_scheme="gray",
+        radius="full",
+        size="2",
+        max_width="100%",
+        display=rx.breakpoints(initial="inline-flex", sm="none"),
+        id="filters-chip",
     )
+
+    def grid(**display: object) -> rx.Component:
+        return rx.grid(
+            *[
+                select_field(
+                    f"dash.filter.{key}",
+                    options,
+                    value,
+                    on_change,
+                    id_,
+                    all_key=f"dash.filter.all_{all_keys[key]}",
+                    plain=plain,
+                    caption_on_phone=False,
+                )
+                for key, options, value, on_change, id_, plain in specs
+            ],
+            columns=rx.breakpoints(initial="1", sm="3"),
+            spacing="2",
+            width="100%",
+            max_width="760px",
+            id="filters",
+            **display,
+        )
+
+    # On a phone, folded into the chip until it is opened; as they are on a wider screen.
+    folded = grid(display=rx.breakpoints(initial="none", sm="grid"))
+    return rx.vstack(chip, rx.cond(s.filters_open, grid(), folded), spacing="2", width="100%")
 
 
 def _title() -> rx.Component:
