@@ -7,23 +7,43 @@ their space follows a promise made there without a reload."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE, demo_viewer, full_page_shot
 from playwright.sync_api import Page, expect
+from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 
 from src_dash.analytics.scope import Scope
+from src_dash.clock import utcnow
 from src_dash.services.customer_card import customer_card
 from src_dash.services.customer_space.actions import log_event, promise, write_message
 from src_dash.services.customer_space.links import issue_link, resolve
 from src_dash.services.customer_space.view import space_view
 from src_dash.services.customers import CustomerQuery, list_customers
 from src_dash.services.dashboard import space_customers
+from src_dash.store import Action, Promise, PromiseItem
+from src_dash.store.versions import bump_data_version
 from src_dash.ui.i18n import Formats, text
 
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _no_promise_left(engine: Engine) -> Iterator[None]:
+    """The promises this module makes in customers' spaces (and their follow-up actions) are
+    removed afterwards: the dashboard's tests expect the demo's promises only."""
+    started = utcnow()
+    yield
+    p, pi, a = Promise.__table__, PromiseItem.__table__, Action.__table__
+    with engine.begin() as conn:
+        made = [r.id for r in conn.execute(select(p.c.id).where(p.c.created_at >= started))]
+        conn.execute(delete(a).where(a.c.promise_id.in_(made)))
+        conn.execute(delete(pi).where(pi.c.promise_id.in_(made)))
+        conn.execute(delete(p).where(p.c.id.in_(made)))
+        bump_data_version(conn)
 
 
 @pytest.fixture(scope="module")

@@ -33,6 +33,7 @@ class SecondFactorState(rx.State):
     # Just turned on: the recovery codes, shown this once.
     codes: list[str] = []
     error: str = ""
+    _for_user: int = 0  # whose set-up the fields above hold
 
     async def _lang(self) -> str:
         return (await current_formats(self)).lang
@@ -46,9 +47,14 @@ class SecondFactorState(rx.State):
 
     @rx.event
     async def load(self) -> None:
-        """Read where the viewer stands (on mount of the card)."""
-        self.secret, self.uri, self.qr, self.code, self.proof = "", "", "", "", ""
-        self.codes, self.error = [], ""
+        """Read where the viewer stands (on mount of the card). A set-up in progress, or codes
+        not yet acknowledged, stay while the same user is signed in: the card may mount again
+        (a page re-rendered) after the "Activer" click; another user starts afresh."""
+        who = await current_viewer(self)
+        if who is None or who.user_id != self._for_user:
+            self.secret, self.uri, self.qr, self.code, self.proof = "", "", "", "", ""
+            self.codes, self.error = [], ""
+            self._for_user = who.user_id if who is not None else 0
         await self._read()
 
     @rx.event
