@@ -25,6 +25,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from process_helpers import real_clock_env
 from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dunning"))
@@ -134,6 +135,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
         ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", ""]
         + ["--appendonly", "no", "--dir", str(work)],
         stdout=subprocess.DEVNULL,
+        env=real_clock_env(),
     )
     server, backends = SmtpServer(), []
     try:
@@ -144,7 +146,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
         server.start()
         tools = APP_ROOT / ".tools" / "node_modules" / ".bin"
         env = {
-            **os.environ,
+            **real_clock_env(),
             "PATH": os.pathsep.join([str(tools), str(Path(sys.executable).parent)])
             + os.pathsep
             + os.environ.get("PATH", ""),
