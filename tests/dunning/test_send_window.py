@@ -165,7 +165,11 @@ def test_the_run_view_says_when_an_email_held_by_the_window_will_leave(store, mo
         off = leaving_labels(conn, [message_id], paris(2026, 11, 21, 10, 0), "fr",
                              SmtpServer().settings(send_windows=False))  # fmt: skip
         assert off == {}
-    # The campaign's view, on the pinned Sunday, with the windows on.
+    # The campaign's view, on the pinned Sunday at 10:00 in Paris (not the real time of day:
+    # from 23:00 UTC, Paris is already on Monday), with the windows on.
+    import src_dash.services.campaigns.tracking as tracking
+
+    monkeypatch.setattr(tracking, "utcnow", lambda: paris(2026, 11, 22, 10, 0).astimezone(UTC))
     monkeypatch.setenv("SRC_DASH_SEND_WINDOWS", "1")
     (line,) = run_status(store, ADMIN, run.run).page
     assert (line.status, line.leaves) == ("queued", "partira demain 08:30")
