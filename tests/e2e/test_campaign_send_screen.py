@@ -6,6 +6,7 @@ dun-now is not listed. Screenshots at 390x844 and 1440x900."""
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE, demo_viewer, full_page_shot
@@ -59,7 +60,9 @@ def test_the_send_screen_names_the_run_and_says_its_data(
         data = page.locator("#run-data")
         expect(data).to_contain_text("Données du ")
         if status.data_at is not None:
-            expect(data).to_contain_text(f"{status.data_at:%d/%m/%Y}")
+            # In the viewer's time zone (Paris): from 23:00 UTC it is already the next day there.
+            shown = status.data_at.astimezone(ZoneInfo("Europe/Paris"))
+            expect(data).to_contain_text(f"{shown:%d/%m/%Y}")
         full_page_shot(page, screenshots_dir / f"campaigns-send-screen-{size}.png")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"], f"the send screen is {width}px wide"
