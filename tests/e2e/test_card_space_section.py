@@ -24,7 +24,7 @@ from src_dash.services.customer_space.links import issue_link, resolve
 from src_dash.services.customer_space.view import space_view
 from src_dash.services.customers import CustomerQuery, list_customers
 from src_dash.services.dashboard import space_customers
-from src_dash.store import Action, Promise, PromiseItem
+from src_dash.store import Action, AuditLog, Promise, PromiseItem
 from src_dash.store.versions import bump_data_version
 from src_dash.ui.i18n import Formats, text
 
@@ -43,6 +43,10 @@ def _no_promise_left(engine: Engine) -> Iterator[None]:
         conn.execute(delete(a).where(a.c.promise_id.in_(made)))
         conn.execute(delete(pi).where(pi.c.promise_id.in_(made)))
         conn.execute(delete(p).where(p.c.id.in_(made)))
+        # Their audit lines too: SQLite gives a deleted row's id again, and a later promise
+        # must not find this one's history.
+        al = AuditLog.__table__
+        conn.execute(delete(al).where(al.c.entity == "promise", al.c.entity_id.in_(made)))
         bump_data_version(conn)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from e2e.helpers import DESKTOP, LOAD_TIMEOUT, PHONE, log_in_as
@@ -14,6 +15,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from src_dash.clock import utcnow
 from src_dash.store import Company, CompanyMessaging
 
 pytestmark = pytest.mark.e2e
@@ -51,7 +53,11 @@ def test_an_admin_sets_the_sender_bank_details_and_send_window(
     # Other browser tests send emails of other companies (each gets its row then): this one's.
     table = CompanyMessaging.__table__
     mine = select(table).where(table.c.company_id == company.id)
-    expect(page.locator("#msg-next")).to_contain_text("partira demain 08:30")  # a Sunday
+    # The pinned Sunday: Monday 08:30 is "demain", unless Paris is already on Monday (from 23:00
+    # UTC), where it is "aujourd'hui".
+    paris_now = utcnow().astimezone(ZoneInfo("Europe/Paris"))
+    day = "demain" if paris_now.weekday() == 6 else "aujourd'hui"
+    expect(page.locator("#msg-next")).to_contain_text(f"partira {day} 08:30")
 
     _fill(page, "#msg-sender-name", f"{company.name} – Recouvrement")
     _fill(page, "#msg-reply", "relances@exemple.fr")
