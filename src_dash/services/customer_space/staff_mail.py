@@ -15,8 +15,9 @@ import html
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
+from babel.dates import format_date
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
@@ -121,6 +122,11 @@ def _language(customer) -> str:  # noqa: ANN001
     return code if code in MAIL_WORDS else "fr"
 
 
+def _said_day(day: date, language: str) -> str:
+    """A day as the customer reads it in an email ("20 février 2027", "February 20, 2027")."""
+    return format_date(day, format="long", locale="en_GB" if language == "en" else "fr_FR")
+
+
 def _customer(conn: Connection, customer_id: int):  # noqa: ANN202
     c, co = Customer.__table__, Company.__table__
     return conn.execute(
@@ -201,7 +207,7 @@ def send_link(engine: Engine, who: Viewer, customer_id: int) -> Sent:
         issued = issue_in(conn, customer_id, now, who.user_id)
         words = MAIL_WORDS[_language(customer)]
         company = customer.company_name or customer.company_code
-        until = issued.expires_at.date().isoformat()
+        until = _said_day(issued.expires_at.date(), _language(customer))
         text = words["link.body"].format(company=company, url=issued.url, until=until)
         text += SIGNATURE + words["sign"].format(name=who.name, company=company)
         message_id = _write(
@@ -270,7 +276,7 @@ def answer_message(engine: Engine, who: Viewer, comment_id: int, body: str) -> S
         ).scalar()
         text = body + SIGNATURE + words["sign"].format(name=author or who.name, company=company)
         quote = "\n".join(f"> {line}" for line in asked.body.splitlines())
-        day = asked.created_at.date().isoformat()
+        day = _said_day(asked.created_at.date(), _language(customer))
         text += "\n\n" + words["answer.quote"].format(day=day) + "\n" + quote
         if to and link_status(conn, customer.id, now).live:
             issued = issue_in(conn, customer.id, now, who.user_id)
